@@ -1,0 +1,1 @@
+//! Chart drawing, generic over the plotters backend.

@@ -1,0 +1,3 @@
+//! The serialised contract: configuration JSON, the versioned URL codec, the parameter table.
+
+pub mod spec;

@@ -1,0 +1,1 @@
+//! Equilibrium bidding (filled in below).

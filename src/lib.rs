@@ -1,0 +1,82 @@
+//! # Marketplace Sandbox — architecture map
+//!
+//! An ads-marketplace laboratory: the auction, the feed's ad-load policy and a day-by-day model of
+//! users and advertisers, run by the same Rust code natively (CLI, tests, benchmarks) and in the
+//! browser (WebAssembly, in a Web Worker).
+//!
+//! ## Bird's-eye view
+//!
+//! ```text
+//!   URL query / JSON file ──► config ──► core (pure engine) ──► results ──► chart ──► ui (Yew)
+//!                               ▲                                                 │
+//!                               └──────────── actions (slider moved, pin…) ◄──────┘
+//! ```
+//!
+//! Dependencies point one way: `core ← config ← {chart, ui, bin/sandbox}`. Nothing in `core`
+//! knows that a browser, a URL or a chart exists.
+//!
+//! ## Code map
+//!
+//! - [`core`] — the pure simulation engine.
+//!   - [`core::rng`] — the only randomness: ChaCha8 streams derived per purpose (per user-day, per
+//!     advertiser…) from the seed, with our own portable samplers.
+//!   - [`core::dist`] — value distributions (uniform, exponential, log-normal) with CDF, density,
+//!     virtual value and sampling.
+//!   - [`core::auction`] — mechanisms as data-in/data-out functions: ranking by utility, and
+//!     first-price, GSP and VCG pricing over position slots; equilibrium bidding.
+//!   - [`core::lab`] — the one-shot mechanism lab (Monte Carlo and explicit auctions) used to
+//!     validate the mechanisms against auction theory.
+//!   - [`core::feed`] — blending a ranked organic list and a ranked ad list into one feed under
+//!     guardrails: fixed, threshold (Lagrangian) and exact policies.
+//!   - [`core::model`] — the day-by-day marketplace: users with fatigue, advertisers with budgets,
+//!     pacing, churn and arrivals; per-day metrics and summaries.
+//! - [`config`] — the serialised contract: JSON configuration, the versioned URL codec with its
+//!   migrations, the parameter table (id, label, unit, range, help) that drives the UI, presets.
+//! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
+//!   canvas in the browser).
+//! - `ui` (wasm32 only) — the thin Yew front end: one reducer, components that render state and
+//!   dispatch actions, the worker protocol.
+//! - `src/bin/sandbox.rs` — the CLI; `src/bin/app.rs`, `src/bin/worker.rs` — the browser entry points.
+//!
+//! ## Architecture invariants
+//!
+//! - **The core is pure.** `core` imports no web crate (`yew`, `web_sys`, `js_sys`, `gloo`,
+//!   `wasm_bindgen`, `plotters_canvas`), reads no clock and no global or OS randomness
+//!   (`thread_rng`, `rand::rng`, `OsRng`, `getrandom`). A test (`tests/architecture.rs`) scans the
+//!   source and fails otherwise. So the engine compiles and tests natively, and the same
+//!   configuration gives bit-identical numbers in the CLI and in the browser.
+//! - **Randomness is an input.** Every stochastic function takes a [`core::rng::SimRng`] or a seed.
+//!   Streams are derived per purpose and index, so two designs run on one seed see the same users
+//!   and the same draws (common random numbers) and their difference is the design's effect.
+//! - **Only validated input reaches the engine.** Raw configuration ([`core::model::Params`],
+//!   parsed from JSON or a URL) becomes a [`core::model::Scenario`] only through validation, which
+//!   returns every problem with the field, the allowed range and the value used instead. Parsing
+//!   never panics: it yields a value plus a list of problems.
+//! - **Derived data is never state.** The UI stores the configuration; results are computed from it.
+//! - **Links outlive releases.** The URL carries a version; [`config::url`] migrates every earlier
+//!   version forward. Changing what a configuration computes is a version bump.
+//!
+//! ## Units and conventions
+//!
+//! Money is in abstract currency units; bids, reserves and prices are **per click** unless a name
+//! says otherwise (`_per_impression`, `_per_mille`). Time is in days; one simulated day is split
+//! into hours for budget pacing. Feed positions are 1-based in every user-facing output.
+//! Probabilities are in `[0, 1]`.
+//!
+//! ## Why…?
+//!
+//! - *Why our own samplers instead of `rand_distr`?* Shared links must reproduce after dependency
+//!   upgrades; a library may change a sampling algorithm in a minor release. ChaCha8's stream is
+//!   fixed by its specification; the conversions to numbers are ours and pinned by golden tests.
+//! - *Why expectations inside a session?* Clicks and spend within a session are accumulated as
+//!   expected values (the click probability times the price); only which users visit and which
+//!   advertisers churn are drawn. Sampling clicks would add noise and no information.
+//! - *Why is the web layer target-gated?* `yew`, `web-sys` and friends are dependencies of the
+//!   wasm32 build only, so the native build (engine, CLI, tests) cannot accidentally use them.
+
+pub mod chart;
+pub mod config;
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
