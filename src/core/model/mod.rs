@@ -1,1 +1,15 @@
-pub mod placeholder {}
+//! The day-by-day marketplace model: users with fatigue, advertisers with budgets, pacing, churn
+//! and arrivals, a feed blended by the ad-load policy, and per-day metrics.
+//!
+//! Entry point: [`simulate`] (a validated [`Scenario`] in, a [`RunResult`] out). See
+//! [`engine`] for the equations.
+
+pub mod engine;
+pub mod metrics;
+pub mod params;
+pub mod validate;
+
+pub use engine::{simulate, RunResult};
+pub use metrics::{summaries, summarise, DayMetrics, Summaries, Summary, SPEND_GROUPS};
+pub use params::*;
+pub use validate::{FieldError, Scenario};

@@ -1,0 +1,420 @@
+//! The raw configuration of the day-by-day model ([`Params`]) and its validation into a
+//! [`Scenario`], the only form the engine accepts.
+//!
+//! Every field documents its unit, its valid range and its effect. Validation never panics: it
+//! returns every problem found ([`FieldError`]: the field's path, the allowed range, the value
+//! given and the value used instead), and [`Scenario::repair`] builds a runnable scenario from any
+//! params by replacing each bad value with its default.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::auction::Format;
+
+/// Content and advertiser categories (fixed set; interests are weights over these).
+pub const CATEGORIES: [&str; 6] = ["news", "sports", "fashion", "tech", "food", "travel"];
+/// Number of categories.
+pub const N_CATEGORIES: usize = CATEGORIES.len();
+/// Longest feed the model serves (positions).
+pub const MAX_FEED_LENGTH: usize = 60;
+/// Most ads per session the model allows.
+pub const MAX_ADS_PER_SESSION: usize = 12;
+
+/// Everything the day-by-day model reads. `Default` is the balanced scenario the app opens with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Params {
+    /// Length of the run and the seed.
+    pub sim: SimParams,
+    /// Weights of the ads ranking utility.
+    pub utility: UtilityWeights,
+    /// Auction format, reserve, squashing.
+    pub auction: AuctionParams,
+    /// How many ads go into each feed session and where.
+    pub ad_load: AdLoadParams,
+    /// The user population and its fatigue dynamics.
+    pub users: UserParams,
+    /// The advertiser population and its dynamics.
+    pub advertisers: AdvertiserParams,
+    /// An optional new ad offering launched mid-run.
+    pub launch: LaunchParams,
+}
+
+/// Length of the run and the seed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimParams {
+    /// Simulated days, 1–365.
+    pub days: u32,
+    /// Seed of every random stream (any u64; the same seed means the same users and draws).
+    pub seed: u64,
+}
+
+/// The ranking utility `U = w_rev·bid·pCTR^q + w_eng·engagement + w_qual·quality − w_fat·fatigue_cost`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UtilityWeights {
+    /// Weight of the bid term (expected revenue per impression when q = 1), 0–5. At 0 the
+    /// bid no longer ranks ads (other terms must be on, or nothing is shown).
+    pub w_rev: f64,
+    /// Weight of the ad's expected engagement (likes, shares per impression) in currency per
+    /// engagement, 0–5.
+    pub w_eng: f64,
+    /// Weight of the ad's quality score in (0,1), in currency, 0–0.5.
+    pub w_qual: f64,
+    /// Weight of the expected fatigue the impression causes this user, in currency per fatigue
+    /// unit, 0–5.
+    pub w_fat: f64,
+}
+
+/// Auction and pricing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuctionParams {
+    /// Pricing rule: `first_price`, `gsp` or `vcg`.
+    pub format: Format,
+    /// Reserve price per click (currency), 0–10. Bids below it do not compete.
+    pub reserve: f64,
+    /// Per-category reserve per click (currency); empty means the global reserve everywhere.
+    /// Otherwise exactly one entry per category, each 0–10.
+    pub reserve_by_category: Vec<f64>,
+    /// Squashing exponent `q` on pCTR in the bid term, 0–2 (0 ranks by bid, 1 by expected revenue).
+    pub squashing: f64,
+    /// Bid shading: advertisers bid `(1 − shading) × value` per click, 0–0.95. `null` means
+    /// automatic: 0 in GSP and VCG (truthful), 0.3 in first price.
+    pub bid_shading: Option<f64>,
+}
+
+/// Ad-load policy: how ads are blended into the organic feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AdLoadPolicy {
+    /// First ad at `first_position`, then every `every` positions.
+    #[default]
+    Fixed,
+    /// At each allowed position place the best remaining ad iff `U_ad ≥ θ · u_org`.
+    Threshold,
+    /// The layout maximising `revenue + λ·engagement` for the request, exactly.
+    Exact,
+}
+
+impl AdLoadPolicy {
+    /// Every policy, in display order.
+    pub const ALL: [AdLoadPolicy; 3] = [
+        AdLoadPolicy::Fixed,
+        AdLoadPolicy::Threshold,
+        AdLoadPolicy::Exact,
+    ];
+    /// The name used in JSON and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdLoadPolicy::Fixed => "fixed",
+            AdLoadPolicy::Threshold => "threshold",
+            AdLoadPolicy::Exact => "exact",
+        }
+    }
+}
+
+/// Ad load and guardrails.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdLoadParams {
+    /// Blending policy.
+    pub policy: AdLoadPolicy,
+    /// Feed positions served per session, 5–60 (users leave before the end; see `users`).
+    pub feed_length: usize,
+    /// Fixed policy: position of the first ad, 1–60 (1-based).
+    pub first_position: usize,
+    /// Fixed policy: positions between consecutive ads, 1–60.
+    pub every: usize,
+    /// Threshold policy: θ, currency per engagement, 0–1. Higher θ ⇒ fewer ads.
+    pub theta: f64,
+    /// Exact policy: λ, the shadow price of engagement in currency per engagement, 0–1.
+    /// Higher λ ⇒ fewer ads, more engagement.
+    pub lambda: f64,
+    /// Guardrail: first position an ad may take (1-based), 1–60.
+    pub top_slot: usize,
+    /// Guardrail: consecutive ad positions differ by at least this, 1–20.
+    pub min_gap: usize,
+    /// Guardrail: most ads in one session, 0–12.
+    pub max_ads: usize,
+    /// Guardrail: most impressions of one advertiser to one user per day, 1–20.
+    pub frequency_cap: u32,
+    /// Guardrail: no two consecutive ads from the same category.
+    pub no_adjacent_same_category: bool,
+}
+
+/// One user segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Segment {
+    /// Display name.
+    pub name: String,
+    /// Share of the population (shares are normalised to sum to 1), 0–1.
+    pub share: f64,
+    /// Mean sessions per day with no fatigue, 0–20.
+    pub visits_per_day: f64,
+    /// Mean feed positions viewed per session with no ads, 1–60.
+    pub feed_depth: f64,
+    /// Probability of engaging with the top organic item when it is viewed, 0–1.
+    pub organic_engagement: f64,
+    /// Click probability on an average ad (quality 0.5, average interest) with no fatigue, 0–1.
+    pub ad_click: f64,
+    /// Multiplier on fatigue gained per ad impression, 0–10.
+    pub fatigue_sensitivity: f64,
+    /// Interest weights over [`CATEGORIES`] (normalised), each ≥ 0; empty means uniform.
+    pub interests: Vec<f64>,
+}
+
+/// The user population and its long-term dynamics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UserParams {
+    /// Number of users, 1–200 000.
+    pub count: usize,
+    /// Segments; at least one, shares sum to a positive number.
+    pub segments: Vec<Segment>,
+    /// Tilts the segment mix toward the last segment (heavy users), −1 to 1: shares are multiplied
+    /// by `exp(mix_tilt · 2 · (i/(S−1) − ½))` and renormalised. 0 keeps the given shares.
+    pub mix_tilt: f64,
+    /// Switch: with fatigue off, users never tire and nothing trends over time.
+    pub fatigue: bool,
+    /// Global multiplier on every segment's fatigue sensitivity, 0–10.
+    pub fatigue_sensitivity: f64,
+    /// Half-life of fatigue in days, 1–365 (Hohnhold et al.: ≈ 60 days on desktop).
+    pub fatigue_half_life_days: f64,
+    /// Share of the per-impression fatigue that every ad causes regardless of quality, 0–1;
+    /// the rest scales with `2·(1 − quality)`. Low values: quality, not count, drives blindness.
+    pub count_share: f64,
+    /// Ad blindness: click propensity is multiplied by `exp(−blindness · F)`, 0–5.
+    pub blindness: f64,
+    /// Visit-rate sensitivity to fatigue: visits are multiplied by `exp(−visit_sensitivity · F)`, 0–5.
+    pub visit_sensitivity: f64,
+    /// Added per-position chance of leaving the session after each ad seen, 0–0.5.
+    pub ad_exit_hazard: f64,
+    /// Engagement decay down the organic ranking: item r has `ρ^(r−1)` of the top item's, 0.5–1.
+    pub organic_decay: f64,
+    /// Expected engagements per ad impression per unit of click propensity (ads are content too), 0–5.
+    pub ad_engagement_per_click: f64,
+    /// CTR penalty of the gap effect: an ad `d` positions after the previous ad has its CTR
+    /// multiplied by `1 − gap_penalty / d`, 0–0.9.
+    pub gap_penalty: f64,
+}
+
+/// The advertiser population and its dynamics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdvertiserParams {
+    /// Advertisers at the start, 1–2 000.
+    pub count: usize,
+    /// Mean value per click (currency) of the log-normal value distribution, 0.01–100.
+    pub value_mean: f64,
+    /// Log-scale spread σ of values per click, 0–2.
+    pub value_sigma: f64,
+    /// Mean daily budget (currency), 0–10 000.
+    pub budget_mean: f64,
+    /// Log-scale spread σ of daily budgets, 0–2.
+    pub budget_sigma: f64,
+    /// Mean ad quality in (0,1): 0.05–0.95.
+    pub quality_mean: f64,
+    /// Quality spread: standard deviation of the Beta quality distribution, 0–0.3 (capped by the mean).
+    pub quality_spread: f64,
+    /// Share of advertisers that target only users with above-average interest in their category, 0–1.
+    pub targeted_share: f64,
+    /// Return on spend (value of clicks / spend) an advertiser needs, 0–10. Below it, it may churn.
+    pub roi_target: f64,
+    /// Daily probability that an advertiser whose 7-day ROI is below target leaves, 0–1.
+    pub churn_probability: f64,
+    /// Mean new advertisers arriving per day (Poisson), 0–50.
+    pub arrival_rate: f64,
+    /// Daily budget growth of satisfied advertisers (ROI ≥ target and budget ≥ 90% spent), 0–0.2.
+    pub budget_growth: f64,
+    /// Budget pacing: an hourly bid-multiplier controller spreads spend over the day.
+    pub pacing: bool,
+}
+
+/// A new ad offering launched on a given day: a cohort of new advertisers with its own quality,
+/// click-through and value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LaunchParams {
+    /// Whether the launch happens.
+    pub enabled: bool,
+    /// Day of the launch, 1–365 (takes effect at the start of that day).
+    pub day: u32,
+    /// Advertisers in the new cohort, 1–1 000.
+    pub count: usize,
+    /// Mean ad quality of the cohort, 0.05–0.95.
+    pub quality_mean: f64,
+    /// Multiplier on the cohort's click propensity (a new format), 0.1–5.
+    pub ctr_multiplier: f64,
+    /// Mean value per click of the cohort (currency), 0.01–100.
+    pub value_mean: f64,
+    /// Mean daily budget of the cohort (currency), 0–10 000.
+    pub budget_mean: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            sim: SimParams::default(),
+            utility: UtilityWeights::default(),
+            auction: AuctionParams::default(),
+            ad_load: AdLoadParams::default(),
+            users: UserParams::default(),
+            advertisers: AdvertiserParams::default(),
+            launch: LaunchParams::default(),
+        }
+    }
+}
+
+impl Default for SimParams {
+    fn default() -> Self {
+        SimParams { days: 60, seed: 1 }
+    }
+}
+
+impl Default for UtilityWeights {
+    fn default() -> Self {
+        UtilityWeights {
+            w_rev: 1.0,
+            w_eng: 0.0,
+            w_qual: 0.0,
+            w_fat: 0.0,
+        }
+    }
+}
+
+impl Default for AuctionParams {
+    fn default() -> Self {
+        AuctionParams {
+            format: Format::Gsp,
+            reserve: 0.1,
+            reserve_by_category: Vec::new(),
+            squashing: 1.0,
+            bid_shading: None,
+        }
+    }
+}
+
+impl Default for AdLoadParams {
+    fn default() -> Self {
+        AdLoadParams {
+            policy: AdLoadPolicy::Fixed,
+            feed_length: 30,
+            first_position: 3,
+            every: 5,
+            theta: 0.05,
+            lambda: 0.05,
+            top_slot: 2,
+            min_gap: 3,
+            max_ads: 5,
+            frequency_cap: 3,
+            no_adjacent_same_category: false,
+        }
+    }
+}
+
+impl Default for Segment {
+    fn default() -> Self {
+        Segment {
+            name: "regular".into(),
+            share: 1.0,
+            visits_per_day: 1.5,
+            feed_depth: 15.0,
+            organic_engagement: 0.3,
+            ad_click: 0.02,
+            fatigue_sensitivity: 1.0,
+            interests: Vec::new(),
+        }
+    }
+}
+
+/// The three default segments: casual, regular and heavy users.
+pub fn default_segments() -> Vec<Segment> {
+    vec![
+        Segment {
+            name: "casual".into(),
+            share: 0.5,
+            visits_per_day: 0.7,
+            feed_depth: 10.0,
+            organic_engagement: 0.25,
+            ad_click: 0.015,
+            fatigue_sensitivity: 1.0,
+            interests: vec![3.0, 1.0, 2.0, 1.0, 2.0, 1.0],
+        },
+        Segment {
+            name: "regular".into(),
+            share: 0.35,
+            visits_per_day: 1.5,
+            feed_depth: 15.0,
+            organic_engagement: 0.3,
+            ad_click: 0.02,
+            fatigue_sensitivity: 1.0,
+            interests: vec![2.0, 2.0, 1.0, 2.0, 1.0, 2.0],
+        },
+        Segment {
+            name: "heavy".into(),
+            share: 0.15,
+            visits_per_day: 3.0,
+            feed_depth: 22.0,
+            organic_engagement: 0.35,
+            ad_click: 0.025,
+            fatigue_sensitivity: 1.5,
+            interests: vec![1.0, 3.0, 1.0, 3.0, 1.0, 1.0],
+        },
+    ]
+}
+
+impl Default for UserParams {
+    fn default() -> Self {
+        UserParams {
+            count: 2000,
+            segments: default_segments(),
+            mix_tilt: 0.0,
+            fatigue: true,
+            fatigue_sensitivity: 1.0,
+            fatigue_half_life_days: 30.0,
+            count_share: 0.3,
+            blindness: 0.3,
+            visit_sensitivity: 0.15,
+            ad_exit_hazard: 0.01,
+            organic_decay: 0.97,
+            ad_engagement_per_click: 0.5,
+            gap_penalty: 0.3,
+        }
+    }
+}
+
+impl Default for AdvertiserParams {
+    fn default() -> Self {
+        AdvertiserParams {
+            count: 100,
+            value_mean: 1.0,
+            value_sigma: 0.5,
+            budget_mean: 3.0,
+            budget_sigma: 0.6,
+            quality_mean: 0.5,
+            quality_spread: 0.15,
+            targeted_share: 0.3,
+            roi_target: 1.0,
+            churn_probability: 0.1,
+            arrival_rate: 0.0,
+            budget_growth: 0.0,
+            pacing: true,
+        }
+    }
+}
+
+impl Default for LaunchParams {
+    fn default() -> Self {
+        LaunchParams {
+            enabled: false,
+            day: 30,
+            count: 20,
+            quality_mean: 0.7,
+            ctr_multiplier: 1.5,
+            value_mean: 1.2,
+            budget_mean: 3.0,
+        }
+    }
+}
