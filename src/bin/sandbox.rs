@@ -1,1 +1,169 @@
-fn main() {}
+//! `sandbox`: the command-line face of the engine. JSON in (a file path, or `-` for stdin), JSON
+//! out on stdout; errors on stderr with a non-zero exit. Deterministic: the same input prints the
+//! same bytes.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use sandbox::config::{export, spec, url};
+use sandbox::core::model::{simulate, Params, Scenario};
+
+const HELP: &str = "\
+sandbox — Marketplace Sandbox on the command line
+
+USAGE:
+  sandbox simulate [CONFIG|-]        run the day-by-day model; CONFIG is a JSON file (a bare
+                                     configuration, or a JSON export from the app), - for stdin,
+                                     omitted for the defaults
+  sandbox simulate --link URL        run exactly what a shared link shows (a full URL or its query)
+  sandbox defaults                   print the default configuration as JSON
+  sandbox link [CONFIG|-]            print the canonical link query for a configuration
+  sandbox auction SPEC|-             the mechanism lab: one-shot auctions (Monte Carlo or explicit)
+  sandbox feed SPEC|-                blend one request's organic and ad lists under guardrails
+  sandbox help                       this text
+
+OPTIONS for simulate:
+  --summary    print only the configuration and the summaries (no daily rows)
+  --csv        print the daily metrics as CSV instead of JSON
+
+Every key of CONFIG is documented in README.md (section \"Configuration\"); unknown keys and
+out-of-range values are errors that name the field and its allowed range. Links are lenient like
+the app: a bad value is reported on stderr and replaced as the app replaces it.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("sandbox: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    let Some(command) = args.first() else {
+        return Ok(HELP.to_string());
+    };
+    let rest = &args[1..];
+    match command.as_str() {
+        "help" | "--help" | "-h" => Ok(HELP.to_string()),
+        "defaults" => to_json(&Params::default()),
+        "simulate" => simulate_command(rest),
+        "link" => {
+            let params = match rest.first() {
+                Some(path) => load_config(path)?,
+                None => Params::default(),
+            };
+            Ok(format!("?{}", url::encode(&params, None)))
+        }
+        "auction" => spec::auction::run_json(&read_input(one_arg(rest, "auction")?)?),
+        "feed" => spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?),
+        other => Err(format!(
+            "unknown command '{other}'; commands: simulate, defaults, link, auction, feed, help"
+        )),
+    }
+}
+
+fn one_arg<'a>(rest: &'a [String], command: &str) -> Result<&'a str, String> {
+    match rest {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "`sandbox {command}` needs a SPEC file path or - for stdin"
+        )),
+        _ => Err(format!(
+            "`sandbox {command}` takes exactly one SPEC argument"
+        )),
+    }
+}
+
+fn simulate_command(rest: &[String]) -> Result<String, String> {
+    let mut summary_only = false;
+    let mut csv = false;
+    let mut link: Option<String> = None;
+    let mut path: Option<String> = None;
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--summary" => summary_only = true,
+            "--csv" => csv = true,
+            "--link" => {
+                link = Some(
+                    it.next()
+                        .ok_or("--link needs a URL or a query string")?
+                        .clone(),
+                )
+            }
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option '{other}' for simulate"))
+            }
+            other => {
+                if path.replace(other.to_string()).is_some() {
+                    return Err("simulate takes at most one CONFIG".into());
+                }
+            }
+        }
+    }
+    let params = match (link, path) {
+        (Some(_), Some(_)) => return Err("give either CONFIG or --link, not both".into()),
+        (Some(link), None) => {
+            let query = link.split_once('?').map_or(link.as_str(), |(_, q)| q);
+            let query = query.split('#').next().unwrap_or("");
+            let decoded = url::decode(query);
+            for problem in &decoded.problems {
+                eprintln!("sandbox: link: {problem}");
+            }
+            decoded.params
+        }
+        (None, Some(path)) => load_config(&path)?,
+        (None, None) => Params::default(),
+    };
+    let scenario = Scenario::new(params).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        format!("invalid configuration:\n{}", lines.join("\n"))
+    })?;
+    let result = simulate(&scenario);
+    if csv {
+        return Ok(export::daily_csv(&result).trim_end().to_string());
+    }
+    let mut doc = serde_json::json!({
+        "version": url::URL_VERSION,
+        "config": scenario.params(),
+        "summary": result.summaries,
+        "users": result.users,
+        "segments": result.segment_names,
+    });
+    if !summary_only {
+        doc["days"] = serde_json::to_value(&result.days).map_err(|e| e.to_string())?;
+    }
+    to_json(&doc)
+}
+
+fn load_config(path: &str) -> Result<Params, String> {
+    let text = read_input(path)?;
+    let (params, warnings) = export::parse_config_json(&text)?;
+    for w in warnings {
+        eprintln!("sandbox: {w}");
+    }
+    Ok(params)
+}
+
+fn read_input(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read '{path}': {e}"))
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(value).map_err(|e| format!("cannot write JSON: {e}"))
+}

@@ -1,1 +1,311 @@
-//! export (being written).
+//! Exports of a run: the daily metrics as CSV and the configuration plus summaries as JSON
+//! ([`ExportDoc`]), and the reader the CLI uses to accept a configuration back
+//! ([`parse_config_json`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::model::{DayMetrics, Params, RunResult, Summaries, SPEND_GROUPS};
+
+/// Version of the JSON export document this release writes.
+pub const EXPORT_VERSION: u32 = 1;
+
+/// The JSON export: `{"version":1,"config":{…},"summary":{…}}`. `config` is a complete
+/// [`Params`] and can be fed back to `sandbox simulate` as it is (see [`parse_config_json`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportDoc {
+    /// [`EXPORT_VERSION`] when written by this release.
+    pub version: u32,
+    /// The configuration that was run.
+    pub config: Params,
+    /// First-week, last-week and whole-run summaries of the run.
+    pub summary: Summaries,
+}
+
+impl ExportDoc {
+    /// The export of `result`, run from `config`.
+    pub fn new(config: &Params, result: &RunResult) -> ExportDoc {
+        ExportDoc {
+            version: EXPORT_VERSION,
+            config: config.clone(),
+            summary: result.summaries.clone(),
+        }
+    }
+
+    /// Pretty-printed JSON (numbers round-trip exactly).
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// Reads a configuration: either a bare [`Params`] JSON object or an export document (`config`
+/// is read; `summary` and `days` are ignored). Missing fields take their defaults; an unknown
+/// field is an error that names it. Returns the params (not yet validated: build a
+/// [`crate::core::model::Scenario`] from them) and warnings (e.g. a newer export version or
+/// ignored top-level keys).
+pub fn parse_config_json(text: &str) -> Result<(Params, Vec<String>), String> {
+    let value = parse_json_exact(text)?;
+    let serde_json::Value::Object(mut object) = value else {
+        return Err("expected a JSON object (a configuration or an export document)".into());
+    };
+    let mut warnings = Vec::new();
+    let config = match object.remove("config") {
+        Some(config) => {
+            match object.remove("version") {
+                None => warnings.push(format!(
+                    "the export document has no `version`; read as version {EXPORT_VERSION}"
+                )),
+                Some(v) => match v.as_u64() {
+                    Some(v) if v <= u64::from(EXPORT_VERSION) => {}
+                    Some(v) => warnings.push(format!(
+                        "the export document is version {v}, made by a newer release (this one \
+                         reads version {EXPORT_VERSION}); read as well as possible"
+                    )),
+                    None => warnings.push(format!(
+                        "the export document's `version` is {v}, not a version number; read as \
+                         version {EXPORT_VERSION}"
+                    )),
+                },
+            }
+            object.remove("summary");
+            object.remove("days");
+            for key in object.keys() {
+                warnings.push(format!("ignored the export document's key `{key}`"));
+            }
+            config
+        }
+        None => serde_json::Value::Object(object),
+    };
+    let params: Params =
+        serde_json::from_value(config).map_err(|e| format!("invalid configuration: {e}"))?;
+    Ok((params, warnings))
+}
+
+/// Parses JSON text with every number read exactly: floats as Rust's correctly rounded
+/// `str::parse::<f64>` (so every `f64` written by serde_json comes back bit for bit), integers as
+/// `u64`/`i64`.
+///
+/// Why: serde_json's default float parser (without its `float_roundtrip` feature) may be one unit
+/// in the last place off, and a shared configuration must reproduce exactly. This function works
+/// whatever features serde_json is built with: it checks the syntax with serde_json, then quotes
+/// every number literal (marked with a leading U+0000), parses, and converts the marked strings
+/// back to numbers with the standard library. (A JSON string that itself starts with U+0000 would
+/// be taken for a number; no configuration contains one.)
+pub fn parse_json_exact(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str::<serde_json::Value>(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let bytes = text.as_bytes();
+    let mut quoted: Vec<u8> = Vec::with_capacity(bytes.len() + 64);
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            quoted.push(b);
+            if b == b'\\' {
+                // The escaped character is ASCII in valid JSON; copy it as is.
+                if let Some(&next) = bytes.get(i + 1) {
+                    quoted.push(next);
+                }
+                i += 2;
+                continue;
+            }
+            in_string = b != b'"';
+            i += 1;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-.eE".contains(&bytes[i])) {
+                i += 1;
+            }
+            quoted.extend_from_slice(b"\"\\u0000");
+            quoted.extend_from_slice(&bytes[start..i]);
+            quoted.push(b'"');
+        } else {
+            in_string = b == b'"';
+            quoted.push(b);
+            i += 1;
+        }
+    }
+    let quoted = String::from_utf8(quoted).map_err(|e| format!("not valid UTF-8: {e}"))?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&quoted).map_err(|e| format!("not valid JSON: {e}"))?;
+    restore_numbers(&mut value)?;
+    Ok(value)
+}
+
+/// Turns the marked strings of [`parse_json_exact`] back into exact numbers.
+fn restore_numbers(value: &mut serde_json::Value) -> Result<(), String> {
+    use serde_json::{Number, Value};
+    match value {
+        Value::String(s) if s.starts_with('\0') => {
+            let literal = &s[1..];
+            let is_integer = !literal.contains(['.', 'e', 'E']);
+            let number = if let (true, Ok(n)) = (is_integer, literal.parse::<u64>()) {
+                Number::from(n)
+            } else if let (true, Ok(n)) = (is_integer, literal.parse::<i64>()) {
+                Number::from(n)
+            } else {
+                literal
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(Number::from_f64)
+                    .ok_or_else(|| format!("number out of range: {literal}"))?
+            };
+            *value = Value::Number(number);
+        }
+        Value::Array(items) => {
+            for item in items {
+                restore_numbers(item)?;
+            }
+        }
+        Value::Object(map) => {
+            for (_, item) in map.iter_mut() {
+                restore_numbers(item)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// One CSV column: its name and how to read it from a day.
+struct Column {
+    name: String,
+    cell: Box<dyn Fn(&DayMetrics) -> String>,
+}
+
+fn column(name: &str, cell: impl Fn(&DayMetrics) -> String + 'static) -> Column {
+    Column {
+        name: name.to_string(),
+        cell: Box::new(cell),
+    }
+}
+
+/// `snake_case` identifier from free text: lower-case ASCII letters and digits, runs of anything
+/// else become one `_`.
+fn snake(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// Column-name suffixes for the segments: their names in `snake_case`, `segment_<n>` when a name
+/// is missing or empty, and `_2`, `_3`… on repeats.
+fn segment_suffixes(result: &RunResult) -> Vec<String> {
+    let n = result
+        .days
+        .iter()
+        .map(|d| {
+            d.segment_sessions
+                .len()
+                .max(d.segment_engagement.len())
+                .max(d.segment_fatigue.len())
+                .max(d.segment_revenue.len())
+        })
+        .chain(std::iter::once(result.segment_names.len()))
+        .max()
+        .unwrap_or(0);
+    let mut suffixes: Vec<String> = Vec::with_capacity(n);
+    for i in 0..n {
+        let base = result
+            .segment_names
+            .get(i)
+            .map(|s| snake(s))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("segment_{}", i + 1));
+        let mut name = base.clone();
+        let mut k = 2;
+        while suffixes.contains(&name) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        suffixes.push(name);
+    }
+    suffixes
+}
+
+fn columns(result: &RunResult) -> Vec<Column> {
+    let mut cols = vec![
+        column("day", |d| d.day.to_string()),
+        column("revenue", |d| d.revenue.to_string()),
+        column("impressions", |d| d.impressions.to_string()),
+        column("clicks", |d| d.clicks.to_string()),
+        column("ctr", |d| d.ctr.to_string()),
+        column("avg_cpc", |d| d.avg_cpc.to_string()),
+        column("ecpm", |d| d.ecpm.to_string()),
+        column("sessions", |d| d.sessions.to_string()),
+        column("active_users", |d| d.active_users.to_string()),
+        column("ads_per_session", |d| d.ads_per_session.to_string()),
+        column("ad_load", |d| d.ad_load.to_string()),
+        column("positions_viewed", |d| d.positions_viewed.to_string()),
+        column("organic_engagement", |d| d.organic_engagement.to_string()),
+        column("ad_engagement", |d| d.ad_engagement.to_string()),
+        column("total_engagement", |d| d.total_engagement.to_string()),
+        column("mean_fatigue", |d| d.mean_fatigue.to_string()),
+        column("mean_blindness", |d| d.mean_blindness.to_string()),
+        column("advertiser_value", |d| d.advertiser_value.to_string()),
+        column("advertiser_surplus", |d| d.advertiser_surplus.to_string()),
+        column("roi", |d| d.roi.to_string()),
+        column("active_advertisers", |d| d.active_advertisers.to_string()),
+        column("churned_advertisers", |d| d.churned_advertisers.to_string()),
+        column("new_advertisers", |d| d.new_advertisers.to_string()),
+        column("budget_utilisation", |d| d.budget_utilisation.to_string()),
+        column("reserve_binding_rate", |d| {
+            d.reserve_binding_rate.to_string()
+        }),
+        column("spend_hhi", |d| d.spend_hhi.to_string()),
+    ];
+    for (g, group) in SPEND_GROUPS.iter().enumerate() {
+        cols.push(column(&format!("spend_{}", snake(group)), move |d| {
+            d.spend_by_group[g].to_string()
+        }));
+    }
+    fn cell<T: ToString>(list: &[T], i: usize) -> String {
+        list.get(i).map(ToString::to_string).unwrap_or_default()
+    }
+    for (i, suffix) in segment_suffixes(result).iter().enumerate() {
+        cols.push(column(&format!("sessions_{suffix}"), move |d| {
+            cell(&d.segment_sessions, i)
+        }));
+        cols.push(column(&format!("engagement_{suffix}"), move |d| {
+            cell(&d.segment_engagement, i)
+        }));
+        cols.push(column(&format!("fatigue_{suffix}"), move |d| {
+            cell(&d.segment_fatigue, i)
+        }));
+        cols.push(column(&format!("revenue_{suffix}"), move |d| {
+            cell(&d.segment_revenue, i)
+        }));
+    }
+    cols
+}
+
+/// The daily metrics as CSV: a header of `snake_case` column names, then one row per day.
+/// Numbers have full precision (shortest round-trip); counts are integers.
+///
+/// Columns: every scalar of [`DayMetrics`] in declaration order; `spend_<group>` for each of
+/// [`SPEND_GROUPS`] (`spend_low_quality_incumbents`, …, `spend_launched_cohort`); then per
+/// segment `sessions_<segment>`, `engagement_<segment>`, `fatigue_<segment>`,
+/// `revenue_<segment>` with the segment's name in `snake_case` (e.g. `sessions_casual`).
+/// Names contain only `[a-z0-9_]`, so no field needs quoting.
+pub fn daily_csv(result: &RunResult) -> String {
+    let cols = columns(result);
+    let mut out = String::new();
+    let header: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+    out.push_str(&header.join(","));
+    out.push('\n');
+    for day in &result.days {
+        let row: Vec<String> = cols.iter().map(|c| (c.cell)(day)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}

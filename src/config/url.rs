@@ -1,1 +1,718 @@
-//! url (being written).
+//! The versioned, canonical link format: [`Params`] (and an optional pinned baseline) ⇄ a URL
+//! query string. Links outlive releases: every link carries its version, and [`decode`] migrates
+//! older versions forward.
+//!
+//! # Format (version 1)
+//!
+//! ```text
+//! v=1&auction=first_price&reserve=0.25&days=90&base=1&b.days=90
+//! ```
+//!
+//! - `v=1` comes first. Then only the keys whose value differs from [`Params::default()`], in
+//!   [`table()`] order; then the two list keys that are not in the table (below).
+//! - Numbers are Rust's shortest round-trip `{}` formatting of the `f64` (so `0.1`, `1e-7` is
+//!   written `0.0000001`); integers have no decimal point. `seed` is written and read as an exact
+//!   `u64`. Choices are their URL value (`first_price`); toggles are `1`/`0`.
+//! - Bid shading is two keys: `bidding=custom` (absent = automatic) and `shading=x` (absent with
+//!   `bidding=custom` = 0). See [`crate::config::params_table`].
+//! - Fields outside the table, only when they differ from the default:
+//!   - `reserve_cat` — per-category reserves per click, comma-separated in [`CATEGORIES`] order
+//!     (`reserve_cat=0.1,0.2,0.1,0.1,0.3,0.1`);
+//!   - `segments` — the user segments as percent-encoded JSON (the serde form of
+//!     `Vec<Segment>`; missing fields take [`Segment::default`]'s values). Ugly but exact (read
+//!     with [`parse_json_exact`]); only links built from a JSON configuration carry it.
+//! - Baseline: `base=1` marks a pinned baseline; `b.<key>` carries each baseline value that differs
+//!   from the default, with the same keys and rules (`b.reserve_cat`, `b.segments` too). `base=1`
+//!   alone pins the default configuration.
+//! - Values are percent-encoded except `A–Z a–z 0–9 - . _ ~ , :`.
+//!
+//! So `decode(encode(p, b))` gives back `p` and `b` exactly, and `encode(decode(s))` is the
+//! canonical form of `s`.
+//!
+//! # Decoding never fails
+//!
+//! [`decode`] always returns runnable parameters plus a list of [`UrlProblem`]s:
+//! - a leading `?` is skipped; `%XX` and `+` (space) are decoded;
+//! - a missing `v` means version 1 (hand-typed links such as `?days=30` keep meaning what they
+//!   meant in version 1, forever), with no problem;
+//! - `v` newer than [`URL_VERSION`]: a problem ("made by a newer release"), then read as the
+//!   current version as well as possible; `v` that is not a known version: a problem, read as the
+//!   current version;
+//! - unknown key: a problem, ignored; repeated key: a problem, the later value wins;
+//! - malformed value: a problem, the default is used;
+//! - number outside what validation accepts ([`limits`]): a problem, **clamped to the nearest
+//!   bound**; a fraction for an integer: a problem, rounded;
+//! - last, the result goes through [`Scenario::repair`] (this catches bad `segments` and
+//!   `reserve_cat` entries); each [`crate::core::model::FieldError`] becomes a problem.
+//!
+//! # Migrations
+//!
+//! A link of version `n < URL_VERSION` is migrated by the chain of [`Migration`]s in
+//! `MIGRATIONS`, each rewriting the `(key, value)` pairs from version `n` to `n + 1`, before
+//! any value is read. The main and the baseline pairs are migrated separately, with the `b.`
+//! prefix removed, so a migration only ever sees plain keys. Version 1 is the first, so the
+//! list is empty; the mechanism is tested with a fake migration.
+
+use std::fmt;
+
+use crate::config::export::parse_json_exact;
+use crate::config::params_table::{limits, table, Kind, Limits, ParamSpec, Value};
+use crate::core::model::{FieldError, Params, Scenario, Segment, CATEGORIES};
+
+/// Version of the link format this release writes.
+pub const URL_VERSION: u32 = 1;
+
+/// Key of the per-category reserves (not in the parameter table).
+pub const RESERVE_CAT_KEY: &str = "reserve_cat";
+/// Key of the user segments (not in the parameter table).
+pub const SEGMENTS_KEY: &str = "segments";
+/// Key marking a pinned baseline.
+pub const BASE_KEY: &str = "base";
+/// Prefix of baseline keys.
+pub const BASE_PREFIX: &str = "b.";
+/// Key of the version.
+pub const VERSION_KEY: &str = "v";
+
+/// One problem found while decoding a link. Decoding goes on; `used` says what was used instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlProblem {
+    /// The key as written in the link (`reserve`, `b.days`, `v`…).
+    pub key: String,
+    /// The value as written (percent-decoded); empty when the key had none.
+    pub value: String,
+    /// What was wrong, with the allowed values.
+    pub message: String,
+    /// What was used instead.
+    pub used: String,
+}
+
+impl fmt::Display for UrlProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}={}: {}; using {}",
+            self.key, self.value, self.message, self.used
+        )
+    }
+}
+
+/// What a link decodes to: always runnable (validated) parameters, plus every problem found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The configuration (valid: it went through [`Scenario::repair`]).
+    pub params: Params,
+    /// The pinned baseline, if the link has one (also valid).
+    pub baseline: Option<Params>,
+    /// Everything that was wrong, in the order found.
+    pub problems: Vec<UrlProblem>,
+}
+
+/// Rewrites a link's `(key, value)` pairs from one version to the next.
+pub type Migration = fn(&mut Vec<(String, String)>);
+
+/// `(from_version, migration to from_version + 1)`, in order. Empty: version 1 is the first.
+const MIGRATIONS: &[(u32, Migration)] = &[];
+
+// ------------------------------------------------------------------------------------------
+// Encoding
+// ------------------------------------------------------------------------------------------
+
+/// The canonical query string (without a leading `?`) for `params` and an optional pinned
+/// `baseline`: `v=1`, then the non-default values (see the module docs).
+pub fn encode(params: &Params, baseline: Option<&Params>) -> String {
+    let mut pairs = vec![(VERSION_KEY.to_string(), URL_VERSION.to_string())];
+    encode_into(params, "", &mut pairs);
+    if let Some(base) = baseline {
+        pairs.push((BASE_KEY.to_string(), "1".to_string()));
+        encode_into(base, BASE_PREFIX, &mut pairs);
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Appends `prefix + key = value` for every value of `params` that differs from the default.
+fn encode_into(params: &Params, prefix: &str, pairs: &mut Vec<(String, String)>) {
+    let default = Params::default();
+    for spec in table() {
+        if let Some(text) = value_text_if_changed(spec, params, &default) {
+            pairs.push((format!("{prefix}{}", spec.id), text));
+        }
+    }
+    let reserves = &params.auction.reserve_by_category;
+    if *reserves != default.auction.reserve_by_category {
+        let text = reserves
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        pairs.push((format!("{prefix}{RESERVE_CAT_KEY}"), text));
+    }
+    if params.users.segments != default.users.segments {
+        // Serialising plain data cannot fail; an empty value would decode to a reported problem.
+        let text = serde_json::to_string(&params.users.segments).unwrap_or_default();
+        pairs.push((format!("{prefix}{SEGMENTS_KEY}"), text));
+    }
+}
+
+/// The text of `spec`'s value in `params`, or `None` when it equals the default's.
+fn value_text_if_changed(spec: &ParamSpec, params: &Params, default: &Params) -> Option<String> {
+    if spec.id == "seed" {
+        // Exact u64, not through the f64 of `Value::Number`.
+        return (params.sim.seed != default.sim.seed).then(|| params.sim.seed.to_string());
+    }
+    let value = (spec.get)(params);
+    if value == (spec.get)(default) {
+        return None;
+    }
+    Some(value_text(&value))
+}
+
+/// A value as written in a link.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::Number(x) => x.to_string(),
+        Value::Choice(s) => s.clone(),
+        Value::Flag(b) => if *b { "1" } else { "0" }.to_string(),
+    }
+}
+
+/// Percent-encodes everything except `A–Z a–z 0–9 - . _ ~ , :`.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~,:".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------------------------------------
+// Decoding
+// ------------------------------------------------------------------------------------------
+
+/// Decodes a query string (with or without the leading `?`). Never fails, never panics: see the
+/// module docs for what happens to each kind of problem.
+pub fn decode(query: &str) -> Decoded {
+    let mut problems = Vec::new();
+    let query = query.strip_prefix('?').unwrap_or(query);
+
+    let mut version_pairs = Vec::new();
+    let mut base_pairs = Vec::new();
+    let mut main = Vec::new();
+    let mut baseline = Vec::new();
+    for piece in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = piece.split_once('=').unwrap_or((piece, ""));
+        let key = percent_decode(raw_key).trim().to_string();
+        let value = percent_decode(raw_value);
+        if key == VERSION_KEY {
+            version_pairs.push((key, value));
+        } else if key == BASE_KEY {
+            base_pairs.push((key, value));
+        } else if let Some(rest) = key.strip_prefix(BASE_PREFIX) {
+            baseline.push((rest.to_string(), value));
+        } else {
+            main.push((key, value));
+        }
+    }
+
+    let version = read_version(dedup(version_pairs, "", &mut problems), &mut problems);
+    migrate_or_report(&mut main, version, "", &mut problems);
+    migrate_or_report(&mut baseline, version, BASE_PREFIX, &mut problems);
+
+    let params = read_params(main, "", &mut problems);
+    let base_flag =
+        dedup(base_pairs, "", &mut problems)
+            .pop()
+            .map(|(key, value)| match parse_flag(&value) {
+                Some(b) => b,
+                // `base` with no value pins a baseline too.
+                None if value.trim().is_empty() => true,
+                None => {
+                    problems.push(UrlProblem {
+                        key,
+                        value,
+                        message: "expected 1 (a baseline is pinned) or 0".into(),
+                        used: "1".into(),
+                    });
+                    true
+                }
+            });
+    let baseline = match base_flag {
+        Some(false) if !baseline.is_empty() => {
+            problems.push(UrlProblem {
+                key: BASE_KEY.into(),
+                value: "0".into(),
+                message: "the link also has baseline (b.) keys".into(),
+                used: "1 (the baseline is kept)".into(),
+            });
+            Some(read_params(baseline, BASE_PREFIX, &mut problems))
+        }
+        Some(false) => None,
+        Some(true) => Some(read_params(baseline, BASE_PREFIX, &mut problems)),
+        None if baseline.is_empty() => None,
+        None => Some(read_params(baseline, BASE_PREFIX, &mut problems)),
+    };
+
+    Decoded {
+        params,
+        baseline,
+        problems,
+    }
+}
+
+/// The link's version from its (deduplicated) `v` pairs; reports unreadable and unknown ones.
+fn read_version(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> u32 {
+    let Some((key, value)) = pairs.into_iter().last() else {
+        // No `v`: a hand-typed link, read as version 1 (see the module docs).
+        return 1;
+    };
+    match value.trim().parse::<u32>() {
+        Ok(v) if (1..=URL_VERSION).contains(&v) => v,
+        Ok(v) if v > URL_VERSION => {
+            problems.push(UrlProblem {
+                key,
+                value,
+                message: format!(
+                    "made by a newer release (link version {v}; this release reads up to \
+                     version {URL_VERSION}); values are read as well as possible and may differ"
+                ),
+                used: format!("version {URL_VERSION}"),
+            });
+            URL_VERSION
+        }
+        _ => {
+            problems.push(UrlProblem {
+                key,
+                value,
+                message: format!("not a link version (1–{URL_VERSION})"),
+                used: format!("version {URL_VERSION}"),
+            });
+            URL_VERSION
+        }
+    }
+}
+
+/// Migrates `pairs` from `version` to [`URL_VERSION`] with [`MIGRATIONS`].
+fn migrate_or_report(
+    pairs: &mut Vec<(String, String)>,
+    version: u32,
+    prefix: &str,
+    problems: &mut Vec<UrlProblem>,
+) {
+    if let Err(stuck) = migrate(pairs, version, URL_VERSION, MIGRATIONS) {
+        problems.push(UrlProblem {
+            key: format!("{prefix}{VERSION_KEY}"),
+            value: version.to_string(),
+            message: format!("no migration from link version {stuck}"),
+            used: format!("the values as if version {URL_VERSION}"),
+        });
+    }
+}
+
+/// Applies the migrations from `from` up to `to`, in order. `Err(v)` when no migration starts at
+/// version `v` (the pairs are left as migrated so far).
+fn migrate(
+    pairs: &mut Vec<(String, String)>,
+    from: u32,
+    to: u32,
+    migrations: &[(u32, Migration)],
+) -> Result<(), u32> {
+    let mut version = from;
+    while version < to {
+        let step = migrations.iter().find(|(start, _)| *start == version);
+        match step {
+            Some((_, migration)) => migration(pairs),
+            None => return Err(version),
+        }
+        version += 1;
+    }
+    Ok(())
+}
+
+/// Keeps the last value of each key (in first-appearance order), reporting the earlier ones.
+fn dedup(
+    pairs: Vec<(String, String)>,
+    prefix: &str,
+    problems: &mut Vec<UrlProblem>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        if let Some(slot) = out.iter_mut().find(|(k, _)| *k == key) {
+            let earlier = std::mem::replace(&mut slot.1, value);
+            problems.push(UrlProblem {
+                key: format!("{prefix}{key}"),
+                value: earlier,
+                message: "the key appears again later in the link".into(),
+                used: format!("the later value {}", slot.1),
+            });
+        } else {
+            out.push((key, value));
+        }
+    }
+    out
+}
+
+/// Builds params from defaults and the (migrated) pairs, then repairs them.
+fn read_params(
+    pairs: Vec<(String, String)>,
+    prefix: &str,
+    problems: &mut Vec<UrlProblem>,
+) -> Params {
+    let pairs = dedup(pairs, prefix, problems);
+    let default = Params::default();
+    let mut params = Params::default();
+    let mut known = vec![false; pairs.len()];
+
+    // Table order, so that dependent rows (`bidding` then `shading`) apply in a fixed order
+    // whatever the order in the link.
+    for spec in table() {
+        if let Some(i) = pairs.iter().position(|(k, _)| k == spec.id) {
+            known[i] = true;
+            let (key, value) = &pairs[i];
+            let mut report = |message: String, used: String| {
+                problems.push(UrlProblem {
+                    key: format!("{prefix}{key}"),
+                    value: value.clone(),
+                    message,
+                    used,
+                })
+            };
+            read_value(spec, value, &default, &mut params, &mut report);
+        }
+    }
+    if let Some(i) = pairs.iter().position(|(k, _)| k == RESERVE_CAT_KEY) {
+        known[i] = true;
+        let value = &pairs[i].1;
+        match parse_list(value) {
+            Some(list) => params.auction.reserve_by_category = list,
+            None => problems.push(UrlProblem {
+                key: format!("{prefix}{RESERVE_CAT_KEY}"),
+                value: value.clone(),
+                message: format!(
+                    "expected {} comma-separated numbers (per click, for {})",
+                    CATEGORIES.len(),
+                    CATEGORIES.join(", ")
+                ),
+                used: "the global reserve in every category".into(),
+            }),
+        }
+    }
+    if let Some(i) = pairs.iter().position(|(k, _)| k == SEGMENTS_KEY) {
+        known[i] = true;
+        let value = &pairs[i].1;
+        let parsed = parse_json_exact(value).and_then(|json| {
+            serde_json::from_value::<Vec<Segment>>(json).map_err(|e| e.to_string())
+        });
+        match parsed {
+            Ok(segments) => params.users.segments = segments,
+            Err(e) => problems.push(UrlProblem {
+                key: format!("{prefix}{SEGMENTS_KEY}"),
+                value: value.clone(),
+                message: format!("not a JSON list of segments ({e})"),
+                used: "the default segments".into(),
+            }),
+        }
+    }
+    for ((key, value), known) in pairs.iter().zip(known) {
+        if !known {
+            problems.push(UrlProblem {
+                key: format!("{prefix}{key}"),
+                value: value.clone(),
+                message: "not a parameter of this release, ignored".into(),
+                used: "nothing".into(),
+            });
+        }
+    }
+
+    let (scenario, errors) = Scenario::repair(params);
+    for error in errors {
+        problems.push(field_error_problem(&error, &pairs, prefix));
+    }
+    scenario.params().clone()
+}
+
+/// Reads one table row's value into `params`, reporting through `report(message, used)`.
+fn read_value(
+    spec: &ParamSpec,
+    text: &str,
+    default: &Params,
+    params: &mut Params,
+    report: &mut dyn FnMut(String, String),
+) {
+    let default_text = || {
+        if spec.id == "seed" {
+            default.sim.seed.to_string()
+        } else {
+            value_text(&(spec.get)(default))
+        }
+    };
+    match spec.kind {
+        Kind::Select { options } => {
+            let trimmed = text.trim();
+            match options
+                .iter()
+                .find(|(value, _)| value.eq_ignore_ascii_case(trimmed))
+            {
+                Some((value, _)) => (spec.set)(params, &Value::Choice((*value).to_string())),
+                None => {
+                    let allowed: Vec<&str> = options.iter().map(|(v, _)| *v).collect();
+                    report(
+                        format!("not one of {}", allowed.join(", ")),
+                        format!("the default {}", default_text()),
+                    );
+                }
+            }
+        }
+        Kind::Toggle => match parse_flag(text) {
+            Some(b) => (spec.set)(params, &Value::Flag(b)),
+            None => report(
+                "expected 1 (on) or 0 (off)".into(),
+                format!("the default {}", default_text()),
+            ),
+        },
+        Kind::Slider { .. } if spec.id == "seed" => match text.trim().parse::<u64>() {
+            Ok(seed) => params.sim.seed = seed,
+            Err(_) => match text.trim().parse::<f64>() {
+                Ok(x) if x.is_finite() => {
+                    // `as` saturates: negative seeds become 0, huge ones u64::MAX.
+                    let seed = x.round() as u64;
+                    report(
+                        "not a whole number from 0 to 18446744073709551615".into(),
+                        seed.to_string(),
+                    );
+                    params.sim.seed = seed;
+                }
+                _ => report(
+                    "not a number".into(),
+                    format!("the default {}", default_text()),
+                ),
+            },
+        },
+        Kind::Slider { .. } => {
+            let Some(Limits { min, max, integer }) = limits(spec.id) else {
+                // Every slider has limits (tested); without them, trust the slider.
+                if let Ok(x) = text.trim().parse::<f64>() {
+                    (spec.set)(params, &Value::Number(x));
+                }
+                return;
+            };
+            let x = match text.trim().parse::<f64>() {
+                Ok(x) if x.is_finite() => x,
+                Ok(_) => {
+                    report(
+                        "not a finite number".into(),
+                        format!("the default {}", default_text()),
+                    );
+                    return;
+                }
+                Err(_) => {
+                    report(
+                        "not a number".into(),
+                        format!("the default {}", default_text()),
+                    );
+                    return;
+                }
+            };
+            let mut used = x;
+            if x < min || x > max {
+                used = x.clamp(min, max);
+                report(
+                    format!("outside the allowed range {min}–{max}, clamped to the nearest bound"),
+                    used.to_string(),
+                );
+            } else if integer && x.fract() != 0.0 {
+                used = x.round();
+                report("not a whole number, rounded".into(), used.to_string());
+            }
+            (spec.set)(params, &Value::Number(used));
+        }
+    }
+}
+
+/// A validation error on the final params, as a problem under the link's key.
+fn field_error_problem(error: &FieldError, pairs: &[(String, String)], prefix: &str) -> UrlProblem {
+    let key = key_for_field(&error.field);
+    let value = pairs
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let message = if error.field == key {
+        error.message.clone()
+    } else {
+        format!("{}: {}", error.field, error.message)
+    };
+    UrlProblem {
+        key: format!("{prefix}{key}"),
+        value,
+        message,
+        used: error.used.clone(),
+    }
+}
+
+/// The link key of a validation field path (`users.segments[0].share` → `segments`).
+fn key_for_field(field: &str) -> String {
+    if field.starts_with("users.segments") {
+        return SEGMENTS_KEY.into();
+    }
+    if field.starts_with("auction.reserve_by_category") {
+        return RESERVE_CAT_KEY.into();
+    }
+    // Find the table row whose invalid value validation reports under this field.
+    for spec in table() {
+        if let Kind::Slider { .. } = spec.kind {
+            let mut probe = Params::default();
+            (spec.set)(&mut probe, &Value::Number(f64::NAN));
+            let (_, errors) = Scenario::repair(probe);
+            if errors.iter().any(|e| e.field == field) {
+                return spec.id.into();
+            }
+        }
+    }
+    field.into()
+}
+
+/// `1/0`, `true/false`, `on/off`, `yes/no` (any case).
+fn parse_flag(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Some(true),
+        "0" | "false" | "off" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// A comma-separated list of numbers (empty text: the empty list).
+fn parse_list(text: &str) -> Option<Vec<f64>> {
+    if text.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(',')
+        .map(|t| t.trim().parse::<f64>().ok())
+        .collect()
+}
+
+/// Decodes `%XX` (invalid escapes are kept as written) and `+` as a space; invalid UTF-8 becomes
+/// U+FFFD.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                    let h = std::str::from_utf8(h).ok()?;
+                    u8::from_str_radix(h, 16).ok()
+                });
+                match hex {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    // A fake history: version 1 called `w_eng` `eng`; version 2 doubled `days`.
+    #[allow(clippy::ptr_arg)] // the `Migration` signature: real migrations may add pairs
+    fn rename_eng(pairs: &mut Vec<(String, String)>) {
+        for (k, _) in pairs.iter_mut() {
+            if k == "eng" {
+                *k = "w_eng".into();
+            }
+        }
+    }
+
+    #[allow(clippy::ptr_arg)] // the `Migration` signature
+    fn double_days(pairs: &mut Vec<(String, String)>) {
+        for (k, v) in pairs.iter_mut() {
+            if k == "days" {
+                if let Ok(d) = v.parse::<u32>() {
+                    *v = (2 * d).to_string();
+                }
+            }
+        }
+    }
+
+    const FAKE: &[(u32, Migration)] = &[(1, rename_eng), (2, double_days)];
+
+    #[test]
+    fn migrations_chain_in_order() {
+        let mut p = pairs(&[("eng", "0.5"), ("days", "10")]);
+        assert_eq!(migrate(&mut p, 1, 3, FAKE), Ok(()));
+        assert_eq!(p, pairs(&[("w_eng", "0.5"), ("days", "20")]));
+
+        let mut p = pairs(&[("eng", "0.5"), ("days", "10")]);
+        assert_eq!(migrate(&mut p, 2, 3, FAKE), Ok(()));
+        assert_eq!(p, pairs(&[("eng", "0.5"), ("days", "20")]));
+    }
+
+    #[test]
+    fn current_version_needs_no_migration() {
+        let mut p = pairs(&[("days", "10")]);
+        assert_eq!(migrate(&mut p, 3, 3, FAKE), Ok(()));
+        assert_eq!(
+            migrate(&mut p, URL_VERSION, URL_VERSION, MIGRATIONS),
+            Ok(())
+        );
+        assert_eq!(p, pairs(&[("days", "10")]));
+    }
+
+    #[test]
+    fn a_gap_in_the_chain_is_reported() {
+        let mut p = pairs(&[("days", "10")]);
+        assert_eq!(migrate(&mut p, 0, 3, FAKE), Err(0));
+    }
+
+    #[test]
+    fn every_version_before_the_current_one_has_a_migration() {
+        let missing: Vec<u32> = (1..)
+            .take_while(|v| *v < URL_VERSION)
+            .filter(|v| !MIGRATIONS.iter().any(|(from, _)| from == v))
+            .collect();
+        assert!(missing.is_empty(), "no migration from versions {missing:?}");
+    }
+
+    #[test]
+    fn percent_coding() {
+        assert_eq!(percent_decode("a%20b+c%zz%4"), "a b c%zz%4");
+        assert_eq!(percent_decode("%E2%88%92"), "−");
+        assert_eq!(
+            percent_encode("[{\"a\":1}] &="),
+            "%5B%7B%22a%22:1%7D%5D%20%26%3D"
+        );
+        let text = "{\"name\":\"caf\u{e9} & co\",\"x\":[1,2]}";
+        assert_eq!(percent_decode(&percent_encode(text)), text);
+    }
+}

@@ -1,1 +1,770 @@
-//! The one-shot mechanism lab.
+//! The one-shot mechanism lab: auctions in isolation, independent of the day-by-day model, to
+//! check the mechanisms against auction theory.
+//!
+//! Two modes:
+//!
+//! - **Monte Carlo** ([`MonteCarloConfig`], [`run_monte_carlo`]): `n` bidders with iid values
+//!   from a [`ValueDist`], `K ≤ n` slots with position effects `α₁ ≥ … ≥ α_K` (CTRs, all bidders
+//!   have quality 1), a format, a bidding behaviour and a reserve per click, repeated over many
+//!   auctions. Reports revenue and welfare per auction with standard errors, and, where auction
+//!   theory gives it, the exact expected revenue and welfare to compare with.
+//! - **Explicit** ([`ExplicitConfig`], [`run_explicit`]): one auction with given bids (or values)
+//!   and qualities, ranked by `bid · quality^q` and priced by [`auction::price`].
+//!
+//! ## Bidding
+//!
+//! - `truthful`: bid = value (bidders with a value below the reserve are not eligible).
+//! - `equilibrium`:
+//!   - first price: the symmetric Bayes–Nash bid [`first_price_bne_bid`] (Riley–Samuelson), which
+//!     is derived for **one slot**; with more slots it is an error (the multi-slot first-price
+//!     equilibrium has no simple closed form), and in explicit mode too (no Bayesian prior there);
+//!   - GSP: the lowest symmetric Nash equilibrium of Edelman–Ostrovsky–Schwarz / Varian
+//!     ([`eos_bids_into`]; complete information among the auction's bidders), computed in score
+//!     space `value · quality^q` and converted back per click;
+//!   - VCG: truthful (dominant strategy).
+//!
+//! ## Common random numbers
+//!
+//! Auction `t` (0-based) draws its `n` values, in bidder order, from its own stream
+//! `rng::stream(seed, Purpose::Lab, t, 0)`, and nothing else is random. So two runs with the same
+//! seed, distribution and number of bidders see exactly the same values auction by auction,
+//! whatever the format, bidding, reserve or slots: differences between them are the mechanism's
+//! effect, and [`MonteCarloLab::auction`] can replay any single auction.
+//!
+//! ## Reported quantities (Monte Carlo)
+//!
+//! Per auction, with winners in slots `k = 1…` paying `p_k` per click:
+//! revenue `= Σ_k α_k p_k`, welfare `= Σ_k α_k v_{winner(k)}` (expected clicks × value; quality 1).
+//! `revenue_se` is the standard error of the mean over auctions, `s/√T`.
+//!
+//! Theory (Myerson 1981): every mechanism that allocates slots efficiently among bidders with
+//! values at least the reserve, with zero payoff for a bidder at the reserve, earns
+//! `Σ_k α_k E[φ(v_(k)) · 1{v_(k) ≥ r}]` (`v_(k)` the k-th highest value, `φ` the virtual value):
+//! VCG, GSP in the EOS equilibrium, second price (GSP with one slot) and first price in the BNE.
+//! This is `revenue_theory`; `welfare_theory = Σ_k α_k E[v_(k) · 1{v_(k) ≥ r}]`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::auction::equilibrium::{
+    eos_bids_into, eos_bids_with_floors, first_price_bne_bid, integrate_values, FirstPriceBidTable,
+};
+use crate::core::auction::{self, pow_q, price_into, rank_into, Candidate, Format, RankingRule};
+use crate::core::dist::{ValueDist, MAX_VALUE};
+use crate::core::rng::{self, Purpose};
+
+/// How the lab's bidders bid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Bidding {
+    /// Bid the value (explicit mode: the bids as given).
+    #[default]
+    Truthful,
+    /// The format's equilibrium (see the module docs).
+    Equilibrium,
+}
+
+impl Bidding {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bidding::Truthful => "truthful",
+            Bidding::Equilibrium => "equilibrium",
+        }
+    }
+}
+
+/// Most bidders per auction in Monte Carlo mode.
+pub const MAX_BIDDERS: usize = 1000;
+/// Most slots.
+pub const MAX_SLOTS: usize = 100;
+/// Most auctions in one Monte Carlo run.
+pub const MAX_AUCTIONS: u64 = 100_000_000;
+/// Most value draws (`auctions × bidders`) in one Monte Carlo run.
+pub const MAX_DRAWS: u64 = 1_000_000_000;
+/// Smallest quality (click weight) in explicit mode.
+pub const MIN_QUALITY: f64 = 1e-9;
+/// Most bidders in explicit mode.
+pub const MAX_EXPLICIT_BIDDERS: usize = 10_000;
+
+/// Check slot CTRs: 1 to [`MAX_SLOTS`] entries, each in `(0, 1]`, non-increasing.
+pub fn validate_slot_ctrs(slot_ctrs: &[f64]) -> Result<(), String> {
+    if slot_ctrs.is_empty() || slot_ctrs.len() > MAX_SLOTS {
+        return Err(format!(
+            "slot_ctrs: must list 1 to {MAX_SLOTS} slot click-through rates, got {}",
+            slot_ctrs.len()
+        ));
+    }
+    for (k, &a) in slot_ctrs.iter().enumerate() {
+        if !(a > 0.0 && a <= 1.0) {
+            return Err(format!(
+                "slot_ctrs[{k}]: must be a click-through rate in (0, 1], got {a}"
+            ));
+        }
+        if k > 0 && a > slot_ctrs[k - 1] {
+            return Err(format!(
+                "slot_ctrs[{k}]: must not exceed the slot above (slot_ctrs[{}] = {}): CTRs are non-increasing down the page, got {a}",
+                k - 1,
+                slot_ctrs[k - 1]
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_reserve(reserve: f64) -> Result<(), String> {
+    if !(reserve.is_finite() && (0.0..=MAX_VALUE).contains(&reserve)) {
+        return Err(format!(
+            "reserve: must be a price per click in [0, 1e9], got {reserve}"
+        ));
+    }
+    Ok(())
+}
+
+/// A Monte Carlo experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonteCarloConfig {
+    /// How winners pay.
+    pub format: Format,
+    /// How bidders bid.
+    pub bidding: Bidding,
+    /// Bidders per auction `n` (1 to [`MAX_BIDDERS`]).
+    pub bidders: usize,
+    /// Distribution of each bidder's value per click (iid).
+    pub values: ValueDist,
+    /// Position effects `α₁ ≥ … ≥ α_K` in `(0, 1]`, `K ≤ n`.
+    pub slot_ctrs: Vec<f64>,
+    /// Reserve price per click (currency), `≥ 0`.
+    pub reserve: f64,
+    /// Number of auctions `T` (1 to [`MAX_AUCTIONS`]).
+    pub auctions: u64,
+    /// Seed of the value streams.
+    pub seed: u64,
+}
+
+impl MonteCarloConfig {
+    /// Check every field; the message names the field and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.bidders == 0 || self.bidders > MAX_BIDDERS {
+            return Err(format!(
+                "bidders: must be a whole number from 1 to {MAX_BIDDERS}, got {}",
+                self.bidders
+            ));
+        }
+        self.values.validate()?;
+        validate_slot_ctrs(&self.slot_ctrs)?;
+        if self.slot_ctrs.len() > self.bidders {
+            return Err(format!(
+                "slot_ctrs: {} slots but only {} bidders; the number of slots must be at most the number of bidders",
+                self.slot_ctrs.len(),
+                self.bidders
+            ));
+        }
+        validate_reserve(self.reserve)?;
+        if self.auctions == 0 || self.auctions > MAX_AUCTIONS {
+            return Err(format!(
+                "auctions: must be a whole number from 1 to {MAX_AUCTIONS}, got {}",
+                self.auctions
+            ));
+        }
+        if self.auctions.saturating_mul(self.bidders as u64) > MAX_DRAWS {
+            return Err(format!(
+                "auctions: auctions × bidders must be at most {MAX_DRAWS} value draws, got {} × {}",
+                self.auctions, self.bidders
+            ));
+        }
+        if self.format == Format::FirstPrice
+            && self.bidding == Bidding::Equilibrium
+            && self.slot_ctrs.len() > 1
+        {
+            return Err(format!(
+                "bidding: equilibrium first-price bidding is only defined for one slot (the symmetric Bayes–Nash bid); slot_ctrs has {} entries",
+                self.slot_ctrs.len()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The outcome of one Monte Carlo auction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AuctionOutcome {
+    /// `Σ_k α_k p_k` (currency per auction).
+    pub revenue: f64,
+    /// `Σ_k α_k v_{winner(k)}` (currency per auction).
+    pub welfare: f64,
+    /// Number of slots sold (winners).
+    pub slots_sold: usize,
+}
+
+/// A prepared Monte Carlo experiment: the equilibrium bid table and scratch buffers, so each
+/// auction allocates nothing.
+#[derive(Debug, Clone)]
+pub struct MonteCarloLab {
+    cfg: MonteCarloConfig,
+    rule: RankingRule,
+    table: Option<FirstPriceBidTable>,
+    values: Vec<f64>,
+    bids: Vec<f64>,
+    order: Vec<usize>,
+    sorted: Vec<f64>,
+    eq: Vec<f64>,
+    candidates: Vec<Candidate>,
+    ranked_idx: Vec<usize>,
+    ranked: Vec<Candidate>,
+    prices: Vec<f64>,
+}
+
+impl MonteCarloLab {
+    /// Validate `cfg` and prepare (tabulates the first-price equilibrium bid if needed).
+    pub fn new(cfg: MonteCarloConfig) -> Result<Self, String> {
+        cfg.validate()?;
+        let n = cfg.bidders;
+        let table = (cfg.format == Format::FirstPrice && cfg.bidding == Bidding::Equilibrium)
+            .then(|| FirstPriceBidTable::new(&cfg.values, n, cfg.reserve));
+        let k = cfg.slot_ctrs.len();
+        Ok(MonteCarloLab {
+            rule: RankingRule {
+                w_rev: 1.0,
+                squashing: 1.0,
+            },
+            table,
+            values: vec![0.0; n],
+            bids: vec![0.0; n],
+            order: Vec::with_capacity(n),
+            sorted: Vec::with_capacity(n),
+            eq: Vec::with_capacity(n),
+            candidates: Vec::with_capacity(n),
+            ranked_idx: Vec::with_capacity(n),
+            ranked: Vec::with_capacity(k + 1),
+            prices: Vec::with_capacity(k),
+            cfg,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MonteCarloConfig {
+        &self.cfg
+    }
+
+    /// Run auction `t` (its values come from `rng::stream(seed, Purpose::Lab, t, 0)`).
+    pub fn auction(&mut self, t: u64) -> AuctionOutcome {
+        let cfg = &self.cfg;
+        let mut stream = rng::stream(cfg.seed, Purpose::Lab, t, 0);
+        for v in self.values.iter_mut() {
+            *v = cfg.values.sample(&mut stream);
+        }
+        match (cfg.bidding, cfg.format) {
+            (Bidding::Truthful, _) | (Bidding::Equilibrium, Format::Vcg) => {
+                self.bids.copy_from_slice(&self.values);
+            }
+            (Bidding::Equilibrium, Format::FirstPrice) => {
+                for (b, &v) in self.bids.iter_mut().zip(&self.values) {
+                    *b = match &self.table {
+                        Some(table) => table.bid(v),
+                        None => first_price_bne_bid(&cfg.values, cfg.bidders, cfg.reserve, v),
+                    };
+                }
+            }
+            (Bidding::Equilibrium, Format::Gsp) => {
+                // Sort by value (ties: lower index first, as the ranking does), EOS bids, back.
+                let values = &self.values;
+                self.order.clear();
+                self.order.extend(0..values.len());
+                self.order
+                    .sort_unstable_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+                self.sorted.clear();
+                self.sorted.extend(self.order.iter().map(|&i| values[i]));
+                eos_bids_into(&self.sorted, &cfg.slot_ctrs, cfg.reserve, &mut self.eq);
+                for (r, &i) in self.order.iter().enumerate() {
+                    self.bids[i] = self.eq[r];
+                }
+            }
+        }
+        self.candidates.clear();
+        self.candidates
+            .extend(self.bids.iter().map(|&bid| Candidate {
+                bid,
+                click_weight: 1.0,
+                bonus: 0.0,
+                reserve: cfg.reserve,
+            }));
+        let slots = cfg.slot_ctrs.len();
+        rank_into(
+            &self.candidates,
+            &self.rule,
+            slots + 1,
+            &mut self.ranked_idx,
+        );
+        self.ranked.clear();
+        self.ranked
+            .extend(self.ranked_idx.iter().map(|&i| self.candidates[i]));
+        price_into(
+            &self.ranked,
+            &cfg.slot_ctrs,
+            &self.rule,
+            cfg.format,
+            &mut self.prices,
+        );
+        let mut revenue = 0.0;
+        let mut welfare = 0.0;
+        for (k, &p) in self.prices.iter().enumerate() {
+            let alpha = cfg.slot_ctrs[k];
+            revenue += alpha * p;
+            welfare += alpha * self.values[self.ranked_idx[k]];
+        }
+        AuctionOutcome {
+            revenue,
+            welfare,
+            slots_sold: self.prices.len(),
+        }
+    }
+
+    /// Values of the last auction run, in bidder order.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Bids of the last auction run, in bidder order.
+    pub fn bids(&self) -> &[f64] {
+        &self.bids
+    }
+
+    /// Winners of the last auction run (bidder indices, one per sold slot, in slot order).
+    pub fn winners(&self) -> &[usize] {
+        &self.ranked_idx[..self.prices.len()]
+    }
+
+    /// Prices per click of the last auction run, one per sold slot.
+    pub fn prices(&self) -> &[f64] {
+        &self.prices
+    }
+
+    /// Run all auctions and summarise.
+    pub fn run(&mut self) -> MonteCarloReport {
+        let cfg = self.cfg.clone();
+        let slots = cfg.slot_ctrs.len();
+        let mut rev = Welford::default();
+        let mut wel = Welford::default();
+        let mut sales = 0u64;
+        let mut sold = vec![0u64; slots];
+        let mut price_sum = vec![0.0; slots];
+        for t in 0..cfg.auctions {
+            let out = self.auction(t);
+            rev.push(out.revenue);
+            wel.push(out.welfare);
+            if out.slots_sold > 0 {
+                sales += 1;
+            }
+            for (k, &p) in self.prices.iter().enumerate() {
+                sold[k] += 1;
+                price_sum[k] += p;
+            }
+        }
+        let auctions = cfg.auctions as f64;
+        let theory = Theory::new(&cfg);
+        MonteCarloReport {
+            format: cfg.format,
+            bidding: cfg.bidding,
+            bidders: cfg.bidders,
+            slots,
+            values: cfg.values,
+            slot_ctrs: cfg.slot_ctrs.clone(),
+            auctions: cfg.auctions,
+            reserve: cfg.reserve,
+            seed: cfg.seed,
+            revenue_per_auction: rev.mean,
+            revenue_se: rev.se(),
+            welfare_per_auction: wel.mean,
+            welfare_se: wel.se(),
+            sale_rate: sales as f64 / auctions,
+            slot_sale_rate: sold.iter().map(|&c| c as f64 / auctions).collect(),
+            slot_price_per_click: sold
+                .iter()
+                .zip(&price_sum)
+                .map(|(&c, &s)| (c > 0).then(|| s / c as f64))
+                .collect(),
+            revenue_theory: theory.revenue,
+            welfare_theory: theory.welfare,
+            myerson_reserve: cfg.values.myerson_reserve(),
+        }
+    }
+}
+
+/// Running mean and variance (Welford).
+#[derive(Debug, Default, Clone, Copy)]
+struct Welford {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    #[inline]
+    fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Standard error of the mean, `s/√n` (0 for fewer than two observations).
+    fn se(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            (self.m2 / (self.n - 1) as f64 / self.n as f64).sqrt()
+        }
+    }
+}
+
+/// Summary of a Monte Carlo run. Money is currency per auction unless the name says per click.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonteCarloReport {
+    /// The format run.
+    pub format: Format,
+    /// The bidding behaviour.
+    pub bidding: Bidding,
+    /// Bidders per auction.
+    pub bidders: usize,
+    /// Number of slots `K`.
+    pub slots: usize,
+    /// The value distribution.
+    pub values: ValueDist,
+    /// The slots' position effects `α_k`.
+    pub slot_ctrs: Vec<f64>,
+    /// Number of auctions `T`.
+    pub auctions: u64,
+    /// Reserve per click.
+    pub reserve: f64,
+    /// Seed.
+    pub seed: u64,
+    /// Mean revenue per auction, `Σ_k α_k p_k` averaged over auctions.
+    pub revenue_per_auction: f64,
+    /// Standard error of `revenue_per_auction`.
+    pub revenue_se: f64,
+    /// Mean welfare per auction, `Σ_k α_k v_{winner(k)}`.
+    pub welfare_per_auction: f64,
+    /// Standard error of `welfare_per_auction`.
+    pub welfare_se: f64,
+    /// Fraction of auctions with at least one slot sold.
+    pub sale_rate: f64,
+    /// Per slot: fraction of auctions in which the slot was sold.
+    pub slot_sale_rate: Vec<f64>,
+    /// Per slot: mean price per click over the auctions in which it sold (`null` if never sold).
+    pub slot_price_per_click: Vec<Option<f64>>,
+    /// Exact expected revenue per auction by Myerson's lemma,
+    /// `Σ_k α_k E[φ(v_(k)) 1{v_(k) ≥ r}]`, when the format and bidding allocate efficiently
+    /// with zero payoff at the reserve (VCG; GSP in equilibrium or with one slot; first price in
+    /// equilibrium); `null` otherwise (GSP truthful with several slots, first price truthful).
+    pub revenue_theory: Option<f64>,
+    /// Exact expected welfare per auction `Σ_k α_k E[v_(k) 1{v_(k) ≥ r}]` (every format and
+    /// bidding here allocates efficiently above the reserve); `null` in the one case that does
+    /// not sell: first price in equilibrium with one bidder and no reserve (the bid is 0).
+    pub welfare_theory: Option<f64>,
+    /// Myerson's optimal reserve for the value distribution (`φ(r) = 0`), for reference.
+    pub myerson_reserve: f64,
+}
+
+/// Validate, run and summarise a Monte Carlo experiment.
+pub fn run_monte_carlo(cfg: &MonteCarloConfig) -> Result<MonteCarloReport, String> {
+    Ok(MonteCarloLab::new(cfg.clone())?.run())
+}
+
+struct Theory {
+    revenue: Option<f64>,
+    welfare: Option<f64>,
+}
+
+impl Theory {
+    fn new(cfg: &MonteCarloConfig) -> Self {
+        let one_slot = cfg.slot_ctrs.len() == 1;
+        let revenue_applies = match (cfg.format, cfg.bidding) {
+            (Format::Vcg, _) => true,
+            (Format::Gsp, Bidding::Equilibrium) => true,
+            (Format::Gsp, Bidding::Truthful) => one_slot,
+            (Format::FirstPrice, Bidding::Equilibrium) => one_slot,
+            (Format::FirstPrice, Bidding::Truthful) => false,
+        };
+        let no_sale = cfg.format == Format::FirstPrice
+            && cfg.bidding == Bidding::Equilibrium
+            && cfg.bidders == 1
+            && cfg.reserve == 0.0;
+        Theory {
+            revenue: revenue_applies.then(|| {
+                efficient_expectation(&cfg.values, cfg.bidders, &cfg.slot_ctrs, cfg.reserve, true)
+            }),
+            welfare: (!no_sale).then(|| {
+                efficient_expectation(&cfg.values, cfg.bidders, &cfg.slot_ctrs, cfg.reserve, false)
+            }),
+        }
+    }
+}
+
+/// `Σ_k α_k E[g(v_(k)) · 1{v_(k) ≥ r}]` for `n` iid values from `dist`, with `g = φ` (the
+/// virtual value: expected revenue of any efficient mechanism with reserve `r` and zero payoff
+/// at the reserve, Myerson 1981) when `virtual_values`, else `g(v) = v` (expected welfare).
+///
+/// The k-th highest of `n` has density `n·C(n−1, k−1) F^{n−k} (1−F)^{k−1} f`, and
+/// `φ(v) f(v) = v f(v) − (1 − F(v))`. Integrated by adaptive Gauss–Legendre quadrature over the support above the
+/// reserve (log-normal: in `ln v`, up to `ln v = μ + 40σ`; exponential: up to `r + 60/λ`).
+pub fn efficient_expectation(
+    dist: &ValueDist,
+    n: usize,
+    slot_ctrs: &[f64],
+    reserve: f64,
+    virtual_values: bool,
+) -> f64 {
+    let n = n.max(1);
+    let mut total = 0.0;
+    for (k0, &alpha) in slot_ctrs.iter().enumerate().take(n) {
+        let k = k0 + 1;
+        // ln(n · C(n−1, k−1))
+        let mut ln_c = (n as f64).ln();
+        for j in 1..k {
+            ln_c += ((n - j) as f64).ln() - (j as f64).ln();
+        }
+        let h = |v: f64| -> f64 {
+            let big_f = dist.cdf(v);
+            let s = dist.survival(v);
+            let f = dist.pdf(v);
+            if f <= 0.0 && s <= 0.0 {
+                return 0.0;
+            }
+            let mut ln_w = ln_c;
+            if n > k {
+                if big_f <= 0.0 {
+                    return 0.0;
+                }
+                ln_w += (n - k) as f64 * big_f.ln();
+            }
+            if k > 1 {
+                if s <= 0.0 {
+                    return 0.0;
+                }
+                ln_w += (k - 1) as f64 * s.ln();
+            }
+            let g = if virtual_values { v * f - s } else { v * f };
+            ln_w.exp() * g
+        };
+        let scale = dist.mean().max(reserve).max(1e-300);
+        let tol = 1e-13 * scale;
+        let a = reserve.max(dist.support().0);
+        let b = match *dist {
+            ValueDist::Uniform { high, .. } => high,
+            ValueDist::Exponential { rate } => a + 60.0 / rate,
+            ValueDist::Lognormal { mu, sigma } => (mu + 40.0 * sigma).exp(),
+        };
+        let part = integrate_values(dist, &h, a, b, tol, 8, 1e-14 * (1.0 + n as f64));
+        total += alpha * part;
+    }
+    total
+}
+
+/// One bidder of an explicit auction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ExplicitBidder {
+    /// Bid per click (currency); with truthful bidding and no bid, the value is bid.
+    pub bid: Option<f64>,
+    /// Value per click (currency); defaults to the bid (for welfare).
+    pub value: Option<f64>,
+    /// Click weight `e` (quality): CTR in slot k is `e · α_k`.
+    pub quality: f64,
+}
+
+/// One explicit auction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExplicitConfig {
+    /// How winners pay.
+    pub format: Format,
+    /// `truthful` uses the bids as given (or values when no bid); `equilibrium` computes bids
+    /// from values (GSP: EOS lowest equilibrium; VCG: truthful; first price: an error).
+    pub bidding: Bidding,
+    /// The bidders in input order.
+    pub bidders: Vec<ExplicitBidder>,
+    /// Position effects `α₁ ≥ … ≥ α_K` in `(0, 1]` (may exceed the number of bidders).
+    pub slot_ctrs: Vec<f64>,
+    /// Squashing exponent `q ∈ [0, 2]`: rank by `bid · quality^q`.
+    pub squashing: f64,
+    /// Reserve price per click (currency).
+    pub reserve: f64,
+}
+
+impl ExplicitConfig {
+    /// Check every field; the message names the field and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        let n = self.bidders.len();
+        if n == 0 || n > MAX_EXPLICIT_BIDDERS {
+            return Err(format!(
+                "bids: must list 1 to {MAX_EXPLICIT_BIDDERS} bidders, got {n}"
+            ));
+        }
+        validate_slot_ctrs(&self.slot_ctrs)?;
+        validate_reserve(self.reserve)?;
+        if !(self.squashing.is_finite() && (0.0..=2.0).contains(&self.squashing)) {
+            return Err(format!(
+                "squashing: must be an exponent q in [0, 2] (rank by bid × quality^q), got {}",
+                self.squashing
+            ));
+        }
+        let max_quality = 1.0 / self.slot_ctrs[0];
+        for (i, b) in self.bidders.iter().enumerate() {
+            for (name, x) in [("bid", b.bid), ("value", b.value)] {
+                if let Some(x) = x {
+                    if !(x.is_finite() && (0.0..=MAX_VALUE).contains(&x)) {
+                        return Err(format!(
+                            "bids[{i}].{name}: must be an amount per click in [0, 1e9], got {x}"
+                        ));
+                    }
+                }
+            }
+            if b.bid.is_none() && b.value.is_none() {
+                return Err(format!("bids[{i}]: needs a `bid` or a `value`"));
+            }
+            if self.bidding == Bidding::Equilibrium {
+                if b.value.is_none() {
+                    return Err(format!(
+                        "bids[{i}].value: required with bidding = equilibrium (bids are computed from values)"
+                    ));
+                }
+                if b.bid.is_some() {
+                    return Err(format!(
+                        "bids[{i}].bid: not allowed with bidding = equilibrium (bids are computed from values); give only `value` and `quality`"
+                    ));
+                }
+            }
+            if !(b.quality.is_finite()
+                && b.quality >= MIN_QUALITY
+                && b.quality <= max_quality * (1.0 + 1e-12))
+            {
+                return Err(format!(
+                    "bids[{i}].quality: must be in [{MIN_QUALITY}, {max_quality}] (a click weight; quality × slot_ctrs[0] must be a click probability), got {}",
+                    b.quality
+                ));
+            }
+        }
+        if self.bidding == Bidding::Equilibrium && self.format == Format::FirstPrice {
+            return Err(
+                "bidding: equilibrium first-price bidding is only available in Monte Carlo mode with one slot (the symmetric Bayes–Nash bid needs a value distribution); use truthful bids or format gsp/vcg"
+                    .to_string(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The outcome of an explicit auction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExplicitReport {
+    /// The format run.
+    pub format: Format,
+    /// The bidding behaviour.
+    pub bidding: Bidding,
+    /// Squashing exponent used.
+    pub squashing: f64,
+    /// Reserve per click.
+    pub reserve: f64,
+    /// Winner of each sold slot, in slot order: bidder index (0-based, input order). Fewer
+    /// entries than slots when fewer bidders are eligible.
+    pub allocation: Vec<usize>,
+    /// Price per click of each sold slot (currency per click).
+    pub slot_price_per_click: Vec<f64>,
+    /// Expected payment of each sold slot's winner, `p_k · e_k · α_k`.
+    pub slot_payment: Vec<f64>,
+    /// `Σ_k p_k · e_k · α_k` (expected revenue of the page view).
+    pub revenue: f64,
+    /// `Σ_k v_k · e_k · α_k` (value = bid when no value is given).
+    pub welfare: f64,
+    /// Equilibrium bids per click, in input order (only with bidding = equilibrium).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bids: Option<Vec<f64>>,
+}
+
+/// Validate and run an explicit auction.
+pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
+    cfg.validate()?;
+    let q = cfg.squashing;
+    let rule = RankingRule {
+        w_rev: 1.0,
+        squashing: q,
+    };
+    let values: Vec<f64> = cfg
+        .bidders
+        .iter()
+        .map(|b| b.value.or(b.bid).unwrap_or(0.0))
+        .collect();
+    let bids: Vec<f64> = match (cfg.bidding, cfg.format) {
+        (Bidding::Truthful, _) => cfg
+            .bidders
+            .iter()
+            .map(|b| b.bid.or(b.value).unwrap_or(0.0))
+            .collect(),
+        (Bidding::Equilibrium, Format::Vcg) => values.clone(),
+        (Bidding::Equilibrium, _) => explicit_eos_bids(cfg, &values),
+    };
+    let candidates: Vec<Candidate> = cfg
+        .bidders
+        .iter()
+        .zip(&bids)
+        .map(|(b, &bid)| Candidate {
+            bid,
+            click_weight: b.quality,
+            bonus: 0.0,
+            reserve: cfg.reserve,
+        })
+        .collect();
+    let ranked_idx = auction::rank(&candidates, &rule, cfg.slot_ctrs.len() + 1);
+    let ranked: Vec<Candidate> = ranked_idx.iter().map(|&i| candidates[i]).collect();
+    let prices = auction::price(&ranked, &cfg.slot_ctrs, &rule, cfg.format);
+    let allocation: Vec<usize> = ranked_idx[..prices.len()].to_vec();
+    let mut revenue = 0.0;
+    let mut welfare = 0.0;
+    let mut slot_payment = Vec::with_capacity(prices.len());
+    for (k, (&p, &i)) in prices.iter().zip(&allocation).enumerate() {
+        let clicks = cfg.bidders[i].quality * cfg.slot_ctrs[k];
+        slot_payment.push(p * clicks);
+        revenue += p * clicks;
+        welfare += values[i] * clicks;
+    }
+    Ok(ExplicitReport {
+        format: cfg.format,
+        bidding: cfg.bidding,
+        squashing: q,
+        reserve: cfg.reserve,
+        allocation,
+        slot_price_per_click: prices,
+        slot_payment,
+        revenue,
+        welfare,
+        bids: (cfg.bidding == Bidding::Equilibrium).then_some(bids),
+    })
+}
+
+/// EOS bids per click for an explicit GSP auction: scores `V_i = v_i e_i^q`, reserves in score
+/// space `R_i = r e_i^q` (bidders with `v_i < r` do not take part and bid their value),
+/// [`eos_bids_with_floors`] on the sorted scores, then `b_i = max(s_i / e_i^q, r)`.
+fn explicit_eos_bids(cfg: &ExplicitConfig, values: &[f64]) -> Vec<f64> {
+    let q = cfg.squashing;
+    let factor: Vec<f64> = cfg.bidders.iter().map(|b| pow_q(b.quality, q)).collect();
+    let scores: Vec<f64> = values.iter().zip(&factor).map(|(v, f)| v * f).collect();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let sorted: Vec<f64> = order.iter().map(|&i| scores[i]).collect();
+    let floors: Vec<f64> = order
+        .iter()
+        .map(|&i| {
+            if values[i] >= cfg.reserve {
+                cfg.reserve * factor[i]
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
+    let score_bids = eos_bids_with_floors(&sorted, &cfg.slot_ctrs, &floors);
+    let mut bids = values.to_vec();
+    for (r, &i) in order.iter().enumerate() {
+        if values[i] >= cfg.reserve {
+            bids[i] = (score_bids[r] / factor[i]).max(cfg.reserve).min(values[i]);
+        }
+    }
+    bids
+}

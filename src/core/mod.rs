@@ -4,5 +4,6 @@ pub mod auction;
 pub mod dist;
 pub mod feed;
 pub mod lab;
+pub mod math;
 pub mod model;
 pub mod rng;

@@ -22,12 +22,16 @@
 //!   candidate's (`U_{k+1}`), `p_k = (U_{k+1} − bonus_k) / (w_rev · e_k^q)`, clamped to
 //!   `[reserve_k, b_k]`; the last ranked winner pays its reserve. With one slot, q = 1, unit weights
 //!   and no bonus this is the Vickrey (second-price) auction.
-//! - **VCG**: each winner pays its externality on the others, in utility units
-//!   `T_k = Σ_{j=k}^{K} (α_j − α_{j+1}) · U_{j+1}` (with `α_{K+1} = 0` and `U_{j+1} = 0` when there is
-//!   no such candidate), converted to a per-click bid level exactly as GSP's:
+//! - **VCG**: each winner pays its externality on the others (the seller included, who values a
+//!   slot at the reserve), in utility units
+//!   `T_k = Σ_{j=k}^{K} (α_j − α_{j+1}) · max(U_{j+1}, R_k)` (with `α_{K+1} = 0`,
+//!   `R_k = w_rev · e_k^q · reserve_k + bonus_k` the utility at which `k` just meets its reserve,
+//!   and `U_{j+1} = R_k` when there is no such candidate), converted to a per-click bid level
+//!   exactly as GSP's:
 //!   `p_k = (T_k/α_k − bonus_k) / (w_rev · e_k^q)`, clamped to `[reserve_k, b_k]`. With unit weights
-//!   and no bonus this is `p_k·α_k·e_k = Σ_{j≥k} (α_j − α_{j+1}) · e_{j+1}^q b_{j+1} e_k^{1−q}`, the
-//!   textbook VCG payment for q = 1.
+//!   and no bonus this is
+//!   `p_k·α_k·e_k = Σ_{j≥k} (α_j − α_{j+1}) · max(e_{j+1}^q b_{j+1}, e_k^q r_k) · e_k^{1−q}`, the
+//!   textbook VCG payment (with reserve) for q = 1.
 //!
 //! Invariants (property-tested): GSP and VCG prices never exceed bids; GSP prices per unit of
 //! utility are non-increasing down the slots; VCG revenue ≤ GSP revenue on the same bids.
@@ -131,7 +135,7 @@ pub fn pow_q(e: f64, q: f64) -> f64 {
     } else if q == 2.0 {
         e * e
     } else {
-        e.powf(q)
+        crate::core::math::pow(e, q)
     }
 }
 
@@ -143,15 +147,30 @@ pub fn is_eligible(rule: &RankingRule, c: &Candidate) -> bool {
 
 /// Indices of eligible candidates in decreasing utility (ties: lower index first), at most `limit`.
 pub fn rank(candidates: &[Candidate], rule: &RankingRule, limit: usize) -> Vec<usize> {
-    let mut order: Vec<(usize, f64)> = candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| is_eligible(rule, c))
-        .map(|(i, c)| (i, rule.utility(c)))
-        .collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    order.truncate(limit);
-    order.into_iter().map(|(i, _)| i).collect()
+    let mut order = Vec::with_capacity(candidates.len());
+    rank_into(candidates, rule, limit, &mut order);
+    order
+}
+
+/// As [`rank`], writing into `out` (cleared first) so hot loops allocate nothing.
+///
+/// The order is a total order (utility descending, then index ascending), so the result is the
+/// same as [`rank`]'s whatever sorting algorithm is used.
+pub fn rank_into(candidates: &[Candidate], rule: &RankingRule, limit: usize, out: &mut Vec<usize>) {
+    out.clear();
+    out.extend(
+        candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| is_eligible(rule, c))
+            .map(|(i, _)| i),
+    );
+    out.sort_unstable_by(|&a, &b| {
+        let ua = rule.utility(&candidates[a]);
+        let ub = rule.utility(&candidates[b]);
+        ub.total_cmp(&ua).then(a.cmp(&b))
+    });
+    out.truncate(limit);
 }
 
 /// Per-click prices for ranked winners.
@@ -199,11 +218,20 @@ pub fn price_into(
                 if alpha_k <= 0.0 {
                     c.reserve
                 } else {
-                    // T_k = Σ_{j=k}^{K-1} (α_j − α_{j+1}) · U_{j+1}, 0-based, α_K = 0.
+                    // T_k = Σ_{j=k}^{K-1} (α_j − α_{j+1}) · max(U_{j+1}, R_k), 0-based, α_K = 0,
+                    // where R_k = w_rev·e_k^q·reserve_k + bonus_k is the utility at which
+                    // candidate k just meets its reserve: the seller values every slot at least
+                    // at the reserve (a missing candidate counts as R_k), as in textbook VCG with
+                    // a reserve, p_k·α_k = Σ_{j≥k} (α_j − α_{j+1})·max(v_{j+1}, r).
+                    let floor = (rule.bid_factor(c.click_weight) * c.reserve + c.bonus).max(0.0);
+                    let slots = slot_ctrs.len();
                     let mut externality = 0.0;
-                    for j in k..winners {
-                        let alpha_next = if j + 1 < winners { slot_ctrs[j + 1] } else { 0.0 };
-                        externality += (slot_ctrs[j] - alpha_next) * utility_at(j + 1);
+                    for j in k..slots {
+                        let alpha_next = if j + 1 < slots { slot_ctrs[j + 1] } else { 0.0 };
+                        let below = ranked
+                            .get(j + 1)
+                            .map_or(floor, |d| rule.utility(d).max(floor));
+                        externality += (slot_ctrs[j] - alpha_next) * below;
                     }
                     rule.bid_for_utility(c, externality / alpha_k)
                 }

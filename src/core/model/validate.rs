@@ -130,7 +130,13 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
     c.f64("utility.w_fat", &mut u.w_fat, d.utility.w_fat, 0.0, 5.0);
 
     let a = &mut p.auction;
-    c.f64("auction.reserve", &mut a.reserve, d.auction.reserve, 0.0, 10.0);
+    c.f64(
+        "auction.reserve",
+        &mut a.reserve,
+        d.auction.reserve,
+        0.0,
+        10.0,
+    );
     c.f64("auction.squashing", &mut a.squashing, 1.0, 0.0, 2.0);
     if !a.reserve_by_category.is_empty() && a.reserve_by_category.len() != N_CATEGORIES {
         c.problem(
@@ -177,7 +183,13 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
     c.usize("ad_load.every", &mut l.every, dl.every, 1, MAX_FEED_LENGTH);
     c.f64("ad_load.theta", &mut l.theta, dl.theta, 0.0, 1.0);
     c.f64("ad_load.lambda", &mut l.lambda, dl.lambda, 0.0, 1.0);
-    c.usize("ad_load.top_slot", &mut l.top_slot, dl.top_slot, 1, MAX_FEED_LENGTH);
+    c.usize(
+        "ad_load.top_slot",
+        &mut l.top_slot,
+        dl.top_slot,
+        1,
+        MAX_FEED_LENGTH,
+    );
     c.usize("ad_load.min_gap", &mut l.min_gap, dl.min_gap, 1, 20);
     c.usize(
         "ad_load.max_ads",
@@ -224,7 +236,13 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
             0.0,
             20.0,
         );
-        c.f64(&f("feed_depth"), &mut s.feed_depth, ds.feed_depth, 1.0, 60.0);
+        c.f64(
+            &f("feed_depth"),
+            &mut s.feed_depth,
+            ds.feed_depth,
+            1.0,
+            60.0,
+        );
         c.f64(
             &f("organic_engagement"),
             &mut s.organic_engagement,
@@ -281,7 +299,13 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
         1.0,
         365.0,
     );
-    c.f64("users.count_share", &mut us.count_share, du.count_share, 0.0, 1.0);
+    c.f64(
+        "users.count_share",
+        &mut us.count_share,
+        du.count_share,
+        0.0,
+        1.0,
+    );
     c.f64("users.blindness", &mut us.blindness, du.blindness, 0.0, 5.0);
     c.f64(
         "users.visit_sensitivity",
@@ -311,7 +335,13 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
         0.0,
         5.0,
     );
-    c.f64("users.gap_penalty", &mut us.gap_penalty, du.gap_penalty, 0.0, 0.9);
+    c.f64(
+        "users.gap_penalty",
+        &mut us.gap_penalty,
+        du.gap_penalty,
+        0.0,
+        0.9,
+    );
 
     let ad = &mut p.advertisers;
     let da = &d.advertisers;

@@ -1,0 +1,102 @@
+// Benchmark (not a test): input → redraw latency and main-thread long tasks while dragging.
+//
+// Run after `trunk build --release`:  node e2e/bench.mjs [moves=20] [query, e.g. "users=20000&days=365"]
+//
+// 1. Latency: for each of N slider moves, time from the `input` event (performance.now() in the
+//    page just before dispatching it) to the app's `performance.mark("results-drawn")` for the
+//    run that move caused. It includes the 120 ms debounce, the worker's run, the transfer and
+//    drawing the 7 charts. Prints every sample, the median and the engine's share.
+// 2. Long tasks: a 2-second drag (an `input` event every 16 ms, like a pointer drag at 60 Hz)
+//    followed by the results it causes, with a PerformanceObserver('longtask') recording every
+//    main-thread task over 50 ms.
+
+import {
+  serveDist, launch, newPage, waitForResults, resultId, statusText, STATUS_RE,
+} from './helpers.mjs';
+
+const MOVES = Number(process.argv[2] ?? 20);
+const QUERY = process.argv[3] ?? '';
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (x) => x.toFixed(1);
+
+const server = await serveDist();
+const browser = await launch();
+try {
+  const page = await newPage(browser);
+  await page.goto(server.url + (QUERY ? `?v=1&${QUERY}` : ''));
+  await waitForResults(page, 0);
+  // Warm up (first worker call runs before tier-up).
+  for (let i = 0; i < 3; i++) {
+    const before = await resultId(page);
+    await page.locator('#param-reserve').evaluate((el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, 0.2 + 0.1 * i);
+    await waitForResults(page, before);
+  }
+
+  // ---------------- 1. input → redraw ----------------
+  const samples = [];
+  const engine = [];
+  for (let i = 0; i < MOVES; i++) {
+    const before = await resultId(page);
+    const value = (i % 2 === 0 ? 0.5 : 0.1) + 0.01 * i;
+    await page.locator('#param-reserve').evaluate((el, v) => {
+      performance.clearMarks('results-drawn');
+      window.__t0 = performance.now();
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, value);
+    await waitForResults(page, before);
+    const ms = await page.evaluate(() => {
+      const marks = performance.getEntriesByName('results-drawn');
+      return marks[marks.length - 1].startTime - window.__t0;
+    });
+    samples.push(ms);
+    const m = (await statusText(page)).match(STATUS_RE);
+    engine.push(Number(m[3]));
+  }
+  const status = await statusText(page);
+  console.log(`config: ${QUERY || 'default'} (${status.replace(/ in .*/, '')})`);
+  console.log(`input → charts redrawn, ${MOVES} moves (ms): ${samples.map(fmt).join(', ')}`);
+  console.log(`median input → redraw: ${fmt(median(samples))} ms ` +
+    `(debounce 120 ms + engine median ${fmt(median(engine))} ms + transfer/draw ` +
+    `${fmt(median(samples) - 120 - median(engine))} ms)`);
+
+  // ---------------- 2. long tasks while dragging ----------------
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__long.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  const before = await resultId(page);
+  const drag = await page.locator('#param-every').evaluate(async (el) => {
+    const t0 = performance.now();
+    const handlers = [];
+    for (let i = 0; i < 125; i++) {
+      el.value = String(1 + (i % 30));
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      const t = performance.now();
+      await new Promise((r) => setTimeout(r, 16));
+      handlers.push(performance.now() - t);
+    }
+    return { ms: performance.now() - t0, worstFrameGap: Math.max(...handlers) };
+  });
+  await waitForResults(page, before);
+  await page.waitForTimeout(300);
+  const longTasks = await page.evaluate(() => window.__long);
+  const durations = longTasks.map((t) => t.duration);
+  console.log(`drag: 125 input events over ${fmt(drag.ms)} ms; worst gap between 16 ms ticks ${fmt(drag.worstFrameGap)} ms`);
+  console.log(`long tasks (> 50 ms) on the main thread during the drag and its redraw: ${durations.length}` +
+    (durations.length ? ` (max ${fmt(Math.max(...durations))} ms: ${durations.map(fmt).join(', ')})` : ''));
+
+  if (page.errors.length) console.log('page errors:', page.errors);
+} finally {
+  await browser.close();
+  await server.stop();
+}

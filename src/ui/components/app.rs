@@ -1,0 +1,167 @@
+//! The root component: owns the one reducer, wires the engine and the URL, lays out the page.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+use super::banner::ProblemsBanner;
+use super::charts::ChartsPanel;
+use super::controls::ControlsPanel;
+use super::details::DetailsTable;
+use super::header::Header;
+use super::kpis::KpiCards;
+use super::model_page::ModelPage;
+use super::toolbar::{ShareField, Toolbar};
+use crate::config::url::encode;
+use crate::core::model::Params;
+use crate::ui::browser;
+use crate::ui::engine::Engine;
+use crate::ui::state::{Action, AppState, EngineMode, PendingRequest, Tab};
+
+/// Quiet time after the last control change before a run is requested and the URL updated.
+pub const DEBOUNCE_MS: u32 = 120;
+
+/// Props of [`App`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    /// The query to start from; `None` reads the page's URL.
+    #[prop_or_default]
+    pub query: Option<AttrValue>,
+    /// Where the engine runs (tests mount with [`EngineMode::MainThread`]).
+    #[prop_or(EngineMode::Worker)]
+    pub engine: EngineMode,
+    /// Whether to mirror the configuration into the page's URL.
+    #[prop_or(true)]
+    pub sync_url: bool,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps {
+            query: None,
+            engine: EngineMode::Worker,
+            sync_url: true,
+        }
+    }
+}
+
+/// A stable `Callback<Action>` for the reducer (so props that hold it compare equal).
+#[hook]
+fn use_dispatch(state: &UseReducerHandle<AppState>) -> Callback<Action> {
+    let dispatcher = state.dispatcher();
+    (*use_memo((), move |_| {
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
+    }))
+    .clone()
+}
+
+/// Starts the engine (again when its mode changes) and sends every new request to it.
+#[hook]
+fn use_engine(mode: EngineMode, request: Option<Rc<PendingRequest>>, dispatch: Callback<Action>) {
+    let engine: Rc<RefCell<Option<Engine>>> = use_mut_ref(|| None);
+    {
+        let engine = engine.clone();
+        use_effect_with(mode, move |mode| {
+            *engine.borrow_mut() = Some(Engine::start(
+                *mode,
+                dispatch.reform(Action::Engine),
+                dispatch.reform(|()| Action::EngineUnavailable),
+            ));
+            move || {
+                engine.borrow_mut().take();
+            }
+        });
+    }
+    use_effect_with(request, move |request| {
+        if let (Some(request), Some(engine)) = (request, engine.borrow().as_ref()) {
+            engine.send(request);
+        }
+    });
+}
+
+/// After each configuration change, once the controls are quiet for [`DEBOUNCE_MS`]: replace
+/// the URL's query (never push) and request a run. The first run starts at once.
+#[hook]
+fn use_debounced_submit(
+    params: Rc<Params>,
+    baseline: Option<Rc<Params>>,
+    first: bool,
+    sync_url: bool,
+    dispatch: Callback<Action>,
+) {
+    use_effect_with((params, baseline), move |(params, baseline)| {
+        let query = encode(params, baseline.as_deref());
+        let delay = if first { 0 } else { DEBOUNCE_MS };
+        let timer = Timeout::new(delay, move || {
+            if sync_url {
+                browser::replace_query(&query);
+            }
+            dispatch.emit(Action::Submit);
+        });
+        move || drop(timer)
+    });
+}
+
+/// The whole page.
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let state = {
+        let (query, engine) = (props.query.clone(), props.engine);
+        use_reducer(move || {
+            let query = query.map_or_else(browser::current_query, |q| q.to_string());
+            AppState::from_query(&query, engine)
+        })
+    };
+    let dispatch = use_dispatch(&state);
+    use_engine(state.engine, state.request.clone(), dispatch.clone());
+    use_debounced_submit(
+        state.params.clone(),
+        state.baseline.clone(),
+        state.latest_request == 0,
+        props.sync_url,
+        dispatch.clone(),
+    );
+
+    let computing = state.computing();
+    html! {
+        <div class="app">
+            <a class="skip-link" href="#results">{ "Skip to results" }</a>
+            <Header tab={state.tab} computing={computing} results={state.results.clone()}
+                failure={state.failure.clone()} engine={state.engine} dispatch={dispatch.clone()} />
+            if state.banner_open && !state.problems.is_empty() {
+                <ProblemsBanner problems={state.problems.clone()} dispatch={dispatch.clone()} />
+            }
+            {
+                match state.tab {
+                    Tab::Sandbox => html! {
+                        <main class="layout">
+                            <aside class="sidebar" aria-label="Controls">
+                                <ControlsPanel params={state.params.clone()} dispatch={dispatch.clone()} />
+                            </aside>
+                            <div class={classes!("results", computing.then_some("stale"))} id="results">
+                                <Toolbar params={state.params.clone()} baseline={state.baseline.clone()}
+                                    preset={state.preset} results={state.results.clone()} dispatch={dispatch.clone()} />
+                                <ShareField share={state.share.clone()} dispatch={dispatch.clone()} />
+                                if state.baseline.is_some() {
+                                    <p class="baseline-note">
+                                        <span class="swatch" aria-hidden="true"></span>
+                                        { "Baseline pinned: cards show the change against it; charts overlay it as dashed, lighter lines." }
+                                    </p>
+                                }
+                                <KpiCards results={state.results.clone()} />
+                                <ChartsPanel results={state.results.clone()} />
+                                <DetailsTable results={state.results.clone()} />
+                            </div>
+                        </main>
+                    },
+                    Tab::Model => html! { <main class="layout-model"><ModelPage /></main> },
+                }
+            }
+            <footer class="footer">
+                <p>{ "Marketplace Sandbox · the same seed and link give the same numbers in the browser and the command-line tool." }</p>
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,12 @@
+//! The components. Each renders part of the state and dispatches [`crate::ui::state::Action`]s;
+//! none holds state of its own beyond DOM references.
+
+pub mod app;
+pub mod banner;
+pub mod charts;
+pub mod controls;
+pub mod details;
+pub mod header;
+pub mod kpis;
+pub mod model_page;
+pub mod toolbar;

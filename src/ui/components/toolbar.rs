@@ -1,0 +1,161 @@
+//! The toolbar above the results: presets, seed, baseline, link and exports.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::config::presets::presets;
+use crate::core::model::Params;
+use crate::ui::state::{Action, Computed, ShareBox};
+use crate::ui::{browser, commands};
+
+/// Props of [`Toolbar`].
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    /// The configuration.
+    pub params: Rc<Params>,
+    /// The pinned baseline.
+    pub baseline: Option<Rc<Params>>,
+    /// The preset the configuration equals.
+    pub preset: Option<&'static str>,
+    /// The latest results (exports need them).
+    pub results: Option<Rc<Computed>>,
+    /// Where actions go.
+    pub dispatch: Callback<Action>,
+}
+
+/// Presets, seed, baseline, share and export buttons.
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let dispatch = &props.dispatch;
+    let on_preset = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            else {
+                return;
+            };
+            let value = select.value();
+            if let Some(p) = presets().iter().find(|p| p.id == value) {
+                dispatch.emit(Action::ApplyPreset(p.id));
+            }
+        })
+    };
+    let on_new_seed = {
+        let dispatch = dispatch.clone();
+        let current = props.params.sim.seed;
+        Callback::from(move |_| dispatch.emit(Action::SetSeed(browser::random_seed(current))))
+    };
+    let on_copy = {
+        let (dispatch, params, baseline) = (
+            dispatch.clone(),
+            props.params.clone(),
+            props.baseline.clone(),
+        );
+        Callback::from(move |_| commands::copy_link(&params, baseline.as_deref(), dispatch.clone()))
+    };
+    let on_csv = {
+        let results = props.results.clone();
+        Callback::from(move |_| {
+            if let Some(r) = &results {
+                commands::export_csv(r);
+            }
+        })
+    };
+    let on_json = {
+        let results = props.results.clone();
+        Callback::from(move |_| {
+            if let Some(r) = &results {
+                commands::export_json(r);
+            }
+        })
+    };
+    let description = props
+        .preset
+        .and_then(|id| presets().iter().find(|p| p.id == id))
+        .map_or(
+            "Your own configuration: no preset matches it exactly.",
+            |p| p.description,
+        );
+    let no_results = props.results.is_none();
+    let pinned_here = props.baseline.as_deref() == Some(&*props.params);
+
+    html! {
+        <section class="toolbar card" aria-label="Scenario tools">
+            <div class="preset-picker">
+                <label>
+                    <span class="field-label">{ "Preset" }</span>
+                    <select onchange={on_preset} data-testid="preset">
+                        <option value="" selected={props.preset.is_none()}>{ "Custom" }</option>
+                        { for presets().iter().map(|p| html! {
+                            <option value={p.id} selected={props.preset == Some(p.id)}>{ p.name }</option>
+                        }) }
+                    </select>
+                </label>
+                <p class="preset-description">{ description }</p>
+            </div>
+            <div class="button-groups">
+                <div class="button-group" role="group" aria-label="Scenario">
+                    <button type="button" class="button" onclick={on_new_seed}
+                        title="Draw a new seed: new users and draws, same design">{ "New seed" }</button>
+                    <button type="button" class="button" onclick={dispatch.reform(|_| Action::ResetDefaults)}>{ "Reset" }</button>
+                </div>
+                <div class="button-group" role="group" aria-label="Compare">
+                    <button type="button" class="button primary" disabled={pinned_here}
+                        onclick={dispatch.reform(|_| Action::PinBaseline)}
+                        title="Freeze the current configuration; later changes are compared to it">{ "Pin as baseline" }</button>
+                    <button type="button" class="button" disabled={props.baseline.is_none()}
+                        onclick={dispatch.reform(|_| Action::ClearBaseline)}>{ "Clear baseline" }</button>
+                </div>
+                <div class="button-group" role="group" aria-label="Share and export">
+                    <button type="button" class="button" onclick={on_copy}>{ "Copy link" }</button>
+                    <button type="button" class="button" disabled={no_results} onclick={on_csv}>{ "Export CSV" }</button>
+                    <button type="button" class="button" disabled={no_results} onclick={on_json}>{ "Export JSON" }</button>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Props of [`ShareField`].
+#[derive(Properties, PartialEq)]
+pub struct ShareFieldProps {
+    /// The share box state.
+    pub share: ShareBox,
+    /// Where "Close" goes.
+    pub dispatch: Callback<Action>,
+}
+
+/// After "Copy link": confirmation, or the link in a field to copy by hand.
+#[function_component(ShareField)]
+pub fn share_field(props: &ShareFieldProps) -> Html {
+    let (message, link) = match &props.share {
+        ShareBox::Closed => return Html::default(),
+        ShareBox::Copied(link) => (
+            "Link copied to the clipboard. It reproduces this exact run:",
+            link,
+        ),
+        ShareBox::Manual(link) => ("The clipboard is not available here; copy this link:", link),
+    };
+    let select_all = Callback::from(|e: FocusEvent| {
+        if let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        {
+            input.select();
+        }
+    });
+    html! {
+        <div class="share card" role="status">
+            <label class="share-label">
+                <span>{ message }</span>
+                <input type="text" readonly=true class="share-link" value={link.clone()} onfocus={select_all} />
+            </label>
+            <button type="button" class="button ghost small" onclick={props.dispatch.reform(|_| Action::CloseShare)}>{ "Close" }</button>
+        </div>
+    }
+}

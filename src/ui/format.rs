@@ -1,0 +1,173 @@
+//! Number formatting for the UI (pure functions, so components only call them).
+
+use crate::config::params_table::{Kind, ParamSpec, Value};
+
+/// Groups the integer part of a decimal string with commas: `1234567.5` → `1,234,567.5`.
+fn group_thousands(text: &str) -> String {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int, frac) = match rest.find('.') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}{grouped}{frac}")
+}
+
+/// A number with a precision that suits its size: four significant digits below 1 000, whole
+/// numbers with thousands separators above.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let a = x.abs();
+    let text = if a == 0.0 {
+        "0".to_string()
+    } else if a >= 1000.0 || (x.fract() == 0.0 && a < 1e15) {
+        format!("{x:.0}")
+    } else if a >= 100.0 {
+        format!("{x:.1}")
+    } else if a >= 10.0 {
+        format!("{x:.2}")
+    } else if a >= 1.0 {
+        format!("{x:.3}")
+    } else if a >= 0.001 {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.2e}")
+    };
+    group_thousands(&text)
+}
+
+/// A whole count with thousands separators.
+pub fn count(x: u64) -> String {
+    group_thousands(&x.to_string())
+}
+
+/// A share in `[0, 1]` as a percentage.
+pub fn percent(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    if x.abs() < 0.001 && x != 0.0 {
+        format!("{:.3}%", 100.0 * x)
+    } else {
+        format!("{:.2}%", 100.0 * x)
+    }
+}
+
+/// A signed change: `+12.3` / `−4.56`.
+pub fn signed(x: f64) -> String {
+    if x > 0.0 {
+        format!("+{}", number(x))
+    } else if x < 0.0 {
+        format!("−{}", number(-x))
+    } else {
+        "±0".into()
+    }
+}
+
+/// The relative change from `base` to `value` as a signed percentage, if defined.
+pub fn relative_change(value: f64, base: f64) -> Option<String> {
+    if base == 0.0 || !base.is_finite() || !value.is_finite() {
+        return None;
+    }
+    let r = 100.0 * (value - base) / base.abs();
+    Some(if r > 0.0 {
+        format!("+{r:.1}%")
+    } else if r < 0.0 {
+        format!("−{:.1}%", -r)
+    } else {
+        "±0.0%".into()
+    })
+}
+
+/// Decimals needed to show a slider step exactly (`0.05` → 2, `1` → 0).
+pub fn step_decimals(step: f64) -> usize {
+    let mut decimals = 0;
+    let mut s = step.abs();
+    while decimals < 6 && s > 0.0 && (s - s.round()).abs() > 1e-9 {
+        s *= 10.0;
+        decimals += 1;
+    }
+    decimals
+}
+
+/// A parameter's value as its control's readout shows it.
+pub fn param_value(spec: &ParamSpec, value: &Value) -> String {
+    match (value, spec.kind) {
+        (Value::Number(x), Kind::Slider { step, .. }) => {
+            let text = group_thousands(&format!("{:.*}", step_decimals(step), x));
+            if spec.unit.is_empty() {
+                text
+            } else {
+                format!("{text} {}", spec.unit)
+            }
+        }
+        (Value::Number(x), _) => number(*x),
+        (Value::Choice(choice), Kind::Select { options }) => options
+            .iter()
+            .find(|(v, _)| v == choice)
+            .map_or_else(|| choice.clone(), |(_, label)| (*label).to_string()),
+        (Value::Choice(choice), _) => choice.clone(),
+        (Value::Flag(on), _) => if *on { "on" } else { "off" }.into(),
+    }
+}
+
+/// The range sentence after a knob's help text: ` Range: 0–10 unit.` for sliders,
+/// ` Options: a · b.` for selects, nothing for toggles.
+pub fn range_sentence(spec: &ParamSpec) -> String {
+    match spec.kind {
+        Kind::Slider { .. } => format!(" Range: {}.", param_range(spec)),
+        Kind::Select { .. } => format!(" Options: {}.", param_range(spec)),
+        Kind::Toggle => String::new(),
+    }
+}
+
+/// A slider's readout split for display: the number (with a `×` suffix for multipliers) and the
+/// unit shown under the label, if any.
+pub fn readout_parts(spec: &ParamSpec, x: f64) -> (String, Option<&'static str>) {
+    let step = match spec.kind {
+        Kind::Slider { step, .. } => step,
+        _ => 1.0,
+    };
+    let text = group_thousands(&format!("{:.*}", step_decimals(step), x));
+    match spec.unit {
+        "" => (text, None),
+        "×" => (format!("{text}×"), None),
+        unit => (text, Some(unit)),
+    }
+}
+
+/// The range of a slider as text, e.g. `0–10 per click`.
+pub fn param_range(spec: &ParamSpec) -> String {
+    match spec.kind {
+        Kind::Slider { min, max, step } => {
+            let d = step_decimals(step);
+            let unit = if spec.unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", spec.unit)
+            };
+            format!(
+                "{}–{}{unit}",
+                group_thousands(&format!("{min:.d$}")),
+                group_thousands(&format!("{max:.d$}"))
+            )
+        }
+        Kind::Select { options } => options
+            .iter()
+            .map(|(_, label)| *label)
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Kind::Toggle => "on / off".into(),
+    }
+}

@@ -1,0 +1,124 @@
+//! The worker protocol: what the app asks the engine worker and what it answers.
+//!
+//! Messages cross the worker boundary serialised (gloo-worker's default bincode codec), so they
+//! are plain data: [`Params`] in, [`RunResult`] out. Every request carries an `id` chosen by the
+//! app, strictly increasing; every answer echoes it. The app keeps only the answer to its latest
+//! request, so a slow answer to an older request can never overwrite a newer one.
+//!
+//! ## Variants and how the protocol grows
+//!
+//! | Request | Answer | Meaning |
+//! |---|---|---|
+//! | *(bridge connected)* | [`Response::Ready`] | the worker's wasm is loaded; sent once per bridge |
+//! | [`Request::Simulate`] | [`Response::Simulated`] or [`Response::Failed`] | one run, plus the baseline run when a baseline is pinned |
+//!
+//! New work gets new variants, never new meanings for old ones. A parameter sweep, for example,
+//! would be `Request::Sweep { id, params, knob, values }` answered by a stream of
+//! `Response::SweepPoint { id, index, summary }` and a final `Response::SweepDone { id, engine_ms }`;
+//! the same "latest id wins" rule applies, and the worker may drop queued points of a superseded
+//! sweep. Both sides are compiled from this one file, so they cannot disagree on the encoding.
+//!
+//! ## Superseding
+//!
+//! The worker does not start a request the moment it arrives: it keeps only the newest pending
+//! request per connection and runs it on the next turn of its event loop (see
+//! [`crate::ui::worker`]). Requests that were queued behind a running simulation and already
+//! superseded are dropped without being computed. A request that is already running finishes
+//! (wasm cannot be interrupted) and its answer is ignored by the app.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::model::{simulate, Params, RunResult, Scenario};
+
+/// A request from the app to the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Run the model on `params`; when `baseline` is set, run it too (cached while unchanged).
+    Simulate {
+        /// Increasing request id chosen by the app.
+        id: u64,
+        /// The configuration to run (repaired again by the engine host: only a valid
+        /// [`Scenario`] reaches the engine).
+        params: Params,
+        /// The pinned baseline configuration, if any.
+        baseline: Option<Params>,
+    },
+}
+
+impl Request {
+    /// The request's id.
+    pub fn id(&self) -> u64 {
+        match self {
+            Request::Simulate { id, .. } => *id,
+        }
+    }
+}
+
+/// An answer from the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker is loaded and listening (sent when a bridge connects).
+    Ready,
+    /// The result of [`Request::Simulate`].
+    Simulated {
+        /// The request's id.
+        id: u64,
+        /// The run of `params`.
+        result: Box<RunResult>,
+        /// The run of the baseline, when one was requested.
+        baseline_result: Option<Box<RunResult>>,
+        /// Wall time of the main run inside the engine host, in milliseconds.
+        engine_ms: f64,
+    },
+    /// The request could not be run (kept for robustness: the engine itself does not fail on
+    /// repaired input).
+    Failed {
+        /// The request's id.
+        id: u64,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// What the engine host remembers between requests: the last baseline and its run, so that
+/// moving a knob with a pinned baseline costs one run, not two.
+#[derive(Debug, Default)]
+pub struct EngineCache {
+    baseline: Option<(Params, RunResult)>,
+}
+
+/// Runs one request. Shared by the worker and the main-thread fallback, so both compute the same
+/// thing. `now_ms` is the host's clock (the engine itself reads none).
+pub fn handle(request: Request, cache: &mut EngineCache, now_ms: impl Fn() -> f64) -> Response {
+    match request {
+        Request::Simulate {
+            id,
+            params,
+            baseline,
+        } => {
+            let started = now_ms();
+            let (scenario, _problems) = Scenario::repair(params);
+            let result = simulate(&scenario);
+            let engine_ms = now_ms() - started;
+            let baseline_result = baseline.map(|b| Box::new(cached_baseline(cache, b)));
+            Response::Simulated {
+                id,
+                result: Box::new(result),
+                baseline_result,
+                engine_ms,
+            }
+        }
+    }
+}
+
+fn cached_baseline(cache: &mut EngineCache, baseline: Params) -> RunResult {
+    if let Some((params, result)) = &cache.baseline {
+        if *params == baseline {
+            return result.clone();
+        }
+    }
+    let (scenario, _problems) = Scenario::repair(baseline.clone());
+    let result = simulate(&scenario);
+    cache.baseline = Some((baseline, result.clone()));
+    result
+}

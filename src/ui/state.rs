@@ -1,0 +1,399 @@
+//! The app's one state and its reducer: plain Rust, no web types, so it is tested directly
+//! (`tests/wasm_app.rs`).
+//!
+//! What is state: the configuration ([`AppState::params`]), the pinned baseline, UI flags (tab,
+//! banner, share box), the engine's mode and the id of the latest request. What is not: results.
+//! They are derived from the configuration by the engine and kept only as the answer to the latest
+//! request ([`Computed`], keyed by its request id), never edited.
+//!
+//! The request cycle: a configuration change re-renders; the app's debounced effect dispatches
+//! [`Action::Submit`], which snapshots the configuration into a [`PendingRequest`] with a fresh,
+//! larger id; an effect sends it to the engine; the answer comes back as
+//! [`Action::Engine`] and is kept only if its id is still the latest.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use super::protocol::Response;
+use crate::config::params_table::{spec, Kind, ParamSpec, Value};
+use crate::config::presets::presets;
+use crate::config::url::{decode, encode, UrlProblem};
+use crate::core::model::{AdLoadPolicy, Params, RunResult};
+
+/// The page's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Controls, KPIs and charts.
+    Sandbox,
+    /// Equations, assumptions and references.
+    Model,
+}
+
+/// Where the engine runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineMode {
+    /// In the Web Worker (the normal case).
+    Worker,
+    /// On the main thread: the fallback when the worker cannot start, and the test pages' mode.
+    MainThread,
+}
+
+/// One problem found in the link, as the banner shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BannerProblem {
+    /// The URL key.
+    pub key: String,
+    /// The value given in the link.
+    pub value: String,
+    /// What was wrong.
+    pub message: String,
+    /// What was used instead.
+    pub used: String,
+}
+
+impl From<&UrlProblem> for BannerProblem {
+    fn from(p: &UrlProblem) -> Self {
+        BannerProblem {
+            key: p.key.clone(),
+            value: p.value.clone(),
+            message: p.message.clone(),
+            used: p.used.clone(),
+        }
+    }
+}
+
+/// A request as sent to the engine: a snapshot of the configuration with its id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingRequest {
+    /// Strictly increasing request id.
+    pub id: u64,
+    /// The configuration to run.
+    pub params: Rc<Params>,
+    /// The baseline to run alongside, if pinned.
+    pub baseline: Option<Rc<Params>>,
+}
+
+/// The engine's answer to the latest request (derived data, never edited).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Computed {
+    /// The request it answers.
+    pub id: u64,
+    /// The configuration that produced it.
+    pub params: Rc<Params>,
+    /// The run.
+    pub result: Rc<RunResult>,
+    /// The baseline's run, when a baseline was pinned at request time.
+    pub baseline_result: Option<Rc<RunResult>>,
+    /// Engine wall time of the main run (ms).
+    pub engine_ms: f64,
+}
+
+/// The "Copy link" box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareBox {
+    /// Nothing shown.
+    Closed,
+    /// The link was copied to the clipboard.
+    Copied(String),
+    /// The clipboard refused: the link is shown in a field to copy by hand.
+    Manual(String),
+}
+
+/// Everything the app remembers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    /// The configuration being explored.
+    pub params: Rc<Params>,
+    /// The pinned baseline configuration.
+    pub baseline: Option<Rc<Params>>,
+    /// The preset the configuration equals, if any.
+    pub preset: Option<&'static str>,
+    /// The visible tab.
+    pub tab: Tab,
+    /// Problems found in the link the page was opened with.
+    pub problems: Rc<Vec<BannerProblem>>,
+    /// Whether the problems banner is shown.
+    pub banner_open: bool,
+    /// Where the engine runs.
+    pub engine: EngineMode,
+    /// Whether the worker reported ready.
+    pub engine_ready: bool,
+    /// Id of the latest request (0 before the first).
+    pub latest_request: u64,
+    /// The latest request, to be sent by the app's effect.
+    pub request: Option<Rc<PendingRequest>>,
+    /// The answer to the latest answered request.
+    pub results: Option<Rc<Computed>>,
+    /// The last engine failure for the latest request, if any.
+    pub failure: Option<String>,
+    /// The share box.
+    pub share: ShareBox,
+}
+
+/// Everything that can happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A control changed (`id` is the parameter table's id).
+    SetParam {
+        /// The parameter's id.
+        id: &'static str,
+        /// The new value (clamped to the table's range; ignored if of the wrong kind).
+        value: Value,
+    },
+    /// Load a preset by id.
+    ApplyPreset(&'static str),
+    /// Set the seed (the "New seed" button draws it).
+    SetSeed(u64),
+    /// Back to the default configuration.
+    ResetDefaults,
+    /// Freeze the current configuration as the baseline.
+    PinBaseline,
+    /// Forget the baseline.
+    ClearBaseline,
+    /// Show a tab.
+    SetTab(Tab),
+    /// Hide the link-problems banner.
+    DismissBanner,
+    /// Snapshot the configuration into a new request (dispatched by the debounced effect).
+    Submit,
+    /// An answer from the engine.
+    Engine(Response),
+    /// The worker did not start: run on the main thread from now on.
+    EngineUnavailable,
+    /// The link was copied.
+    LinkCopied(String),
+    /// The clipboard refused; show the link instead.
+    LinkCopyFailed(String),
+    /// Close the share box.
+    CloseShare,
+}
+
+impl AppState {
+    /// The state for a page opened with `query` (with or without its leading `?`): the decoded
+    /// configuration and baseline, and every problem the decoder reported.
+    pub fn from_query(query: &str, engine: EngineMode) -> AppState {
+        let decoded = decode(query.trim_start_matches('?'));
+        let problems: Vec<BannerProblem> = decoded.problems.iter().map(Into::into).collect();
+        let params = Rc::new(decoded.params);
+        AppState {
+            preset: matching_preset(&params),
+            params,
+            baseline: decoded.baseline.map(Rc::new),
+            tab: Tab::Sandbox,
+            banner_open: !problems.is_empty(),
+            problems: Rc::new(problems),
+            engine,
+            engine_ready: engine == EngineMode::MainThread,
+            latest_request: 0,
+            request: None,
+            results: None,
+            failure: None,
+            share: ShareBox::Closed,
+        }
+    }
+
+    /// The query string that reproduces this state (no leading `?`).
+    pub fn query(&self) -> String {
+        encode(&self.params, self.baseline.as_deref())
+    }
+
+    /// Whether an answer to the latest request is still awaited.
+    pub fn computing(&self) -> bool {
+        self.latest_request > 0 && self.results.as_ref().map(|r| r.id) != Some(self.latest_request)
+    }
+
+    fn with(self: &Rc<Self>, change: impl FnOnce(&mut AppState)) -> Rc<AppState> {
+        let mut next = (**self).clone();
+        change(&mut next);
+        Rc::new(next)
+    }
+
+    fn with_params(self: &Rc<Self>, params: Params, preset: Option<&'static str>) -> Rc<Self> {
+        if *self.params == params && self.preset == preset {
+            return self.clone();
+        }
+        self.with(|s| {
+            s.params = Rc::new(params);
+            s.preset = preset;
+            s.share = ShareBox::Closed;
+        })
+    }
+}
+
+/// The id of the preset whose configuration equals `params`, if any.
+pub fn matching_preset(params: &Params) -> Option<&'static str> {
+    presets()
+        .iter()
+        .find(|p| (p.params)() == *params)
+        .map(|p| p.id)
+}
+
+/// Why a knob has no effect under the current configuration, if it has none (its control is
+/// dimmed and says why, but stays usable).
+pub fn inactive_note(id: &str, params: &Params) -> Option<&'static str> {
+    let policy = params.ad_load.policy;
+    match id {
+        "shading" if params.auction.bid_shading.is_none() => {
+            Some("Shading is automatic; moving this switches to custom shading.")
+        }
+        "first_ad" | "every" if policy != AdLoadPolicy::Fixed => {
+            Some("Used by the fixed ad-load policy only.")
+        }
+        "theta" if policy != AdLoadPolicy::Threshold => {
+            Some("Used by the threshold ad-load policy only.")
+        }
+        "lambda" if policy != AdLoadPolicy::Exact => Some("Used by the exact ad-load policy only."),
+        "fat_sens" | "half_life" | "count_share" | "blindness" | "visit_sens"
+            if !params.users.fatigue =>
+        {
+            Some("User fatigue is off.")
+        }
+        "launch_day" | "launch_n" | "launch_quality" | "launch_ctr" | "launch_value"
+        | "launch_budget"
+            if !params.launch.enabled =>
+        {
+            Some("The launch is off.")
+        }
+        "launch_day" if params.launch.day > params.sim.days => {
+            Some("The launch day is after the last simulated day.")
+        }
+        _ => None,
+    }
+}
+
+/// `value` made valid for `spec`: numbers clamped into the slider's range, unknown options and
+/// kind mismatches rejected.
+pub fn sanitize(spec: &ParamSpec, value: Value) -> Option<Value> {
+    match (spec.kind, value) {
+        (Kind::Slider { min, max, .. }, Value::Number(x)) if x.is_finite() => {
+            Some(Value::Number(x.clamp(min, max)))
+        }
+        (Kind::Select { options }, Value::Choice(c)) if options.iter().any(|(v, _)| *v == c) => {
+            Some(Value::Choice(c))
+        }
+        (Kind::Toggle, Value::Flag(on)) => Some(Value::Flag(on)),
+        _ => None,
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match action {
+            Action::SetParam { id, value } => {
+                let Some(spec) = spec(id) else {
+                    return self;
+                };
+                let Some(value) = sanitize(spec, value) else {
+                    return self;
+                };
+                if (spec.get)(&self.params) == value {
+                    return self;
+                }
+                let mut params = (*self.params).clone();
+                (spec.set)(&mut params, &value);
+                let preset = matching_preset(&params);
+                self.with_params(params, preset)
+            }
+            Action::ApplyPreset(id) => match presets().iter().find(|p| p.id == id) {
+                Some(preset) => self.with_params((preset.params)(), Some(preset.id)),
+                None => self,
+            },
+            Action::SetSeed(seed) => {
+                let mut params = (*self.params).clone();
+                params.sim.seed = seed;
+                let preset = matching_preset(&params);
+                self.with_params(params, preset)
+            }
+            Action::ResetDefaults => {
+                let params = Params::default();
+                let preset = matching_preset(&params);
+                self.with_params(params, preset)
+            }
+            Action::PinBaseline => {
+                if self.baseline.as_deref() == Some(&*self.params) {
+                    return self;
+                }
+                self.with(|s| s.baseline = Some(s.params.clone()))
+            }
+            Action::ClearBaseline => {
+                if self.baseline.is_none() {
+                    return self;
+                }
+                self.with(|s| s.baseline = None)
+            }
+            Action::SetTab(tab) => {
+                if self.tab == tab {
+                    return self;
+                }
+                self.with(|s| s.tab = tab)
+            }
+            Action::DismissBanner => self.with(|s| s.banner_open = false),
+            Action::Submit => self.with(|s| {
+                s.latest_request += 1;
+                s.request = Some(Rc::new(PendingRequest {
+                    id: s.latest_request,
+                    params: s.params.clone(),
+                    baseline: s.baseline.clone(),
+                }));
+            }),
+            Action::Engine(response) => reduce_response(self, response),
+            Action::EngineUnavailable => {
+                if self.engine == EngineMode::MainThread {
+                    return self;
+                }
+                self.with(|s| {
+                    s.engine = EngineMode::MainThread;
+                    s.engine_ready = true;
+                    // Re-issue the latest request: it may have gone to the dead worker.
+                    if let Some(request) = s.request.clone() {
+                        s.latest_request += 1;
+                        s.request = Some(Rc::new(PendingRequest {
+                            id: s.latest_request,
+                            ..(*request).clone()
+                        }));
+                    }
+                })
+            }
+            Action::LinkCopied(link) => self.with(|s| s.share = ShareBox::Copied(link)),
+            Action::LinkCopyFailed(link) => self.with(|s| s.share = ShareBox::Manual(link)),
+            Action::CloseShare => self.with(|s| s.share = ShareBox::Closed),
+        }
+    }
+}
+
+fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
+    match response {
+        Response::Ready => state.with(|s| s.engine_ready = true),
+        Response::Simulated {
+            id,
+            result,
+            baseline_result,
+            engine_ms,
+        } => {
+            // Stale answers never overwrite newer ones.
+            let Some(request) = state.request.clone().filter(|r| r.id == id) else {
+                return state;
+            };
+            let computed = Computed {
+                id,
+                params: request.params.clone(),
+                result: Rc::from(result),
+                baseline_result: baseline_result.map(Rc::from),
+                engine_ms,
+            };
+            state.with(|s| {
+                s.results = Some(Rc::new(computed));
+                s.failure = None;
+            })
+        }
+        Response::Failed { id, message } => {
+            if id != state.latest_request {
+                return state;
+            }
+            state.with(|s| s.failure = Some(message))
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Charts: snapshot SVGs of the default daily charts for a fixed small run, labels present,
+//! and no panic on degenerate data or canvas sizes.
+//!
+//! Snapshots live in `tests/snapshots/chart_*.svg`. A missing snapshot is written and the test
+//! fails asking for review; `UPDATE_SNAPSHOTS=1` rewrites them all (then review the diff).
+
+use std::path::{Path, PathBuf};
+
+use sandbox::chart::{daily_charts, render_svg, ChartSpec, Color, Series, PALETTE};
+use sandbox::core::model::{summaries, DayMetrics, RunResult};
+
+const WIDTH: u32 = 560;
+const HEIGHT: u32 = 300;
+
+/// A fixed 14-day run with smooth, hand-made dynamics (not from the engine).
+fn run(scale: f64, launch_day: u32) -> RunResult {
+    let days: Vec<DayMetrics> = (1..=14u32)
+        .map(|d| {
+            let t = f64::from(d);
+            let fatigue = scale * 0.8 * (1.0 - (-t / 6.0).exp());
+            let launched = if d >= launch_day { 2.0 * scale } else { 0.0 };
+            DayMetrics {
+                day: d,
+                revenue: scale * (120.0 - 2.5 * t) + launched,
+                impressions: 6000.0 - 50.0 * t,
+                clicks: 110.0 - 2.0 * t,
+                ctr: (110.0 - 2.0 * t) / (6000.0 - 50.0 * t),
+                sessions: 2600 - (d as u64) * 25,
+                total_engagement: 9000.0 - 140.0 * t * scale,
+                mean_fatigue: fatigue,
+                active_advertisers: 100 - d / 2,
+                spend_by_group: [20.0 - t, 40.0 - t * scale, 60.0 - 0.5 * t, launched],
+                ..DayMetrics::default()
+            }
+        })
+        .collect();
+    RunResult {
+        summaries: summaries(&days),
+        days,
+        segment_names: vec!["casual".into(), "regular".into(), "heavy".into()],
+        ..RunResult::default()
+    }
+}
+
+fn slug(title: &str) -> String {
+    title
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+fn snapshot_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("snapshots")
+        .join(format!("chart_{name}.svg"))
+}
+
+/// Compares `svg` with the stored snapshot; returns a failure message instead of panicking so
+/// that every snapshot is written in one run.
+fn check_snapshot(name: &str, svg: &str) -> Option<String> {
+    let path = snapshot_path(name);
+    let update = std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1");
+    if update || !path.exists() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).ok();
+        }
+        std::fs::write(&path, svg).expect("write snapshot");
+        return Some(format!("wrote {}: review it and commit it", path.display()));
+    }
+    let stored = std::fs::read_to_string(&path).expect("read snapshot");
+    (stored != svg).then(|| {
+        format!(
+            "{} differs from the rendering (rerun with UPDATE_SNAPSHOTS=1 and review the diff \
+             if the change is intended)",
+            path.display()
+        )
+    })
+}
+
+fn specials() -> Vec<(&'static str, ChartSpec)> {
+    let base = |series: Vec<Series>| ChartSpec {
+        title: "Edge case".into(),
+        x_label: "Day".into(),
+        y_label: "Value (units)".into(),
+        series,
+    };
+    let line = |label: &str, points: Vec<(f64, f64)>, color: Color, dashed: bool| Series {
+        label: label.into(),
+        points,
+        color,
+        dashed,
+    };
+    vec![
+        ("empty", base(vec![])),
+        (
+            "no_finite_points",
+            base(vec![line(
+                "Broken",
+                vec![(1.0, f64::NAN), (f64::INFINITY, 2.0)],
+                PALETTE[0],
+                false,
+            )]),
+        ),
+        (
+            "gaps_and_negatives",
+            base(vec![
+                line(
+                    "Surplus",
+                    vec![
+                        (1.0, -2.0),
+                        (2.0, 1.5),
+                        (3.0, f64::NAN),
+                        (4.0, 3.0),
+                        (5.0, f64::INFINITY),
+                        (6.0, -1.0),
+                        (7.0, 0.5),
+                    ],
+                    PALETTE[1],
+                    false,
+                ),
+                line(
+                    "Flat",
+                    vec![(1.0, 1.0), (7.0, 1.0)],
+                    PALETTE[2].lighten(0.45),
+                    true,
+                ),
+            ]),
+        ),
+    ]
+}
+
+#[test]
+fn default_charts_match_their_snapshots() {
+    let current = run(1.0, 8);
+    let baseline = run(0.8, 99);
+    let mut failures = Vec::new();
+    let with_base = daily_charts(&current, Some(&baseline));
+    assert_eq!(with_base.len(), 7);
+    for spec in &with_base {
+        let svg = render_svg(spec, WIDTH, HEIGHT);
+        failures.extend(check_snapshot(&slug(&spec.title), &svg));
+    }
+    let alone = daily_charts(&current, None);
+    failures.extend(check_snapshot(
+        "daily_revenue_no_baseline",
+        &render_svg(&alone[0], WIDTH, HEIGHT),
+    ));
+    for (name, spec) in specials() {
+        failures.extend(check_snapshot(name, &render_svg(&spec, WIDTH, HEIGHT)));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn svg_contains_title_axis_and_legend_labels() {
+    let charts = daily_charts(&run(1.0, 8), Some(&run(0.8, 99)));
+    for spec in &charts {
+        let svg = render_svg(spec, WIDTH, HEIGHT);
+        assert!(svg.starts_with("<svg"), "{}", spec.title);
+        for text in [&spec.title, &spec.x_label, &spec.y_label] {
+            assert!(
+                svg.contains(text.as_str()),
+                "{}: no {text:?} in the SVG",
+                spec.title
+            );
+        }
+        for s in &spec.series {
+            // Baseline overlays may share one legend entry when the legend would wrap.
+            let shown = svg.contains(&s.label) || (s.dashed && svg.contains("Baseline (dashed)"));
+            assert!(shown, "{}: no legend {:?}", spec.title, s.label);
+        }
+        assert!(svg.contains("<text"), "text is drawn as <text> elements");
+    }
+}
+
+#[test]
+fn daily_charts_have_the_promised_series() {
+    let current = run(1.0, 8);
+    let titles: Vec<String> = daily_charts(&current, None)
+        .into_iter()
+        .map(|c| c.title)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Daily revenue",
+            "Daily engagement",
+            "Daily sessions",
+            "Mean user fatigue",
+            "Click-through rate",
+            "Active advertisers",
+            "Spend by advertiser group",
+        ]
+    );
+    let charts = daily_charts(&current, Some(&run(0.8, 99)));
+    for c in &charts {
+        let (base, main): (Vec<&Series>, Vec<&Series>) = c.series.iter().partition(|s| s.dashed);
+        assert_eq!(base.len(), main.len(), "{}", c.title);
+        for (b, m) in base.iter().zip(&main) {
+            assert_eq!(b.label, format!("{} (baseline)", m.label));
+            assert_ne!(b.color, m.color);
+            assert_eq!(b.points.len(), 14);
+        }
+    }
+    // CTR is in percent; spend has one line per group, the launched cohort only when it spent.
+    assert!((charts[4].series[0].points[0].1 - 100.0 * current.days[0].ctr).abs() < 1e-12);
+    assert_eq!(charts[6].series.len(), 8);
+    let no_launch = daily_charts(&run(1.0, 99), None);
+    assert_eq!(no_launch[6].series.len(), 3);
+    assert!(daily_charts(&RunResult::default(), None)
+        .iter()
+        .all(|c| c.series.iter().all(|s| s.points.is_empty())));
+}
+
+#[test]
+fn degenerate_data_and_canvases_never_panic() {
+    let nasty = [
+        vec![],
+        vec![(1.0, 5.0)],
+        vec![(1.0, 5.0), (1.0, 5.0)],
+        vec![(f64::NAN, f64::NAN)],
+        vec![(1.0, f64::MAX), (2.0, -f64::MAX)],
+        vec![(1.0, 1e99), (2.0, -1e99)],
+        vec![(1.0, 1e-300), (2.0, 2e-300)],
+        vec![(-1e9, 0.0), (1e9, 1.0)],
+        vec![(1.0, -0.0), (2.0, 0.0)],
+    ];
+    for points in nasty {
+        let spec = ChartSpec {
+            title: "T".into(),
+            x_label: "X".into(),
+            y_label: "Y".into(),
+            series: vec![Series {
+                label: "s".into(),
+                points: points.clone(),
+                color: PALETTE[0],
+                dashed: true,
+            }],
+        };
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (50, 30),
+            (119, 300),
+            (130, 95),
+            (200, 120),
+            (WIDTH, HEIGHT),
+            (2000, 1000),
+        ] {
+            let svg = render_svg(&spec, w, h);
+            assert!(svg.contains("<svg"), "{points:?} at {w}×{h}");
+        }
+    }
+    let empty = render_svg(&specials()[0].1, WIDTH, HEIGHT);
+    assert!(empty.contains("no data"));
+}
+
+#[test]
+fn palette_is_okabe_ito_and_lightening_goes_toward_white() {
+    assert_eq!(PALETTE[0], Color::rgb(0, 114, 178));
+    assert_eq!(PALETTE[0].lighten(1.0), Color::rgb(255, 255, 255));
+    assert_eq!(PALETTE[0].lighten(0.0), PALETTE[0]);
+    assert_eq!(PALETTE[0].lighten(f64::NAN), PALETTE[0]);
+    assert_eq!(Color::rgb(213, 94, 0).to_hex(), "#d55e00");
+}

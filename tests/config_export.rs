@@ -1,0 +1,193 @@
+//! Exports: the daily CSV and the JSON document the CLI reads back.
+
+use sandbox::config::export::{
+    daily_csv, parse_config_json, parse_json_exact, ExportDoc, EXPORT_VERSION,
+};
+use sandbox::config::presets::presets;
+use sandbox::core::model::{summaries, DayMetrics, Params, RunResult};
+
+fn result(days: u32) -> RunResult {
+    let days: Vec<DayMetrics> = (1..=days)
+        .map(|d| {
+            let x = f64::from(d);
+            DayMetrics {
+                day: d,
+                revenue: 100.0 + x,
+                impressions: 5000.0,
+                clicks: 0.1 + 0.2,
+                ctr: 0.02,
+                sessions: 1000 + u64::from(d),
+                active_users: 800,
+                active_advertisers: 90,
+                spend_by_group: [1.0, 2.0, 3.0, 0.0],
+                segment_sessions: vec![500, 300, 200],
+                segment_engagement: vec![10.0, 20.5, 30.25],
+                segment_fatigue: vec![0.1, 0.2, 0.3],
+                segment_revenue: vec![50.0, 30.0, 20.0 + x],
+                ..DayMetrics::default()
+            }
+        })
+        .collect();
+    RunResult {
+        summaries: summaries(&days),
+        days,
+        segment_names: vec!["casual".into(), "regular".into(), "Heavy users!".into()],
+        ..RunResult::default()
+    }
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_day() {
+    let csv = daily_csv(&result(5));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 6);
+    let header: Vec<&str> = lines[0].split(',').collect();
+    for name in [
+        "day",
+        "revenue",
+        "ctr",
+        "sessions",
+        "mean_fatigue",
+        "active_advertisers",
+        "spend_low_quality_incumbents",
+        "spend_mid_quality_incumbents",
+        "spend_high_quality_incumbents",
+        "spend_launched_cohort",
+        "sessions_casual",
+        "engagement_regular",
+        "fatigue_heavy_users",
+        "revenue_heavy_users",
+    ] {
+        assert!(header.contains(&name), "missing column {name}: {header:?}");
+    }
+    assert_eq!(header[0], "day");
+    for name in &header {
+        assert!(
+            name.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "{name}"
+        );
+    }
+    let unique: std::collections::HashSet<_> = header.iter().collect();
+    assert_eq!(unique.len(), header.len(), "duplicate column names");
+    for (i, line) in lines[1..].iter().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), header.len(), "row {i}");
+        assert_eq!(cells[0], (i + 1).to_string());
+    }
+    // Full precision.
+    let clicks = header.iter().position(|h| *h == "clicks").unwrap();
+    assert_eq!(lines[1].split(',').nth(clicks), Some("0.30000000000000004"));
+    let sessions = header.iter().position(|h| *h == "sessions_casual").unwrap();
+    assert_eq!(lines[1].split(',').nth(sessions), Some("500"));
+}
+
+#[test]
+fn csv_of_an_empty_run_is_just_the_header() {
+    let csv = daily_csv(&RunResult::default());
+    assert_eq!(csv.lines().count(), 1);
+    assert!(csv.starts_with("day,revenue,"));
+}
+
+#[test]
+fn csv_names_repeated_or_missing_segments() {
+    let mut r = result(2);
+    r.segment_names = vec!["a".into(), "a".into()];
+    let csv = daily_csv(&r);
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains("sessions_a,")
+            && header.contains("sessions_a_2,")
+            && header.contains("sessions_segment_3,"),
+        "{header}"
+    );
+}
+
+#[test]
+fn export_docs_round_trip_through_the_cli_reader() {
+    for preset in presets() {
+        let mut params = (preset.params)();
+        params.advertisers.value_mean = 99.99999999999999; // one ulp below 100: must survive
+        params.users.segments[0].ad_click = 0.9799337370463213;
+        params.sim.seed = u64::MAX;
+        let doc = ExportDoc::new(&params, &result(3));
+        let json = doc.to_json();
+        assert!(json.contains("\"version\": 1") && json.contains("\"summary\""));
+        let (read, warnings) = parse_config_json(&json).expect("export doc");
+        assert_eq!(read, params, "{}", preset.id);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // And the document itself.
+        let back: ExportDoc = serde_json::from_value(parse_json_exact(&json).unwrap()).unwrap();
+        assert_eq!(back, doc);
+        assert_eq!(back.version, EXPORT_VERSION);
+    }
+}
+
+#[test]
+fn bare_params_and_partial_configs_are_accepted() {
+    let params = presets()[1].params;
+    let json = serde_json::to_string(&params()).unwrap();
+    assert_eq!(parse_config_json(&json).unwrap().0, params());
+    let (p, w) = parse_config_json(r#"{"sim": {"days": 30}}"#).unwrap();
+    assert_eq!(p.sim.days, 30);
+    assert_eq!(p.sim.seed, Params::default().sim.seed);
+    assert!(w.is_empty());
+    let (p, _) = parse_config_json("{}").unwrap();
+    assert_eq!(p, Params::default());
+}
+
+#[test]
+fn export_docs_ignore_summary_and_days_and_warn_about_the_rest() {
+    let (p, w) = parse_config_json(
+        r#"{"version": 1, "config": {"sim": {"days": 7}}, "summary": {"x": 1}, "days": [1, 2]}"#,
+    )
+    .unwrap();
+    assert_eq!(p.sim.days, 7);
+    assert!(w.is_empty(), "{w:?}");
+    let (_, w) = parse_config_json(r#"{"version": 9, "config": {}, "extra": true}"#).unwrap();
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].contains("newer release"));
+    assert!(w[1].contains("`extra`"));
+    let (_, w) = parse_config_json(r#"{"config": {}}"#).unwrap();
+    assert_eq!(w.len(), 1);
+}
+
+#[test]
+fn unknown_keys_are_errors_naming_the_key() {
+    let e = parse_config_json(r#"{"sim": {"days": 7}, "colour": 1}"#).unwrap_err();
+    assert!(e.contains("colour"), "{e}");
+    let e = parse_config_json(r#"{"config": {"users": {"cuont": 7}}}"#).unwrap_err();
+    assert!(e.contains("cuont"), "{e}");
+    let e = parse_config_json(r#"{"sim": {"days": "ten"}}"#).unwrap_err();
+    assert!(e.contains("invalid configuration"), "{e}");
+}
+
+#[test]
+fn malformed_json_is_an_error_not_a_panic() {
+    for text in [
+        "",
+        "[1, 2]",
+        "{",
+        "nul",
+        "{\"sim\": 1e999}",
+        "\"text\"",
+        "{\"a\":\"\\u0000\"}",
+    ] {
+        assert!(parse_config_json(text).is_err(), "{text:?}");
+    }
+    let e = parse_config_json("{\n  \"sim\": {,}\n}").unwrap_err();
+    assert!(e.contains("line 2"), "{e}");
+}
+
+#[test]
+fn exact_json_numbers() {
+    let v = parse_json_exact(r#"{"a": [0.1, -2, 18446744073709551615, -9223372036854775808, 1e-7, "x\"1", 99.99999999999999]}"#).unwrap();
+    let a = v["a"].as_array().unwrap();
+    assert_eq!(a[0].as_f64(), Some(0.1));
+    assert_eq!(a[1].as_i64(), Some(-2));
+    assert_eq!(a[2].as_u64(), Some(u64::MAX));
+    assert_eq!(a[3].as_i64(), Some(i64::MIN));
+    assert_eq!(a[4].as_f64(), Some(1e-7));
+    assert_eq!(a[5].as_str(), Some("x\"1"));
+    assert_eq!(a[6].as_f64(), Some(99.99999999999999));
+}

@@ -1,0 +1,500 @@
+//! The link codec: exact round-trips, canonical output, never a panic, precise problems, and
+//! golden links that must keep decoding the same in every future release.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use sandbox::config::export::parse_json_exact;
+use sandbox::config::params_table::{limits, table, Kind, Value};
+use sandbox::config::url::{decode, encode, Decoded, URL_VERSION};
+use sandbox::core::model::{default_segments, Params, Scenario, Segment, N_CATEGORIES};
+
+// ------------------------------------------------------------------------------------------
+// Random configurations built from the table
+// ------------------------------------------------------------------------------------------
+
+/// One random draw per table row: `(r, mode, u)`.
+type RowDraw = (u64, u8, f64);
+
+fn params_from(
+    draws: &[RowDraw],
+    segments: Option<Vec<Segment>>,
+    reserves: Option<Vec<f64>>,
+) -> Params {
+    let mut p = Params::default();
+    for (spec, &(r, mode, u)) in table().iter().zip(draws) {
+        // mode 0: keep the default; 1–2: on the slider's step grid; 3: anywhere validation allows.
+        if mode == 0 {
+            continue;
+        }
+        let value = match spec.kind {
+            Kind::Slider { min, max, step } => {
+                let Some(l) = limits(spec.id) else { continue };
+                if spec.id == "seed" && mode == 3 {
+                    p.sim.seed = r;
+                    continue;
+                }
+                let x = if mode < 3 {
+                    let steps = ((max - min) / step).round() as u64;
+                    (min + (r % (steps + 1)) as f64 * step).min(max)
+                } else if l.integer {
+                    let span = (l.max - l.min) as u64;
+                    l.min + (r % (span + 1)) as f64
+                } else {
+                    (l.min + u * (l.max - l.min)).clamp(l.min, l.max)
+                };
+                Value::Number(x)
+            }
+            Kind::Select { options } => Value::Choice(options[r as usize % options.len()].0.into()),
+            Kind::Toggle => Value::Flag(r % 2 == 1),
+        };
+        (spec.set)(&mut p, &value);
+    }
+    if let Some(s) = segments {
+        p.users.segments = s;
+    }
+    if let Some(r) = reserves {
+        p.auction.reserve_by_category = r;
+    }
+    p
+}
+
+fn row_draws() -> impl Strategy<Value = Vec<RowDraw>> {
+    proptest::collection::vec((any::<u64>(), 0u8..4, 0.0f64..=1.0), table().len())
+}
+
+fn segment() -> impl Strategy<Value = Segment> {
+    (
+        "[a-z &é]{0,8}",
+        0.01f64..=1.0,
+        0.0f64..=20.0,
+        1.0f64..=60.0,
+        (0.0f64..=1.0, 0.0f64..=1.0, 0.0f64..=10.0),
+        proptest::option::of(proptest::collection::vec(0.1f64..5.0, N_CATEGORIES)),
+    )
+        .prop_map(
+            |(name, share, visits, depth, (eng, click, fat), interests)| Segment {
+                name,
+                share,
+                visits_per_day: visits,
+                feed_depth: depth,
+                organic_engagement: eng,
+                ad_click: click,
+                fatigue_sensitivity: fat,
+                interests: interests.unwrap_or_default(),
+            },
+        )
+}
+
+fn valid_params() -> impl Strategy<Value = Params> {
+    (
+        row_draws(),
+        proptest::option::weighted(0.2, proptest::collection::vec(segment(), 1..4)),
+        proptest::option::weighted(0.2, proptest::collection::vec(0.0f64..=10.0, N_CATEGORIES)),
+    )
+        .prop_map(|(d, s, r)| params_from(&d, s, r))
+}
+
+fn assert_clean(decoded: &Decoded, link: &str) {
+    assert!(
+        decoded.problems.is_empty(),
+        "{link}: {:?}",
+        decoded
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+    );
+}
+
+/// The canonical key order: the table, then the list keys; `base`; the same with `b.`.
+fn key_rank(key: &str) -> usize {
+    let plain: Vec<&str> = std::iter::once("v")
+        .chain(table().iter().map(|s| s.id))
+        .chain(["reserve_cat", "segments"])
+        .collect();
+    if let Some(i) = plain.iter().position(|k| *k == key) {
+        return i;
+    }
+    if key == "base" {
+        return plain.len();
+    }
+    let rest = key
+        .strip_prefix("b.")
+        .unwrap_or_else(|| panic!("unexpected key {key}"));
+    plain.len()
+        + 1
+        + plain
+            .iter()
+            .position(|k| *k == rest)
+            .unwrap_or_else(|| panic!("{key}"))
+}
+
+fn assert_canonical_order(link: &str) {
+    let ranks: Vec<usize> = link
+        .split('&')
+        .map(|kv| key_rank(kv.split('=').next().unwrap_or("")))
+        .collect();
+    assert!(link.starts_with("v=1"), "{link}");
+    assert!(
+        ranks.windows(2).all(|w| w[0] < w[1]),
+        "keys out of order: {link}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn round_trips_exactly(p in valid_params()) {
+        prop_assert!(Scenario::new(p.clone()).is_ok());
+        let link = encode(&p, None);
+        let decoded = decode(&link);
+        assert_clean(&decoded, &link);
+        prop_assert_eq!(&decoded.params, &p);
+        prop_assert_eq!(decoded.baseline, None);
+        assert_canonical_order(&link);
+        prop_assert_eq!(encode(&decoded.params, None), link);
+    }
+
+    #[test]
+    fn round_trips_with_a_baseline(p in valid_params(), b in valid_params()) {
+        let link = encode(&p, Some(&b));
+        let decoded = decode(&format!("?{link}"));
+        assert_clean(&decoded, &link);
+        prop_assert_eq!(&decoded.params, &p);
+        prop_assert_eq!(decoded.baseline.as_ref(), Some(&b));
+        assert_canonical_order(&link);
+    }
+
+    #[test]
+    fn random_strings_never_panic(s in "\\PC{0,80}") {
+        let d = decode(&s);
+        prop_assert!(Scenario::new(d.params.clone()).is_ok());
+    }
+
+    #[test]
+    fn random_pairs_decode_to_valid_params_and_canonicalise(
+        pairs in proptest::collection::vec(
+            (
+                prop_oneof![
+                    proptest::sample::select(table().iter().map(|s| s.id).collect::<Vec<_>>()),
+                    Just("v"), Just("base"), Just("b.days"), Just("b.auction"), Just("segments"),
+                    Just("reserve_cat"), Just("zzz"),
+                ],
+                prop_oneof![
+                    "-?[0-9]{0,7}(\\.[0-9]{0,4})?",
+                    Just("NaN".to_string()), Just("inf".to_string()), Just("1e400".to_string()),
+                    Just("gsp".to_string()), Just("exact".to_string()), Just("custom".to_string()),
+                    Just("%5B%5D".to_string()), Just("[{\"share\":2}]".to_string()),
+                    "[a-z%&=+]{0,6}",
+                ],
+            ),
+            0..12,
+        )
+    ) {
+        let link: String = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+        let d = decode(&link);
+        prop_assert!(Scenario::new(d.params.clone()).is_ok());
+        if let Some(b) = &d.baseline {
+            prop_assert!(Scenario::new(b.clone()).is_ok());
+        }
+        // Canonical: re-encoding is a fixed point that decodes without problems.
+        let canonical = encode(&d.params, d.baseline.as_ref());
+        let again = decode(&canonical);
+        assert_clean(&again, &canonical);
+        prop_assert_eq!(&again.params, &d.params);
+        prop_assert_eq!(&again.baseline, &d.baseline);
+        prop_assert_eq!(encode(&again.params, again.baseline.as_ref()), canonical.clone());
+        assert_canonical_order(&canonical);
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Specific cases
+// ------------------------------------------------------------------------------------------
+
+fn problems(link: &str) -> Vec<String> {
+    decode(link)
+        .problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect()
+}
+
+#[test]
+fn defaults_encode_to_just_the_version() {
+    assert_eq!(encode(&Params::default(), None), "v=1");
+    assert_eq!(
+        encode(&Params::default(), Some(&Params::default())),
+        "v=1&base=1"
+    );
+    let d = decode("v=1&base=1");
+    assert_eq!(d.baseline, Some(Params::default()));
+    assert!(d.problems.is_empty());
+}
+
+#[test]
+fn readable_example_link() {
+    let mut p = Params::default();
+    p.auction.format = sandbox::core::auction::Format::FirstPrice;
+    p.auction.reserve = 0.25;
+    p.sim.days = 90;
+    p.users.fatigue = false;
+    let mut b = p.clone();
+    b.auction.format = sandbox::core::auction::Format::Gsp;
+    let link = encode(&p, Some(&b));
+    assert_eq!(
+        link,
+        "v=1&auction=first_price&reserve=0.25&fatigue=0&days=90&base=1&b.reserve=0.25&b.fatigue=0&b.days=90"
+    );
+}
+
+#[test]
+fn bid_shading_states_have_one_encoding_each() {
+    let mut p = Params::default();
+    p.auction.bid_shading = Some(0.0);
+    assert_eq!(encode(&p, None), "v=1&bidding=custom");
+    p.auction.bid_shading = Some(0.2);
+    assert_eq!(encode(&p, None), "v=1&bidding=custom&shading=0.2");
+    assert_eq!(decode("v=1&bidding=custom&shading=0.2").params, p);
+    // Setting the slider alone means custom shading.
+    assert_eq!(decode("shading=0.2").params, p);
+}
+
+#[test]
+fn big_seeds_are_exact() {
+    let mut p = Params::default();
+    p.sim.seed = u64::MAX - 1;
+    let link = encode(&p, None);
+    assert_eq!(link, "v=1&seed=18446744073709551614");
+    assert_eq!(decode(&link).params, p);
+}
+
+#[test]
+fn missing_version_means_version_1_and_leading_question_mark_is_fine() {
+    let d = decode("?days=30&w_eng=0.5");
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(d.params.sim.days, 30);
+    assert_eq!(d.params.utility.w_eng, 0.5);
+    assert_eq!(decode("").params, Params::default());
+    assert_eq!(decode("?").params, Params::default());
+}
+
+#[test]
+fn percent_escapes_and_plus_are_decoded() {
+    let d = decode("v=1&d%61ys=%33%30&policy=+exact+");
+    assert!(d.problems.is_empty(), "{:?}", d.problems);
+    assert_eq!(d.params.sim.days, 30);
+    assert_eq!(
+        d.params.ad_load.policy,
+        sandbox::core::model::AdLoadPolicy::Exact
+    );
+}
+
+#[test]
+fn malformed_number_names_the_key_and_the_default() {
+    assert_eq!(
+        problems("v=1&reserve=abc"),
+        vec!["reserve=abc: not a number; using the default 0.1"]
+    );
+    assert_eq!(decode("v=1&reserve=abc").params, Params::default());
+}
+
+#[test]
+fn out_of_range_is_clamped_to_the_nearest_bound() {
+    let d = decode("v=1&days=100000&w_rev=-3");
+    assert_eq!(d.params.sim.days, 365);
+    assert_eq!(d.params.utility.w_rev, 0.0);
+    assert_eq!(
+        problems("v=1&days=100000&w_rev=-3"),
+        vec![
+            "w_rev=-3: outside the allowed range 0–5, clamped to the nearest bound; using 0",
+            "days=100000: outside the allowed range 1–365, clamped to the nearest bound; using 365",
+        ]
+    );
+    assert_eq!(
+        problems("days=30.5"),
+        vec!["days=30.5: not a whole number, rounded; using 31"]
+    );
+    assert_eq!(
+        problems("w_eng=NaN"),
+        vec!["w_eng=NaN: not a finite number; using the default 0"]
+    );
+}
+
+#[test]
+fn bad_choices_and_flags_use_the_default() {
+    assert_eq!(
+        problems("auction=dutch&fatigue=maybe"),
+        vec![
+            "auction=dutch: not one of first_price, gsp, vcg; using the default gsp",
+            "fatigue=maybe: expected 1 (on) or 0 (off); using the default 1",
+        ]
+    );
+    // Lenient spellings are accepted silently.
+    let d = decode("auction=VCG&fatigue=off&pacing=true");
+    assert!(d.problems.is_empty());
+    assert!(!d.params.users.fatigue && d.params.advertisers.pacing);
+}
+
+#[test]
+fn unknown_and_repeated_keys_are_reported() {
+    assert_eq!(
+        problems("v=1&colour=red"),
+        vec!["colour=red: not a parameter of this release, ignored; using nothing"]
+    );
+    let d = decode("days=10&days=20");
+    assert_eq!(d.params.sim.days, 20);
+    assert_eq!(
+        problems("days=10&days=20"),
+        vec!["days=10: the key appears again later in the link; using the later value 20"]
+    );
+}
+
+#[test]
+fn versions_newer_or_unknown_are_reported_and_read_best_effort() {
+    let d = decode("v=7&days=10");
+    assert_eq!(d.params.sim.days, 10);
+    assert_eq!(d.problems.len(), 1);
+    assert!(
+        d.problems[0].message.contains("made by a newer release"),
+        "{}",
+        d.problems[0]
+    );
+    assert_eq!(d.problems[0].key, "v");
+    assert_eq!(
+        problems("v=abc&days=10"),
+        vec![format!(
+            "v=abc: not a link version (1–{URL_VERSION}); using version {URL_VERSION}"
+        )]
+    );
+}
+
+#[test]
+fn lists_outside_the_table_round_trip_and_are_validated() {
+    let mut p = Params::default();
+    p.auction.reserve_by_category = vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    p.users.segments = default_segments()[..2].to_vec();
+    p.users.segments[0].name = "casual & \"new\" = é".into();
+    let link = encode(&p, None);
+    assert!(
+        link.starts_with("v=1&reserve_cat=0.1,0.2,0.3,0.4,0.5,0.6&segments=%5B%7B%22name"),
+        "{link}"
+    );
+    assert!(!link.contains(' ') && !link.contains('"') && !link.contains('['));
+    assert_eq!(decode(&link).params, p);
+
+    // Wrong length: validation's problem, under the link's key.
+    let d = decode("reserve_cat=1,2");
+    assert!(d.params.auction.reserve_by_category.is_empty());
+    assert_eq!(d.problems.len(), 1);
+    assert_eq!(d.problems[0].key, "reserve_cat");
+    assert_eq!(d.problems[0].value, "1,2");
+    assert_eq!(
+        problems("reserve_cat=1,x,3"),
+        vec!["reserve_cat=1,x,3: expected 6 comma-separated numbers (per click, for news, sports, fashion, tech, food, travel); using the global reserve in every category"]
+    );
+    let d = decode("segments=%5B%7B%22share%22:5%7D%5D");
+    assert_eq!(d.problems.len(), 1);
+    assert_eq!(d.problems[0].key, "segments");
+    assert!(
+        d.problems[0].message.contains("users.segments[0].share"),
+        "{}",
+        d.problems[0]
+    );
+    let d = decode("b.segments=nonsense");
+    assert_eq!(d.problems[0].key, "b.segments");
+    assert_eq!(d.baseline, Some(Params::default()));
+}
+
+#[test]
+fn baseline_problems_carry_the_prefix() {
+    assert_eq!(
+        problems("base=1&b.reserve=abc"),
+        vec!["b.reserve=abc: not a number; using the default 0.1"]
+    );
+    let d = decode("b.days=10");
+    assert_eq!(d.baseline.map(|b| b.sim.days), Some(10));
+    assert!(decode("base=0").baseline.is_none());
+}
+
+// ------------------------------------------------------------------------------------------
+// Golden links: made by this release, must decode the same forever
+// ------------------------------------------------------------------------------------------
+
+/// What a golden link decodes to, as stored.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Golden {
+    link: String,
+    params: serde_json::Value,
+    baseline: Option<serde_json::Value>,
+    problems: Vec<String>,
+}
+
+#[test]
+fn golden_v1_links_keep_decoding_the_same() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let links = std::fs::read_to_string(dir.join("config_links_v1.txt")).expect("links file");
+    let links: Vec<&str> = links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let actual: Vec<Golden> = links
+        .iter()
+        .map(|link| {
+            let d = decode(link);
+            Golden {
+                link: link.to_string(),
+                params: serde_json::to_value(&d.params).unwrap(),
+                baseline: d.baseline.map(|b| serde_json::to_value(b).unwrap()),
+                problems: d.problems.iter().map(|p| p.to_string()).collect(),
+            }
+        })
+        .collect();
+    let path = dir.join("snapshots").join("config_links_v1.json");
+    let update = std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1");
+    if update || !path.exists() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = serde_json::to_string_pretty(&actual).unwrap() + "\n";
+        std::fs::write(&path, text).unwrap();
+        panic!("wrote {}: review it and commit it", path.display());
+    }
+    // Numbers read exactly (serde_json's default float parsing may be off by one ulp).
+    let stored = parse_json_exact(&std::fs::read_to_string(&path).unwrap()).expect("snapshot JSON");
+    let expected: Vec<Golden> = serde_json::from_value(stored).expect("snapshot entries");
+    assert_eq!(
+        expected.len(),
+        actual.len(),
+        "links added or removed: update the snapshot"
+    );
+    for (e, a) in expected.iter().zip(&actual) {
+        assert_eq!(e.link, a.link);
+        // Compare as Params, so that a field added later with a neutral default still passes.
+        let want: Params = serde_json::from_value(e.params.clone()).expect("stored params");
+        let got = decode(&a.link);
+        assert_eq!(got.params, want, "{} decodes differently", a.link);
+        let want_base: Option<Params> = e
+            .baseline
+            .clone()
+            .map(|b| serde_json::from_value(b).expect("stored baseline"));
+        assert_eq!(
+            got.baseline, want_base,
+            "{} baseline decodes differently",
+            a.link
+        );
+        // Problems are compared by key: their wording may improve (and quotes serde_json).
+        let keys = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .map(|p| p.split('=').next().unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(
+            keys(&a.problems),
+            keys(&e.problems),
+            "{} reports different problems",
+            a.link
+        );
+    }
+}
