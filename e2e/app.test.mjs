@@ -238,7 +238,7 @@ test('pinning a baseline shows deltas, overlays the charts and goes into the URL
   const page = await open();
   try {
     assert.equal(await page.locator('.kpi-baseline').count(), 0);
-    await page.getByRole('button', { name: 'Pin as baseline' }).click();
+    await changeAndWait(page, (p) => p.getByRole('button', { name: 'Pin as baseline' }).click());
     await waitForUrl(page, (q) => q.includes('base=1'));
     const imagesPinned = await canvasImages(page);
     await changeAndWait(page, (p) => setSlider(p, 'every', 3));
@@ -359,7 +359,7 @@ test('screenshots: sandbox, comparison and model page', { timeout: 90_000 }, asy
     await page.screenshot({ path: path.join(dir, 'sandbox-full.png'), fullPage: true });
     await unfold.evaluate((el) => el.remove());
     await page.screenshot({ path: path.join(dir, 'sandbox-viewport.png') });
-    await page.getByRole('button', { name: 'Pin as baseline' }).click();
+    await changeAndWait(page, (p) => p.getByRole('button', { name: 'Pin as baseline' }).click());
     await changeAndWait(page, (p) => setSlider(p, 'every', 3));
     await page.screenshot({ path: path.join(dir, 'compare-viewport.png') });
     const knobs = await page.locator('[data-param]').count();

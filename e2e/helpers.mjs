@@ -160,12 +160,21 @@ export async function setToggle(page, id, on) {
 }
 
 /**
- * Applies `change(page)` and waits for the results it causes. Returns the new result id.
+ * Applies `change(page)` and waits until the results it causes are shown and nothing else is
+ * pending: after a change the app waits 120 ms (debounce) before requesting a run, and a change
+ * made of several steps may cause several runs, so this waits until no run is in flight and the
+ * shown results stay the same over a quiet period longer than the debounce. Returns the result id.
  */
 export async function changeAndWait(page, change) {
   const before = await resultId(page);
   await change(page);
-  return waitForResults(page, before);
+  let id = await waitForResults(page, before);
+  for (;;) {
+    await page.waitForTimeout(250);
+    const computing = await page.locator('[role=status].status').getAttribute('data-computing');
+    if (computing === 'false' && (await resultId(page)) === id) return id;
+    id = await waitForResults(page, id);
+  }
 }
 
 /** Data URLs of every chart canvas. */

@@ -422,9 +422,14 @@ fn launch_adds_a_cohort_and_moves_incumbents() {
     for day in 1..14 {
         assert_eq!(d(&plain, day), d(&launched, day));
     }
-    // After: incumbents face more competition and pay more per click.
-    let after = |r: &RunResult| r.days[14..].iter().map(|x| x.avg_cpc).sum::<f64>();
-    assert!(after(&launched) > after(&plain));
+    // After: incumbents face more competition and pay more per click, every day.
+    for day in 15..=28 {
+        assert!(
+            d(&launched, day).incumbent_cpc > d(&plain, day).incumbent_cpc,
+            "day {day}"
+        );
+    }
+    assert!(launched.days[13..].iter().all(|x| x.cpc_by_group[3] > 0.0));
     let incumbents = |r: &RunResult| {
         r.days[14..]
             .iter()

@@ -242,7 +242,15 @@ pub fn adaptive_gauss_legendre(
     };
     let (whole, abs) = q.panel(a, b);
     let max_depth = 40;
-    q.run(a, b, whole, abs, tol, max_depth, max_depth - min_levels.min(max_depth))
+    q.run(
+        a,
+        b,
+        whole,
+        abs,
+        tol,
+        max_depth,
+        max_depth - min_levels.min(max_depth),
+    )
 }
 
 struct Quadrature<'a, F: Fn(f64) -> f64> {
@@ -656,7 +664,14 @@ mod tests {
         // 10 points integrate degree 19 exactly: ∫_{-1}^{1} x^18 = 2/19.
         let s: f64 = x.iter().zip(&w).map(|(x, w)| w * x.powi(18)).sum();
         assert!((s - 2.0 / 19.0).abs() < 1e-14);
-        let i = adaptive_gauss_legendre(&|t: f64| (-1e4 * (t - 0.3) * (t - 0.3)).exp(), 0.0, 1.0, 1e-14, 3, 0.0);
+        let i = adaptive_gauss_legendre(
+            &|t: f64| (-1e4 * (t - 0.3) * (t - 0.3)).exp(),
+            0.0,
+            1.0,
+            1e-14,
+            3,
+            0.0,
+        );
         let want = (std::f64::consts::PI / 1e4).sqrt();
         assert!((i - want).abs() < 1e-13, "{i} vs {want}");
     }

@@ -177,6 +177,7 @@ struct Advertiser {
     reserve: f64,
     pacing: f64,
     spend: f64,
+    clicks_today: f64,
     value_today: f64,
     // History.
     roi_ewma: f64,
@@ -204,6 +205,9 @@ struct Live {
     bid: f64,
     bid_term: f64,
     eng_term: f64,
+    /// `w_rev · bid` and `w_eng · a`: the terms for a click propensity capped at 1.
+    bid_weight: f64,
+    eng_weight: f64,
     quality_term: f64,
     fatigue_term: f64,
     /// Maxima of `bid_term`, `eng_term`, `quality_term` over this and every later entry: with the
@@ -348,6 +352,7 @@ impl Engine {
             reserve: 0.0,
             pacing: 1.0,
             spend: 0.0,
+            clicks_today: 0.0,
             value_today: 0.0,
             roi_ewma: 0.0,
             days_with_spend: 0,
@@ -394,6 +399,8 @@ impl Engine {
                 bid,
                 bid_term: util.w_rev * bid * a.click_factor_q,
                 eng_term: util.w_eng * eng_per_click * a.click_factor,
+                bid_weight: util.w_rev * bid,
+                eng_weight: util.w_eng * eng_per_click,
                 quality_term: util.w_qual * a.quality,
                 fatigue_term: util.w_fat * a.annoyance,
                 suffix_max: [0.0; 3],
@@ -445,6 +452,7 @@ impl Engine {
             a.reserve = self.reserves[a.category];
             a.pacing = 1.0;
             a.spend = 0.0;
+            a.clicks_today = 0.0;
             a.value_today = 0.0;
         }
 
@@ -517,6 +525,7 @@ impl Engine {
         let mut budget_total = 0.0;
         let mut spend_total = 0.0;
         let mut spends = Vec::new();
+        let mut clicks_by_group = [0.0; 4];
         for (i, a) in self.advertisers.iter_mut().enumerate() {
             if !a.active {
                 continue;
@@ -533,6 +542,7 @@ impl Engine {
                 Cohort::Incumbent => 1,
             };
             acc.m.spend_by_group[group] += a.spend;
+            clicks_by_group[group] += a.clicks_today;
             if a.spend > 0.0 {
                 let roi = a.value_today / a.spend;
                 a.roi_ewma = if a.days_with_spend == 0 {
@@ -554,6 +564,13 @@ impl Engine {
             }
         }
         acc.m.budget_utilisation = ratio(spend_total, budget_total);
+        for g in 0..4 {
+            acc.m.cpc_by_group[g] = ratio(acc.m.spend_by_group[g], clicks_by_group[g]);
+        }
+        acc.m.incumbent_cpc = ratio(
+            acc.m.spend_by_group[..3].iter().sum(),
+            clicks_by_group[..3].iter().sum(),
+        );
         acc.m.spend_hhi = if spend_total > 0.0 {
             spends
                 .iter()
@@ -632,8 +649,17 @@ impl Engine {
                 {
                     continue;
                 }
-                let bonus = l.eng_term * e_cat[c] + l.quality_term - fatigue_unit * l.fatigue_term;
-                let utility = l.bid_term * a_cat[c] + bonus;
+                let mut click = e_cat[c] * self.advertisers[l.advertiser as usize].click_factor;
+                let (bonus, utility) = if click < 1.0 {
+                    let bonus =
+                        l.eng_term * e_cat[c] + l.quality_term - fatigue_unit * l.fatigue_term;
+                    (bonus, l.bid_term * a_cat[c] + bonus)
+                } else {
+                    // A click propensity is a probability: capped at 1 (extreme settings only).
+                    click = 1.0;
+                    let bonus = l.eng_weight + l.quality_term - fatigue_unit * l.fatigue_term;
+                    (bonus, l.bid_weight + bonus)
+                };
                 if utility <= 0.0 {
                     continue;
                 }
@@ -642,7 +668,6 @@ impl Engine {
                 {
                     continue;
                 }
-                let click = e_cat[c] * self.advertisers[l.advertiser as usize].click_factor;
                 insert_top(
                     &mut self.ranked,
                     keep,
@@ -760,6 +785,7 @@ impl Engine {
                 acc.m.impressions += survive;
                 acc.m.clicks += clicks;
                 a.spend += clicks * price;
+                a.clicks_today += clicks;
                 if a.spend >= a.budget {
                     let li = self.live_index[r.advertiser as usize];
                     if let Some(l) = self.live.get_mut(li as usize) {

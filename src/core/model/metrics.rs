@@ -62,6 +62,10 @@ pub struct DayMetrics {
     pub spend_hhi: f64,
     /// Spend by advertiser group: incumbents by quality tercile (low, mid, high), then launched.
     pub spend_by_group: [f64; 4],
+    /// Average price per click by advertiser group (same groups; 0 when a group got no clicks).
+    pub cpc_by_group: [f64; 4],
+    /// Average price per click paid by incumbents (every advertiser not in a launched cohort).
+    pub incumbent_cpc: f64,
     /// Sessions per segment, in segment order.
     pub segment_sessions: Vec<u64>,
     /// Total engagement per segment.

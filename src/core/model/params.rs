@@ -288,7 +288,7 @@ impl Default for AuctionParams {
     fn default() -> Self {
         AuctionParams {
             format: Format::Gsp,
-            reserve: 0.1,
+            reserve: 0.25,
             reserve_by_category: Vec::new(),
             squashing: 1.0,
             bid_shading: None,
@@ -300,14 +300,14 @@ impl Default for AdLoadParams {
     fn default() -> Self {
         AdLoadParams {
             policy: AdLoadPolicy::Fixed,
-            feed_length: 30,
+            feed_length: 25,
             first_position: 3,
-            every: 5,
+            every: 6,
             theta: 0.05,
             lambda: 0.05,
             top_slot: 2,
             min_gap: 3,
-            max_ads: 5,
+            max_ads: 4,
             frequency_cap: 3,
             no_adjacent_same_category: false,
         }
@@ -335,30 +335,30 @@ pub fn default_segments() -> Vec<Segment> {
         Segment {
             name: "casual".into(),
             share: 0.5,
-            visits_per_day: 0.7,
+            visits_per_day: 0.6,
             feed_depth: 10.0,
             organic_engagement: 0.25,
-            ad_click: 0.015,
+            ad_click: 0.008,
             fatigue_sensitivity: 1.0,
             interests: vec![3.0, 1.0, 2.0, 1.0, 2.0, 1.0],
         },
         Segment {
             name: "regular".into(),
             share: 0.35,
-            visits_per_day: 1.5,
+            visits_per_day: 1.3,
             feed_depth: 15.0,
             organic_engagement: 0.3,
-            ad_click: 0.02,
+            ad_click: 0.01,
             fatigue_sensitivity: 1.0,
             interests: vec![2.0, 2.0, 1.0, 2.0, 1.0, 2.0],
         },
         Segment {
             name: "heavy".into(),
             share: 0.15,
-            visits_per_day: 3.0,
+            visits_per_day: 2.8,
             feed_depth: 22.0,
             organic_engagement: 0.35,
-            ad_click: 0.025,
+            ad_click: 0.012,
             fatigue_sensitivity: 1.5,
             interests: vec![1.0, 3.0, 1.0, 3.0, 1.0, 1.0],
         },
@@ -391,7 +391,7 @@ impl Default for AdvertiserParams {
             count: 100,
             value_mean: 1.0,
             value_sigma: 0.5,
-            budget_mean: 3.0,
+            budget_mean: 1.5,
             budget_sigma: 0.6,
             quality_mean: 0.5,
             quality_spread: 0.15,
@@ -414,7 +414,7 @@ impl Default for LaunchParams {
             quality_mean: 0.7,
             ctr_multiplier: 1.5,
             value_mean: 1.2,
-            budget_mean: 3.0,
+            budget_mean: 1.5,
         }
     }
 }

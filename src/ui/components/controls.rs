@@ -191,17 +191,17 @@ pub fn controls_panel(props: &ControlsPanelProps) -> Html {
         if rows.is_empty() {
             return Html::default();
         }
-        let heading_id = format!("group-{}", group_slug(group));
+        // A native disclosure: keyboard operable, open by default, collapsible to shorten the list.
         html! {
-            <section class="control-group" aria-labelledby={heading_id.clone()}>
-                <h3 id={heading_id}>{ group.label() }</h3>
+            <details class="control-group" open=true data-group={group_slug(group)}>
+                <summary><h3>{ group.label() }</h3></summary>
                 { for rows.into_iter().map(|spec| html! {
                     <ParamControl key={spec.id} spec={SpecRef(spec)}
                         value={(spec.get)(&props.params)}
                         note={inactive_note(spec.id, &props.params)}
                         dispatch={props.dispatch.clone()} />
                 }) }
-            </section>
+            </details>
         }
     };
     html! {
