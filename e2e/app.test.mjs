@@ -77,7 +77,7 @@ const DIRECTIONS = [
     read: (p) => metric(p, 'impressions_per_day'), expect: 'down',
   },
   {
-    group: 'Ad load', what: 'an ad every 3 positions instead of 5 ⇒ more revenue in the first week',
+    group: 'Ad load', what: 'an ad every 3 positions (default: sparser) ⇒ more revenue in the first week',
     change: (p) => setSlider(p, 'every', 3),
     read: (p) => metric(p, 'revenue_per_day', 'first_week'), expect: 'up',
   },
@@ -151,18 +151,19 @@ test('moving a slider updates the URL (replaceState) and redraws the canvases', 
   try {
     const historyLength = await page.evaluate(() => history.length);
     const imagesBefore = await canvasImages(page);
-    // Keyboard: focus the slider and press ArrowRight (every 5 → 6).
+    // Keyboard: focus the slider and press ArrowRight (every n → n + 1).
+    const every = Number(await page.locator('#param-every').inputValue());
     const before = await resultId(page);
     await page.locator('#param-every').focus();
     await page.keyboard.press('ArrowRight');
     await waitForResults(page, before);
-    assert.equal(await page.locator('[data-param="every"] output').innerText(), '6');
-    await waitForUrl(page, (q) => q.includes('every=6'));
+    assert.equal(await page.locator('[data-param="every"] output').innerText(), String(every + 1));
+    await waitForUrl(page, (q) => q.includes(`every=${every + 1}`));
     // A drag: several input events in a row end in one URL and one run for the last value.
     await changeAndWait(page, async (p) => {
       for (const v of [0.2, 0.3, 0.4, 0.5]) await setSlider(p, 'reserve', v);
     });
-    await waitForUrl(page, (q) => q.includes('reserve=0.5') && q.includes('every=6'));
+    await waitForUrl(page, (q) => q.includes('reserve=0.5') && q.includes(`every=${every + 1}`));
     const imagesAfter = await canvasImages(page);
     assert.equal(imagesAfter.length, imagesBefore.length);
     assert.ok(imagesAfter.some((img, i) => img !== imagesBefore[i]), 'no canvas changed');
@@ -216,8 +217,11 @@ test('a malformed link shows a banner naming each key and still renders', { time
       assert.equal(await banner.locator(`li[data-key="${key}"]`).count(), 1, `${key} in: ${text}`);
     }
     assert.match(text, /reserve=abc/);
-    // Defaults (reserve) and the clamped value (days) are used; the app runs.
-    assert.equal(await page.locator('[data-param="reserve"] output').innerText(), '0.10');
+    // The value the banner says it used (the default reserve, the clamped days) is shown.
+    const reserve = await page.locator('[data-param="reserve"] output').innerText();
+    const used = await banner.locator('li[data-key="reserve"] code').last().innerText();
+    assert.ok(used.includes(reserve), `banner used "${used}", control shows ${reserve}`);
+    assert.equal(await page.locator('[data-param="days"] output').innerText(), '365');
     const m = (await statusText(page)).match(STATUS_RE);
     assert.ok(m);
     assert.equal(m[2], '365');

@@ -4,7 +4,7 @@
 //
 // 1. Latency: for each of N slider moves, time from the `input` event (performance.now() in the
 //    page just before dispatching it) to the app's `performance.mark("results-drawn")` for the
-//    run that move caused. It includes the 120 ms debounce, the worker's run, the transfer and
+//    run that move caused. It includes the 25 ms debounce, the worker's run, the transfer and
 //    drawing the 7 charts. Prints every sample, the median and the engine's share.
 // 2. Long tasks: a 2-second drag (an `input` event every 16 ms, like a pointer drag at 60 Hz)
 //    followed by the results it causes, with a PerformanceObserver('longtask') recording every
@@ -64,8 +64,8 @@ try {
   console.log(`config: ${QUERY || 'default'} (${status.replace(/ in .*/, '')})`);
   console.log(`input → charts redrawn, ${MOVES} moves (ms): ${samples.map(fmt).join(', ')}`);
   console.log(`median input → redraw: ${fmt(median(samples))} ms ` +
-    `(debounce 120 ms + engine median ${fmt(median(engine))} ms + transfer/draw ` +
-    `${fmt(median(samples) - 120 - median(engine))} ms)`);
+    `(debounce 25 ms + engine median ${fmt(median(engine))} ms + transfer/draw ` +
+    `${fmt(median(samples) - 25 - median(engine))} ms)`);
 
   // ---------------- 2. long tasks while dragging ----------------
   await page.evaluate(() => {

@@ -161,7 +161,7 @@ export async function setToggle(page, id, on) {
 
 /**
  * Applies `change(page)` and waits until the results it causes are shown and nothing else is
- * pending: after a change the app waits 120 ms (debounce) before requesting a run, and a change
+ * pending: after a change the app waits 25 ms (debounce) before requesting a run, and a change
  * made of several steps may cause several runs, so this waits until no run is in flight and the
  * shown results stay the same over a quiet period longer than the debounce. Returns the result id.
  */

@@ -1,4 +1,5 @@
 //! Architecture invariants, checked on the source text (see the map in `src/lib.rs`).
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -102,6 +103,64 @@ fn core_is_pure() {
     );
 }
 
+/// Platform math functions differ in their last bits between glibc and wasm: the core must use
+/// `core::math` (pure-Rust libm) so results are bit-identical on every target.
+const PLATFORM_TRANSCENDENTALS: &[&str] = &[
+    ".exp(",
+    ".exp2(",
+    ".exp_m1(",
+    ".ln(",
+    ".ln_1p(",
+    ".log(",
+    ".log2(",
+    ".log10(",
+    ".powf(",
+    ".powi(",
+    ".sin(",
+    ".cos(",
+    ".tan(",
+    ".sinh(",
+    ".cosh(",
+    ".tanh(",
+    ".asin(",
+    ".acos(",
+    ".atan(",
+    ".atan2(",
+    ".cbrt(",
+    ".hypot(",
+    ".sin_cos(",
+];
+
+#[test]
+fn core_math_is_portable() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
+    let mut found = Vec::new();
+    for file in rust_files(&root) {
+        if file.ends_with("math.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&file).expect("source file is readable");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for call in PLATFORM_TRANSCENDENTALS {
+                if code.contains(call) {
+                    found.push(format!(
+                        "{}:{}: `{call}` in `{}`",
+                        file.display(),
+                        n + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use crate::core::math instead of platform math:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn config_and_chart_use_no_web_crate() {
     let mut found = violations("src/config", FORBIDDEN_IN_CONFIG_AND_CHART);
@@ -148,4 +207,33 @@ fn web_dependencies_are_wasm_only() {
             "{web} must be a wasm32-only dependency"
         );
     }
+}
+
+#[test]
+fn readme_documents_every_configuration_key() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md is readable");
+    let defaults = serde_json::to_value(sandbox::core::model::Params::default()).expect("json");
+    let mut missing = Vec::new();
+    for (group, fields) in defaults.as_object().expect("object") {
+        for (field, value) in fields.as_object().expect("groups are objects") {
+            if field == "segments" {
+                let segment = &value[0];
+                for key in segment.as_object().expect("segment").keys() {
+                    let path = format!("`{group}.segments[].{key}`");
+                    if !readme.contains(&path) {
+                        missing.push(path);
+                    }
+                }
+            }
+            let path = format!("`{group}.{field}`");
+            if !readme.contains(&path) {
+                missing.push(path);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README's configuration table lacks {missing:?}"
+    );
 }

@@ -3,6 +3,7 @@
 //! Each test names the result it checks. Monte Carlo tolerances are 4 standard errors computed
 //! from the run's own `revenue_se` (or, for paired comparisons on common random numbers, from
 //! the per-auction differences).
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use sandbox::core::auction::equilibrium::{
     eos_bids, eos_bids_with_floors, first_price_bne_bid, FirstPriceBidTable,
@@ -139,7 +140,7 @@ fn vickrey_uniform_with_reserve_matches_closed_form() {
             let se = (p * (1.0 - p) / 100_000.0).sqrt();
             assert!((rep.sale_rate - p).abs() < 4.0 * se);
             // Whenever the item sells, the price per click is at least the reserve.
-            assert!(rep.slot_price_per_click[0].unwrap() >= r);
+            assert!(rep.slot_price_per_click[0].unwrap() >= r - 1e-12);
         }
     }
 }
@@ -743,25 +744,4 @@ fn unsold_slots_report_null_prices() {
     assert_eq!(r.revenue_per_auction, 0.0);
     assert_eq!(r.slot_price_per_click, vec![None]);
     assert_eq!(r.revenue_theory, Some(0.0));
-}
-
-#[test]
-#[ignore = "timing; run with --release -- --ignored --nocapture"]
-fn one_million_auctions_timing() {
-    for (format, bidding, ctrs) in [
-        (Format::Gsp, Bidding::Truthful, vec![0.3, 0.2, 0.1]),
-        (Format::Gsp, Bidding::Equilibrium, vec![0.3, 0.2, 0.1]),
-        (Format::Vcg, Bidding::Truthful, vec![0.3, 0.2, 0.1]),
-        (Format::FirstPrice, Bidding::Equilibrium, vec![1.0]),
-    ] {
-        let cfg = mc(format, bidding, 5, U01, &ctrs, 0.1, 1_000_000);
-        let t0 = std::time::Instant::now();
-        let r = run(&cfg);
-        println!(
-            "{format:?} {bidding:?}: 1M auctions in {:?} (revenue {:.5} ± {:.5})",
-            t0.elapsed(),
-            r.revenue_per_auction,
-            r.revenue_se
-        );
-    }
 }

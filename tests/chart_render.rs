@@ -3,6 +3,7 @@
 //!
 //! Snapshots live in `tests/snapshots/chart_*.svg`. A missing snapshot is written and the test
 //! fails asking for review; `UPDATE_SNAPSHOTS=1` rewrites them all (then review the diff).
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use std::path::{Path, PathBuf};
 

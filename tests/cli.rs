@@ -1,4 +1,5 @@
 //! The `sandbox` command line: deterministic bytes, links reproduce, errors are clear.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,4 +1,5 @@
 //! Exports: the daily CSV and the JSON document the CLI reads back.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use sandbox::config::export::{
     daily_csv, parse_config_json, parse_json_exact, ExportDoc, EXPORT_VERSION,

@@ -1,5 +1,6 @@
 //! The parameter table: complete, consistent with validation, and every row reads back what it
 //! writes.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use std::collections::{BTreeSet, HashSet};
 

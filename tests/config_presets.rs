@@ -1,4 +1,5 @@
 //! Presets: valid, distinct, documented, and shareable as short links.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use std::collections::HashSet;
 

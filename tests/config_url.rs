@@ -1,5 +1,6 @@
 //! The link codec: exact round-trips, canonical output, never a panic, precise problems, and
 //! golden links that must keep decoding the same in every future release.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use std::path::Path;
 
@@ -238,7 +239,7 @@ fn defaults_encode_to_just_the_version() {
 fn readable_example_link() {
     let mut p = Params::default();
     p.auction.format = sandbox::core::auction::Format::FirstPrice;
-    p.auction.reserve = 0.25;
+    p.auction.reserve = 0.4;
     p.sim.days = 90;
     p.users.fatigue = false;
     let mut b = p.clone();
@@ -246,7 +247,7 @@ fn readable_example_link() {
     let link = encode(&p, Some(&b));
     assert_eq!(
         link,
-        "v=1&auction=first_price&reserve=0.25&fatigue=0&days=90&base=1&b.reserve=0.25&b.fatigue=0&b.days=90"
+        "v=1&auction=first_price&reserve=0.4&fatigue=0&days=90&base=1&b.reserve=0.4&b.fatigue=0&b.days=90"
     );
 }
 
@@ -296,7 +297,7 @@ fn percent_escapes_and_plus_are_decoded() {
 fn malformed_number_names_the_key_and_the_default() {
     assert_eq!(
         problems("v=1&reserve=abc"),
-        vec!["reserve=abc: not a number; using the default 0.1"]
+        vec!["reserve=abc: not a number; using the default 0.25"]
     );
     assert_eq!(decode("v=1&reserve=abc").params, Params::default());
 }
@@ -412,7 +413,7 @@ fn lists_outside_the_table_round_trip_and_are_validated() {
 fn baseline_problems_carry_the_prefix() {
     assert_eq!(
         problems("base=1&b.reserve=abc"),
-        vec!["b.reserve=abc: not a number; using the default 0.1"]
+        vec!["b.reserve=abc: not a number; using the default 0.25"]
     );
     let d = decode("b.days=10");
     assert_eq!(d.baseline.map(|b| b.sim.days), Some(10));

@@ -1,5 +1,6 @@
 //! The hot path allocates nothing once its buffers have grown: counted with a global allocator
 //! that tallies the allocations made on the current thread.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

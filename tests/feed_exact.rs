@@ -1,5 +1,6 @@
 //! Feed blending against brute force: every layout of small feeds is enumerated and scored by an
 //! independent evaluator; the exact solvers must reach the brute-force optima.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use sandbox::core::feed::{
     blend, blend_into, default_position_weights, evaluate, AdItem, FeedError, FeedScratch,

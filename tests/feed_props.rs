@@ -1,5 +1,6 @@
 //! Property tests of feed blending: guardrails hold for every method, the hot path agrees with
 //! `blend` and reuses its buffers, reported sums are the layout's, the optima dominate.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use proptest::prelude::*;
 use sandbox::core::feed::{

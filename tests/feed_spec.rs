@@ -1,4 +1,5 @@
 //! `sandbox feed SPEC`: the JSON contract, its error messages, and that no input panics.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use proptest::prelude::*;
 use sandbox::config::spec::feed::run_json;

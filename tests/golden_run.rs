@@ -1,6 +1,7 @@
 //! The engine's numbers are pinned: any change to what a configuration computes shows up here,
 //! and must come with a new link version (see `config::url`). The same fingerprint is checked in
 //! headless Chromium by `tests/wasm_golden.rs`.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 include!("golden_common.rs.inc");
 

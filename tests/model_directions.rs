@@ -4,6 +4,7 @@
 //! Scenarios are smaller than the app's default (600 users, 4 weeks) to keep the suite fast; each
 //! comparison runs both designs on one seed (common random numbers), so differences are the
 //! design's effect. Where a comparison is statistical, the tolerance is stated.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use sandbox::core::model::{simulate, AdLoadPolicy, Params, RunResult, Scenario, Summary};
 

@@ -1,5 +1,6 @@
 //! Property tests: any configuration, however wrong, is repaired into one that runs, and the run
 //! never panics and never reports impossible numbers.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use proptest::prelude::*;
 use sandbox::core::model::{simulate, AdLoadPolicy, Params, Scenario};

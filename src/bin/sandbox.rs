@@ -2,7 +2,7 @@
 //! out on stdout; errors on stderr with a non-zero exit. Deterministic: the same input prints the
 //! same bytes.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use sandbox::config::{export, spec, url};
@@ -35,7 +35,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(out) => {
-            println!("{out}");
+            // A closed pipe (`sandbox defaults | head`) is not an error worth a panic.
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(stdout, "{out}").and_then(|()| stdout.flush());
             ExitCode::SUCCESS
         }
         Err(message) => {

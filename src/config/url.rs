@@ -52,6 +52,15 @@
 //! any value is read. The main and the baseline pairs are migrated separately, with the `b.`
 //! prefix removed, so a migration only ever sees plain keys. Version 1 is the first, so the
 //! list is empty; the mechanism is tested with a fake migration.
+//!
+//! # What is a version bump
+//!
+//! A link stores only what differs from the defaults, and it must reproduce its numbers, so a
+//! new version (with a migration that writes the old meaning out explicitly) is needed whenever
+//! a release changes (a) any default value in [`Params::default()`] — an absent key would silently
+//! take the new default —, (b) a key's name or meaning, or (c) what the engine computes from a
+//! configuration (`tests/data/golden_run.json` pins that). `tests/config_links_v1.txt` with its
+//! snapshot fails on (a) and (b); `tests/golden_run.rs` fails on (c).
 
 use std::fmt;
 

@@ -23,6 +23,10 @@
 //!     space `value · quality^q` and converted back per click;
 //!   - VCG: truthful (dominant strategy).
 //!
+//! The first-price bid function is tabulated once per run ([`FirstPriceBidTable`], cubic Hermite
+//! on an adaptive grid, error ≲ 1e-10 of the typical value). One bidder without a reserve bids 0
+//! in equilibrium, and a zero bid is not a bid ([`auction::is_eligible`]): nothing sells.
+//!
 //! ## Common random numbers
 //!
 //! Auction `t` (0-based) draws its `n` values, in bidder order, from its own stream
@@ -49,7 +53,8 @@ use crate::core::auction::equilibrium::{
     eos_bids_into, eos_bids_with_floors, first_price_bne_bid, integrate_values, FirstPriceBidTable,
 };
 use crate::core::auction::{self, pow_q, price_into, rank_into, Candidate, Format, RankingRule};
-use crate::core::dist::{ValueDist, MAX_VALUE};
+use crate::core::dist::{show, ValueDist, MAX_VALUE};
+use crate::core::math;
 use crate::core::rng::{self, Purpose};
 
 /// How the lab's bidders bid.
@@ -97,7 +102,8 @@ pub fn validate_slot_ctrs(slot_ctrs: &[f64]) -> Result<(), String> {
     for (k, &a) in slot_ctrs.iter().enumerate() {
         if !(a > 0.0 && a <= 1.0) {
             return Err(format!(
-                "slot_ctrs[{k}]: must be a click-through rate in (0, 1], got {a}"
+                "slot_ctrs[{k}]: must be a click-through rate in (0, 1], got {}",
+                show(a)
             ));
         }
         if k > 0 && a > slot_ctrs[k - 1] {
@@ -114,7 +120,8 @@ pub fn validate_slot_ctrs(slot_ctrs: &[f64]) -> Result<(), String> {
 fn validate_reserve(reserve: f64) -> Result<(), String> {
     if !(reserve.is_finite() && (0.0..=MAX_VALUE).contains(&reserve)) {
         return Err(format!(
-            "reserve: must be a price per click in [0, 1e9], got {reserve}"
+            "reserve: must be a price per click in [0, 1e9], got {}",
+            show(reserve)
         ));
     }
     Ok(())
@@ -519,9 +526,9 @@ pub fn efficient_expectation(
     for (k0, &alpha) in slot_ctrs.iter().enumerate().take(n) {
         let k = k0 + 1;
         // ln(n · C(n−1, k−1))
-        let mut ln_c = (n as f64).ln();
+        let mut ln_c = math::ln(n as f64);
         for j in 1..k {
-            ln_c += ((n - j) as f64).ln() - (j as f64).ln();
+            ln_c += math::ln((n - j) as f64) - math::ln(j as f64);
         }
         let h = |v: f64| -> f64 {
             let big_f = dist.cdf(v);
@@ -535,16 +542,16 @@ pub fn efficient_expectation(
                 if big_f <= 0.0 {
                     return 0.0;
                 }
-                ln_w += (n - k) as f64 * big_f.ln();
+                ln_w += (n - k) as f64 * math::ln(big_f);
             }
             if k > 1 {
                 if s <= 0.0 {
                     return 0.0;
                 }
-                ln_w += (k - 1) as f64 * s.ln();
+                ln_w += (k - 1) as f64 * math::ln(s);
             }
             let g = if virtual_values { v * f - s } else { v * f };
-            ln_w.exp() * g
+            math::exp(ln_w) * g
         };
         let scale = dist.mean().max(reserve).max(1e-300);
         let tol = 1e-13 * scale;
@@ -552,7 +559,7 @@ pub fn efficient_expectation(
         let b = match *dist {
             ValueDist::Uniform { high, .. } => high,
             ValueDist::Exponential { rate } => a + 60.0 / rate,
-            ValueDist::Lognormal { mu, sigma } => (mu + 40.0 * sigma).exp(),
+            ValueDist::Lognormal { mu, sigma } => math::exp(mu + 40.0 * sigma),
         };
         let part = integrate_values(dist, &h, a, b, tol, 8, 1e-14 * (1.0 + n as f64));
         total += alpha * part;
@@ -603,7 +610,7 @@ impl ExplicitConfig {
         if !(self.squashing.is_finite() && (0.0..=2.0).contains(&self.squashing)) {
             return Err(format!(
                 "squashing: must be an exponent q in [0, 2] (rank by bid × quality^q), got {}",
-                self.squashing
+                show(self.squashing)
             ));
         }
         let max_quality = 1.0 / self.slot_ctrs[0];
@@ -612,7 +619,8 @@ impl ExplicitConfig {
                 if let Some(x) = x {
                     if !(x.is_finite() && (0.0..=MAX_VALUE).contains(&x)) {
                         return Err(format!(
-                            "bids[{i}].{name}: must be an amount per click in [0, 1e9], got {x}"
+                            "bids[{i}].{name}: must be an amount per click in [0, 1e9], got {}",
+                            show(x)
                         ));
                     }
                 }
@@ -637,8 +645,10 @@ impl ExplicitConfig {
                 && b.quality <= max_quality * (1.0 + 1e-12))
             {
                 return Err(format!(
-                    "bids[{i}].quality: must be in [{MIN_QUALITY}, {max_quality}] (a click weight; quality × slot_ctrs[0] must be a click probability), got {}",
-                    b.quality
+                    "bids[{i}].quality: must be in [{}, {}] (a click weight; quality × slot_ctrs[0] must be a click probability), got {}",
+                    show(MIN_QUALITY),
+                    show(max_quality),
+                    show(b.quality)
                 ));
             }
         }

@@ -16,7 +16,7 @@
 //! ## Data flow
 //!
 //! ```text
-//! URL ──decode──► AppState ──(debounce 120 ms)──► Action::Submit ──► Request{id} ──► worker
+//! URL ──decode──► AppState ──(debounce 25 ms; URL 250 ms)──► Action::Submit ──► Request{id} ──► worker
 //!  ▲                 │  ▲                                                              │
 //!  └─replaceState────┘  └──────────── Action::Engine(Response{id}) (latest id only) ◄───┘
 //! ```

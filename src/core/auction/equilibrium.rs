@@ -27,6 +27,10 @@
 //! above at price `b_k`: `α_k (v_k − b_{k+1}) = α_{k−1} (v_k − b_k)`. The top bidder's bid only
 //! needs to stay above `b₂`; we use its value `b₁ = v₁`. Bidders below `K+1` bid their values.
 //! GSP at these bids has VCG's allocation and payments: `α_{k−1} b_k = Σ_{j≥k−1}(α_j − α_{j+1}) v_{j+1}`.
+//! In Varian's terms the recursion is the *lower* bound of the symmetric equilibria, met with
+//! equality; his upper bound `α_{k−1} b_k ≤ v_{k−1}(α_{k−1} − α_k) + α_k b_{k+1}` (bidder `k−1`
+//! does not want to move down) holds as an inequality (both are checked in
+//! `tests/auction_theory.rs`).
 //!
 //! **Qualities and squashing.** With click weights `e_i` and ranking by `score = b·e^q`, bidder
 //! `i` in slot `j` pays `s_{j+1}/e_i^q` per click and gets `α_j e_i` clicks, so its payoff is
@@ -43,7 +47,10 @@
 //! reserve in score space (equal qualities, or q = 0, or no reserve) GSP at these bids equals VCG
 //! with reserve (the seller as a phantom bidder at the reserve) exactly.
 
+use std::cmp::Ordering;
+
 use crate::core::dist::ValueDist;
+use crate::core::math;
 
 /// The symmetric Bayes–Nash equilibrium bid per click of a first-price auction with `n` bidders
 /// whose values are iid `dist`, reserve `reserve` per click, for a bidder with value `v`.
@@ -61,7 +68,7 @@ use crate::core::dist::ValueDist;
 /// reserve, which is not a bid). `n = 0` is treated as 1.
 pub fn first_price_bne_bid(dist: &ValueDist, n: usize, reserve: f64, v: f64) -> f64 {
     let reserve = reserve.max(0.0);
-    if !(v >= reserve) {
+    if v.is_nan() || v < reserve {
         return 0.0;
     }
     let m = n.max(1) - 1;
@@ -75,7 +82,7 @@ pub fn first_price_bne_bid(dist: &ValueDist, n: usize, reserve: f64, v: f64) -> 
         return v;
     }
     let fv = dist.cdf(v);
-    if !(fv > 0.0) {
+    if fv.is_nan() || fv <= 0.0 {
         return v;
     }
     let head = reserve * pow_int(dist.cdf(reserve) / fv, m);
@@ -113,7 +120,7 @@ fn cutoff(m: usize) -> f64 {
     if m <= 1 {
         0.0
     } else {
-        (-667.0 / (m - 1) as f64).exp()
+        math::exp(-667.0 / (m - 1) as f64)
     }
 }
 
@@ -133,9 +140,9 @@ fn quadrature_tolerance(m: usize) -> f64 {
 #[inline]
 fn pow_int(x: f64, m: usize) -> f64 {
     if m <= i32::MAX as usize {
-        x.powi(m as i32)
+        math::powi(x, m as i32)
     } else {
-        x.powf(m as f64)
+        math::pow(x, m as f64)
     }
 }
 
@@ -152,19 +159,23 @@ pub fn integrate_values(
     min_levels: u32,
     rel_noise: f64,
 ) -> f64 {
-    if !(b > a) {
+    if b.partial_cmp(&a) != Some(Ordering::Greater) {
         return 0.0;
     }
     match *dist {
         ValueDist::Lognormal { mu, sigma } => {
             let floor = mu - 40.0 * sigma;
-            let wa = if a > 0.0 { a.ln().max(floor) } else { floor };
-            let wb = b.ln();
-            if !(wb > wa) {
+            let wa = if a > 0.0 {
+                math::ln(a).max(floor)
+            } else {
+                floor
+            };
+            let wb = math::ln(b);
+            if wb.partial_cmp(&wa) != Some(Ordering::Greater) {
                 return 0.0;
             }
             let hw = |w: f64| {
-                let x = w.exp();
+                let x = math::exp(w);
                 h(x) * x
             };
             adaptive_gauss_legendre(&hw, wa, wb, tol, min_levels, rel_noise)
@@ -184,7 +195,7 @@ fn gauss_legendre_rule() -> ([f64; GL_N], [f64; GL_N]) {
     let mut w = [0.0; GL_N];
     for i in 0..n.div_ceil(2) {
         // Initial guess for the i-th largest root, then Newton.
-        let mut z = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
+        let mut z = math::cos(std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5));
         let mut dp = 1.0;
         for _ in 0..100 {
             // P_0 = 1, P_1 = z, (k+1) P_{k+1} = (2k+1) z P_k − k P_{k−1}
@@ -229,7 +240,7 @@ pub fn adaptive_gauss_legendre(
     min_levels: u32,
     rel_noise: f64,
 ) -> f64 {
-    if !(b > a) {
+    if b.partial_cmp(&a) != Some(Ordering::Greater) {
         return 0.0;
     }
     let (nodes, weights) = gauss_legendre_rule();
@@ -376,7 +387,7 @@ impl FirstPriceBidTable {
         } else {
             dist.quantile(1.0 - 1e-10)
         };
-        if !(v_hi > v_lo) {
+        if v_hi.partial_cmp(&v_lo) != Some(Ordering::Greater) {
             return table;
         }
         let floor = 1e-3 * dist.quantile(0.5);
@@ -390,7 +401,7 @@ impl FirstPriceBidTable {
             } else {
                 dist.quantile(p0 + (p1 - p0) * i as f64 / 32.0)
             };
-            if !(table.to_y(v) > prev.y) || v > v_hi {
+            if table.value_to_y(v).partial_cmp(&prev.y) != Some(Ordering::Greater) || v > v_hi {
                 continue;
             }
             let next = table.march(&prev, v);
@@ -416,18 +427,18 @@ impl FirstPriceBidTable {
     }
 
     #[inline]
-    fn to_y(&self, v: f64) -> f64 {
+    fn value_to_y(&self, v: f64) -> f64 {
         if self.log_space {
-            v.ln()
+            math::ln(v)
         } else {
             v
         }
     }
 
     #[inline]
-    fn from_y(&self, y: f64) -> f64 {
+    fn y_to_value(&self, y: f64) -> f64 {
         if self.log_space {
-            y.exp()
+            math::exp(y)
         } else {
             y
         }
@@ -449,7 +460,7 @@ impl FirstPriceBidTable {
         };
         let dv_dy = if self.log_space { v } else { 1.0 };
         Node {
-            y: self.to_y(v),
+            y: self.value_to_y(v),
             v,
             big_f,
             b,
@@ -486,7 +497,7 @@ impl FirstPriceBidTable {
     fn refine(&self, a: Node, b: Node, floor: f64, depth: u32, out: &mut Vec<Node>) {
         let y_mid = 0.5 * (a.y + b.y);
         if depth > 0 && out.len() < TABLE_MAX_POINTS && y_mid > a.y && y_mid < b.y {
-            let mid = self.march(&a, self.from_y(y_mid));
+            let mid = self.march(&a, self.y_to_value(y_mid));
             let approx = hermite((a.y, a.b, a.d), (b.y, b.b, b.d), mid.y);
             if (approx - mid.b).abs() > self.refine_tol * mid.b.max(floor) {
                 self.refine(a, mid, floor, depth - 1, out);
@@ -500,7 +511,7 @@ impl FirstPriceBidTable {
     /// The equilibrium bid per click for value `v` (0.0 below the reserve: no bid).
     #[inline]
     pub fn bid(&self, v: f64) -> f64 {
-        if !(v >= self.reserve) {
+        if v.is_nan() || v < self.reserve {
             return 0.0;
         }
         let ys = &self.ys;
@@ -508,7 +519,7 @@ impl FirstPriceBidTable {
         if ys.len() < 2 {
             return first_price_bne_bid(&self.dist, self.n, self.reserve, v);
         }
-        let y = self.to_y(v);
+        let y = self.value_to_y(v);
         if !(y >= ys[0] && y <= ys[last]) {
             return first_price_bne_bid(&self.dist, self.n, self.reserve, v);
         }
@@ -662,10 +673,10 @@ mod tests {
         let (x, w) = gauss_legendre_rule();
         assert!((w.iter().sum::<f64>() - 2.0).abs() < 1e-14);
         // 10 points integrate degree 19 exactly: ∫_{-1}^{1} x^18 = 2/19.
-        let s: f64 = x.iter().zip(&w).map(|(x, w)| w * x.powi(18)).sum();
+        let s: f64 = x.iter().zip(&w).map(|(x, w)| w * math::powi(*x, 18)).sum();
         assert!((s - 2.0 / 19.0).abs() < 1e-14);
         let i = adaptive_gauss_legendre(
-            &|t: f64| (-1e4 * (t - 0.3) * (t - 0.3)).exp(),
+            &|t: f64| math::exp(-1e4 * (t - 0.3) * (t - 0.3)),
             0.0,
             1.0,
             1e-14,

@@ -564,8 +564,14 @@ impl Engine {
             }
         }
         acc.m.budget_utilisation = ratio(spend_total, budget_total);
-        for g in 0..4 {
-            acc.m.cpc_by_group[g] = ratio(acc.m.spend_by_group[g], clicks_by_group[g]);
+        for ((cpc, spend), clicks) in acc
+            .m
+            .cpc_by_group
+            .iter_mut()
+            .zip(&acc.m.spend_by_group)
+            .zip(&clicks_by_group)
+        {
+            *cpc = ratio(*spend, *clicks);
         }
         acc.m.incumbent_cpc = ratio(
             acc.m.spend_by_group[..3].iter().sum(),

@@ -20,7 +20,7 @@ pub const MAX_FEED_LENGTH: usize = 60;
 pub const MAX_ADS_PER_SESSION: usize = 12;
 
 /// Everything the day-by-day model reads. `Default` is the balanced scenario the app opens with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Params {
     /// Length of the run and the seed.
@@ -251,20 +251,6 @@ pub struct LaunchParams {
     pub value_mean: f64,
     /// Mean daily budget of the cohort (currency), 0–10 000.
     pub budget_mean: f64,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            sim: SimParams::default(),
-            utility: UtilityWeights::default(),
-            auction: AuctionParams::default(),
-            ad_load: AdLoadParams::default(),
-            users: UserParams::default(),
-            advertisers: AdvertiserParams::default(),
-            launch: LaunchParams::default(),
-        }
-    }
 }
 
 impl Default for SimParams {

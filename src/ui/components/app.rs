@@ -21,7 +21,11 @@ use crate::ui::engine::Engine;
 use crate::ui::state::{Action, AppState, EngineMode, PendingRequest, Tab};
 
 /// Quiet time after the last control change before a run is requested and the URL updated.
-pub const DEBOUNCE_MS: u32 = 120;
+/// Quiet time before a run is requested: long enough to coalesce the input events of one drag
+/// frame, short enough not to add visible latency (the worker drops superseded requests anyway).
+pub const DEBOUNCE_MS: u32 = 25;
+/// Quiet time before the URL is rewritten (history replace), so dragging does not churn history.
+pub const URL_DEBOUNCE_MS: u32 = 250;
 
 /// Props of [`App`].
 #[derive(Properties, PartialEq, Clone)]
@@ -81,8 +85,9 @@ fn use_engine(mode: EngineMode, request: Option<Rc<PendingRequest>>, dispatch: C
     });
 }
 
-/// After each configuration change, once the controls are quiet for [`DEBOUNCE_MS`]: replace
-/// the URL's query (never push) and request a run. The first run starts at once.
+/// After each configuration change: once the controls are quiet for [`DEBOUNCE_MS`], request a
+/// run; once quiet for [`URL_DEBOUNCE_MS`], replace the URL's query (never push). The first run
+/// starts at once.
 #[hook]
 fn use_debounced_submit(
     params: Rc<Params>,
@@ -94,13 +99,16 @@ fn use_debounced_submit(
     use_effect_with((params, baseline), move |(params, baseline)| {
         let query = encode(params, baseline.as_deref());
         let delay = if first { 0 } else { DEBOUNCE_MS };
-        let timer = Timeout::new(delay, move || {
-            if sync_url {
+        let run = Timeout::new(delay, move || dispatch.emit(Action::Submit));
+        let url = sync_url.then(|| {
+            Timeout::new(if first { 0 } else { URL_DEBOUNCE_MS }, move || {
                 browser::replace_query(&query);
-            }
-            dispatch.emit(Action::Submit);
+            })
         });
-        move || drop(timer)
+        move || {
+            drop(run);
+            drop(url);
+        }
     });
 }
 
