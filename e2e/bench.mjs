@@ -10,6 +10,8 @@
 //    followed by the results it causes, with a PerformanceObserver('longtask') recording every
 //    main-thread task over 50 ms.
 
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import {
   serveDist, launch, newPage, waitForResults, resultId, statusText, STATUS_RE,
 } from './helpers.mjs';
@@ -66,6 +68,29 @@ try {
   console.log(`median input → redraw: ${fmt(median(samples))} ms ` +
     `(debounce 25 ms + engine median ${fmt(median(engine))} ms + transfer/draw ` +
     `${fmt(median(samples) - 25 - median(engine))} ms)`);
+
+  // ---------------- 1b. wasm engine vs native engine, same configuration ----------------
+  // The page's current configuration (after the moves above) is exported from its link, run by
+  // the native CLI's `bench` (engine only, release build) and compared with the worker's engine
+  // time for the same configuration.
+  const link = page.url();
+  const cliConfig = execFileSync('cargo', ['run', '-q', '--release', '--bin', 'sandbox', '--',
+    'simulate', '--summary', '--link', link], { encoding: 'utf8' });
+  writeFileSync('/tmp/sandbox-bench-config.json', JSON.stringify(JSON.parse(cliConfig).config));
+  const native = JSON.parse(execFileSync('cargo', ['run', '-q', '--release', '--bin', 'sandbox', '--',
+    'bench', '/tmp/sandbox-bench-config.json', '--runs', '11'], { encoding: 'utf8' }));
+  const wasmEngine = [];
+  for (let i = 0; i < 11; i++) {
+    const before = await resultId(page);
+    await page.locator('#param-seed').evaluate((el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, 1 + (i % 2));
+    await waitForResults(page, before);
+    wasmEngine.push(Number((await statusText(page)).match(STATUS_RE)[3]));
+  }
+  console.log(`engine, same configuration: wasm (worker) median ${fmt(median(wasmEngine))} ms, ` +
+    `native median ${fmt(native.median_ms)} ms, wasm/native ${(median(wasmEngine) / native.median_ms).toFixed(2)}`);
 
   // ---------------- 2. long tasks while dragging ----------------
   await page.evaluate(() => {

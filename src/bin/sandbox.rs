@@ -20,6 +20,8 @@ USAGE:
   sandbox link [CONFIG|-]            print the canonical link query for a configuration
   sandbox auction SPEC|-             the mechanism lab: one-shot auctions (Monte Carlo or explicit)
   sandbox feed SPEC|-                blend one request's organic and ad lists under guardrails
+  sandbox bench [CONFIG|-] [--runs N] time the engine on a configuration (default: the app's
+                                     default scenario); prints the median and every run in ms
   sandbox help                       this text
 
 OPTIONS for simulate:
@@ -65,8 +67,9 @@ fn run(args: &[String]) -> Result<String, String> {
         }
         "auction" => spec::auction::run_json(&read_input(one_arg(rest, "auction")?)?),
         "feed" => spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?),
+        "bench" => bench_command(rest),
         other => Err(format!(
-            "unknown command '{other}'; commands: simulate, defaults, link, auction, feed, help"
+            "unknown command '{other}'; commands: simulate, defaults, link, auction, feed, bench, help"
         )),
     }
 }
@@ -143,6 +146,52 @@ fn simulate_command(rest: &[String]) -> Result<String, String> {
         doc["days"] = serde_json::to_value(&result.days).map_err(|e| e.to_string())?;
     }
     to_json(&doc)
+}
+
+/// Wall time of the engine alone (no parsing or printing), over several runs. The clock lives
+/// here, at the edge: the engine itself never reads one.
+fn bench_command(rest: &[String]) -> Result<String, String> {
+    let mut runs = 11usize;
+    let mut path = None;
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--runs" => {
+                runs = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or("--runs needs a whole number from 1 to 1000")?
+            }
+            other => path = Some(other.to_string()),
+        }
+    }
+    let params = match path {
+        Some(path) => load_config(&path)?,
+        None => Params::default(),
+    };
+    let scenario = Scenario::new(params).map_err(|p| format!("invalid configuration: {p:?}"))?;
+    let mut ms: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            let result = simulate(&scenario);
+            std::hint::black_box(&result);
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    let runs_ms = ms.clone();
+    ms.sort_by(f64::total_cmp);
+    let median = if ms.len() % 2 == 1 {
+        ms[ms.len() / 2]
+    } else {
+        (ms[ms.len() / 2 - 1] + ms[ms.len() / 2]) / 2.0
+    };
+    to_json(&serde_json::json!({
+        "users": scenario.params().users.count,
+        "days": scenario.params().sim.days,
+        "median_ms": median,
+        "runs_ms": runs_ms,
+    }))
 }
 
 fn load_config(path: &str) -> Result<Params, String> {

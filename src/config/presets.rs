@@ -22,7 +22,7 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "balanced",
         name: "Balanced (default)",
-        description: "GSP with a small reserve, an ad every five positions from position 3, and \
+        description: "GSP with a small reserve, an ad every six positions from position 3 (at most four), and \
                       users who tire slowly: the reference point for every comparison.",
         params: Params::default,
     },

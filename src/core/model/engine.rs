@@ -147,6 +147,8 @@ struct User {
     interest: [f64; N_CATEGORIES],
     interest_q: [f64; N_CATEGORIES],
     fatigue: f64,
+    /// Ad blindness `e^{−β·F}` for the current fatigue (updated with it, at the end of a day).
+    blindness: f64,
     /// Fatigue gained today (expected), applied at the end of the day.
     fatigue_today: f64,
     /// (advertiser, impressions placed today) for the frequency cap.
@@ -229,6 +231,9 @@ pub struct Engine {
     day: u32,
     decay: f64,
     weights: Vec<f64>,
+    guard: Guardrails,
+    /// The fixed policy's ad positions for each number of available ads, 0..=max_ads.
+    fixed_layouts: Vec<Vec<usize>>,
     /// `ρ^(r−1)` for organic ranks r = 1..L.
     organic_decay: Vec<f64>,
     // Reusable buffers (no allocation per session after warm-up).
@@ -289,6 +294,12 @@ impl Engine {
             day: 0,
             decay: math::pow(0.5, 1.0 / p.users.fatigue_half_life_days),
             weights: feed::default_position_weights(p.ad_load.feed_length),
+            guard: Guardrails {
+                top_slot: p.ad_load.top_slot,
+                min_gap: p.ad_load.min_gap,
+                max_ads: p.ad_load.max_ads,
+            },
+            fixed_layouts: fixed_layouts(&p),
             organic_decay: (0..p.ad_load.feed_length)
                 .map(|r| math::powi(p.users.organic_decay, r as i32))
                 .collect(),
@@ -506,7 +517,8 @@ impl Engine {
                 user.fatigue = user.fatigue * self.decay + user.fatigue_today;
             }
             fatigue_sum += user.fatigue;
-            blind_sum += math::exp(-blindness * user.fatigue);
+            user.blindness = math::exp(-blindness * user.fatigue);
+            blind_sum += user.blindness;
             acc.m.segment_fatigue[user.segment] += user.fatigue;
             seg_users[user.segment] += 1;
         }
@@ -618,7 +630,7 @@ impl Engine {
                 self.capped_stamp[adv as usize] = stamp;
             }
         }
-        let click_u = user.click * math::exp(-up.blindness * user.fatigue);
+        let click_u = user.click * user.blindness;
         let click_u_q = pow_q(click_u, p.auction.squashing);
         let fatigue_unit = FATIGUE_PER_IMPRESSION * user.sensitivity;
         let keep = if load.no_adjacent_same_category {
@@ -691,62 +703,50 @@ impl Engine {
             }
         }
 
-        // 4: blending.
+        // 4: blending. The fixed policy's layout depends only on how many ads there are: it is
+        // looked up; the other policies solve the request.
         let length = load.feed_length;
-        self.organic.clear();
-        self.organic
-            .extend(self.organic_decay.iter().map(|d| user.organic * d));
         let n_ads = self.ranked.len().min(load.max_ads);
-        self.ads.clear();
-        let method = match load.policy {
-            AdLoadPolicy::Fixed => Method::Fixed {
-                first: load.first_position,
-                every: load.every,
-            },
-            AdLoadPolicy::Threshold => {
-                for r in &self.ranked[..n_ads] {
-                    self.ads.push(AdItem {
+        self.positions.clear();
+        if load.policy == AdLoadPolicy::Fixed {
+            self.positions.extend_from_slice(&self.fixed_layouts[n_ads]);
+        } else {
+            self.organic.clear();
+            self.organic
+                .extend(self.organic_decay.iter().map(|d| user.organic * d));
+            self.ads.clear();
+            let threshold = load.policy == AdLoadPolicy::Threshold;
+            for r in &self.ranked[..n_ads] {
+                self.ads.push(if threshold {
+                    AdItem {
                         revenue: r.utility,
                         engagement: 0.0,
-                    });
-                }
-                Method::Threshold { lambda: load.theta }
-            }
-            AdLoadPolicy::Exact => {
-                for r in &self.ranked[..n_ads] {
-                    self.ads.push(AdItem {
+                    }
+                } else {
+                    AdItem {
                         revenue: r.bid * r.click,
                         engagement: up.ad_engagement_per_click * r.click,
-                    });
-                }
+                    }
+                });
+            }
+            let method = if threshold {
+                Method::Threshold { lambda: load.theta }
+            } else {
                 Method::Exact {
                     lambda: load.lambda,
                 }
-            }
-        };
-        if matches!(load.policy, AdLoadPolicy::Fixed) {
-            for r in &self.ranked[..n_ads] {
-                self.ads.push(AdItem {
-                    revenue: r.utility,
-                    engagement: 0.0,
-                });
-            }
+            };
+            feed::blend_into(
+                &self.organic,
+                &self.ads,
+                length,
+                &self.weights,
+                &self.guard,
+                &method,
+                &mut self.scratch,
+                &mut self.positions,
+            );
         }
-        let guard = Guardrails {
-            top_slot: load.top_slot,
-            min_gap: load.min_gap,
-            max_ads: load.max_ads,
-        };
-        feed::blend_into(
-            &self.organic,
-            &self.ads,
-            length,
-            &self.weights,
-            &guard,
-            &method,
-            &mut self.scratch,
-            &mut self.positions,
-        );
         let placed = self.positions.len();
         acc.placed += placed as f64;
 
@@ -772,67 +772,132 @@ impl Engine {
             &mut self.prices,
         );
 
-        // 6–7: scroll and accumulate expected outcomes.
+        // 6–7: scroll and accumulate expected outcomes. Between two ads the hazard is constant,
+        // so each run of organic positions is summed in closed form (geometric series) rather
+        // than position by position.
         let user = &mut self.users[u];
-        let base_hazard = user.exit_hazard;
+        let hazard_after =
+            |ads_seen: usize| (user.exit_hazard + up.ad_exit_hazard * ads_seen as f64).min(1.0);
         let mut survive = 1.0;
-        let mut next_ad = 0;
         let mut organic_rank = 0;
+        let mut next_pos = 1;
         let mut last_ad: Option<usize> = None;
         let mut engagement = 0.0;
         let mut revenue = 0.0;
-        for pos in 1..=length {
-            if next_ad < placed && self.positions[next_ad] == pos {
-                let r = self.ranked[next_ad];
-                let price = self.prices[next_ad];
-                let a = &mut self.advertisers[r.advertiser as usize];
-                let gap = last_ad.map_or(1.0, |prev| 1.0 - up.gap_penalty / (pos - prev) as f64);
-                let clicks = survive * r.click * gap;
-                acc.m.impressions += survive;
-                acc.m.clicks += clicks;
-                a.spend += clicks * price;
-                a.clicks_today += clicks;
-                if a.spend >= a.budget {
-                    let li = self.live_index[r.advertiser as usize];
-                    if let Some(l) = self.live.get_mut(li as usize) {
-                        l.exhausted = true;
-                    }
-                }
-                a.value_today += clicks * a.value;
-                revenue += clicks * price;
-                if price <= a.reserve * (1.0 + 1e-12) {
-                    acc.reserve_clicks += clicks;
-                }
-                let e = survive * up.ad_engagement_per_click * r.click;
-                acc.m.ad_engagement += e;
-                engagement += e;
-                user.fatigue_today += survive * fatigue_unit * a.annoyance;
-                match user
-                    .shown_today
-                    .iter_mut()
-                    .find(|(adv, _)| *adv == r.advertiser)
-                {
-                    Some((_, n)) => *n += 1,
-                    None => user.shown_today.push((r.advertiser, 1)),
-                }
-                last_ad = Some(pos);
-                next_ad += 1;
-            } else if organic_rank < self.organic.len() {
-                let e = survive * self.organic[organic_rank];
+        for k in 0..=placed {
+            // Organic positions next_pos..end, with end the next ad's position or past the feed.
+            let end = if k < placed {
+                self.positions[k]
+            } else {
+                length + 1
+            };
+            let run = end - next_pos;
+            if run > 0 && survive > 0.0 {
+                let stay = 1.0 - hazard_after(k);
+                let first_item = user.organic * self.organic_decay[organic_rank];
+                let viewed = survive * geometric_sum(stay, run);
+                let e = survive * first_item * geometric_sum(stay * up.organic_decay, run);
+                acc.m.positions_viewed += viewed;
                 acc.m.organic_engagement += e;
                 engagement += e;
-                organic_rank += 1;
+                survive *= math::powi(stay, run as i32);
             }
-            acc.m.positions_viewed += survive;
-            let hazard = (base_hazard + up.ad_exit_hazard * next_ad as f64).min(1.0);
-            survive *= 1.0 - hazard;
-            if survive < 1e-6 {
+            organic_rank += run;
+            if k == placed {
                 break;
             }
+            let pos = end;
+            let r = self.ranked[k];
+            let price = self.prices[k];
+            let a = &mut self.advertisers[r.advertiser as usize];
+            let gap = last_ad.map_or(1.0, |prev| 1.0 - up.gap_penalty / (pos - prev) as f64);
+            let clicks = survive * r.click * gap;
+            acc.m.impressions += survive;
+            acc.m.positions_viewed += survive;
+            acc.m.clicks += clicks;
+            a.spend += clicks * price;
+            a.clicks_today += clicks;
+            if a.spend >= a.budget {
+                let li = self.live_index[r.advertiser as usize];
+                if let Some(l) = self.live.get_mut(li as usize) {
+                    l.exhausted = true;
+                }
+            }
+            a.value_today += clicks * a.value;
+            revenue += clicks * price;
+            if price <= a.reserve * (1.0 + 1e-12) {
+                acc.reserve_clicks += clicks;
+            }
+            let e = survive * up.ad_engagement_per_click * r.click;
+            acc.m.ad_engagement += e;
+            engagement += e;
+            user.fatigue_today += survive * fatigue_unit * a.annoyance;
+            match user
+                .shown_today
+                .iter_mut()
+                .find(|(adv, _)| *adv == r.advertiser)
+            {
+                Some((_, n)) => *n += 1,
+                None => user.shown_today.push((r.advertiser, 1)),
+            }
+            survive *= 1.0 - hazard_after(k + 1);
+            last_ad = Some(pos);
+            next_pos = pos + 1;
         }
         acc.m.revenue += revenue;
         acc.m.segment_revenue[seg] += revenue;
         acc.m.segment_engagement[seg] += engagement;
+    }
+}
+
+/// The fixed policy's layouts: for `n` available ads, the positions it gives them.
+fn fixed_layouts(p: &Params) -> Vec<Vec<usize>> {
+    let load = &p.ad_load;
+    let length = load.feed_length;
+    let organic = vec![0.0; length];
+    let weights = feed::default_position_weights(length);
+    let guard = Guardrails {
+        top_slot: load.top_slot,
+        min_gap: load.min_gap,
+        max_ads: load.max_ads,
+    };
+    let method = Method::Fixed {
+        first: load.first_position,
+        every: load.every,
+    };
+    let mut scratch = FeedScratch::new();
+    (0..=load.max_ads)
+        .map(|n| {
+            let ads = vec![
+                AdItem {
+                    revenue: 0.0,
+                    engagement: 0.0,
+                };
+                n
+            ];
+            let mut positions = Vec::new();
+            feed::blend_into(
+                &organic,
+                &ads,
+                length,
+                &weights,
+                &guard,
+                &method,
+                &mut scratch,
+                &mut positions,
+            );
+            positions
+        })
+        .collect()
+}
+
+/// `Σ_{j=0}^{n−1} x^j` for `0 ≤ x ≤ 1`.
+#[inline]
+fn geometric_sum(x: f64, n: usize) -> f64 {
+    if x >= 1.0 {
+        n as f64
+    } else {
+        (1.0 - math::powi(x, n as i32)) / (1.0 - x)
     }
 }
 
@@ -951,6 +1016,7 @@ fn draw_user(p: &Params, shares: &[f64], rng: &mut impl Random) -> User {
         interest,
         interest_q,
         fatigue: 0.0,
+        blindness: 1.0,
         fatigue_today: 0.0,
         shown_today: Vec::new(),
     }
