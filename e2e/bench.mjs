@@ -85,7 +85,7 @@ try {
     await page.locator('#param-seed').evaluate((el, v) => {
       el.value = String(v);
       el.dispatchEvent(new Event('input', { bubbles: true }));
-    }, 1 + (i % 2));
+    }, 2 + (i % 2));
     await waitForResults(page, before);
     wasmEngine.push(Number((await statusText(page)).match(STATUS_RE)[3]));
   }
