@@ -21,6 +21,9 @@ cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "native tests"
 cargo test --all-targets
 
+step "release-only tests (inputs that debug assertions reject on purpose)"
+cargo test --release --test feed_props release_only
+
 step "browser component tests (wasm-bindgen-test, headless Chromium)"
 wasm_tests=()
 for f in tests/wasm_*.rs; do wasm_tests+=(--test "$(basename "$f" .rs)"); done

@@ -20,23 +20,30 @@ struct Case {
     candidates: Vec<Candidate>,
     ctrs: Vec<f64>,
     q: f64,
+    w_rev: f64,
 }
 
 fn case(equal_quality: bool) -> impl Strategy<Value = Case> {
     (
-        prop::collection::vec((0.0..10.0f64, 0.01..1.0f64, 0.0..3.0f64), 1..9),
+        prop::collection::vec(
+            (0.0..10.0f64, 0.01..1.0f64, 0.0..3.0f64, -1.0..3.0f64),
+            1..9,
+        ),
         prop::collection::vec(0.01..1.0f64, 1..6),
         prop_oneof![Just(0.0), Just(0.5), Just(1.0), 0.0..2.0f64],
         prop::bool::ANY,
+        prop_oneof![Just(1.0), 0.1..5.0f64],
     )
-        .prop_map(move |(raw, mut ctrs, q, common_reserve)| {
+        .prop_map(move |(raw, mut ctrs, q, common_reserve, w_rev)| {
             ctrs.sort_by(|a, b| b.total_cmp(a));
             let candidates = raw
                 .iter()
-                .map(|&(bid, e, r)| Candidate {
+                .map(|&(bid, e, r, bonus)| Candidate {
                     bid,
                     click_weight: if equal_quality { 0.7 } else { e },
-                    bonus: 0.0,
+                    // The engine adds non-bid utility terms (engagement, quality, minus fatigue);
+                    // per-click monotonicity is only claimed with equal qualities and no bonus.
+                    bonus: if equal_quality { 0.0 } else { bonus },
                     reserve: if common_reserve { raw[0].2 } else { r },
                 })
                 .collect();
@@ -44,6 +51,7 @@ fn case(equal_quality: bool) -> impl Strategy<Value = Case> {
                 candidates,
                 ctrs,
                 q,
+                w_rev,
             }
         })
 }
@@ -51,7 +59,7 @@ fn case(equal_quality: bool) -> impl Strategy<Value = Case> {
 /// Ranked candidates (winners plus the first loser) and per-click prices under `format`.
 fn priced(c: &Case, format: Format) -> (Vec<Candidate>, Vec<f64>) {
     let rule = RankingRule {
-        w_rev: 1.0,
+        w_rev: c.w_rev,
         squashing: c.q,
     };
     let order = rank(&c.candidates, &rule, c.ctrs.len() + 1);
@@ -89,12 +97,13 @@ proptest! {
         let per_utility: Vec<f64> = prices
             .iter()
             .zip(&ranked)
-            .map(|(p, cand)| p * cand.click_weight.powf(c.q))
+            .map(|(p, cand)| c.w_rev * p * cand.click_weight.powf(c.q) + cand.bonus)
             .collect();
         // Without reserve binding, per-utility prices are the next utilities: non-increasing.
         // A reserve can lift a lower slot's price, so compare the unclamped part only.
         for k in 1..per_utility.len() {
-            let floor_k = ranked[k].reserve * ranked[k].click_weight.powf(c.q);
+            let floor_k =
+                c.w_rev * ranked[k].reserve * ranked[k].click_weight.powf(c.q) + ranked[k].bonus;
             if per_utility[k] > floor_k + 1e-12 {
                 prop_assert!(per_utility[k] <= per_utility[k - 1] + 1e-9);
             }

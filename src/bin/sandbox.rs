@@ -163,7 +163,14 @@ fn bench_command(rest: &[String]) -> Result<String, String> {
                     .filter(|n| (1..=1000).contains(n))
                     .ok_or("--runs needs a whole number from 1 to 1000")?
             }
-            other => path = Some(other.to_string()),
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option '{other}' for bench"))
+            }
+            other => {
+                if path.replace(other.to_string()).is_some() {
+                    return Err("bench takes at most one CONFIG".into());
+                }
+            }
         }
     }
     let params = match path {

@@ -20,7 +20,8 @@
 //! - **First price**: the winner pays its bid.
 //! - **GSP**: the least bid that keeps the winner's utility at or above the next ranked
 //!   candidate's (`U_{k+1}`), `p_k = (U_{k+1} − bonus_k) / (w_rev · e_k^q)`, clamped to
-//!   `[reserve_k, b_k]`; the last ranked winner pays its reserve. With one slot, q = 1, unit weights
+//!   `[reserve_k, b_k]`; with no next candidate, `U_{k+1} = 0` (ads need positive utility), so
+//!   the last winner pays its reserve unless a negative bonus makes the zero-utility bid higher. With one slot, q = 1, unit weights
 //!   and no bonus this is the Vickrey (second-price) auction.
 //! - **VCG**: each winner pays its externality on the others (the seller included, who values a
 //!   slot at the reserve), in utility units
@@ -206,13 +207,9 @@ pub fn price_into(
         let c = &ranked[k];
         let raw = match format {
             Format::FirstPrice => c.bid,
-            Format::Gsp => {
-                if k + 1 < ranked.len() {
-                    rule.bid_for_utility(c, utility_at(k + 1))
-                } else {
-                    c.reserve
-                }
-            }
+            // With no next candidate the competitor is the eligibility threshold U = 0 (which
+            // binds only when the bonus is negative; otherwise the reserve does).
+            Format::Gsp => rule.bid_for_utility(c, utility_at(k + 1)),
             Format::Vcg => {
                 let alpha_k = slot_ctrs[k];
                 if alpha_k <= 0.0 {

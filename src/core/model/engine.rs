@@ -45,7 +45,14 @@
 //!    `s_p · e_ui · g_p` clicks, with the gap effect `g_p = 1 − gap_penalty / d` for an ad `d`
 //!    positions after the previous ad (1 for the first ad; Yan et al. 2020). The advertiser pays
 //!    price × clicks and gains value × clicks. Organic item `r` viewed at `p` yields
-//!    `s_p · o_u · ρ^{r−1}` engagements; an ad yields `s_p · a · e_ui`.
+//!    `s_p · o_u · ρ^{r−1}` engagements; an ad yields `s_p · a · e_ui · g_p`.
+//!
+//! Prices come from the competition among ads: GSP charges the least bid that keeps an ad's
+//! rank against the next ad (at least the reserve), as in the auction literature. Under the
+//! threshold and exact policies an ad also competes with the organic item it displaces; that
+//! competition decides *whether* it is shown, not its price. VCG uses the planner's attention
+//! weights `w_p` as slot CTRs, so it is VCG for the platform's model of the feed, not for the
+//! realised scroll behaviour.
 //!
 //! ## Fatigue (long-term ad blindness)
 //!
@@ -72,7 +79,8 @@
 //! stops competing; since one impression costs at most one click's price, a day's spend never
 //! exceeds the budget by more than one click's price.
 //!
-//! **End of day**: ROI = value / spend; a 7-day exponentially weighted ROI (weight 0.3 on today).
+//! **End of day**: ROI = value / spend; its exponentially weighted average over the days with
+//! spend (weight 0.3 on today, so about a week's memory).
 //! After at least 7 days with spend, an advertiser whose weighted ROI is below `roi_target`
 //! leaves with probability `churn_probability`; one at or above target that spent ≥ 90% of its
 //! budget grows the budget by `budget_growth`. `Poisson(arrival_rate)` new advertisers arrive
@@ -164,6 +172,8 @@ enum Cohort {
 #[derive(Debug, Clone)]
 struct Advertiser {
     active: bool,
+    /// Names the advertiser's random streams (see [`Engine::add_advertiser`]).
+    identity: (u64, u64),
     cohort: Cohort,
     category: usize,
     value: f64,
@@ -319,14 +329,17 @@ impl Engine {
             prices: Vec::new(),
             p,
         };
-        for _ in 0..engine.p.advertisers.count {
-            engine.add_advertiser(Cohort::Incumbent);
+        for i in 0..engine.p.advertisers.count {
+            engine.add_advertiser(Cohort::Incumbent, (0, i as u64));
         }
         engine
     }
 
-    fn add_advertiser(&mut self, cohort: Cohort) {
-        let id = self.advertisers.len() as u64;
+    /// Adds an advertiser whose draws come from the stream named by `identity`: `(0, i)` for the
+    /// i-th initial advertiser, `(1, j)` for the j-th member of a launched cohort, `(2 + day, j)`
+    /// for the j-th arrival of a day. Identities do not depend on how many advertisers other
+    /// cohorts added, so a launch leaves every arrival's draws unchanged (common random numbers).
+    fn add_advertiser(&mut self, cohort: Cohort, identity: (u64, u64)) {
         let a = &self.p.advertisers;
         let l = &self.p.launch;
         let (value_mean, budget_mean, quality_mean, ctr_mult) = match cohort {
@@ -338,11 +351,12 @@ impl Engine {
                 l.ctr_multiplier,
             ),
         };
-        let tag = match cohort {
-            Cohort::Incumbent => 0,
-            Cohort::Launched => 1,
-        };
-        let mut rng = stream(self.p.sim.seed, Purpose::AdvertiserInit, id, tag);
+        let mut rng = stream(
+            self.p.sim.seed,
+            Purpose::AdvertiserInit,
+            identity.1,
+            identity.0,
+        );
         let category = rng.index(N_CATEGORIES);
         let value = lognormal_with_mean(&mut rng, value_mean, a.value_sigma);
         let budget = lognormal_with_mean(&mut rng, budget_mean, a.budget_sigma);
@@ -350,6 +364,7 @@ impl Engine {
         let targeted = rng.bernoulli(a.targeted_share);
         self.advertisers.push(Advertiser {
             active: true,
+            identity,
             cohort,
             category,
             value,
@@ -442,14 +457,14 @@ impl Engine {
         // Arrivals and launches, at the start of the day.
         let before = self.advertisers.len();
         if self.p.launch.enabled && self.p.launch.day == day {
-            for _ in 0..self.p.launch.count {
-                self.add_advertiser(Cohort::Launched);
+            for j in 0..self.p.launch.count {
+                self.add_advertiser(Cohort::Launched, (1, j as u64));
             }
         }
         let arrivals =
             stream(seed, Purpose::Arrivals, day as u64, 0).poisson(self.p.advertisers.arrival_rate);
-        for _ in 0..arrivals {
-            self.add_advertiser(Cohort::Incumbent);
+        for j in 0..arrivals {
+            self.add_advertiser(Cohort::Incumbent, (2 + day as u64, j as u64));
         }
         acc.m.new_advertisers = (self.advertisers.len() - before) as u32;
 
@@ -538,7 +553,7 @@ impl Engine {
         let mut spend_total = 0.0;
         let mut spends = Vec::new();
         let mut clicks_by_group = [0.0; 4];
-        for (i, a) in self.advertisers.iter_mut().enumerate() {
+        for a in self.advertisers.iter_mut() {
             if !a.active {
                 continue;
             }
@@ -564,14 +579,23 @@ impl Engine {
                 };
                 a.days_with_spend += 1;
             }
-            let mut rng = fast_stream(seed, Purpose::AdvertiserDay, i as u64, day as u64);
+            let (tag, serial) = a.identity;
+            let mut rng = fast_stream(
+                seed,
+                Purpose::AdvertiserDay,
+                serial,
+                (tag << 32) ^ day as u64,
+            );
             let draw = rng.uniform();
             if a.days_with_spend >= 7 && a.roi_ewma < ap.roi_target {
                 if draw < ap.churn_probability {
                     a.active = false;
                     acc.m.churned_advertisers += 1;
                 }
-            } else if a.days_with_spend > 0 && a.spend >= 0.9 * a.budget {
+            } else if a.days_with_spend > 0
+                && a.roi_ewma >= ap.roi_target
+                && a.spend >= 0.9 * a.budget
+            {
                 a.budget *= 1.0 + ap.budget_growth;
             }
         }
@@ -828,7 +852,7 @@ impl Engine {
             if price <= a.reserve * (1.0 + 1e-12) {
                 acc.reserve_clicks += clicks;
             }
-            let e = survive * up.ad_engagement_per_click * r.click;
+            let e = survive * up.ad_engagement_per_click * r.click * gap;
             acc.m.ad_engagement += e;
             engagement += e;
             user.fatigue_today += survive * fatigue_unit * a.annoyance;

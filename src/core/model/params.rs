@@ -176,7 +176,8 @@ pub struct UserParams {
     /// Tilts the segment mix toward the last segment (heavy users), −1 to 1: shares are multiplied
     /// by `exp(mix_tilt · 2 · (i/(S−1) − ½))` and renormalised. 0 keeps the given shares.
     pub mix_tilt: f64,
-    /// Switch: with fatigue off, users never tire and nothing trends over time.
+    /// Switch: with fatigue off, users never tire and user behaviour is stationary (with the
+    /// default, stationary advertiser dynamics nothing trends over time).
     pub fatigue: bool,
     /// Global multiplier on every segment's fatigue sensitivity, 0–10.
     pub fatigue_sensitivity: f64,
@@ -221,6 +222,8 @@ pub struct AdvertiserParams {
     /// Share of advertisers that target only users with above-average interest in their category, 0–1.
     pub targeted_share: f64,
     /// Return on spend (value of clicks / spend) an advertiser needs, 0–10. Below it, it may churn.
+    /// Truthful bidders' ROI is at least `1/(1 − shading)`, so targets at or below that (the
+    /// default 1) keep the advertiser base stationary.
     pub roi_target: f64,
     /// Daily probability that an advertiser whose 7-day ROI is below target leaves, 0–1.
     pub churn_probability: f64,
