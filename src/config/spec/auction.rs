@@ -51,6 +51,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::{as_type, parse_object, unknown_key};
+
 use crate::core::auction::Format;
 use crate::core::dist::ValueDist;
 use crate::core::lab::{
@@ -160,11 +162,6 @@ fn whole_number(key: &str, value: &Value, range: &str) -> Result<(), String> {
 
 /// Checks that `value` decodes as the type of `key`, naming the key if it does not.
 fn check_key(key: &str, value: &Value) -> Result<(), String> {
-    fn as_type<T: serde::de::DeserializeOwned>(key: &str, value: &Value) -> Result<(), String> {
-        T::deserialize(value)
-            .map(|_| ())
-            .map_err(|e| format!("`{key}`: {e}"))
-    }
     match key {
         "format" => as_type::<Format>(key, value).map_err(|e| {
             format!("{e} (allowed: \"first_price\", \"gsp\", \"vcg\")")
@@ -198,27 +195,14 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
                 "`bids`: must be a list of {{\"bid\": b, \"quality\": e}} objects, got {other}"
             )),
         },
-        _ => Err(format!(
-            "unknown key `{key}`; expected one of {}",
-            KEYS.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        _ => Err(unknown_key(key, &KEYS)),
     }
 }
 
 /// Parses a spec, with errors naming the offending key.
 pub fn parse(input: &str) -> Result<AuctionSpec, String> {
-    let value: Value =
-        serde_json::from_str(input).map_err(|e| format!("invalid auction spec JSON: {e}"))?;
-    let Value::Object(map) = &value else {
-        return Err("the auction spec must be a JSON object".to_string());
-    };
-    for (key, v) in map {
-        check_key(key, v).map_err(|e| format!("invalid auction spec: {e}"))?;
-    }
-    if !map.contains_key("format") {
+    let value = parse_object(input, "auction spec", check_key)?;
+    if value.get("format").is_none() {
         return Err(
             "invalid auction spec: missing key `format` (\"first_price\", \"gsp\" or \"vcg\")"
                 .to_string(),

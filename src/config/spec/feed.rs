@@ -23,6 +23,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::{as_type, parse_object, unknown_key};
+
 use crate::core::feed::{self, AdItem, Guardrails, Method};
 
 /// Largest feed length the CLI accepts (the exact solvers need `O(L²)` memory at worst).
@@ -138,11 +140,6 @@ const KEYS: [&str; 12] = [
 
 /// Checks that `value` decodes as the type of `key`, naming the key if it does not.
 fn check_key(key: &str, value: &Value) -> Result<(), String> {
-    fn as_type<T: serde::de::DeserializeOwned>(key: &str, value: &Value) -> Result<(), String> {
-        T::deserialize(value)
-            .map(|_| ())
-            .map_err(|e| format!("`{key}`: {e}"))
-    }
     match key {
         "organic" => as_type::<Vec<f64>>(key, value),
         "ads" => as_type::<Vec<AdSpec>>(key, value),
@@ -152,26 +149,13 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
         "position_weights" => as_type::<Option<Vec<f64>>>(key, value),
         "method" => as_type::<MethodName>(key, value),
         "lambda" | "engagement_floor" => as_type::<Option<f64>>(key, value),
-        _ => Err(format!(
-            "unknown key `{key}`; expected one of {}",
-            KEYS.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        _ => Err(unknown_key(key, &KEYS)),
     }
 }
 
 /// Parses a spec, with errors naming the offending key.
 pub fn parse(input: &str) -> Result<FeedSpec, String> {
-    let value: Value =
-        serde_json::from_str(input).map_err(|e| format!("invalid feed spec JSON: {e}"))?;
-    let Value::Object(map) = &value else {
-        return Err("the feed spec must be a JSON object".to_string());
-    };
-    for (key, v) in map {
-        check_key(key, v).map_err(|e| format!("invalid feed spec: {e}"))?;
-    }
+    let value = parse_object(input, "feed spec", check_key)?;
     FeedSpec::deserialize(&value).map_err(|e| format!("invalid feed spec: {e}"))
 }
 
