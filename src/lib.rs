@@ -18,8 +18,10 @@
 //! ## Code map
 //!
 //! - [`core`] — the pure simulation engine.
-//!   - [`core::rng`] — the only randomness: ChaCha8 streams derived per purpose (per user-day, per
-//!     advertiser…) from the seed, with our own portable samplers.
+//!   - [`core::rng`] — the only randomness: ChaCha8 streams (and xoshiro256++ for the many short
+//!     per-user-day streams) derived per purpose and index from the seed, with our own portable
+//!     samplers.
+//!   - [`core::math`] — `exp`, `ln`, `pow`… in pure Rust (libm), the same bits on every target.
 //!   - [`core::dist`] — value distributions (uniform, exponential, log-normal) with CDF, density,
 //!     virtual value and sampling.
 //!   - [`core::auction`] — mechanisms as data-in/data-out functions: ranking by utility, and
@@ -42,8 +44,10 @@
 //!
 //! - **The core is pure.** `core` imports no web crate (`yew`, `web_sys`, `js_sys`, `gloo`,
 //!   `wasm_bindgen`, `plotters_canvas`), reads no clock and no global or OS randomness
-//!   (`thread_rng`, `rand::rng`, `OsRng`, `getrandom`). A test (`tests/architecture.rs`) scans the
-//!   source and fails otherwise. So the engine compiles and tests natively, and the same
+//!   (`thread_rng`, `rand::rng`, `OsRng`, `getrandom`), and calls no platform transcendental
+//!   (`f64::exp`… differ in their last bits between glibc and wasm; it uses [`core::math`]).
+//!   A test (`tests/architecture.rs`) scans the source and fails otherwise; `tests/wasm_golden.rs`
+//!   checks in headless Chromium that a run's full output is bit-identical to the native one. So the engine compiles and tests natively, and the same
 //!   configuration gives bit-identical numbers in the CLI and in the browser.
 //! - **Randomness is an input.** Every stochastic function takes a [`core::rng::SimRng`] or a seed.
 //!   Streams are derived per purpose and index, so two designs run on one seed see the same users
