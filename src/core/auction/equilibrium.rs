@@ -10,7 +10,7 @@
 //! ```
 //!
 //! and a bidder with `v < r` does not bid. The second form (ratios ≤ 1) is what is integrated, so
-//! large `n` does not underflow. For U[0,1]: `b(v) = (n−1)v/n + rⁿ/(n v^{n−1})`. The bid solves
+//! large `n` does not underflow. For U(0, 1): `b(v) = (n−1)v/n + rⁿ/(n v^{n−1})`. The bid solves
 //! the ODE `b'(v) = (n−1) · f(v)/F(v) · (v − b(v))`, used for the derivatives of the
 //! [`FirstPriceBidTable`]'s cubic Hermite interpolation.
 //!

@@ -1,9 +1,9 @@
 //! The raw configuration of the day-by-day model ([`Params`]) and its validation into a
-//! [`Scenario`], the only form the engine accepts.
+//! [`Scenario`](super::Scenario), the only form the engine accepts.
 //!
 //! Every field documents its unit, its valid range and its effect. Validation never panics: it
-//! returns every problem found ([`FieldError`]: the field's path, the allowed range, the value
-//! given and the value used instead), and [`Scenario::repair`] builds a runnable scenario from any
+//! returns every problem found ([`FieldError`](super::FieldError): the field's path, the allowed range, the value
+//! given and the value used instead), and [`Scenario::repair`](super::Scenario::repair) builds a runnable scenario from any
 //! params by replacing each bad value with its default.
 
 use serde::{Deserialize, Serialize};
