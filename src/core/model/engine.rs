@@ -211,7 +211,6 @@ struct Ranked {
 #[derive(Debug, Clone, Copy)]
 struct Live {
     advertiser: u32,
-    category: u8,
     targeted: bool,
     exhausted: bool,
     bid: f64,
@@ -253,6 +252,8 @@ pub struct Engine {
     day_order: Vec<u32>,
     /// Position of each advertiser in `live` this hour (`u32::MAX` when absent).
     live_index: Vec<u32>,
+    /// `live[start..end]` holds the live advertisers of each category.
+    live_ranges: [(usize, usize); N_CATEGORIES],
     ranked: Vec<Ranked>,
     capped_stamp: Vec<u64>,
     session_stamp: u64,
@@ -317,6 +318,7 @@ impl Engine {
             live: Vec::new(),
             day_order: Vec::new(),
             live_index: Vec::new(),
+            live_ranges: [(0, 0); N_CATEGORIES],
             ranked: Vec::new(),
             capped_stamp: Vec::new(),
             session_stamp: 0,
@@ -409,35 +411,47 @@ impl Engine {
         }
         self.live.clear();
         for &i in &self.day_order {
-            let i = i as usize;
-            let a = &self.advertisers[i];
-            self.live_index[i] = u32::MAX;
-            let bid = a.bid * a.pacing;
-            if !a.active || a.spend >= a.budget || bid < a.reserve || bid <= 0.0 {
-                continue;
-            }
-            self.live_index[i] = self.live.len() as u32;
-            self.live.push(Live {
-                advertiser: i as u32,
-                category: a.category as u8,
-                targeted: a.targeted,
-                exhausted: false,
-                bid,
-                bid_term: util.w_rev * bid * a.click_factor_q,
-                eng_term: util.w_eng * eng_per_click * a.click_factor,
-                bid_weight: util.w_rev * bid,
-                eng_weight: util.w_eng * eng_per_click,
-                quality_term: util.w_qual * a.quality,
-                fatigue_term: util.w_fat * a.annoyance,
-                suffix_max: [0.0; 3],
-            });
+            self.live_index[i as usize] = u32::MAX;
         }
-        let mut running = [f64::NEG_INFINITY; 3];
-        for l in self.live.iter_mut().rev() {
-            running[0] = running[0].max(l.bid_term);
-            running[1] = running[1].max(l.eng_term);
-            running[2] = running[2].max(l.quality_term);
-            l.suffix_max = running;
+        // Category by category (each in the day's bid-term order), so a session can bound each
+        // category with its own interest factor.
+        for category in 0..N_CATEGORIES {
+            let start = self.live.len();
+            for &i in &self.day_order {
+                let i = i as usize;
+                let a = &self.advertisers[i];
+                let bid = a.bid * a.pacing;
+                if a.category != category
+                    || !a.active
+                    || a.spend >= a.budget
+                    || bid < a.reserve
+                    || bid <= 0.0
+                {
+                    continue;
+                }
+                self.live_index[i] = self.live.len() as u32;
+                self.live.push(Live {
+                    advertiser: i as u32,
+                    targeted: a.targeted,
+                    exhausted: false,
+                    bid,
+                    bid_term: util.w_rev * bid * a.click_factor_q,
+                    eng_term: util.w_eng * eng_per_click * a.click_factor,
+                    bid_weight: util.w_rev * bid,
+                    eng_weight: util.w_eng * eng_per_click,
+                    quality_term: util.w_qual * a.quality,
+                    fatigue_term: util.w_fat * a.annoyance,
+                    suffix_max: [0.0; 3],
+                });
+            }
+            let mut running = [f64::NEG_INFINITY; 3];
+            for l in self.live[start..].iter_mut().rev() {
+                running[0] = running[0].max(l.bid_term);
+                running[1] = running[1].max(l.eng_term);
+                running[2] = running[2].max(l.quality_term);
+                l.suffix_max = running;
+            }
+            self.live_ranges[category] = (start, self.live.len());
         }
     }
 
@@ -667,60 +681,66 @@ impl Engine {
             let mut a_cat = [0.0; N_CATEGORIES];
             let mut e_cat = [0.0; N_CATEGORIES];
             let mut above_avg = [false; N_CATEGORIES];
-            let mut a_max = 0.0f64;
-            let mut e_max = 0.0f64;
             for c in 0..N_CATEGORIES {
                 a_cat[c] = click_u_q * user.interest_q[c];
                 e_cat[c] = click_u * user.interest[c];
                 above_avg[c] = user.interest[c] >= 1.0;
-                a_max = a_max.max(a_cat[c]);
-                e_max = e_max.max(e_cat[c]);
             }
-            for l in &self.live {
-                if self.ranked.len() == keep {
-                    // Nothing from here on can enter the list (fatigue terms only lower utility).
-                    let bound = l.suffix_max[0] * a_max + l.suffix_max[1] * e_max + l.suffix_max[2];
-                    if self.ranked.last().is_some_and(|r| bound <= r.utility) {
-                        break;
+            // Most promising categories first, so the top list fills with strong candidates
+            // and the bounds below cut the other categories short.
+            let mut order = [0usize, 1, 2, 3, 4, 5];
+            order.sort_by(|&x, &y| a_cat[y].total_cmp(&a_cat[x]));
+            for &cat in &order {
+                let (start, end) = self.live_ranges[cat];
+                for l in &self.live[start..end] {
+                    if self.ranked.len() == keep {
+                        // Nothing further in this category can enter the list (fatigue terms only
+                        // lower utility).
+                        let bound = l.suffix_max[0] * a_cat[cat]
+                            + l.suffix_max[1] * e_cat[cat]
+                            + l.suffix_max[2];
+                        if self.ranked.last().is_some_and(|r| bound <= r.utility) {
+                            break;
+                        }
                     }
+                    let c = cat;
+                    if l.exhausted
+                        || self.capped_stamp[l.advertiser as usize] == stamp
+                        || (l.targeted && !above_avg[c])
+                    {
+                        continue;
+                    }
+                    let mut click = e_cat[c] * self.advertisers[l.advertiser as usize].click_factor;
+                    let (bonus, utility) = if click < 1.0 {
+                        let bonus =
+                            l.eng_term * e_cat[c] + l.quality_term - fatigue_unit * l.fatigue_term;
+                        (bonus, l.bid_term * a_cat[c] + bonus)
+                    } else {
+                        // A click propensity is a probability: capped at 1 (extreme settings only).
+                        click = 1.0;
+                        let bonus = l.eng_weight + l.quality_term - fatigue_unit * l.fatigue_term;
+                        (bonus, l.bid_weight + bonus)
+                    };
+                    if utility <= 0.0 {
+                        continue;
+                    }
+                    if self.ranked.len() == keep
+                        && self.ranked.last().is_some_and(|r| utility <= r.utility)
+                    {
+                        continue;
+                    }
+                    insert_top(
+                        &mut self.ranked,
+                        keep,
+                        Ranked {
+                            advertiser: l.advertiser,
+                            utility,
+                            click,
+                            bid: l.bid,
+                            bonus,
+                        },
+                    );
                 }
-                let c = l.category as usize;
-                if l.exhausted
-                    || self.capped_stamp[l.advertiser as usize] == stamp
-                    || (l.targeted && !above_avg[c])
-                {
-                    continue;
-                }
-                let mut click = e_cat[c] * self.advertisers[l.advertiser as usize].click_factor;
-                let (bonus, utility) = if click < 1.0 {
-                    let bonus =
-                        l.eng_term * e_cat[c] + l.quality_term - fatigue_unit * l.fatigue_term;
-                    (bonus, l.bid_term * a_cat[c] + bonus)
-                } else {
-                    // A click propensity is a probability: capped at 1 (extreme settings only).
-                    click = 1.0;
-                    let bonus = l.eng_weight + l.quality_term - fatigue_unit * l.fatigue_term;
-                    (bonus, l.bid_weight + bonus)
-                };
-                if utility <= 0.0 {
-                    continue;
-                }
-                if self.ranked.len() == keep
-                    && self.ranked.last().is_some_and(|r| utility <= r.utility)
-                {
-                    continue;
-                }
-                insert_top(
-                    &mut self.ranked,
-                    keep,
-                    Ranked {
-                        advertiser: l.advertiser,
-                        utility,
-                        click,
-                        bid: l.bid,
-                        bonus,
-                    },
-                );
             }
             if load.no_adjacent_same_category {
                 skip_adjacent_categories(&mut self.ranked, &self.advertisers, load.max_ads + 1);
