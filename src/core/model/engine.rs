@@ -713,8 +713,9 @@ impl Engine {
                 e_cat[c] = click_u * user.interest[c];
                 above_avg[c] = user.interest[c] >= 1.0;
             }
-            // Categories in the order of their best possible utility for this user, so the top
-            // list fills with strong candidates and the bounds cut the later categories short.
+            // The category whose best entry could score highest goes first: it fills the top
+            // list with strong candidates, so the bounds cut the other categories short. (Fully
+            // sorting the six categories costs more than it saves.)
             let mut head_bound = [f64::NEG_INFINITY; N_CATEGORIES];
             for (c, hb) in head_bound.iter_mut().enumerate() {
                 let (start, end) = self.live_ranges[c];
@@ -722,8 +723,14 @@ impl Engine {
                     *hb = self.live[start].bound(a_cat[c], e_cat[c]);
                 }
             }
+            let mut best = 0;
+            for c in 1..N_CATEGORIES {
+                if head_bound[c] > head_bound[best] {
+                    best = c;
+                }
+            }
             let mut order = [0usize, 1, 2, 3, 4, 5];
-            order.sort_by(|&x, &y| head_bound[y].total_cmp(&head_bound[x]));
+            order.swap(0, best);
             for &c in &order {
                 let (start, end) = self.live_ranges[c];
                 for l in &self.live[start..end] {
