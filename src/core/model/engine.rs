@@ -463,7 +463,7 @@ impl Engine {
                 });
             }
             // Best bid term first (this hour's pacing), so the suffix maxima below are tight.
-            self.live[start..].sort_by(|x, y| {
+            self.live[start..].sort_unstable_by(|x, y| {
                 y.bid_term
                     .total_cmp(&x.bid_term)
                     .then(x.advertiser.cmp(&y.advertiser))
