@@ -27,8 +27,9 @@
 //!    `U_ui = w_rev · bid_i · e_ui^q + w_eng · a · e_ui + w_qual · quality_i − w_fat · ΔF_ui`
 //!    where `a` = `ad_engagement_per_click` (engagement per unit of click propensity) and
 //!    `ΔF_ui` the fatigue this impression would add (below). The top `max_ads + 1` candidates by
-//!    `U` (equal utilities: lower advertiser index first) are kept (with `no_adjacent_same_category`, ads that would follow an ad of the same
-//!    category are skipped).
+//!    `U` are kept; equal utilities rank the lower advertiser index first. (With
+//!    `no_adjacent_same_category`, ads that would follow an ad of the same category are
+//!    skipped.)
 //! 4. **Blending** ([`crate::core::feed`]): organic item `r` (1-based) has utility
 //!    `o_u · ρ^{r−1}` (`ρ` = `organic_decay`). *fixed*: ads at `first_position`, then every
 //!    `every`; *threshold*: an ad goes at an allowed position iff `U ≥ θ · u_org` of the organic
