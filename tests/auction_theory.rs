@@ -745,3 +745,278 @@ fn unsold_slots_report_null_prices() {
     assert_eq!(r.slot_price_per_click, vec![None]);
     assert_eq!(r.revenue_theory, Some(0.0));
 }
+
+#[test]
+fn gsp_equilibrium_with_equal_adjacent_ctrs_is_efficient_and_equals_vcg() {
+    // With α_{k−1} = α_k the EOS recursion gives b_k = b_{k+1}: bids tie (and at the bottom,
+    // with nobody below and no reserve, they are 0). The bids are an equilibrium under the tie
+    // rule that favours the higher value, which the lab applies: the allocation is efficient and
+    // payments equal VCG's, explicit and Monte Carlo alike.
+    let mut g = rng::stream(21, Purpose::Lab, 5, 0);
+    for case in 0..300 {
+        let n = 2 + g.index(6);
+        let k = 2 + g.index(4);
+        let mut a: Vec<f64> = (0..k).map(|_| g.uniform_range(0.05, 1.0)).collect();
+        a.sort_by(|x, y| y.total_cmp(x));
+        // Make one or more adjacent pairs equal.
+        for j in 1..k {
+            if g.bernoulli(0.5) {
+                a[j] = a[j - 1];
+            }
+        }
+        let values: Vec<f64> = (0..n).map(|_| g.uniform_range(0.0, 1.0)).collect();
+        let reserve = if g.bernoulli(0.5) { 0.0 } else { 0.2 };
+        let eq = ExplicitConfig {
+            bidding: Bidding::Equilibrium,
+            bidders: values
+                .iter()
+                .map(|&v| ExplicitBidder {
+                    bid: None,
+                    value: Some(v),
+                    quality: 1.0,
+                })
+                .collect(),
+            ..explicit(Format::Gsp, &values, &a, reserve)
+        };
+        let gsp = run_explicit(&eq).unwrap();
+        let vcg = run_explicit(&explicit(Format::Vcg, &values, &a, reserve)).unwrap();
+        assert_eq!(
+            gsp.allocation, vcg.allocation,
+            "case {case}: {values:?} {a:?}"
+        );
+        assert!((gsp.welfare - vcg.welfare).abs() < 1e-12, "case {case}");
+        for (x, y) in gsp.slot_payment.iter().zip(&vcg.slot_payment) {
+            assert!((x - y).abs() < 1e-9, "case {case}: {x} vs {y}");
+        }
+        // No bidder gains by taking another slot at the price it would pay there.
+        let bids = gsp.bids.as_ref().unwrap();
+        let mut order: Vec<usize> = gsp.allocation.clone();
+        let mut rest: Vec<usize> = (0..n).filter(|i| !order.contains(i)).collect();
+        rest.sort_by(|&x, &y| values[y].total_cmp(&values[x]));
+        order.extend(rest);
+        let v: Vec<f64> = order.iter().map(|&i| values[i]).collect();
+        let b: Vec<f64> = order.iter().map(|&i| bids[i]).collect();
+        assert_eq!(
+            gsp_nash_violation(&v, &b, &a, gsp.allocation.len(), reserve),
+            None,
+            "case {case}: values {v:?} bids {b:?} ctrs {a:?}"
+        );
+    }
+    // Monte Carlo: every slot sells, welfare and revenue match the efficient theory.
+    for (n, ctrs) in [(3usize, vec![0.5, 0.5, 0.5]), (4, vec![1.0, 0.5, 0.5])] {
+        let cfg = mc(
+            Format::Gsp,
+            Bidding::Equilibrium,
+            n,
+            U01,
+            &ctrs,
+            0.0,
+            40_000,
+        );
+        let r = run(&cfg);
+        assert!(
+            r.slot_sale_rate.iter().all(|&s| s == 1.0),
+            "{:?}",
+            r.slot_sale_rate
+        );
+        let wt = r.welfare_theory.unwrap();
+        assert!(
+            (r.welfare_per_auction - wt).abs() < 4.0 * r.welfare_se,
+            "n {n}"
+        );
+        let rt = r.revenue_theory.unwrap();
+        assert!(
+            (r.revenue_per_auction - rt).abs() <= 4.0 * r.revenue_se + 1e-12,
+            "n {n}"
+        );
+        let mut lg = MonteCarloLab::new(cfg.clone()).unwrap();
+        let mut lv = MonteCarloLab::new(MonteCarloConfig {
+            format: Format::Vcg,
+            bidding: Bidding::Truthful,
+            ..cfg
+        })
+        .unwrap();
+        for t in 0..5_000 {
+            let x = lg.auction(t);
+            let y = lv.auction(t);
+            assert_eq!(lg.winners(), lv.winners(), "t {t}");
+            assert!((x.revenue - y.revenue).abs() < 1e-12, "t {t}");
+        }
+    }
+}
+
+#[test]
+fn revenue_theory_counts_the_payoff_of_the_lowest_type() {
+    // Uniform[2, 5], reserve below the support: when every bidder wins a slot, the lowest type
+    // keeps α_n (v_min − r), so revenue = Σ α_k E[φ(v_(k))] − n·α_n (v_min − r).
+    let u25 = ValueDist::Uniform {
+        low: 2.0,
+        high: 5.0,
+    };
+    // n = 2, α = (1, 0.5), r = 0: slot 1 pays α₂·v_(2)/α₁... per click 0.5·v_(2); slot 2 pays 0.
+    // Revenue = 0.5·E[min] = 0.5·3 = 1.5.
+    let cases: [(Format, Bidding, usize, Vec<f64>, f64, f64); 5] = [
+        (Format::Vcg, Bidding::Truthful, 2, vec![1.0, 0.5], 0.0, 1.5),
+        (
+            Format::Gsp,
+            Bidding::Equilibrium,
+            2,
+            vec![1.0, 0.5],
+            0.0,
+            1.5,
+        ),
+        // One bidder pays the reserve, whatever its value.
+        (Format::Vcg, Bidding::Truthful, 1, vec![1.0], 1.0, 1.0),
+        (
+            Format::FirstPrice,
+            Bidding::Equilibrium,
+            1,
+            vec![1.0],
+            1.0,
+            1.0,
+        ),
+        // More bidders than slots: no correction; second price = E[v_(2)] of 3 = 2 + 3·2/4.
+        (Format::Gsp, Bidding::Truthful, 3, vec![1.0], 0.0, 3.5),
+    ];
+    for (format, bidding, n, ctrs, r, want) in cases {
+        let rep = run(&mc(format, bidding, n, u25, &ctrs, r, 40_000));
+        let theory = rep.revenue_theory.unwrap();
+        assert!(
+            (theory - want).abs() < 1e-9,
+            "{format:?} n {n}: theory {theory} vs {want}"
+        );
+        assert!(
+            (rep.revenue_per_auction - want).abs() <= 4.0 * rep.revenue_se + 1e-12,
+            "{format:?} n {n}: {} ± {} vs {want}",
+            rep.revenue_per_auction,
+            rep.revenue_se
+        );
+    }
+}
+
+/// A profitable unilateral deviation in GSP (quality 1), if any: `(bidder rank, slot, gain)`.
+/// Bidders are listed in allocation order (`sold` winners first, then the rest); a bidder that
+/// moves up to slot `j` must outbid its occupant and pays `max(b_j, r)` (an empty slot: `r`);
+/// one that moves down to slot `j` pays the bid below it there, `max(b_{j+1}, r)`.
+fn gsp_nash_violation(
+    v: &[f64],
+    b: &[f64],
+    ctrs: &[f64],
+    sold: usize,
+    r: f64,
+) -> Option<(usize, usize, f64)> {
+    let bid = |j: usize| b.get(j).copied().unwrap_or(0.0).max(r);
+    let payoff_now = |i: usize| {
+        if i < sold {
+            ctrs[i] * (v[i] - bid(i + 1))
+        } else {
+            0.0
+        }
+    };
+    for (i, &vi) in v.iter().enumerate() {
+        for (j, &aj) in ctrs.iter().enumerate() {
+            if j == i && i < sold {
+                continue;
+            }
+            let price = if j <= i {
+                if j < sold {
+                    bid(j)
+                } else {
+                    r
+                }
+            } else {
+                bid(j + 1)
+            };
+            let gain = aj * (vi - price) - payoff_now(i);
+            if gain > 1e-9 {
+                return Some((i, j, gain));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn explicit_gsp_reports_profitable_deviations() {
+    let bidder = |v: f64, e: f64| ExplicitBidder {
+        bid: None,
+        value: Some(v),
+        quality: e,
+    };
+    // Truthful GSP is not an equilibrium: values 1, .6, .3 and α = (.5, .3). The top bidder
+    // earns .5·(1 − .6) = .20 in slot 1, but .3·(1 − .3) = .21 by bidding just above .3 for
+    // slot 2: a gain of .01.
+    let truthful = ExplicitConfig {
+        bidders: vec![bidder(1.0, 1.0), bidder(0.6, 1.0), bidder(0.3, 1.0)],
+        ..explicit(Format::Gsp, &[1.0, 0.6, 0.3], &[0.5, 0.3], 0.0)
+    };
+    let rep = run_explicit(&truthful).unwrap();
+    let check = rep.nash_check.unwrap();
+    assert!(!check.nash);
+    let d = check.deviation.unwrap();
+    assert_eq!((d.bidder, d.slot), (0, Some(1)));
+    assert!(
+        (d.bid - 0.3).abs() < 1e-12 && (d.gain - 0.01).abs() < 1e-12,
+        "{d:?}"
+    );
+    // The EOS bids of the same auction are an equilibrium.
+    let eq = ExplicitConfig {
+        bidding: Bidding::Equilibrium,
+        ..truthful.clone()
+    };
+    assert_eq!(
+        run_explicit(&eq).unwrap().nash_check.unwrap(),
+        sandbox::core::lab::NashCheck {
+            nash: true,
+            deviation: None
+        }
+    );
+    // VCG prices are not GSP's: no check.
+    let vcg = ExplicitConfig {
+        format: Format::Vcg,
+        ..truthful
+    };
+    assert!(run_explicit(&vcg).unwrap().nash_check.is_none());
+
+    // Without a reserve the EOS bids in score space are an equilibrium for any qualities and q.
+    let mut g = rng::stream(33, Purpose::Lab, 7, 0);
+    for case in 0..300 {
+        let n = 2 + g.index(6);
+        let k = 1 + g.index(4);
+        let mut a: Vec<f64> = (0..k).map(|_| g.uniform_range(0.05, 1.0)).collect();
+        a.sort_by(|x, y| y.total_cmp(x));
+        let q = [0.0, 0.5, 1.0, 2.0][g.index(4)];
+        let cfg = ExplicitConfig {
+            format: Format::Gsp,
+            bidding: Bidding::Equilibrium,
+            bidders: (0..n)
+                .map(|_| bidder(g.uniform_range(0.0, 2.0), g.uniform_range(0.1, 1.0)))
+                .collect(),
+            slot_ctrs: a,
+            squashing: q,
+            reserve: 0.0,
+        };
+        let check = run_explicit(&cfg).unwrap().nash_check.unwrap();
+        assert!(check.nash, "case {case}: {check:?} {cfg:?}");
+    }
+
+    // With a reserve and unequal quality^q, per-bidder reserves in score space can make the
+    // recursion's bids fail: values .978/.679, qualities .6/.687, q = 2, r = .2. Bidder 0
+    // earns .6·1·(.978 − p₁) in slot 1, and more, .6·.6·(.978 − .2), in slot 2 at the reserve.
+    let cfg = ExplicitConfig {
+        format: Format::Gsp,
+        bidding: Bidding::Equilibrium,
+        bidders: vec![bidder(0.978, 0.6), bidder(0.679, 0.687)],
+        slot_ctrs: vec![1.0, 0.6, 0.3, 0.25, 0.2],
+        squashing: 2.0,
+        reserve: 0.2,
+    };
+    let rep = run_explicit(&cfg).unwrap();
+    let check = rep.nash_check.unwrap();
+    let d = check.deviation.unwrap();
+    assert!(!check.nash);
+    assert_eq!((d.bidder, d.slot), (0, Some(1)));
+    let now = 0.6 * 1.0 * (0.978 - rep.slot_price_per_click[0]);
+    let there = 0.6 * 0.6 * (0.978 - 0.2);
+    assert!((d.gain - (there - now)).abs() < 1e-12, "{d:?}");
+}

@@ -20,7 +20,10 @@
 //!     equilibrium has no simple closed form), and in explicit mode too (no Bayesian prior there);
 //!   - GSP: the lowest symmetric Nash equilibrium of Edelman–Ostrovsky–Schwarz / Varian
 //!     ([`eos_bids_into`]; complete information among the auction's bidders), computed in score
-//!     space `value · quality^q` and converted back per click;
+//!     space `value · quality^q` and converted back per click. With a reserve per click and
+//!     unequal `quality^q` (explicit mode), each bidder's reserve in score space differs and the
+//!     recursion's bids can fail to be an equilibrium (a bidder may prefer a lower slot at its
+//!     lower reserve); explicit GSP reports therefore carry a [`NashCheck`];
 //!   - VCG: truthful (dominant strategy).
 //!
 //! The first-price bid function is tabulated once per run ([`FirstPriceBidTable`], cubic Hermite
@@ -42,10 +45,16 @@
 //! `revenue_se` is the standard error of the mean over auctions, `s/√T`.
 //!
 //! Theory (Myerson 1981): every mechanism that allocates slots efficiently among bidders with
-//! values at least the reserve, with zero payoff for a bidder at the reserve, earns
-//! `Σ_k α_k E[φ(v_(k)) · 1{v_(k) ≥ r}]` (`v_(k)` the k-th highest value, `φ` the virtual value):
-//! VCG, GSP in the EOS equilibrium, second price (GSP with one slot) and first price in the BNE.
-//! This is `revenue_theory`; `welfare_theory = Σ_k α_k E[v_(k) · 1{v_(k) ≥ r}]`.
+//! values at least the reserve earns `Σ_k α_k E[φ(v_(k)) · 1{v_(k) ≥ r}] − n·U(v_min)`
+//! (`v_(k)` the k-th highest value, `φ` the virtual value, `U(v_min)` the payoff of the lowest
+//! type: 0 unless the reserve is below the support and every bidder wins a slot, see
+//! [`lowest_type_payoffs`]): VCG, GSP in the EOS equilibrium, second price (GSP with one slot)
+//! and first price in the BNE. This is `revenue_theory`;
+//! `welfare_theory = Σ_k α_k E[v_(k) · 1{v_(k) ≥ r}]`.
+//!
+//! GSP's EOS bids tie where adjacent slots have equal CTRs (`b_k = b_{k+1}`); they are an
+//! equilibrium under the tie rule that favours the higher value, so in equilibrium the lab
+//! ranks GSP bidders in value (score) order, which is also their bid order, ties included.
 
 use serde::{Deserialize, Serialize};
 
@@ -296,12 +305,26 @@ impl MonteCarloLab {
                 reserve: cfg.reserve,
             }));
         let slots = cfg.slot_ctrs.len();
-        rank_into(
-            &self.candidates,
-            &self.rule,
-            slots + 1,
-            &mut self.ranked_idx,
-        );
+        if cfg.bidding == Bidding::Equilibrium && cfg.format == Format::Gsp {
+            // The EOS bids follow the value order, with ties where adjacent slots have equal
+            // CTRs; they are an equilibrium under the tie rule that favours the higher value.
+            let values = &self.values;
+            self.ranked_idx.clear();
+            self.ranked_idx.extend(
+                self.order
+                    .iter()
+                    .copied()
+                    .filter(|&i| takes_part(values[i], cfg.reserve))
+                    .take(slots + 1),
+            );
+        } else {
+            rank_into(
+                &self.candidates,
+                &self.rule,
+                slots + 1,
+                &mut self.ranked_idx,
+            );
+        }
         self.ranked.clear();
         self.ranked
             .extend(self.ranked_idx.iter().map(|&i| self.candidates[i]));
@@ -460,9 +483,11 @@ pub struct MonteCarloReport {
     /// Per slot: mean price per click over the auctions in which it sold (`null` if never sold).
     pub slot_price_per_click: Vec<Option<f64>>,
     /// Exact expected revenue per auction by Myerson's lemma,
-    /// `Σ_k α_k E[φ(v_(k)) 1{v_(k) ≥ r}]`, when the format and bidding allocate efficiently
-    /// with zero payoff at the reserve (VCG; GSP in equilibrium or with one slot; first price in
-    /// equilibrium); `null` otherwise (GSP truthful with several slots, first price truthful).
+    /// `Σ_k α_k E[φ(v_(k)) 1{v_(k) ≥ r}] − n·U(v_min)`, when the format and bidding allocate
+    /// efficiently (VCG; GSP in equilibrium or with one slot; first price in equilibrium);
+    /// `null` otherwise (GSP truthful with several slots, first price truthful). `U(v_min)` is
+    /// the lowest type's payoff, nonzero only when `r` is below the support and `n ≤ K`
+    /// ([`lowest_type_payoffs`]).
     pub revenue_theory: Option<f64>,
     /// Exact expected welfare per auction `Σ_k α_k E[v_(k) 1{v_(k) ≥ r}]` (every format and
     /// bidding here allocates efficiently above the reserve); `null` in the one case that does
@@ -499,11 +524,28 @@ impl Theory {
         Theory {
             revenue: revenue_applies.then(|| {
                 efficient_expectation(&cfg.values, cfg.bidders, &cfg.slot_ctrs, cfg.reserve, true)
+                    - lowest_type_payoffs(&cfg.values, cfg.bidders, &cfg.slot_ctrs, cfg.reserve)
             }),
             welfare: (!no_sale).then(|| {
                 efficient_expectation(&cfg.values, cfg.bidders, &cfg.slot_ctrs, cfg.reserve, false)
             }),
         }
+    }
+}
+
+/// `n · U(v_min)`: what the lowest possible type keeps, summed over the bidders, for the
+/// efficient formats here (each charges the bottom winner the reserve when nobody is below).
+///
+/// Myerson's lemma gives revenue `= E[Σ φ(v_i) x_i] − n·U(v_min)`. The lowest participating type
+/// is `max(r, v_min)`; it keeps a positive payoff only when the reserve is below the support
+/// (`r < v_min`) and every bidder gets a slot (`n ≤ K`): it then always takes the last slot `α_n`
+/// at the reserve, so `U(v_min) = α_n (v_min − r)`. Otherwise the payoff is 0.
+pub fn lowest_type_payoffs(dist: &ValueDist, n: usize, slot_ctrs: &[f64], reserve: f64) -> f64 {
+    let low = dist.support().0;
+    if n >= 1 && n <= slot_ctrs.len() && low > reserve {
+        n as f64 * slot_ctrs[n - 1] * (low - reserve)
+    } else {
+        0.0
     }
 }
 
@@ -687,6 +729,35 @@ pub struct ExplicitReport {
     /// Equilibrium bids per click, in input order (only with bidding = equilibrium).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bids: Option<Vec<f64>>,
+    /// GSP only: the most profitable unilateral deviation from this outcome, or `null` when no
+    /// bidder can gain by changing its bid alone (the bids are a Nash equilibrium). See
+    /// [`gsp_best_deviation`]. Truthful GSP bids are generally not an equilibrium; the EOS
+    /// bids are, except that with a reserve and unequal `quality^q` the per-bidder reserves in
+    /// score space can make a bidder prefer a lower slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nash_check: Option<NashCheck>,
+}
+
+/// The result of checking an explicit GSP outcome for profitable unilateral deviations.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NashCheck {
+    /// Whether no bidder can gain by changing its bid alone.
+    pub nash: bool,
+    /// The most profitable deviation, when there is one.
+    pub deviation: Option<Deviation>,
+}
+
+/// A unilateral deviation in an explicit GSP auction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Deviation {
+    /// The bidder (0-based, input order).
+    pub bidder: usize,
+    /// The slot it would take (0-based), or `null` for dropping out.
+    pub slot: Option<usize>,
+    /// The bid per click that gets it there (the least one, per the GSP tie rule).
+    pub bid: f64,
+    /// Its gain in expected surplus, `e·α·(v − p)` there minus now.
+    pub gain: f64,
 }
 
 /// Validate and run an explicit auction.
@@ -709,7 +780,7 @@ pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
             .map(|b| b.bid.or(b.value).unwrap_or(0.0))
             .collect(),
         (Bidding::Equilibrium, Format::Vcg) => values.clone(),
-        (Bidding::Equilibrium, _) => explicit_eos_bids(cfg, &values),
+        (Bidding::Equilibrium, _) => explicit_eos_bids(cfg, &values).0,
     };
     let candidates: Vec<Candidate> = cfg
         .bidders
@@ -722,7 +793,18 @@ pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
             reserve: cfg.reserve,
         })
         .collect();
-    let ranked_idx = auction::rank(&candidates, &rule, cfg.slot_ctrs.len() + 1);
+    let limit = cfg.slot_ctrs.len() + 1;
+    let ranked_idx = if cfg.bidding == Bidding::Equilibrium && cfg.format == Format::Gsp {
+        // Score order, ties to the higher value score (see `MonteCarloLab::auction`).
+        explicit_eos_bids(cfg, &values)
+            .1
+            .into_iter()
+            .filter(|&i| takes_part(values[i], cfg.reserve))
+            .take(limit)
+            .collect()
+    } else {
+        auction::rank(&candidates, &rule, limit)
+    };
     let ranked: Vec<Candidate> = ranked_idx.iter().map(|&i| candidates[i]).collect();
     let prices = auction::price(&ranked, &cfg.slot_ctrs, &rule, cfg.format);
     let allocation: Vec<usize> = ranked_idx[..prices.len()].to_vec();
@@ -735,6 +817,13 @@ pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
         revenue += p * clicks;
         welfare += values[i] * clicks;
     }
+    let nash_check = (cfg.format == Format::Gsp).then(|| {
+        let deviation = gsp_best_deviation(cfg, &values, &bids, &allocation, &prices);
+        NashCheck {
+            nash: deviation.is_none(),
+            deviation,
+        }
+    });
     Ok(ExplicitReport {
         format: cfg.format,
         bidding: cfg.bidding,
@@ -745,14 +834,107 @@ pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
         slot_payment,
         revenue,
         welfare,
+        nash_check,
         bids: (cfg.bidding == Bidding::Equilibrium).then_some(bids),
     })
 }
 
+/// The most profitable unilateral deviation from an explicit GSP outcome, if any gains more
+/// than `1e-9·(1 + |current surplus|)`.
+///
+/// Bidder `i` (value `v_i`, click weight `e_i`, `f_i = e_i^q`) is listed with the others in
+/// the outcome's order: the winners by slot, then the rest by score `b·f`. Moving up to slot
+/// `j` it must outbid the occupant's score `s_j` and pays `max(s_j / f_i, r)` per click (an
+/// empty slot: `r`); moving down to slot `j` the occupants in between move up and it pays
+/// `max(s_{j+1} / f_i, r)`; dropping out earns 0. Its current surplus uses the reported price.
+pub fn gsp_best_deviation(
+    cfg: &ExplicitConfig,
+    values: &[f64],
+    bids: &[f64],
+    allocation: &[usize],
+    prices: &[f64],
+) -> Option<Deviation> {
+    let q = cfg.squashing;
+    let r = cfg.reserve;
+    let f: Vec<f64> = cfg.bidders.iter().map(|b| pow_q(b.quality, q)).collect();
+    let mut order = allocation.to_vec();
+    let mut rest: Vec<usize> = (0..values.len())
+        .filter(|i| !allocation.contains(i))
+        .collect();
+    rest.sort_by(|&a, &b| {
+        (bids[b] * f[b])
+            .total_cmp(&(bids[a] * f[a]))
+            .then(a.cmp(&b))
+    });
+    order.extend(rest);
+    let score = |x: usize| order.get(x).map_or(0.0, |&i| bids[i] * f[i]);
+    let sold = allocation.len();
+    let slots = cfg.slot_ctrs.len();
+    let mut best: Option<Deviation> = None;
+    for (p, &i) in order.iter().enumerate() {
+        let e = cfg.bidders[i].quality;
+        let v = values[i];
+        let now = if p < sold {
+            e * cfg.slot_ctrs[p] * (v - prices[p])
+        } else {
+            0.0
+        };
+        let tol = 1e-9 * (1.0 + now.abs());
+        let mut consider = |slot: Option<usize>, bid: f64, surplus: f64| {
+            let gain = surplus - now;
+            if gain > tol && best.is_none_or(|d| gain > d.gain) {
+                best = Some(Deviation {
+                    bidder: i,
+                    slot,
+                    bid,
+                    gain,
+                });
+            }
+        };
+        consider(None, 0.0, 0.0);
+        for j in 0..slots {
+            let competitor = if p < sold {
+                // A winner cannot leave a gap: it can only move among the sold slots.
+                if j == p || j >= sold {
+                    continue;
+                }
+                if j < p {
+                    score(j)
+                } else {
+                    score(j + 1)
+                }
+            } else if j < sold {
+                score(j)
+            } else {
+                0.0
+            };
+            let price = if f[i] > 0.0 {
+                (competitor / f[i]).max(r)
+            } else {
+                f64::INFINITY
+            };
+            if price.is_finite() {
+                consider(Some(j), price, e * cfg.slot_ctrs[j] * (v - price));
+            }
+            // Past the first empty slot: the same price, fewer clicks.
+            if j >= sold {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// Whether a bidder with value `v` per click takes part in the GSP equilibrium with reserve `r`.
+fn takes_part(v: f64, r: f64) -> bool {
+    v >= r && v > 0.0
+}
+
 /// EOS bids per click for an explicit GSP auction: scores `V_i = v_i e_i^q`, reserves in score
 /// space `R_i = r e_i^q` (bidders with `v_i < r` do not take part and bid their value),
-/// [`eos_bids_with_floors`] on the sorted scores, then `b_i = max(s_i / e_i^q, r)`.
-fn explicit_eos_bids(cfg: &ExplicitConfig, values: &[f64]) -> Vec<f64> {
+/// [`eos_bids_with_floors`] on the sorted scores, then `b_i = max(s_i / e_i^q, r)`. Also returns
+/// the bidders in decreasing score order (ties: lower index first).
+fn explicit_eos_bids(cfg: &ExplicitConfig, values: &[f64]) -> (Vec<f64>, Vec<usize>) {
     let q = cfg.squashing;
     let factor: Vec<f64> = cfg.bidders.iter().map(|b| pow_q(b.quality, q)).collect();
     let scores: Vec<f64> = values.iter().zip(&factor).map(|(v, f)| v * f).collect();
@@ -776,5 +958,5 @@ fn explicit_eos_bids(cfg: &ExplicitConfig, values: &[f64]) -> Vec<f64> {
             bids[i] = (score_bids[r] / factor[i]).max(cfg.reserve).min(values[i]);
         }
     }
-    bids
+    (bids, order)
 }

@@ -43,7 +43,9 @@
 //! `slot_ctrs`, `squashing` (q in [0, 2], default 1: rank by `bid × quality^q`), `reserve`.
 //! The report has `allocation` (bidder index per sold slot, 0-based), `slot_price_per_click`,
 //! `slot_payment`, `revenue` (`Σ p_k·quality_k·α_k`), `welfare` (`Σ value_k·quality_k·α_k`) and,
-//! with equilibrium bidding, `bids` (per click, input order); see [`ExplicitReport`].
+//! with equilibrium bidding, `bids` (per click, input order); for GSP, `nash_check` (`nash`, and
+//! the most profitable unilateral `deviation`: `bidder`, `slot`, `bid`, `gain`); see
+//! [`ExplicitReport`].
 //!
 //! Unknown keys and keys of the other mode are errors; every error names the key and the
 //! allowed range. [`run_json`] never panics.
