@@ -164,6 +164,41 @@ fn unknown_keys_are_errors_naming_the_key() {
 }
 
 #[test]
+fn type_errors_name_the_field_and_its_range() {
+    for (text, want) in [
+        (
+            r#"{"auction": {"reserve": "0.5"}}"#,
+            "auction.reserve: invalid type: string \"0.5\", expected f64 (allowed range 0–10)",
+        ),
+        (r#"{"users": {"count": -5}}"#, "users.count: invalid value"),
+        (r#"{"users": {"count": -5}}"#, "(allowed range 1–"),
+        (r#"{"sim": {"days": 1.5}}"#, "sim.days:"),
+        (r#"{"sim": {"days": 1.5}}"#, "(allowed range 1–365)"),
+        (
+            r#"{"users": {"fatigue": 1}}"#,
+            "users.fatigue: invalid type",
+        ),
+        (
+            r#"{"ad_load": {"policy": "random"}}"#,
+            "ad_load.policy: unknown variant `random`",
+        ),
+        (r#"{"auction": null}"#, "auction: invalid type: null"),
+        (
+            r#"{"users": {"segments": [{"name": "x", "share": "a"}]}}"#,
+            "users.segments[0].share: invalid type: string \"a\", expected f64 (allowed range 0–1)",
+        ),
+        (
+            r#"{"config": {"launch": {"enabled": "yes"}}}"#,
+            "launch.enabled: invalid type",
+        ),
+    ] {
+        let e = parse_config_json(text).unwrap_err();
+        assert!(e.contains(want), "{text}: {e}");
+        assert!(e.starts_with("invalid configuration: "), "{e}");
+    }
+}
+
+#[test]
 fn malformed_json_is_an_error_not_a_panic() {
     for text in [
         "",

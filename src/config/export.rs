@@ -76,9 +76,35 @@ pub fn parse_config_json(text: &str) -> Result<(Params, Vec<String>), String> {
         }
         None => serde_json::Value::Object(object),
     };
-    let params: Params =
-        serde_json::from_value(config).map_err(|e| format!("invalid configuration: {e}"))?;
+    let params: Params = serde_path_to_error::deserialize(config).map_err(|e| {
+        let field = e.path().to_string();
+        let range = allowed_range(&field)
+            .map(|r| format!(" (allowed range {r})"))
+            .unwrap_or_default();
+        format!("invalid configuration: {field}: {}{range}", e.inner())
+    })?;
     Ok((params, warnings))
+}
+
+/// Validation's allowed range for the numeric field at `path` (`auction.reserve`), found by
+/// asking validation about an out-of-range value there; `None` for other fields.
+fn allowed_range(path: &str) -> Option<String> {
+    let mut doc = serde_json::to_value(Params::default()).ok()?;
+    // `users.segments[0].share` → `/users/segments/0/share`.
+    let pointer = format!(
+        "/{}",
+        path.replace('.', "/").replace('[', "/").replace(']', "")
+    );
+    let slot = doc.pointer_mut(&pointer)?;
+    if !slot.is_number() && !slot.is_null() {
+        return None;
+    }
+    *slot = serde_json::json!(u32::MAX);
+    let params: Params = serde_json::from_value(doc).ok()?;
+    let problems = crate::core::model::Scenario::new(params).err()?;
+    let problem = problems.iter().find(|p| p.field == path)?;
+    let (_, range) = problem.message.split_once("allowed range ")?;
+    Some(range.to_string())
 }
 
 /// Parses JSON text with every number read exactly: floats as Rust's correctly rounded
