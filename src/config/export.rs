@@ -91,10 +91,7 @@ pub fn parse_config_json(text: &str) -> Result<(Params, Vec<String>), String> {
 fn allowed_range(path: &str) -> Option<String> {
     let mut doc = serde_json::to_value(Params::default()).ok()?;
     // `users.segments[0].share` → `/users/segments/0/share`.
-    let pointer = format!(
-        "/{}",
-        path.replace('.', "/").replace('[', "/").replace(']', "")
-    );
+    let pointer = format!("/{}", path.replace(['.', '['], "/").replace(']', ""));
     let slot = doc.pointer_mut(&pointer)?;
     if !slot.is_number() && !slot.is_null() {
         return None;
