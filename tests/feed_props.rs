@@ -165,7 +165,7 @@ fn validation_names_the_field_and_range() {
     assert!(msg(blend(&[1.0], &ads, 5, &w, &gap0, &ex)).contains("min_gap must be at least 1"));
     assert_eq!(
         msg(blend(&[1.0, f64::NAN], &ads, 5, &w, &g, &ex)),
-        "organic[1] must be a finite number >= 0 (got NaN)"
+        "organic[1] must be a number in the allowed range 0–1e12 (got NaN)"
     );
     let bad_ad = [AdItem {
         revenue: -1.0,
@@ -182,7 +182,7 @@ fn validation_names_the_field_and_range() {
         &g,
         &Method::Exact { lambda: -0.5 }
     ))
-    .starts_with("lambda must be a finite number >= 0"));
+    .starts_with("lambda must be a number in the allowed range 0–1e12"));
     assert!(msg(blend(
         &[1.0],
         &ads,

@@ -153,11 +153,11 @@ fn errors_are_clear() {
         ),
         (
             with(base(), "lambda", json!(-1)),
-            "lambda must be a finite number >= 0 (got -1)",
+            "lambda must be a number in the allowed range 0–1e12 (got -1)",
         ),
         (
             with(base(), "organic", json!([1, -0.5])),
-            "organic[1] must be a finite number >= 0",
+            "organic[1] must be a number in the allowed range 0–1e12",
         ),
         (
             with(base(), "organic", json!("abc")),
@@ -169,11 +169,19 @@ fn errors_are_clear() {
         ),
         (
             with(base(), "ads", json!([{"revenue": -1, "engagement": 0}])),
-            "ads[0].revenue must be a finite number >= 0",
+            "ads[0].revenue must be a number in the allowed range 0–1e12",
         ),
         (
             with(base(), "position_weights", json!([1, 1, -1, 1, 1])),
-            "position_weights[2] must be a finite number >= 0",
+            "position_weights[2] must be a number in the allowed range 0–1e12",
+        ),
+        (
+            with(base(), "organic", json!([1e308, 1])),
+            "organic[0] must be a number in the allowed range 0–1e12 (got 1e308)",
+        ),
+        (
+            with(base(), "lambda", json!(1e300)),
+            "lambda must be a number in the allowed range 0–1e12",
         ),
         (without(base(), "length"), "missing field `length`"),
         (

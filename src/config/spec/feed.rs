@@ -235,7 +235,7 @@ pub fn run(spec: &FeedSpec) -> Result<FeedReport, String> {
             only_fixed(spec)?;
             let Some(lambda) = spec.lambda else {
                 return Err(
-                    "method threshold needs `lambda` (a finite number >= 0: the engagement \
+                    "method threshold needs `lambda` (a number in 0–1e12: the engagement \
                      shadow price)"
                         .to_string(),
                 );

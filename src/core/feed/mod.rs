@@ -70,7 +70,8 @@
 //! the Lagrangian optimum for any single λ (integrality: the reachable (E, R) points are
 //! discrete, and λ only reaches the upper concave envelope). Both are pinned by tests.
 //!
-//! Values must be finite and non-negative (utilities, revenues, engagements, weights, λ, floor).
+//! Values must be finite and non-negative (utilities, revenues, engagements, weights, λ, floor),
+//! and all but the floor at most [`MAX_VALUE`].
 //! [`blend`] validates and names the offending field; [`blend_into`] is the allocation-free hot
 //! path that assumes valid input (checked by `debug_assert!` only) and clamps instead of failing.
 
@@ -178,6 +179,11 @@ pub enum FeedError {
         /// The value given.
         value: f64,
     },
+    /// The engagement floor is negative or not a number.
+    InvalidFloor {
+        /// The floor given.
+        floor: f64,
+    },
     /// `E ≥ floor · E_noads` cannot be met by any layout.
     InfeasibleFloor {
         /// The floor asked for.
@@ -208,8 +214,18 @@ impl fmt::Display for FeedError {
                 write!(f, "{field} must be at least 1 for method fixed (got 0)")
             }
             FeedError::InvalidNumber { field, value } => {
-                write!(f, "{field} must be a finite number >= 0 (got {value})")
+                write!(
+                    f,
+                    "{field} must be a number in the allowed range 0–{MAX_VALUE:e} (got {})",
+                    show(*value)
+                )
             }
+            FeedError::InvalidFloor { floor } => write!(
+                f,
+                "engagement_floor must be a finite number >= 0 (a share of the no-ads \
+                 engagement; got {})",
+                show(*floor)
+            ),
             FeedError::InfeasibleFloor { floor, best_ratio } => write!(
                 f,
                 "engagement_floor {floor} is infeasible: the most engaging layout reaches \
@@ -221,6 +237,15 @@ impl fmt::Display for FeedError {
 
 impl std::error::Error for FeedError {}
 
+/// A number as a person would write it: `1e308` rather than its 309 digits.
+fn show(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// The default position weights `w_p = 1/log2(p + 1)` for `p = 1..=length` (1, 0.63, 0.5, …),
 /// computed with the portable [`math::log2`] (the same bits natively and in wasm).
 pub fn default_position_weights(length: usize) -> Vec<f64> {
@@ -229,8 +254,13 @@ pub fn default_position_weights(length: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The largest utility, revenue, engagement, weight or λ a request may carry: products and sums
+/// of a few such numbers over a feed stay far from overflow (1e12 is far beyond any sensible
+/// utility scale; rescale larger units).
+pub const MAX_VALUE: f64 = 1e12;
+
 fn check_number(field: impl FnOnce() -> String, value: f64) -> Result<(), FeedError> {
-    if value.is_finite() && value >= 0.0 {
+    if value.is_finite() && (0.0..=MAX_VALUE).contains(&value) {
         Ok(())
     } else {
         Err(FeedError::InvalidNumber {
@@ -287,7 +317,10 @@ pub fn validate(
             check_number(|| "lambda".to_string(), lambda)?;
         }
         Method::ExactFloor { floor } => {
-            check_number(|| "engagement_floor".to_string(), floor)?;
+            // A ratio: any finite value >= 0 (above the reachable maximum it is infeasible).
+            if !(floor.is_finite() && floor >= 0.0) {
+                return Err(FeedError::InvalidFloor { floor });
+            }
         }
     }
     Ok(())
