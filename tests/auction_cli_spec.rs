@@ -178,7 +178,8 @@ fn errors_name_the_field_and_the_range() {
             "cannot be combined with `bids`",
         ),
         (
-            mc(r#", "format": "second_price""#),
+            r#"{"format": "second_price", "bidders": 3, "values": {"uniform": {"low": 0, "high": 1}}}"#
+                .into(),
             "`format`: unknown variant `second_price`",
         ),
         (
@@ -186,7 +187,8 @@ fn errors_name_the_field_and_the_range() {
             "`bidding`: unknown variant `nash`",
         ),
         (
-            mc(r#", "bidding": "equilibrium", "format": "first_price", "slot_ctrs": [0.5, 0.3]"#),
+            r#"{"format": "first_price", "bidders": 3, "values": {"uniform": {"low": 0, "high": 1}}, "bidding": "equilibrium", "slot_ctrs": [0.5, 0.3]}"#
+                .into(),
             "equilibrium first-price bidding is only defined for one slot",
         ),
         (
@@ -261,4 +263,12 @@ fn errors_name_the_field_and_the_range() {
         let e = err(&spec);
         assert!(e.contains(want), "{spec}\n  error: {e}\n  wanted: {want}");
     }
+}
+
+#[test]
+fn duplicate_keys_are_errors() {
+    let e = err(r#"{"format": "gsp", "format": "vcg", "bids": [{"bid": 1}], "slot_ctrs": [1]}"#);
+    assert!(e.contains("duplicate key `format`"), "{e}");
+    let e = err(r#"{"format": "gsp", "bids": [{"bid": 1, "bid": 2}], "slot_ctrs": [1]}"#);
+    assert!(e.contains("duplicate key `bids[0].bid`"), "{e}");
 }

@@ -199,6 +199,33 @@ fn type_errors_name_the_field_and_its_range() {
 }
 
 #[test]
+fn duplicate_keys_are_errors_naming_the_key() {
+    for (text, key) in [
+        (
+            r#"{"auction": {"reserve": 1, "reserve": 2}}"#,
+            "auction.reserve",
+        ),
+        (r#"{"sim": {}, "sim": {}}"#, "`sim`"),
+        (
+            r#"{"users": {"segments": [{"name": "a", "name": "b"}]}}"#,
+            "users.segments[0].name",
+        ),
+        (
+            r#"{"version": 1, "config": {"sim": {"seed": 1, "seed": 2}}}"#,
+            "config.sim.seed",
+        ),
+    ] {
+        let e = parse_config_json(text).unwrap_err();
+        assert!(
+            e.contains("duplicate key") && e.contains(key),
+            "{text}: {e}"
+        );
+    }
+    // The same key in different objects is fine.
+    assert!(parse_config_json(r#"{"sim": {"seed": 3}, "auction": {"reserve": 0.1}}"#).is_ok());
+}
+
+#[test]
 fn malformed_json_is_an_error_not_a_panic() {
     for text in [
         "",

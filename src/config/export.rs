@@ -116,6 +116,7 @@ fn allowed_range(path: &str) -> Option<String> {
 /// be taken for a number; no configuration contains one.)
 pub fn parse_json_exact(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str::<serde_json::Value>(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    check_unique_keys(text)?;
     let bytes = text.as_bytes();
     let mut quoted: Vec<u8> = Vec::with_capacity(bytes.len() + 64);
     let mut i = 0;
@@ -331,4 +332,82 @@ pub fn daily_csv(result: &RunResult) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Fails on an object with the same key twice, naming the key and where it is (JSON itself
+/// leaves duplicates undefined, and serde_json silently keeps the last one: a configuration
+/// that says two things must not mean one of them quietly).
+pub fn check_unique_keys(text: &str) -> Result<(), String> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct Walk<'a>(&'a str);
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0;
+            while seq
+                .next_element_seed(Walk(&format!("{}[{i}]", self.0)))?
+                .is_some()
+            {
+                i += 1;
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let path = if self.0.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{}.{key}", self.0)
+                };
+                map.next_value_seed(Walk(&path))?;
+                if !seen.insert(key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate key `{path}`: give each key once"
+                    )));
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    Walk("").deserialize(&mut de).map_err(|e| {
+        e.to_string()
+            .split(" at line")
+            .next()
+            .unwrap_or("")
+            .to_string()
+    })
 }

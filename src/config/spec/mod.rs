@@ -34,6 +34,7 @@ pub(crate) fn parse_object(
 ) -> Result<Value, String> {
     let value: Value =
         serde_json::from_str(input).map_err(|e| format!("invalid {what} JSON: {e}"))?;
+    crate::config::export::check_unique_keys(input).map_err(|e| format!("invalid {what}: {e}"))?;
     let Value::Object(map) = &value else {
         return Err(format!("the {what} must be a JSON object"));
     };
