@@ -733,7 +733,11 @@ pub struct ExplicitReport {
     /// bidder can gain by changing its bid alone (the bids are a Nash equilibrium). See
     /// [`gsp_best_deviation`]. Truthful GSP bids are generally not an equilibrium; the EOS
     /// bids are, except that with a reserve and unequal `quality^q` the per-bidder reserves in
-    /// score space can make a bidder prefer a lower slot.
+    /// score space `R_i` can make a bidder prefer a lower slot at its lower reserve. Then no
+    /// envy-free equilibrium in the efficient order exists: keeping bidder `k−1` from dropping
+    /// needs `s_k ≤ V_{k−1} − (α_k/α_{k−1})(V_{k−1} − R_{k−1})`, while bidder `k` not envying
+    /// slot `k−1` needs `s_k ≥ V_k − (α_k/α_{k−1})(V_k − max(s_{k+1}, R_k))`, and with
+    /// `R_k > R_{k−1}` the second bound can exceed the first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nash_check: Option<NashCheck>,
 }
