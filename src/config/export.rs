@@ -115,7 +115,7 @@ fn allowed_range(path: &str) -> Option<String> {
 /// back to numbers with the standard library. (A JSON string that itself starts with U+0000 would
 /// be taken for a number; no configuration contains one.)
 pub fn parse_json_exact(text: &str) -> Result<serde_json::Value, String> {
-    serde_json::from_str::<serde_json::Value>(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    // Syntax, and no key twice in one object.
     check_unique_keys(text)?;
     let bytes = text.as_bytes();
     let mut quoted: Vec<u8> = Vec::with_capacity(bytes.len() + 64);
@@ -334,7 +334,8 @@ pub fn daily_csv(result: &RunResult) -> String {
     out
 }
 
-/// Fails on an object with the same key twice, naming the key and where it is (JSON itself
+/// Checks that `text` is JSON (else "not valid JSON: …" with the position) with no object
+/// holding the same key twice, naming the key and where it is (JSON itself
 /// leaves duplicates undefined, and serde_json silently keeps the last one: a configuration
 /// that says two things must not mean one of them quietly).
 pub fn check_unique_keys(text: &str) -> Result<(), String> {
@@ -403,11 +404,19 @@ pub fn check_unique_keys(text: &str) -> Result<(), String> {
     }
 
     let mut de = serde_json::Deserializer::from_str(text);
-    Walk("").deserialize(&mut de).map_err(|e| {
-        e.to_string()
-            .split(" at line")
-            .next()
-            .unwrap_or("")
-            .to_string()
-    })
+    Walk("")
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| {
+            if e.is_data() {
+                // The duplicate-key message: its key path says where, not the line.
+                e.to_string()
+                    .split(" at line")
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            } else {
+                format!("not valid JSON: {e}")
+            }
+        })
 }

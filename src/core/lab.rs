@@ -777,14 +777,20 @@ pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
         .iter()
         .map(|b| b.value.or(b.bid).unwrap_or(0.0))
         .collect();
-    let bids: Vec<f64> = match (cfg.bidding, cfg.format) {
-        (Bidding::Truthful, _) => cfg
-            .bidders
-            .iter()
-            .map(|b| b.bid.or(b.value).unwrap_or(0.0))
-            .collect(),
-        (Bidding::Equilibrium, Format::Vcg) => values.clone(),
-        (Bidding::Equilibrium, _) => explicit_eos_bids(cfg, &values).0,
+    // With GSP equilibrium bidding, also the bidders in score order (see below).
+    let (bids, score_order): (Vec<f64>, Option<Vec<usize>>) = match (cfg.bidding, cfg.format) {
+        (Bidding::Truthful, _) => (
+            cfg.bidders
+                .iter()
+                .map(|b| b.bid.or(b.value).unwrap_or(0.0))
+                .collect(),
+            None,
+        ),
+        (Bidding::Equilibrium, Format::Vcg) => (values.clone(), None),
+        (Bidding::Equilibrium, _) => {
+            let (bids, order) = explicit_eos_bids(cfg, &values);
+            (bids, Some(order))
+        }
     };
     let candidates: Vec<Candidate> = cfg
         .bidders
@@ -798,16 +804,14 @@ pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
         })
         .collect();
     let limit = cfg.slot_ctrs.len() + 1;
-    let ranked_idx = if cfg.bidding == Bidding::Equilibrium && cfg.format == Format::Gsp {
+    let ranked_idx = match score_order {
         // Score order, ties to the higher value score (see `MonteCarloLab::auction`).
-        explicit_eos_bids(cfg, &values)
-            .1
+        Some(order) => order
             .into_iter()
             .filter(|&i| takes_part(values[i], cfg.reserve))
             .take(limit)
-            .collect()
-    } else {
-        auction::rank(&candidates, &rule, limit)
+            .collect(),
+        None => auction::rank(&candidates, &rule, limit),
     };
     let ranked: Vec<Candidate> = ranked_idx.iter().map(|&i| candidates[i]).collect();
     let prices = auction::price(&ranked, &cfg.slot_ctrs, &rule, cfg.format);
