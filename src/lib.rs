@@ -78,6 +78,7 @@
 //! - *Why is the web layer target-gated?* `yew`, `web-sys` and friends are dependencies of the
 //!   wasm32 build only, so the native build (engine, CLI, tests) cannot accidentally use them.
 
+pub mod app;
 pub mod chart;
 pub mod config;
 pub mod core;

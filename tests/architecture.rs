@@ -27,7 +27,8 @@ const FORBIDDEN_IN_CORE: &[&str] = &[
     "crate::ui",
 ];
 
-/// The config layer and the chart drawing compile natively: no web crates there either.
+/// The config layer, the chart drawing and the app's logic (`src/app`: reducer, worker protocol)
+/// compile natively: no web crates there either.
 const FORBIDDEN_IN_CONFIG_AND_CHART: &[&str] = &[
     "yew",
     "web_sys",
@@ -165,6 +166,7 @@ fn core_math_is_portable() {
 fn config_and_chart_use_no_web_crate() {
     let mut found = violations("src/config", FORBIDDEN_IN_CONFIG_AND_CHART);
     found.extend(violations("src/chart", FORBIDDEN_IN_CONFIG_AND_CHART));
+    found.extend(violations("src/app", FORBIDDEN_IN_CONFIG_AND_CHART));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 

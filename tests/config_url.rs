@@ -6,8 +6,8 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use sandbox::config::export::parse_json_exact;
-use sandbox::config::params_table::{limits, table, Kind, Value};
 use sandbox::config::url::{decode, encode, Decoded, URL_VERSION};
+use sandbox::core::model::knobs::{table, Kind, Knob, Value};
 use sandbox::core::model::{default_segments, Params, Scenario, Segment, N_CATEGORIES};
 
 // ------------------------------------------------------------------------------------------
@@ -29,9 +29,10 @@ fn params_from(
             continue;
         }
         let value = match spec.kind {
-            Kind::Slider { min, max, step } => {
-                let Some(l) = limits(spec.id) else { continue };
-                if spec.id == "seed" && mode == 3 {
+            Kind::Number { slider, .. } | Kind::Integer { slider, .. } => {
+                let (min, max, step) = (slider.min, slider.max, slider.step);
+                let Some(l) = spec.limits() else { continue };
+                if spec.id == Knob::Seed && mode == 3 {
                     p.sim.seed = r;
                     continue;
                 }
@@ -46,8 +47,8 @@ fn params_from(
                 };
                 Value::Number(x)
             }
-            Kind::Select { options } => Value::Choice(options[r as usize % options.len()].0.into()),
-            Kind::Toggle => Value::Flag(r % 2 == 1),
+            Kind::Choice { options } => Value::Choice(options[r as usize % options.len()].0.into()),
+            Kind::Switch => Value::Flag(r % 2 == 1),
         };
         (spec.set)(&mut p, &value);
     }
@@ -111,7 +112,7 @@ fn assert_clean(decoded: &Decoded, link: &str) {
 /// The canonical key order: the table, then the list keys; `base`; the same with `b.`.
 fn key_rank(key: &str) -> usize {
     let plain: Vec<&str> = std::iter::once("v")
-        .chain(table().iter().map(|s| s.id))
+        .chain(table().iter().map(|s| s.url))
         .chain(["reserve_cat", "segments"])
         .collect();
     if let Some(i) = plain.iter().position(|k| *k == key) {
@@ -179,7 +180,7 @@ proptest! {
         pairs in proptest::collection::vec(
             (
                 prop_oneof![
-                    proptest::sample::select(table().iter().map(|s| s.id).collect::<Vec<_>>()),
+                    proptest::sample::select(table().iter().map(|s| s.url).collect::<Vec<_>>()),
                     Just("v"), Just("base"), Just("b.days"), Just("b.auction"), Just("segments"),
                     Just("reserve_cat"), Just("zzz"),
                 ],

@@ -1,147 +1,25 @@
-//! The browser app in headless Chromium (wasm-bindgen-test): the reducer's pure logic, and the
-//! mounted app's DOM — title, one labelled control per parameter, live updates, the link
-//! banner, results on the main-thread engine (the test page serves no `/worker.js`).
+//! The browser app in headless Chromium (wasm-bindgen-test): the mounted app's DOM — title, one
+//! labelled control per parameter, live updates, the link banner, results on the main-thread
+//! engine (the test page serves no `/worker.js`). The reducer's logic is tested natively
+//! (`tests/app_state.rs`).
 //!
-//! Run: `CARGO_TARGET_DIR=/work/target-ui cargo test --target wasm32-unknown-unknown --test wasm_app`
+//! Run: `cargo test --target wasm32-unknown-unknown --test wasm_app`
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
 use std::time::Duration;
 
-use sandbox::config::params_table::{table, Kind, Value};
-use sandbox::config::url::decode;
-use sandbox::core::model::Params;
-use sandbox::ui::protocol::Response;
-use sandbox::ui::state::{Action, AppState, EngineMode};
+use sandbox::app::state::EngineMode;
+use sandbox::core::model::knobs::{table, Kind};
 use sandbox::ui::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};
 use yew::platform::time::sleep;
-use yew::{AttrValue, Reducible};
+use yew::AttrValue;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const MALFORMED: &str = "v=1&reserve=abc&days=99999&bogus=1";
-
-// ---------------------------------------------------------------------------------------------
-// The reducer (pure)
-// ---------------------------------------------------------------------------------------------
-
-fn fresh() -> Rc<AppState> {
-    Rc::new(AppState::from_query("", EngineMode::MainThread))
-}
-
-fn simulated(id: u64) -> Action {
-    Action::Engine(Response::Simulated {
-        id,
-        result: Box::default(),
-        baseline_result: None,
-        engine_ms: 1.0,
-    })
-}
-
-#[wasm_bindgen_test]
-fn empty_query_gives_defaults_without_problems() {
-    let s = fresh();
-    assert_eq!(*s.params, Params::default());
-    assert!(s.problems.is_empty());
-    assert!(!s.banner_open);
-    assert_eq!(s.preset, Some("balanced"));
-}
-
-#[wasm_bindgen_test]
-fn malformed_query_lists_each_problem_and_uses_safe_values() {
-    let s = AppState::from_query(&format!("?{MALFORMED}"), EngineMode::MainThread);
-    let keys: Vec<&str> = s.problems.iter().map(|p| p.key.as_str()).collect();
-    for key in ["reserve", "days", "bogus"] {
-        assert!(keys.contains(&key), "no problem for {key}: {keys:?}");
-    }
-    assert!(s.banner_open);
-    assert_eq!(s.params.auction.reserve, Params::default().auction.reserve);
-    assert!(s.params.sim.days <= 365);
-    // Same path as the decoder: the state holds exactly what decode returned.
-    assert_eq!(*s.params, decode(MALFORMED).params);
-}
-
-#[wasm_bindgen_test]
-fn set_param_writes_through_the_table_and_clamps() {
-    let s = fresh().reduce(Action::SetParam {
-        id: "reserve",
-        value: Value::Number(0.5),
-    });
-    assert_eq!(s.params.auction.reserve, 0.5);
-    assert_eq!(s.preset, None);
-    let s = s.reduce(Action::SetParam {
-        id: "days",
-        value: Value::Number(1e9),
-    });
-    assert_eq!(s.params.sim.days, 365, "clamped to the slider's max");
-    // Wrong kind and unknown ids are ignored (same state, no re-render).
-    let before = s.clone();
-    let s = s.reduce(Action::SetParam {
-        id: "days",
-        value: Value::Flag(true),
-    });
-    assert!(Rc::ptr_eq(&before, &s));
-    let s = s.reduce(Action::SetParam {
-        id: "nope",
-        value: Value::Number(1.0),
-    });
-    assert!(Rc::ptr_eq(&before, &s));
-}
-
-#[wasm_bindgen_test]
-fn requests_get_increasing_ids_and_stale_answers_are_dropped() {
-    let s = fresh().reduce(Action::Submit);
-    assert_eq!(s.latest_request, 1);
-    let s = s.reduce(Action::Submit);
-    assert_eq!(s.latest_request, 2);
-    assert!(s.computing());
-    let stale = s.clone().reduce(simulated(1));
-    assert!(
-        stale.results.is_none(),
-        "answer to request 1 must not be shown"
-    );
-    let s = s.reduce(simulated(2));
-    assert_eq!(s.results.as_ref().map(|r| r.id), Some(2));
-    assert!(!s.computing());
-    // A late answer to an older request never overwrites the newer one.
-    let s = s.reduce(simulated(1));
-    assert_eq!(s.results.as_ref().map(|r| r.id), Some(2));
-}
-
-#[wasm_bindgen_test]
-fn pin_and_clear_baseline_round_trip_through_the_url() {
-    let s = fresh().reduce(Action::PinBaseline);
-    assert_eq!(s.baseline.as_deref(), Some(&Params::default()));
-    let s = s.reduce(Action::SetParam {
-        id: "reserve",
-        value: Value::Number(1.0),
-    });
-    let reopened = AppState::from_query(&s.query(), EngineMode::MainThread);
-    assert_eq!(reopened.params, s.params);
-    assert_eq!(reopened.baseline, s.baseline);
-    let s = s.reduce(Action::ClearBaseline);
-    assert!(s.baseline.is_none());
-}
-
-#[wasm_bindgen_test]
-fn presets_and_seed() {
-    let s = fresh().reduce(Action::ApplyPreset("aggressive_load"));
-    assert_eq!(s.preset, Some("aggressive_load"));
-    let s = s.reduce(Action::SetSeed(42));
-    assert_eq!(s.params.sim.seed, 42);
-}
-
-#[wasm_bindgen_test]
-fn worker_failure_falls_back_and_reissues_the_request() {
-    let s = Rc::new(AppState::from_query("", EngineMode::Worker)).reduce(Action::Submit);
-    let s = s.reduce(Action::EngineUnavailable);
-    assert_eq!(s.engine, EngineMode::MainThread);
-    assert_eq!(s.latest_request, 2);
-    assert_eq!(s.request.as_ref().map(|r| r.id), Some(2));
-}
 
 // ---------------------------------------------------------------------------------------------
 // The mounted app
@@ -204,24 +82,24 @@ async fn app_mounts_with_title_and_a_labelled_control_per_parameter() {
     sleep(Duration::from_millis(50)).await;
     assert_eq!(text(&root, "h1"), "Marketplace Sandbox");
     for spec in table() {
-        let id = format!("param-{}", spec.id);
+        let id = format!("param-{}", spec.url);
         let control = find(&root, &format!("#{id}"));
-        assert!(control.is_some(), "no control for {}", spec.id);
+        assert!(control.is_some(), "no control for {}", spec.url);
         let label = find(&root, &format!("label[for=\"{id}\"]"));
         let label_text = label.and_then(|l| l.text_content()).unwrap_or_default();
         assert!(
             label_text.contains(spec.label),
             "label of {} is {label_text:?}",
-            spec.id
+            spec.url
         );
         let tag = control
             .map(|c| c.tag_name().to_lowercase())
             .unwrap_or_default();
         let expected = match spec.kind {
-            Kind::Select { .. } => "select",
-            Kind::Slider { .. } | Kind::Toggle => "input",
+            Kind::Choice { .. } => "select",
+            Kind::Number { .. } | Kind::Integer { .. } | Kind::Switch => "input",
         };
-        assert_eq!(tag, expected, "control of {}", spec.id);
+        assert_eq!(tag, expected, "control of {}", spec.url);
     }
     // Ids are unique.
     let n = root

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use sandbox::config::{export, spec, url};
+use sandbox::config::{export, reference, spec, url};
 use sandbox::core::model::{simulate, Params, Scenario};
 
 const HELP: &str = "\
@@ -18,6 +18,9 @@ USAGE:
   sandbox simulate --link URL        run exactly what a shared link shows (a full URL or its query)
   sandbox defaults                   print the default configuration as JSON
   sandbox link [CONFIG|-]            print the canonical link query for a configuration
+  sandbox knobs [--markdown]         every knob: key, link key, kind, accepted range, slider,
+                                     default, role, flags and help, as JSON (or the README's
+                                     configuration table)
   sandbox auction SPEC|-             the mechanism lab: one-shot auctions (Monte Carlo or explicit)
   sandbox feed SPEC|-                blend one request's organic and ad lists under guardrails
   sandbox bench [CONFIG|-] [--runs N] time the engine on a configuration (default: the app's
@@ -65,11 +68,18 @@ fn run(args: &[String]) -> Result<String, String> {
             };
             Ok(format!("?{}", url::encode(&params, None)))
         }
+        "knobs" => match rest {
+            [] => to_json(&reference::knobs()),
+            [flag] if flag == "--markdown" => {
+                Ok(reference::configuration_markdown().trim_end().to_string())
+            }
+            _ => Err("`sandbox knobs` takes no argument but --markdown".into()),
+        },
         "auction" => spec::auction::run_json(&read_input(one_arg(rest, "auction")?)?),
         "feed" => spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?),
         "bench" => bench_command(rest),
         other => Err(format!(
-            "unknown command '{other}'; commands: simulate, defaults, link, auction, feed, bench, help"
+            "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, bench, help"
         )),
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::model::knobs::{self, Knob};
 use crate::core::model::{DayMetrics, Params, RunResult, Summaries, SPEND_GROUPS};
 
 /// Version of the JSON export document this release writes.
@@ -86,22 +87,17 @@ pub fn parse_config_json(text: &str) -> Result<(Params, Vec<String>), String> {
     Ok((params, warnings))
 }
 
-/// Validation's allowed range for the numeric field at `path` (`auction.reserve`), found by
-/// asking validation about an out-of-range value there; `None` for other fields.
+/// The allowed range of the numeric field at `path` (`auction.reserve`,
+/// `users.segments[2].share`), from the knob table; `None` for other fields.
 fn allowed_range(path: &str) -> Option<String> {
-    let mut doc = serde_json::to_value(Params::default()).ok()?;
-    // `users.segments[0].share` → `/users/segments/0/share`.
-    let pointer = format!("/{}", path.replace(['.', '['], "/").replace(']', ""));
-    let slot = doc.pointer_mut(&pointer)?;
-    if !slot.is_number() && !slot.is_null() {
-        return None;
+    if let Some(rest) = path.strip_prefix("users.segments[") {
+        let (_, name) = rest.split_once("].")?;
+        return Some(knobs::segment_field(name)?.limits.range_text());
     }
-    *slot = serde_json::json!(u32::MAX);
-    let params: Params = serde_json::from_value(doc).ok()?;
-    let problems = crate::core::model::Scenario::new(params).err()?;
-    let problem = problems.iter().find(|p| p.field == path)?;
-    let (_, range) = problem.message.split_once("allowed range ")?;
-    Some(range.to_string())
+    if path.starts_with("auction.reserve_by_category[") {
+        return Some(Knob::Reserve.spec().limits()?.range_text());
+    }
+    Some(knobs::numeric_by_key(path)?.limits()?.range_text())
 }
 
 /// Parses JSON text with every number read exactly: floats as Rust's correctly rounded

@@ -14,7 +14,7 @@
 //!   written `0.0000001`); integers have no decimal point. `seed` is written and read as an exact
 //!   `u64`. Choices are their URL value (`first_price`); toggles are `1`/`0`.
 //! - Bid shading is two keys: `bidding=custom` (absent = automatic) and `shading=x` (absent with
-//!   `bidding=custom` = 0). See [`crate::config::params_table`].
+//!   `bidding=custom` = 0). See [`crate::core::model::knobs`].
 //! - Fields outside the table, only when they differ from the default:
 //!   - `reserve_cat` — per-category reserves per click, comma-separated in [`CATEGORIES`] order
 //!     (`reserve_cat=0.1,0.2,0.1,0.1,0.3,0.1`);
@@ -40,7 +40,7 @@
 //!   current version;
 //! - unknown key: a problem, ignored; repeated key: a problem, the later value wins;
 //! - malformed value: a problem, the default is used;
-//! - number outside what validation accepts ([`limits`]): a problem, **clamped to the nearest
+//! - number outside what validation accepts (the row's [`ParamSpec::limits`]): a problem, **clamped to the nearest
 //!   bound**; a fraction for an integer: a problem, rounded;
 //! - last, the result goes through [`Scenario::repair`] (this catches bad `segments` and
 //!   `reserve_cat` entries); each [`crate::core::model::FieldError`] becomes a problem.
@@ -65,7 +65,7 @@
 use std::fmt;
 
 use crate::config::export::parse_json_exact;
-use crate::config::params_table::{limits, table, Kind, Limits, ParamSpec, Value};
+use crate::core::model::knobs::{numeric_by_key, table, Kind, Knob, Limits, ParamSpec, Value};
 use crate::core::model::{FieldError, Params, Scenario, Segment, CATEGORIES};
 
 /// Version of the link format this release writes.
@@ -147,7 +147,7 @@ fn encode_into(params: &Params, prefix: &str, pairs: &mut Vec<(String, String)>)
     let default = Params::default();
     for spec in table() {
         if let Some(text) = value_text_if_changed(spec, params, &default) {
-            pairs.push((format!("{prefix}{}", spec.id), text));
+            pairs.push((format!("{prefix}{}", spec.url), text));
         }
     }
     let reserves = &params.auction.reserve_by_category;
@@ -168,7 +168,7 @@ fn encode_into(params: &Params, prefix: &str, pairs: &mut Vec<(String, String)>)
 
 /// The text of `spec`'s value in `params`, or `None` when it equals the default's.
 fn value_text_if_changed(spec: &ParamSpec, params: &Params, default: &Params) -> Option<String> {
-    if spec.id == "seed" {
+    if spec.id == Knob::Seed {
         // Exact u64, not through the f64 of `Value::Number`.
         return (params.sim.seed != default.sim.seed).then(|| params.sim.seed.to_string());
     }
@@ -381,7 +381,7 @@ fn read_params(
     // Table order, so that dependent rows (`bidding` then `shading`) apply in a fixed order
     // whatever the order in the link.
     for spec in table() {
-        if let Some(i) = pairs.iter().position(|(k, _)| k == spec.id) {
+        if let Some(i) = pairs.iter().position(|(k, _)| k == spec.url) {
             known[i] = true;
             let (key, value) = &pairs[i];
             let mut report = |message: String, used: String| {
@@ -455,14 +455,14 @@ fn read_value(
     report: &mut dyn FnMut(String, String),
 ) {
     let default_text = || {
-        if spec.id == "seed" {
+        if spec.id == Knob::Seed {
             default.sim.seed.to_string()
         } else {
             value_text(&(spec.get)(default))
         }
     };
     match spec.kind {
-        Kind::Select { options } => {
+        Kind::Choice { options } => {
             let trimmed = text.trim();
             match options
                 .iter()
@@ -478,14 +478,14 @@ fn read_value(
                 }
             }
         }
-        Kind::Toggle => match parse_flag(text) {
+        Kind::Switch => match parse_flag(text) {
             Some(b) => (spec.set)(params, &Value::Flag(b)),
             None => report(
                 "expected 1 (on) or 0 (off)".into(),
                 format!("the default {}", default_text()),
             ),
         },
-        Kind::Slider { .. } if spec.id == "seed" => match text.trim().parse::<u64>() {
+        Kind::Integer { .. } if spec.id == Knob::Seed => match text.trim().parse::<u64>() {
             Ok(seed) => params.sim.seed = seed,
             Err(_) => match text.trim().parse::<f64>() {
                 Ok(x) if x.is_finite() => {
@@ -503,13 +503,9 @@ fn read_value(
                 ),
             },
         },
-        Kind::Slider { .. } => {
-            let Some(Limits { min, max, integer }) = limits(spec.id) else {
-                // Every slider has limits (tested); without them, trust the slider.
-                if let Ok(x) = text.trim().parse::<f64>() {
-                    (spec.set)(params, &Value::Number(x));
-                }
-                return;
+        Kind::Number { .. } | Kind::Integer { .. } => {
+            let Some(Limits { min, max, integer }) = spec.limits() else {
+                return; // numeric kinds always have limits
             };
             let x = match text.trim().parse::<f64>() {
                 Ok(x) if x.is_finite() => x,
@@ -565,7 +561,8 @@ fn field_error_problem(error: &FieldError, pairs: &[(String, String)], prefix: &
     }
 }
 
-/// The link key of a validation field path (`users.segments[0].share` → `segments`).
+/// The link key of a validation field path (`users.segments[0].share` → `segments`,
+/// `auction.reserve` → `reserve`).
 fn key_for_field(field: &str) -> String {
     if field.starts_with("users.segments") {
         return SEGMENTS_KEY.into();
@@ -573,18 +570,7 @@ fn key_for_field(field: &str) -> String {
     if field.starts_with("auction.reserve_by_category") {
         return RESERVE_CAT_KEY.into();
     }
-    // Find the table row whose invalid value validation reports under this field.
-    for spec in table() {
-        if let Kind::Slider { .. } = spec.kind {
-            let mut probe = Params::default();
-            (spec.set)(&mut probe, &Value::Number(f64::NAN));
-            let (_, errors) = Scenario::repair(probe);
-            if errors.iter().any(|e| e.field == field) {
-                return spec.id.into();
-            }
-        }
-    }
-    field.into()
+    numeric_by_key(field).map_or_else(|| field.into(), |spec| spec.url.into())
 }
 
 /// `1/0`, `true/false`, `on/off`, `yes/no` (any case).

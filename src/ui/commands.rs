@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::Callback;
 
 use super::browser;
-use super::state::{Action, Computed};
+use crate::app::state::{Action, Computed};
 use crate::config::export::{daily_csv, ExportDoc};
 use crate::config::url::encode;
 use crate::core::model::Params;

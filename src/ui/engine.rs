@@ -3,7 +3,7 @@
 //! [`Engine::start`] spawns the worker and arms a watchdog: if the worker does not report
 //! [`Response::Ready`] within [`WORKER_START_TIMEOUT_MS`] (no `/worker.js`, as on the
 //! wasm-bindgen-test page, or a browser without workers), the app is told to fall back
-//! ([`crate::ui::state::Action::EngineUnavailable`]) and re-issues its latest request to a
+//! ([`crate::app::state::Action::EngineUnavailable`]) and re-issues its latest request to a
 //! main-thread engine. The main-thread engine runs each request on a zero-delay timer so the
 //! "computing…" state paints first, and skips requests superseded while they waited.
 
@@ -15,9 +15,9 @@ use gloo::worker::{Spawnable, WorkerBridge};
 use yew::Callback;
 
 use super::browser::now_ms;
-use super::protocol::{handle, EngineCache, Request, Response};
-use super::state::{EngineMode, PendingRequest};
 use super::worker::EngineWorker;
+use crate::app::protocol::{handle, EngineCache, Request, Response};
+use crate::app::state::{EngineMode, PendingRequest};
 
 /// Where Trunk puts the worker's JavaScript shim (its wasm is next to it as `worker_bg.wasm`).
 pub const WORKER_PATH: &str = "/worker.js";

@@ -2,16 +2,16 @@
 //!
 //! ## Map
 //!
-//! - [`state`] — the one reducer: [`state::AppState`] (configuration, baseline, UI flags, latest
-//!   request id, latest results as `Rc`) and [`state::Action`]. Pure Rust, no web types.
-//! - [`protocol`] — the worker protocol ([`protocol::Request`], [`protocol::Response`]) and the
-//!   request handler shared by the worker and the main-thread fallback.
+//! - [`crate::app`] (compiled on every target, tested natively) holds the app's logic: the one
+//!   reducer ([`crate::app::state`]), the worker protocol and its request handler
+//!   ([`crate::app::protocol`]) and number formatting ([`crate::app::format`]). This module only
+//!   connects them to the browser: `yew::Reducible` below calls [`AppState::reduce`].
 //! - [`worker`] — the Web Worker ([`worker::EngineWorker`]), registered by `src/bin/worker.rs`.
 //! - [`engine`] — starts the worker (or the fallback) and sends requests.
 //! - [`components`] — the page: controls rendered from the parameter table by one generic
 //!   control, KPI cards, canvas charts, the summary table, the link-problems banner, the Model tab.
 //! - [`commands`] — side effects of buttons (copy link, downloads); [`browser`] — thin,
-//!   non-panicking wrappers over browser APIs; [`format`] — number formatting.
+//!   non-panicking wrappers over browser APIs.
 //!
 //! ## Data flow
 //!
@@ -30,12 +30,20 @@ pub mod browser;
 pub mod commands;
 pub mod components;
 pub mod engine;
-pub mod format;
-pub mod protocol;
-pub mod state;
 pub mod worker;
 
+use std::rc::Rc;
+
+use crate::app::state::{Action, AppState};
 pub use components::app::{App, AppProps};
+
+impl yew::Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        AppState::reduce(self, action)
+    }
+}
 
 /// Mounts the app on the element with id `app` (or the body) of the current page.
 pub fn start_app() {

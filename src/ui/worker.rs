@@ -1,8 +1,8 @@
 //! The engine's Web Worker (registered by `src/bin/worker.rs`, spawned by [`crate::ui::engine`]).
 //!
-//! It answers [`Request`]s with [`Response`]s (see [`crate::ui::protocol`]). To supersede work
+//! It answers [`Request`]s with [`Response`]s (see [`crate::app::protocol`]). To supersede work
 //! that is queued but not started, a request is not run when it arrives: it becomes the pending
-//! request of its connection, replacing any older one, and a zero-delay timer runs the pending
+//! request of its connection and job kind, replacing any older one of that kind, and a zero-delay timer runs the pending
 //! requests on a later turn of the worker's event loop — after every message already queued has
 //! been read. While one simulation runs, the messages posted meanwhile pile up; when it ends they
 //! are read one after another and only the newest of them is computed.
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use gloo::timers::callback::Timeout;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 
-use super::protocol::{handle, EngineCache, Request, Response};
+use crate::app::protocol::{handle, EngineCache, JobKind, Request, Response};
 
 /// Internal messages of the worker.
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub enum WorkerMsg {
 /// The engine worker.
 #[derive(Debug, Default)]
 pub struct EngineWorker {
-    pending: HashMap<HandlerId, Request>,
+    pending: HashMap<(HandlerId, JobKind), Request>,
     scheduled: bool,
     cache: EngineCache,
 }
@@ -42,9 +42,10 @@ impl Worker for EngineWorker {
         match msg {
             WorkerMsg::RunPending => {
                 self.scheduled = false;
-                let mut pending: Vec<(HandlerId, Request)> = self.pending.drain().collect();
+                let mut pending: Vec<((HandlerId, JobKind), Request)> =
+                    self.pending.drain().collect();
                 pending.sort_by_key(|(_, request)| request.id());
-                for (who, request) in pending {
+                for ((who, _), request) in pending {
                     let response = handle(request, &mut self.cache, super::browser::now_ms);
                     scope.respond(who, response);
                 }
@@ -57,12 +58,13 @@ impl Worker for EngineWorker {
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        let slot = (id, msg.kind());
         let newer = self
             .pending
-            .get(&id)
+            .get(&slot)
             .is_none_or(|queued| queued.id() <= msg.id());
         if newer {
-            self.pending.insert(id, msg);
+            self.pending.insert(slot, msg);
         }
         if !self.scheduled {
             self.scheduled = true;
@@ -72,6 +74,6 @@ impl Worker for EngineWorker {
     }
 
     fn disconnected(&mut self, _scope: &WorkerScope<Self>, id: HandlerId) {
-        self.pending.remove(&id);
+        self.pending.retain(|(who, _), _| *who != id);
     }
 }

@@ -5,6 +5,7 @@
 //! [`engine`] for the equations.
 
 pub mod engine;
+pub mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod validate;
@@ -12,4 +13,4 @@ pub mod validate;
 pub use engine::{simulate, RunResult};
 pub use metrics::{summaries, summarise, DayMetrics, Summaries, Summary, SPEND_GROUPS};
 pub use params::*;
-pub use validate::{FieldError, Scenario};
+pub use validate::{FieldError, Scenario, MAX_SEGMENTS};

@@ -14,11 +14,11 @@ use super::header::Header;
 use super::kpis::KpiCards;
 use super::model_page::ModelPage;
 use super::toolbar::{ShareField, Toolbar};
+use crate::app::state::{Action, AppState, EngineMode, PendingRequest, Tab};
 use crate::config::url::encode;
 use crate::core::model::Params;
 use crate::ui::browser;
 use crate::ui::engine::Engine;
-use crate::ui::state::{Action, AppState, EngineMode, PendingRequest, Tab};
 
 /// Quiet time after the last control change before a run is requested and the URL updated.
 /// Quiet time before a run is requested: long enough to coalesce the input events of one drag

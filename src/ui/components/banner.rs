@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::ui::state::{Action, BannerProblem};
+use crate::app::state::{Action, BannerProblem};
 
 /// Props of [`ProblemsBanner`].
 #[derive(Properties, PartialEq)]

@@ -15,10 +15,10 @@ use plotters_canvas::CanvasBackend;
 use web_sys::{Element, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::app::state::Computed;
 use crate::chart::{self, ChartSpec};
 use crate::ui::browser;
 use crate::ui::commands::FILE_STEM;
-use crate::ui::state::Computed;
 
 /// Height of every chart canvas (CSS pixels).
 pub const CHART_HEIGHT: u32 = 300;

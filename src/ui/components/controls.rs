@@ -7,10 +7,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::config::params_table::{table, Group, Kind, ParamSpec, Value};
+use crate::app::format;
+use crate::app::state::Action;
+use crate::core::model::knobs::{table, Group, Kind, ParamSpec, Value};
 use crate::core::model::Params;
-use crate::ui::format;
-use crate::ui::state::{inactive_note, Action};
 
 /// A table row by reference, compared by address (rows are `'static`).
 #[derive(Debug, Clone, Copy)]
@@ -46,13 +46,14 @@ pub fn input_id(param_id: &str) -> String {
 #[function_component(ParamControl)]
 pub fn param_control(props: &ParamControlProps) -> Html {
     let spec = props.spec.0;
-    let id = input_id(spec.id);
+    let id = input_id(spec.url);
     let help_id = format!("{id}-help");
     let readout = format::param_value(spec, &props.value);
 
     let label = html! { <label for={id.clone()}>{ spec.label }</label> };
     let (kind_class, body) = match (spec.kind, &props.value) {
-        (Kind::Slider { min, max, step }, value) => {
+        (Kind::Number { slider, .. } | Kind::Integer { slider, .. }, value) => {
+            let (min, max, step) = (slider.min, slider.max, slider.step);
             let current = match value {
                 Value::Number(x) => *x,
                 _ => min,
@@ -85,7 +86,7 @@ pub fn param_control(props: &ParamControlProps) -> Html {
                         </div>
                         <output class="readout" for={id.clone()}>{ number }</output>
                     </div>
-                    <input type="range" id={id.clone()} name={spec.id}
+                    <input type="range" id={id.clone()} name={spec.url}
                         min={min.to_string()} max={max.to_string()} step={step.to_string()}
                         value={current.to_string()}
                         aria-describedby={help_id.clone()}
@@ -95,7 +96,7 @@ pub fn param_control(props: &ParamControlProps) -> Html {
             };
             ("control-slider", body)
         }
-        (Kind::Select { options }, value) => {
+        (Kind::Choice { options }, value) => {
             let current = match value {
                 Value::Choice(c) => c.clone(),
                 _ => String::new(),
@@ -116,7 +117,7 @@ pub fn param_control(props: &ParamControlProps) -> Html {
             let body = html! {
                 <>
                     <div class="control-head">{ label }</div>
-                    <select id={id.clone()} name={spec.id} aria-describedby={help_id.clone()} {onchange}>
+                    <select id={id.clone()} name={spec.url} aria-describedby={help_id.clone()} {onchange}>
                         { for options.iter().map(|(value, label)| html! {
                             <option value={*value} selected={*value == current}>{ *label }</option>
                         }) }
@@ -125,7 +126,7 @@ pub fn param_control(props: &ParamControlProps) -> Html {
             };
             ("control-select", body)
         }
-        (Kind::Toggle, value) => {
+        (Kind::Switch, value) => {
             let on = matches!(value, Value::Flag(true));
             let dispatch = props.dispatch.clone();
             let onchange = Callback::from(move |e: Event| {
@@ -145,7 +146,7 @@ pub fn param_control(props: &ParamControlProps) -> Html {
                     { label }
                     <span class="switch">
                         <span class="switch-state" aria-hidden="true">{ readout.clone() }</span>
-                        <input type="checkbox" role="switch" id={id.clone()} name={spec.id}
+                        <input type="checkbox" role="switch" id={id.clone()} name={spec.url}
                             checked={on} aria-describedby={help_id.clone()} {onchange} />
                     </span>
                 </div>
@@ -156,15 +157,17 @@ pub fn param_control(props: &ParamControlProps) -> Html {
 
     // Select options are visible in the control itself: only sliders state their range.
     let range = match spec.kind {
-        Kind::Slider { .. } => format::range_sentence(spec),
-        _ => String::new(),
+        Kind::Number { .. } | Kind::Integer { .. } => format::range_sentence(spec),
+        Kind::Switch | Kind::Choice { .. } => String::new(),
     };
+    let needs = format::needs_sentence(spec);
     let classes = classes!("control", kind_class, props.note.map(|_| "inactive"));
     html! {
-        <div class={classes} data-param={spec.id}>
+        <div class={classes} data-param={spec.url}>
             { body }
             <p class="help" id={help_id}>
                 { spec.help }
+                { needs }
                 <span class="range">{ range }</span>
                 if let Some(note) = props.note {
                     <span class="note">{ format!(" {note}") }</span>
@@ -196,9 +199,9 @@ pub fn controls_panel(props: &ControlsPanelProps) -> Html {
             <details class="control-group" open=true data-group={group_slug(group)}>
                 <summary><h3>{ group.label() }</h3></summary>
                 { for rows.into_iter().map(|spec| html! {
-                    <ParamControl key={spec.id} spec={SpecRef(spec)}
+                    <ParamControl key={spec.url} spec={SpecRef(spec)}
                         value={(spec.get)(&props.params)}
-                        note={inactive_note(spec.id, &props.params)}
+                        note={spec.inactive_note(&props.params)}
                         dispatch={props.dispatch.clone()} />
                 }) }
             </details>

@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::app::format;
+use crate::app::state::Computed;
 use crate::core::model::Summary;
-use crate::ui::format;
-use crate::ui::state::Computed;
 
 /// How a metric is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::ui::format;
-use crate::ui::state::{Action, Computed, EngineMode, Tab};
+use crate::app::format;
+use crate::app::state::{Action, Computed, EngineMode, Tab};
 
 /// Props of [`Header`].
 #[derive(Properties, PartialEq)]

@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::app::format;
+use crate::app::state::Computed;
 use crate::core::model::Summary;
-use crate::ui::format;
-use crate::ui::state::Computed;
 
 /// One headline metric.
 #[derive(Debug, Clone, Copy)]

@@ -1,4 +1,4 @@
-//! The components. Each renders part of the state and dispatches [`crate::ui::state::Action`]s;
+//! The components. Each renders part of the state and dispatches [`crate::app::state::Action`]s;
 //! none holds state of its own beyond DOM references.
 
 pub mod app;

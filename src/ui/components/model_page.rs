@@ -5,9 +5,9 @@
 
 use yew::prelude::*;
 
-use crate::config::params_table::{table, Group};
+use crate::app::format;
+use crate::core::model::knobs::{table, Group};
 use crate::ui::components::controls::group_slug;
-use crate::ui::format;
 
 /// A displayed equation.
 fn eq(text: &'static str) -> Html {
@@ -138,15 +138,21 @@ pub fn model_page() -> Html {
 
             <section id="m-knobs">
                 <h3>{ "Every knob" }</h3>
-                <p>{ "The controls on the Sandbox tab, with their link keys (add ?key=value to a link) and ranges." }</p>
+                <p>{ "The controls on the Sandbox tab, with their link keys (add ?key=value to a link), their keys in a JSON configuration, the conditions under which they act, and the ranges of their sliders (a configuration file or a link may go as far as validation allows, shown after it)." }</p>
                 { for Group::ALL.into_iter().map(|group| html! {
                     <div class="knob-group" id={format!("m-knobs-{}", group_slug(group))}>
                         <h4>{ group.label() }</h4>
                         <dl class="knobs">
                             { for table().iter().filter(|s| s.group == group).map(|s| html! {
                                 <>
-                                    <dt>{ s.label }<code>{ s.id }</code></dt>
-                                    <dd>{ s.help }<span class="range">{ format::range_sentence(s) }</span></dd>
+                                    <dt>{ s.label }<code>{ s.url }</code><code class="config-key">{ s.key }</code></dt>
+                                    <dd>
+                                        { s.help }{ format::needs_sentence(s) }
+                                        <span class="range">{ format::range_sentence(s) }</span>
+                                        if let Some(limits) = s.limits() {
+                                            <span class="limits">{ format!(" Accepted: {}.", limits.range_text()) }</span>
+                                        }
+                                    </dd>
                                 </>
                             }) }
                         </dl>

@@ -6,9 +6,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::app::state::{Action, Computed, ShareBox};
 use crate::config::presets::presets;
 use crate::core::model::Params;
-use crate::ui::state::{Action, Computed, ShareBox};
 use crate::ui::{browser, commands};
 
 /// Props of [`Toolbar`].

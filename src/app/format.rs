@@ -1,6 +1,6 @@
 //! Number formatting for the UI (pure functions, so components only call them).
 
-use crate::config::params_table::{Kind, ParamSpec, Value};
+use crate::core::model::knobs::{Kind, ParamSpec, Value};
 
 /// Groups the integer part of a decimal string with commas: `1234567.5` → `1,234,567.5`.
 fn group_thousands(text: &str) -> String {
@@ -103,21 +103,23 @@ pub fn step_decimals(step: f64) -> usize {
 
 /// A parameter's value as its control's readout shows it.
 pub fn param_value(spec: &ParamSpec, value: &Value) -> String {
-    match (value, spec.kind) {
-        (Value::Number(x), Kind::Slider { step, .. }) => {
-            let text = group_thousands(&format!("{:.*}", step_decimals(step), x));
+    match (value, spec.slider()) {
+        (Value::Number(x), Some(slider)) => {
+            let text = group_thousands(&format!("{:.*}", step_decimals(slider.step), x));
             if spec.unit.is_empty() {
                 text
             } else {
                 format!("{text} {}", spec.unit)
             }
         }
-        (Value::Number(x), _) => number(*x),
-        (Value::Choice(choice), Kind::Select { options }) => options
-            .iter()
-            .find(|(v, _)| v == choice)
-            .map_or_else(|| choice.clone(), |(_, label)| (*label).to_string()),
-        (Value::Choice(choice), _) => choice.clone(),
+        (Value::Number(x), None) => number(*x),
+        (Value::Choice(choice), _) => match spec.kind {
+            Kind::Choice { options } => options
+                .iter()
+                .find(|(v, _)| v == choice)
+                .map_or_else(|| choice.clone(), |(_, label)| (*label).to_string()),
+            _ => choice.clone(),
+        },
         (Value::Flag(on), _) => if *on { "on" } else { "off" }.into(),
     }
 }
@@ -126,19 +128,30 @@ pub fn param_value(spec: &ParamSpec, value: &Value) -> String {
 /// ` Options: a · b.` for selects, nothing for toggles.
 pub fn range_sentence(spec: &ParamSpec) -> String {
     match spec.kind {
-        Kind::Slider { .. } => format!(" Range: {}.", param_range(spec)),
-        Kind::Select { .. } => format!(" Options: {}.", param_range(spec)),
-        Kind::Toggle => String::new(),
+        Kind::Number { .. } | Kind::Integer { .. } => format!(" Range: {}.", param_range(spec)),
+        Kind::Choice { .. } => format!(" Options: {}.", param_range(spec)),
+        Kind::Switch => String::new(),
     }
+}
+
+/// The condition under which a knob acts, as a sentence after its help (` Needs fatigue on.`),
+/// or nothing for knobs that always act.
+pub fn needs_sentence(spec: &ParamSpec) -> String {
+    let Some(text) = spec.needs.describe() else {
+        return String::new();
+    };
+    let mut chars = text.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    format!(" {capitalised}.")
 }
 
 /// A slider's readout split for display: the number (with a `×` suffix for multipliers) and the
 /// unit shown under the label, if any.
 pub fn readout_parts(spec: &ParamSpec, x: f64) -> (String, Option<&'static str>) {
-    let step = match spec.kind {
-        Kind::Slider { step, .. } => step,
-        _ => 1.0,
-    };
+    let step = spec.slider().map_or(1.0, |s| s.step);
     let text = group_thousands(&format!("{:.*}", step_decimals(step), x));
     match spec.unit {
         "" => (text, None),
@@ -150,8 +163,9 @@ pub fn readout_parts(spec: &ParamSpec, x: f64) -> (String, Option<&'static str>)
 /// The range of a slider as text, e.g. `0–10 per click`.
 pub fn param_range(spec: &ParamSpec) -> String {
     match spec.kind {
-        Kind::Slider { min, max, step } => {
-            let d = step_decimals(step);
+        Kind::Number { slider, .. } | Kind::Integer { slider, .. } => {
+            let (min, max) = (slider.min, slider.max);
+            let d = step_decimals(slider.step);
             let unit = if spec.unit.is_empty() {
                 String::new()
             } else {
@@ -163,11 +177,11 @@ pub fn param_range(spec: &ParamSpec) -> String {
                 group_thousands(&format!("{max:.d$}"))
             )
         }
-        Kind::Select { options } => options
+        Kind::Choice { options } => options
             .iter()
             .map(|(_, label)| *label)
             .collect::<Vec<_>>()
             .join(" · "),
-        Kind::Toggle => "on / off".into(),
+        Kind::Switch => "on / off".into(),
     }
 }

@@ -1,5 +1,6 @@
-//! The app's one state and its reducer: plain Rust, no web types, so it is tested directly
-//! (`tests/wasm_app.rs`).
+//! The app's one state and its reducer: plain Rust, no web types, compiled and tested natively
+//! (`tests/app_state.rs`). The Yew front end implements `yew::Reducible` by calling
+//! [`AppState::reduce`].
 //!
 //! What is state: the configuration ([`AppState::params`]), the pinned baseline, UI flags (tab,
 //! banner, share box), the engine's mode and the id of the latest request. What is not: results.
@@ -13,13 +14,11 @@
 
 use std::rc::Rc;
 
-use yew::Reducible;
-
 use super::protocol::Response;
-use crate::config::params_table::{spec, Kind, ParamSpec, Value};
 use crate::config::presets::presets;
 use crate::config::url::{decode, encode, UrlProblem};
-use crate::core::model::{AdLoadPolicy, Params, RunResult};
+use crate::core::model::knobs::{Kind, Knob, ParamSpec, Value};
+use crate::core::model::{Params, RunResult};
 
 /// The page's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,10 +133,10 @@ pub struct AppState {
 /// Everything that can happen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// A control changed (`id` is the parameter table's id).
+    /// A control changed.
     SetParam {
-        /// The parameter's id.
-        id: &'static str,
+        /// The knob.
+        id: Knob,
         /// The new value (clamped to the table's range; ignored if of the wrong kind).
         value: Value,
     },
@@ -229,63 +228,30 @@ pub fn matching_preset(params: &Params) -> Option<&'static str> {
         .map(|p| p.id)
 }
 
-/// Why a knob has no effect under the current configuration, if it has none (its control is
-/// dimmed and says why, but stays usable).
-pub fn inactive_note(id: &str, params: &Params) -> Option<&'static str> {
-    let policy = params.ad_load.policy;
-    match id {
-        "shading" if params.auction.bid_shading.is_none() => {
-            Some("Shading is automatic; moving this switches to custom shading.")
-        }
-        "first_ad" | "every" if policy != AdLoadPolicy::Fixed => {
-            Some("Used by the fixed ad-load policy only.")
-        }
-        "theta" if policy != AdLoadPolicy::Threshold => {
-            Some("Used by the threshold ad-load policy only.")
-        }
-        "lambda" if policy != AdLoadPolicy::Exact => Some("Used by the exact ad-load policy only."),
-        "fat_sens" | "half_life" | "count_share" | "blindness" | "visit_sens"
-            if !params.users.fatigue =>
-        {
-            Some("User fatigue is off.")
-        }
-        "launch_day" | "launch_n" | "launch_quality" | "launch_ctr" | "launch_value"
-        | "launch_budget"
-            if !params.launch.enabled =>
-        {
-            Some("The launch is off.")
-        }
-        "launch_day" if params.launch.day > params.sim.days => {
-            Some("The launch day is after the last simulated day.")
-        }
-        _ => None,
-    }
-}
-
 /// `value` made valid for `spec`: numbers clamped into the slider's range, unknown options and
 /// kind mismatches rejected.
 pub fn sanitize(spec: &ParamSpec, value: Value) -> Option<Value> {
     match (spec.kind, value) {
-        (Kind::Slider { min, max, .. }, Value::Number(x)) if x.is_finite() => {
-            Some(Value::Number(x.clamp(min, max)))
+        (Kind::Number { slider, .. } | Kind::Integer { slider, .. }, Value::Number(x))
+            if x.is_finite() =>
+        {
+            Some(Value::Number(x.clamp(slider.min, slider.max)))
         }
-        (Kind::Select { options }, Value::Choice(c)) if options.iter().any(|(v, _)| *v == c) => {
+        (Kind::Choice { options }, Value::Choice(c)) if options.iter().any(|(v, _)| *v == c) => {
             Some(Value::Choice(c))
         }
-        (Kind::Toggle, Value::Flag(on)) => Some(Value::Flag(on)),
+        (Kind::Switch, Value::Flag(on)) => Some(Value::Flag(on)),
         _ => None,
     }
 }
 
-impl Reducible for AppState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+impl AppState {
+    /// The reducer: the state after `action`. Returns `self` itself (the same `Rc`) when nothing
+    /// changes, so the page does not re-render.
+    pub fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::SetParam { id, value } => {
-                let Some(spec) = spec(id) else {
-                    return self;
-                };
+                let spec = id.spec();
                 let Some(value) = sanitize(spec, value) else {
                     return self;
                 };

@@ -12,7 +12,7 @@
 //! | *(bridge connected)* | [`Response::Ready`] | the worker's wasm is loaded; sent once per bridge |
 //! | [`Request::Simulate`] | [`Response::Simulated`] or [`Response::Failed`] | one run, plus the baseline run when a baseline is pinned |
 //!
-//! New work gets new variants, never new meanings for old ones. A parameter sweep, for example,
+//! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A parameter sweep, for example,
 //! would be `Request::Sweep { id, params, knob, values }` answered by a stream of
 //! `Response::SweepPoint { id, index, summary }` and a final `Response::SweepDone { id, engine_ms }`;
 //! the same "latest id wins" rule applies, and the worker may drop queued points of a superseded
@@ -21,8 +21,8 @@
 //! ## Superseding
 //!
 //! The worker does not start a request the moment it arrives: it keeps only the newest pending
-//! request per connection and runs it on the next turn of its event loop (see
-//! [`crate::ui::worker`]). Requests that were queued behind a running simulation and already
+//! request per connection and [`JobKind`] and runs it on the next turn of its event loop (see
+//! `crate::ui::worker`). Requests that were queued behind a running simulation and already
 //! superseded are dropped without being computed. A request that is already running finishes
 //! (wasm cannot be interrupted) and its answer is ignored by the app.
 
@@ -45,11 +45,26 @@ pub enum Request {
     },
 }
 
+/// The kinds of job the engine host runs. A newer request supersedes a queued older one of the
+/// same kind only, so that, say, the points of a sweep never drop the single run the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// One run (and its baseline): what the page shows.
+    Simulate,
+}
+
 impl Request {
     /// The request's id.
     pub fn id(&self) -> u64 {
         match self {
             Request::Simulate { id, .. } => *id,
+        }
+    }
+
+    /// The request's kind of job.
+    pub fn kind(&self) -> JobKind {
+        match self {
+            Request::Simulate { .. } => JobKind::Simulate,
         }
     }
 }

@@ -1,0 +1,582 @@
+//! The knob table: complete, consistent with validation, every row reads back what it writes,
+//! every "no effect" condition is true, and the README's configuration table is generated from it.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
+
+use std::collections::{BTreeSet, HashSet};
+
+use sandbox::config::reference::configuration_markdown;
+use sandbox::core::model::knobs::{
+    spec, table, Group, Kind, Knob, Needs, ParamSpec, Role, Value, SEGMENT_FIELDS,
+};
+use sandbox::core::model::{simulate, AdLoadPolicy, Params, Scenario, Segment};
+
+fn sliders() -> impl Iterator<Item = (&'static ParamSpec, f64, f64, f64)> {
+    table().iter().filter_map(|s| match s.kind {
+        Kind::Number { slider, .. } | Kind::Integer { slider, .. } => {
+            Some((s, slider.min, slider.max, slider.step))
+        }
+        Kind::Switch | Kind::Choice { .. } => None,
+    })
+}
+
+fn with(spec: &ParamSpec, value: Value) -> Params {
+    let mut p = Params::default();
+    (spec.set)(&mut p, &value);
+    p
+}
+
+#[test]
+fn ids_are_unique_short_and_do_not_clash_with_link_keys() {
+    let mut seen = HashSet::new();
+    for s in table() {
+        assert!(seen.insert(s.url), "duplicate link key {}", s.url);
+        assert!(
+            !s.url.is_empty()
+                && s.url.len() <= 16
+                && s.url
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "id {:?} must be short snake_case",
+            s.url
+        );
+        assert!(
+            !["v", "base", "reserve_cat", "segments"].contains(&s.url),
+            "{} is a reserved link key",
+            s.url
+        );
+        assert_eq!(spec(s.url).map(|r| r.id), Some(s.id));
+    }
+}
+
+#[test]
+fn rows_are_grouped_in_display_order_and_documented() {
+    let order: Vec<usize> = table()
+        .iter()
+        .map(|s| Group::ALL.iter().position(|g| *g == s.group).unwrap_or(99))
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] <= w[1]),
+        "groups out of order"
+    );
+    for g in Group::ALL {
+        assert!(table().iter().any(|s| s.group == g), "{g:?} has no rows");
+    }
+    for s in table() {
+        assert!(!s.label.is_empty(), "{} has no label", s.url);
+        assert!(
+            s.help.len() > 20 && s.help.ends_with('.'),
+            "{}: help must be a sentence",
+            s.url
+        );
+        if let Kind::Choice { options } = s.kind {
+            assert!(options.len() >= 2, "{} has too few options", s.url);
+        }
+    }
+}
+
+#[test]
+fn every_row_round_trips_get_set() {
+    for s in table() {
+        let values: Vec<Value> = match s.kind {
+            Kind::Number { slider, .. } | Kind::Integer { slider, .. } => {
+                let (min, max, step) = (slider.min, slider.max, slider.step);
+                let mid = min + ((max - min) / step / 2.0).floor() * step;
+                vec![min, mid, max, min + step]
+                    .into_iter()
+                    .map(Value::Number)
+                    .collect()
+            }
+            Kind::Choice { options } => options
+                .iter()
+                .map(|(v, _)| Value::Choice((*v).into()))
+                .collect(),
+            Kind::Switch => vec![Value::Flag(true), Value::Flag(false)],
+        };
+        for v in values {
+            let p = with(s, v.clone());
+            assert_eq!((s.get)(&p), v, "{} does not read back {v:?}", s.url);
+        }
+    }
+}
+
+#[test]
+fn each_row_writes_only_its_own_value() {
+    // The link codec encodes rows independently, so a row may not move another row's value
+    // (bid shading's two rows are the documented exception).
+    for s in table() {
+        let value = match s.kind {
+            Kind::Number { slider, .. } | Kind::Integer { slider, .. } => Value::Number(slider.max),
+            Kind::Choice { options } => Value::Choice(options[options.len() - 1].0.into()),
+            Kind::Switch => Value::Flag(!matches!((s.get)(&Params::default()), Value::Flag(true))),
+        };
+        let p = with(s, value);
+        for other in table() {
+            if other.id == s.id || (s.id == Knob::Shading && other.id == Knob::Bidding) {
+                continue;
+            }
+            assert_eq!(
+                (other.get)(&p),
+                (other.get)(&Params::default()),
+                "setting {} changed {}",
+                s.url,
+                other.url
+            );
+        }
+    }
+}
+
+#[test]
+fn slider_ranges_lie_inside_validation() {
+    for (s, min, max, step) in sliders() {
+        assert!(min < max && step > 0.0, "{}: bad range", s.url);
+        for x in [min, max] {
+            let p = with(s, Value::Number(x));
+            assert!(
+                Scenario::new(p).is_ok(),
+                "{}={x} (a slider bound) is rejected by validation",
+                s.url
+            );
+        }
+        let l = s
+            .limits()
+            .unwrap_or_else(|| panic!("{} has no limits", s.url));
+        assert!(
+            l.min <= min && max <= l.max,
+            "{}: slider wider than limits",
+            s.url
+        );
+    }
+}
+
+#[test]
+fn limits_are_exactly_validations_range() {
+    for (s, _, _, step) in sliders() {
+        let Some(l) = s.limits() else {
+            panic!("{} has no limits", s.url)
+        };
+        assert_eq!(l.integer, step == 1.0 && s.url != "half_life", "{}", s.url);
+        for x in [l.min, l.max] {
+            assert!(
+                Scenario::new(with(s, Value::Number(x))).is_ok(),
+                "{}={x}",
+                s.url
+            );
+        }
+        if s.id == Knob::Seed {
+            continue; // every u64 is valid
+        }
+        let (below, above) = if l.integer {
+            (l.min - 1.0, l.max + 1.0)
+        } else {
+            (l.min.next_down(), l.max.next_up())
+        };
+        if below >= 0.0 || !l.integer {
+            assert!(
+                Scenario::new(with(s, Value::Number(below))).is_err(),
+                "{}={below} should be invalid",
+                s.url
+            );
+        }
+        assert!(
+            Scenario::new(with(s, Value::Number(above))).is_err(),
+            "{}={above} should be invalid",
+            s.url
+        );
+    }
+    for s in table() {
+        if !matches!(s.kind, Kind::Number { .. } | Kind::Integer { .. }) {
+            assert_eq!(s.limits(), None, "{}", s.url);
+        }
+    }
+}
+
+#[test]
+fn integer_rows_round_and_real_rows_are_exact() {
+    for (s, min, _, step) in sliders() {
+        let Some(l) = s.limits() else { continue };
+        let x = min + 0.25;
+        let got = (s.get)(&with(s, Value::Number(x)));
+        let want = if l.integer { min } else { x };
+        assert_eq!(got, Value::Number(want), "{}", s.url);
+        if l.integer {
+            assert_eq!(step, 1.0, "{}: integers step by 1", s.url);
+        }
+    }
+}
+
+#[test]
+fn defaults_lie_within_slider_ranges_and_options() {
+    let d = Params::default();
+    for s in table() {
+        match (s.kind, (s.get)(&d)) {
+            (Kind::Number { slider, .. } | Kind::Integer { slider, .. }, Value::Number(x)) => {
+                let (min, max) = (slider.min, slider.max);
+                assert!(
+                    min <= x && x <= max,
+                    "{}: default {x} outside {min}–{max}",
+                    s.url
+                )
+            }
+            (Kind::Choice { options }, Value::Choice(c)) => {
+                assert!(options.iter().any(|(v, _)| *v == c), "{}: {c}", s.url)
+            }
+            (Kind::Switch, Value::Flag(_)) => {}
+            (kind, value) => panic!("{}: {kind:?} reads {value:?}", s.url),
+        }
+    }
+}
+
+/// Dotted paths of the JSON leaves that differ between two configurations.
+fn changed_leaves(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    path: &str,
+    out: &mut BTreeSet<String>,
+) {
+    match (a, b) {
+        (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
+            for (k, v) in x {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                changed_leaves(v, &y[k], &p, out);
+            }
+        }
+        _ if a != b => {
+            out.insert(path.to_string());
+        }
+        _ => {}
+    }
+}
+
+fn leaves(v: &serde_json::Value, path: &str, out: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(x) => {
+            for (k, v) in x {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                leaves(v, &p, out);
+            }
+        }
+        _ => {
+            out.insert(path.to_string());
+        }
+    }
+}
+
+#[test]
+fn the_table_covers_every_scalar_field_of_params() {
+    let default = serde_json::to_value(Params::default()).unwrap();
+    let mut covered = BTreeSet::new();
+    for s in table() {
+        let value = match s.kind {
+            Kind::Number { slider, .. } | Kind::Integer { slider, .. } => Value::Number(slider.max),
+            Kind::Choice { options } => Value::Choice(options[options.len() - 1].0.into()),
+            Kind::Switch => Value::Flag(!matches!((s.get)(&Params::default()), Value::Flag(true))),
+        };
+        let p = serde_json::to_value(with(s, value)).unwrap();
+        let mut changed = BTreeSet::new();
+        changed_leaves(&default, &p, "", &mut changed);
+        assert!(!changed.is_empty(), "{} changes nothing", s.url);
+        covered.extend(changed);
+    }
+    let mut all = BTreeSet::new();
+    leaves(&default, "", &mut all);
+    let missing: Vec<_> = all
+        .difference(&covered)
+        .filter(|p| *p != "users.segments" && *p != "auction.reserve_by_category")
+        .collect();
+    assert!(missing.is_empty(), "fields with no table row: {missing:?}");
+}
+
+/// Sets `spec` to a value different from the default.
+fn changed_value(s: &ParamSpec) -> Value {
+    match s.kind {
+        Kind::Number { slider, .. } | Kind::Integer { slider, .. } => {
+            let Value::Number(d) = s.default_value() else {
+                unreachable!("numeric rows read numbers")
+            };
+            Value::Number(if d == slider.max {
+                slider.min
+            } else {
+                slider.max
+            })
+        }
+        Kind::Choice { options } => {
+            let d = s.default_value();
+            let other = options
+                .iter()
+                .find(|(v, _)| Value::Choice((*v).into()) != d)
+                .map(|(v, _)| *v)
+                .unwrap_or_default();
+            Value::Choice(other.into())
+        }
+        Kind::Switch => Value::Flag(!matches!(s.default_value(), Value::Flag(true))),
+    }
+}
+
+#[test]
+fn each_key_is_the_json_field_its_row_writes() {
+    let default = serde_json::to_value(Params::default()).unwrap();
+    for s in table() {
+        let p = serde_json::to_value(with(s, changed_value(s))).unwrap();
+        let mut changed = BTreeSet::new();
+        changed_leaves(&default, &p, "", &mut changed);
+        assert_eq!(
+            changed.into_iter().collect::<Vec<_>>(),
+            vec![s.key.to_string()],
+            "{}: the key must name the one field the row writes",
+            s.url
+        );
+    }
+}
+
+#[test]
+fn validation_reports_each_knob_under_its_key_with_the_tables_range() {
+    for s in table() {
+        let Some(l) = s.limits() else { continue };
+        if s.id == Knob::Seed {
+            continue; // every u64 is valid
+        }
+        let mut p = Params::default();
+        (s.set)(&mut p, &Value::Number(l.max + 1.0));
+        let problems = Scenario::new(p.clone()).expect_err(s.url);
+        assert_eq!(problems.len(), 1, "{}: {problems:?}", s.url);
+        assert_eq!(problems[0].field, s.key);
+        assert!(
+            problems[0]
+                .message
+                .ends_with(&format!("allowed range {}", l.range_text())),
+            "{}: {}",
+            s.url,
+            problems[0].message
+        );
+        let (repaired, _) = Scenario::repair(p);
+        assert_eq!(
+            (s.get)(repaired.params()),
+            s.default_value(),
+            "{}: repair must restore the default",
+            s.url
+        );
+    }
+}
+
+#[test]
+fn segment_fields_are_validated_against_their_limits() {
+    for f in SEGMENT_FIELDS {
+        let mut p = Params::default();
+        *(f.field)(&mut p.users.segments[1]) = f.limits.max + 1.0;
+        let problems = Scenario::new(p).expect_err(f.name);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, format!("users.segments[1].{}", f.name));
+        assert!(problems[0]
+            .message
+            .ends_with(&format!("allowed range {}", f.limits.range_text())));
+        let mut ok = Params::default();
+        for x in [f.limits.min, f.limits.max] {
+            *(f.field)(&mut ok.users.segments[1]) = x;
+            // A segment share of 0 is fine while the others are positive.
+            assert!(Scenario::new(ok.clone()).is_ok(), "{}={x}", f.name);
+        }
+    }
+    // Every numeric field of a segment has a row.
+    let segment = serde_json::to_value(Segment::default()).unwrap();
+    let numeric: BTreeSet<&str> = segment
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| v.is_number())
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let rows: BTreeSet<&str> = SEGMENT_FIELDS.iter().map(|f| f.name).collect();
+    assert_eq!(numeric, rows);
+}
+
+#[test]
+fn typed_ids_index_the_table_in_order() {
+    assert_eq!(Knob::ALL.len(), table().len());
+    for (i, (knob, s)) in Knob::ALL.iter().zip(table()).enumerate() {
+        assert_eq!(*knob, s.id, "row {i}");
+        assert_eq!(knob.spec().url, s.url);
+        assert_eq!(Knob::from_url(s.url), Some(*knob));
+    }
+}
+
+#[test]
+fn flags_are_consistent_with_kinds() {
+    for s in table() {
+        let numeric = s.limits().is_some();
+        assert!(
+            !s.sweepable || numeric,
+            "{}: only numbers can be swept",
+            s.url
+        );
+        if numeric && s.id != Knob::Seed {
+            assert!(s.sweepable, "{}: numeric knobs can be swept", s.url);
+        }
+    }
+    // The design/world split an experiment relies on.
+    for (knob, role) in [
+        (Knob::Reserve, Role::Design),
+        (Knob::Lambda, Role::Design),
+        (Knob::Pacing, Role::Design),
+        (Knob::Launch, Role::Design),
+        (Knob::Users, Role::World),
+        (Knob::Advertisers, Role::World),
+        (Knob::Days, Role::World),
+        (Knob::Seed, Role::World),
+    ] {
+        assert_eq!(knob.spec().role, role, "{knob:?}");
+    }
+    for knob in [
+        Knob::Reserve,
+        Knob::Shading,
+        Knob::Budget,
+        Knob::Quality,
+        Knob::Targeted,
+    ] {
+        assert!(knob.spec().per_advertiser, "{knob:?}");
+    }
+    for knob in [Knob::Lambda, Knob::Policy, Knob::MaxAds, Knob::Users] {
+        assert!(!knob.spec().per_advertiser, "{knob:?}");
+    }
+}
+
+/// A small, fast market in which every mechanism is exercised.
+fn small() -> Params {
+    let mut p = Params::default();
+    p.users.count = 300;
+    p.sim.days = 8;
+    p.advertisers.count = 40;
+    p.launch.day = 3;
+    p
+}
+
+/// Configurations where `needs` is unmet (the knob should do nothing) and met (it acts).
+fn unmet_and_met(needs: Needs) -> Vec<(Params, bool)> {
+    let with = |f: &dyn Fn(&mut Params)| {
+        let mut p = small();
+        f(&mut p);
+        p
+    };
+    match needs {
+        Needs::Always | Needs::CustomShading => Vec::new(),
+        Needs::Policy(policy) => AdLoadPolicy::ALL
+            .into_iter()
+            .map(|other| (with(&|p| p.ad_load.policy = other), other == policy))
+            .collect(),
+        Needs::Fatigue => vec![
+            (with(&|p| p.users.fatigue = false), false),
+            (with(&|p| p.users.fatigue = true), true),
+        ],
+        Needs::FatigueOrPenalty => vec![
+            (with(&|p| p.users.fatigue = false), false),
+            (
+                with(&|p| {
+                    p.users.fatigue = false;
+                    p.utility.w_fat = 1.0;
+                }),
+                true,
+            ),
+            (with(&|p| p.users.fatigue = true), true),
+        ],
+        Needs::Launch => vec![
+            (with(&|p| p.launch.enabled = false), false),
+            (with(&|p| p.launch.enabled = true), true),
+        ],
+    }
+}
+
+/// The knob's two test values under `p`: the ends of its slider (for the launch day, two days
+/// inside the run, or after it when `after_run`).
+fn two_values(s: &ParamSpec, p: &Params, after_run: bool) -> [Value; 2] {
+    if s.id == Knob::LaunchDay {
+        let days = f64::from(p.sim.days);
+        return if after_run {
+            [Value::Number(days + 1.0), Value::Number(days + 5.0)]
+        } else {
+            [Value::Number(2.0), Value::Number(days)]
+        };
+    }
+    match s.kind {
+        Kind::Number { slider, .. } | Kind::Integer { slider, .. } => {
+            [Value::Number(slider.min), Value::Number(slider.max)]
+        }
+        Kind::Choice { options } => [
+            Value::Choice(options[0].0.into()),
+            Value::Choice(options[options.len() - 1].0.into()),
+        ],
+        Kind::Switch => [Value::Flag(false), Value::Flag(true)],
+    }
+}
+
+fn run_with(p: &Params, s: &ParamSpec, value: &Value) -> sandbox::core::model::RunResult {
+    let mut p = p.clone();
+    (s.set)(&mut p, value);
+    simulate(&Scenario::new(p).expect("valid"))
+}
+
+#[test]
+fn a_knob_whose_condition_fails_changes_no_number_and_acts_when_it_holds() {
+    // Shading's condition is the exception by design: moving the slider switches to custom
+    // shading, so it acts.
+    let mut checked = 0;
+    for s in table() {
+        for (p, met) in unmet_and_met(s.needs) {
+            assert_eq!(s.inactive_note(&p).is_none(), met, "{}: {p:?}", s.url);
+            let [a, b] = two_values(s, &p, false);
+            let (ra, rb) = (run_with(&p, s, &a), run_with(&p, s, &b));
+            if met {
+                assert_ne!(ra, rb, "{} should act here", s.url);
+            } else {
+                assert_eq!(ra, rb, "{}: '{:?}' but it acts", s.url, s.inactive_note(&p));
+            }
+            checked += 1;
+        }
+        if s.needs == Needs::Launch {
+            // A launch after the last day does nothing either.
+            let mut p = small();
+            p.launch.enabled = true;
+            p.launch.day = p.sim.days + 1;
+            assert!(s.inactive_note(&p).is_some(), "{}", s.url);
+            let [a, b] = two_values(s, &p, true);
+            if s.id != Knob::LaunchDay {
+                assert_eq!(run_with(&p, s, &a), run_with(&p, s, &b), "{}", s.url);
+            } else {
+                let mut pa = p.clone();
+                (s.set)(&mut pa, &a);
+                let mut pb = p.clone();
+                (s.set)(&mut pb, &b);
+                assert_eq!(
+                    simulate(&Scenario::repair(pa).0),
+                    simulate(&Scenario::repair(pb).0)
+                );
+            }
+        }
+    }
+    assert!(checked >= 30, "only {checked} cases");
+}
+
+#[test]
+fn the_readme_configuration_table_is_generated_from_the_knob_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let begin = readme.find("<!-- knobs:begin").expect("begin marker");
+    let body = &readme[begin..];
+    let body = &body[body.find('\n').expect("marker line") + 1..];
+    let end = body.find("<!-- knobs:end -->").expect("end marker");
+    assert_eq!(
+        &body[..end],
+        configuration_markdown(),
+        "README.md's configuration table is stale: replace it with `cargo run -- knobs --markdown`"
+    );
+    // Every knob and list key is in it.
+    for s in table() {
+        assert!(body[..end].contains(&format!("| `{}` | `{}` |", s.key, s.url)));
+    }
+}
