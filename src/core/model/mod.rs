@@ -4,11 +4,13 @@
 //! Entry point: [`simulate`] (a validated [`Scenario`] in, a [`RunResult`] out). See
 //! [`engine`] for the equations.
 
+pub mod constants;
 pub mod engine;
 pub mod metrics;
 pub mod params;
 pub mod validate;
 
+pub use constants::*;
 pub use engine::{simulate, RunResult};
 pub use metrics::{summaries, summarise, DayMetrics, Summaries, Summary, SPEND_GROUPS};
 pub use params::*;
