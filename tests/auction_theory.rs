@@ -1,4 +1,4 @@
-//! The mechanism lab against auction theory (see `/work/shared/LITERATURE.md`).
+//! The mechanism lab against auction theory (the papers: the Model page's references).
 //!
 //! Each test names the result it checks. Monte Carlo tolerances are 4 standard errors computed
 //! from the run's own `revenue_se` (or, for paired comparisons on common random numbers, from

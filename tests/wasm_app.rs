@@ -2,7 +2,9 @@
 //! mounted app's DOM — title, one labelled control per parameter, live updates, the link
 //! banner, results on the main-thread engine (the test page serves no `/worker.js`).
 //!
-//! Run: `CARGO_TARGET_DIR=/work/target-ui cargo test --target wasm32-unknown-unknown --test wasm_app`
+//! Run: `cargo test --target wasm32-unknown-unknown --test wasm_app` (`scripts/test.sh` runs it
+//! with the other browser tests); a separate `CARGO_TARGET_DIR` keeps the wasm build from
+//! displacing the native one's incremental artefacts.
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;
