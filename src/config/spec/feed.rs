@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::{as_type, parse_object, unknown_key};
 
-use crate::core::feed::{self, AdItem, Guardrails, Method};
+use crate::core::feed::{self, AdItem, BlendRequest, Guardrails, Method};
 
 /// Largest feed length the CLI accepts (the exact solvers need `O(L²)` memory at worst).
 pub const MAX_LENGTH: usize = 1000;
@@ -286,8 +286,15 @@ pub fn run(spec: &FeedSpec) -> Result<FeedReport, String> {
             engagement: a.engagement,
         })
         .collect();
-    let layout = feed::blend(&spec.organic, &ads, spec.length, &weights, &guard, &method)
-        .map_err(|e| e.to_string())?;
+    let layout = feed::blend(&BlendRequest {
+        organic: &spec.organic,
+        ads: &ads,
+        length: spec.length,
+        position_weights: &weights,
+        guardrails: guard,
+        method,
+    })
+    .map_err(|e| e.to_string())?;
     let (_, engagement_no_ads) = feed::evaluate(&spec.organic, &ads, spec.length, &weights, &[]);
     Ok(FeedReport {
         method: spec.method.as_str().to_string(),

@@ -102,7 +102,7 @@ use super::metrics::{summaries, DayMetrics, Summaries};
 use super::params::{AdLoadPolicy, Params, N_CATEGORIES};
 use super::validate::Scenario;
 use crate::core::auction::{self, pow_q, Candidate, RankingRule};
-use crate::core::feed::{self, AdItem, FeedScratch, Guardrails, Method};
+use crate::core::feed::{self, AdItem, BlendRequest, FeedScratch, Guardrails, Method};
 use crate::core::math;
 use crate::core::rng::{fast_stream, stream, Purpose, Random};
 
@@ -834,16 +834,15 @@ impl Engine {
                     lambda: load.lambda,
                 }
             };
-            feed::blend_into(
-                &self.organic,
-                &self.ads,
+            let request = BlendRequest {
+                organic: &self.organic,
+                ads: &self.ads,
                 length,
-                &self.weights,
-                &self.guard,
-                &method,
-                &mut self.scratch,
-                &mut self.positions,
-            );
+                position_weights: &self.weights,
+                guardrails: self.guard,
+                method,
+            };
+            feed::blend_into(&request, &mut self.scratch, &mut self.positions);
         }
         let placed = self.positions.len();
         acc.placed += placed as f64;
@@ -1023,16 +1022,15 @@ fn fixed_layouts(p: &Params) -> Vec<Vec<usize>> {
                 n
             ];
             let mut positions = Vec::new();
-            feed::blend_into(
-                &organic,
-                &ads,
+            let request = BlendRequest {
+                organic: &organic,
+                ads: &ads,
                 length,
-                &weights,
-                &guard,
-                &method,
-                &mut scratch,
-                &mut positions,
-            );
+                position_weights: &weights,
+                guardrails: guard,
+                method,
+            };
+            feed::blend_into(&request, &mut scratch, &mut positions);
             positions
         })
         .collect()
