@@ -12,8 +12,8 @@
 
 use proptest::prelude::*;
 use sandbox::config::spec::auction::run_json;
-use sandbox::core::auction::equilibrium::eos_bids;
 use sandbox::core::auction::{price, rank, Candidate, Format, RankingRule};
+use sandbox::core::lab::equilibrium::eos_bids;
 
 #[derive(Debug, Clone)]
 struct Case {

@@ -56,7 +56,7 @@ use serde_json::Value;
 use super::{as_type, parse_object, unknown_key};
 
 use crate::core::auction::Format;
-use crate::core::dist::ValueDist;
+use crate::core::lab::dist::ValueDist;
 use crate::core::lab::{
     self, Bidding, ExplicitBidder, ExplicitConfig, ExplicitReport, MonteCarloConfig,
     MonteCarloReport, MAX_AUCTIONS, MAX_BIDDERS,

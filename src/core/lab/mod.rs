@@ -56,13 +56,18 @@
 //! equilibrium under the tie rule that favours the higher value, so in equilibrium the lab
 //! ranks GSP bidders in value (score) order, which is also their bid order, ties included.
 
+pub mod dist;
+pub mod equilibrium;
+pub mod quadrature;
+
 use serde::{Deserialize, Serialize};
 
-use crate::core::auction::equilibrium::{
-    eos_bids_into, eos_bids_with_floors, first_price_bne_bid, integrate_values, FirstPriceBidTable,
+use self::dist::{show, ValueDist, MAX_VALUE};
+use self::equilibrium::{
+    eos_bids_into, eos_bids_with_floors, first_price_bne_bid, FirstPriceBidTable,
 };
+use self::quadrature::integrate_values;
 use crate::core::auction::{self, pow_q, price_into, rank_into, Candidate, Format, RankingRule};
-use crate::core::dist::{show, ValueDist, MAX_VALUE};
 use crate::core::math;
 use crate::core::rng::{self, Purpose};
 
