@@ -82,6 +82,10 @@
 //! - *Why is the web layer target-gated?* `yew`, `web-sys` and friends are dependencies of the
 //!   wasm32 build only, so the native build (engine, CLI, tests) cannot accidentally use them.
 
+// Public items say what they are and in which unit; the lint runs with `-D warnings`, so an
+// undocumented public item fails the build's checks.
+#![warn(missing_docs)]
+
 pub mod chart;
 pub mod config;
 pub mod core;
