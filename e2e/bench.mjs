@@ -12,6 +12,8 @@
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   serveDist, launch, newPage, waitForResults, resultId, statusText, STATUS_RE,
 } from './helpers.mjs';
@@ -76,9 +78,10 @@ try {
   const link = page.url();
   const cliConfig = execFileSync('cargo', ['run', '-q', '--release', '--bin', 'sandbox', '--',
     'simulate', '--summary', '--link', link], { encoding: 'utf8' });
-  writeFileSync('/tmp/sandbox-bench-config.json', JSON.stringify(JSON.parse(cliConfig).config));
+  const configPath = join(tmpdir(), 'sandbox-bench-config.json');
+  writeFileSync(configPath, JSON.stringify(JSON.parse(cliConfig).config));
   const native = JSON.parse(execFileSync('cargo', ['run', '-q', '--release', '--bin', 'sandbox', '--',
-    'bench', '/tmp/sandbox-bench-config.json', '--runs', '11'], { encoding: 'utf8' }));
+    'bench', configPath, '--runs', '11'], { encoding: 'utf8' }));
   const wasmEngine = [];
   for (let i = 0; i < 11; i++) {
     const before = await resultId(page);

@@ -22,12 +22,16 @@
 //!     per-user-day streams) derived per purpose and index from the seed, with our own portable
 //!     samplers.
 //!   - [`core::math`] — `exp`, `ln`, `pow`… in pure Rust (libm), the same bits on every target.
-//!   - [`core::dist`] — value distributions (uniform, exponential, log-normal) with CDF, density,
-//!     virtual value and sampling.
 //!   - [`core::auction`] — mechanisms as data-in/data-out functions: ranking by utility, and
-//!     first-price, GSP and VCG pricing over position slots; equilibrium bidding.
+//!     first-price, GSP and VCG pricing over position slots.
 //!   - [`core::lab`] — the one-shot mechanism lab (Monte Carlo and explicit auctions) used to
-//!     validate the mechanisms against auction theory.
+//!     validate the mechanisms against auction theory, with what only it needs:
+//!     - [`core::lab::dist`] — value distributions (uniform, exponential, log-normal) with CDF,
+//!       density, virtual value and sampling.
+//!     - [`core::lab::equilibrium`] — equilibrium bidding: the first-price Bayes–Nash bid and
+//!       the lowest envy-free GSP bids (Edelman–Ostrovsky–Schwarz).
+//!     - [`core::lab::quadrature`] — adaptive Gauss–Legendre quadrature for the theory values
+//!       and the equilibrium bids.
 //!   - [`core::feed`] — blending a ranked organic list and a ranked ad list into one feed under
 //!     guardrails: fixed, threshold (Lagrangian) and exact policies.
 //!   - [`core::model`] — the day-by-day marketplace: users with fatigue, advertisers with budgets,
@@ -77,6 +81,10 @@
 //!   advertisers churn are drawn. Sampling clicks would add noise and no information.
 //! - *Why is the web layer target-gated?* `yew`, `web-sys` and friends are dependencies of the
 //!   wasm32 build only, so the native build (engine, CLI, tests) cannot accidentally use them.
+
+// Public items say what they are and in which unit; the lint runs with `-D warnings`, so an
+// undocumented public item fails the build's checks.
+#![warn(missing_docs)]
 
 pub mod app;
 pub mod chart;

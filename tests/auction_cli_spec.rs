@@ -14,7 +14,7 @@ fn ok(spec: &str) -> Value {
 fn err(spec: &str) -> String {
     match run_json(spec) {
         Ok(out) => panic!("expected an error for {spec}, got {out}"),
-        Err(e) => e,
+        Err(e) => e.to_string(),
     }
 }
 

@@ -12,8 +12,8 @@
 
 use proptest::prelude::*;
 use sandbox::config::spec::auction::run_json;
-use sandbox::core::auction::equilibrium::eos_bids;
 use sandbox::core::auction::{price, rank, Candidate, Format, RankingRule};
+use sandbox::core::lab::equilibrium::eos_bids;
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -382,7 +382,7 @@ proptest! {
                 prop_assert!(v.is_object());
                 prop_assert_eq!(run_json(&s).unwrap(), out);
             }
-            Err(e) => prop_assert!(!e.is_empty()),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 
@@ -400,7 +400,7 @@ proptest! {
                 // Deterministic: the same input gives the same output.
                 prop_assert_eq!(run_json(&s).unwrap(), out);
             }
-            Err(e) => prop_assert!(!e.is_empty()),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 }

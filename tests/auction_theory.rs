@@ -1,15 +1,15 @@
-//! The mechanism lab against auction theory (see `/work/shared/LITERATURE.md`).
+//! The mechanism lab against auction theory (the papers: the Model page's references).
 //!
 //! Each test names the result it checks. Monte Carlo tolerances are 4 standard errors computed
 //! from the run's own `revenue_se` (or, for paired comparisons on common random numbers, from
 //! the per-auction differences).
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
-use sandbox::core::auction::equilibrium::{
+use sandbox::core::auction::Format;
+use sandbox::core::lab::dist::ValueDist;
+use sandbox::core::lab::equilibrium::{
     eos_bids, eos_bids_with_floors, first_price_bne_bid, FirstPriceBidTable,
 };
-use sandbox::core::auction::Format;
-use sandbox::core::dist::ValueDist;
 use sandbox::core::lab::{
     efficient_expectation, run_explicit, run_monte_carlo, Bidding, ExplicitBidder, ExplicitConfig,
     MonteCarloConfig, MonteCarloLab, MonteCarloReport,

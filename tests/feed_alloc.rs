@@ -6,7 +6,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use sandbox::core::feed::{
-    blend_into, default_position_weights, AdItem, FeedScratch, Guardrails, Method,
+    blend_into, default_position_weights, AdItem, BlendRequest, FeedScratch, Guardrails, Method,
 };
 
 struct Counting;
@@ -73,9 +73,15 @@ fn blend_into_does_not_allocate_after_warm_up() {
         for guard in &guards {
             for method in &methods {
                 for len in [length, 20, 7] {
-                    let (r, e) = blend_into(
-                        &organic, &ads, len, &weights, guard, method, scratch, positions,
-                    );
+                    let request = BlendRequest {
+                        organic: &organic,
+                        ads: &ads,
+                        length: len,
+                        position_weights: &weights,
+                        guardrails: *guard,
+                        method: *method,
+                    };
+                    let (r, e) = blend_into(&request, scratch, positions);
                     checksum += r + e;
                 }
             }

@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use sandbox::core::feed::{
-    blend, blend_into, default_position_weights, evaluate, AdItem, FeedError, FeedScratch,
-    Guardrails, Layout, Method,
+    blend, blend_into, default_position_weights, evaluate, AdItem, BlendRequest, FeedError,
+    FeedScratch, Guardrails, Layout, Method,
 };
 
 const TOL: f64 = 1e-9;
@@ -35,6 +35,19 @@ struct Instance {
     length: usize,
     weights: Vec<f64>,
     guard: Guardrails,
+}
+
+impl Instance {
+    fn request(&self, method: Method) -> BlendRequest<'_> {
+        BlendRequest {
+            organic: &self.organic,
+            ads: &self.ads,
+            length: self.length,
+            position_weights: &self.weights,
+            guardrails: self.guard,
+            method,
+        }
+    }
 }
 
 fn random_instance(g: &mut Gen, max_len: usize) -> Instance {
@@ -114,14 +127,7 @@ fn all_layouts(inst: &Instance) -> Vec<(Vec<usize>, f64, f64)> {
 }
 
 fn run(inst: &Instance, method: Method) -> Result<Layout, FeedError> {
-    blend(
-        &inst.organic,
-        &inst.ads,
-        inst.length,
-        &inst.weights,
-        &inst.guard,
-        &method,
-    )
+    blend(&inst.request(method))
 }
 
 #[test]
@@ -222,12 +228,7 @@ fn exact_floor_equals_the_brute_force_constrained_optimum() {
                 // The hot path falls back to the most engaging layout.
                 let mut positions = Vec::new();
                 let (_, e) = blend_into(
-                    &inst.organic,
-                    &inst.ads,
-                    inst.length,
-                    &inst.weights,
-                    &inst.guard,
-                    &Method::ExactFloor { floor },
+                    &inst.request(Method::ExactFloor { floor }),
                     &mut FeedScratch::new(),
                     &mut positions,
                 );
@@ -561,16 +562,15 @@ fn exact_floor_is_fast_for_fifty_positions_and_ten_ads() {
                 max_ads: 10,
             };
             let floor = 0.8 + 0.2 * g.uniform();
-            let (_, e) = blend_into(
-                &organic,
-                &ads,
+            let request = BlendRequest {
+                organic: &organic,
+                ads: &ads,
                 length,
-                &weights,
-                &guard,
-                &Method::ExactFloor { floor },
-                &mut scratch,
-                &mut positions,
-            );
+                position_weights: &weights,
+                guardrails: guard,
+                method: Method::ExactFloor { floor },
+            };
+            let (_, e) = blend_into(&request, &mut scratch, &mut positions);
             let (_, e0) = evaluate(&organic, &ads, length, &weights, &[]);
             assert!(e >= floor * e0);
             assert!(positions.len() <= 10);

@@ -4,8 +4,8 @@
 
 use proptest::prelude::*;
 use sandbox::core::feed::{
-    blend, blend_into, default_position_weights, evaluate, validate, AdItem, FeedError,
-    FeedScratch, Guardrails, Layout, Method,
+    blend, blend_into, default_position_weights, evaluate, validate, AdItem, BlendRequest,
+    FeedError, FeedScratch, Guardrails, Layout, Method,
 };
 
 #[derive(Debug, Clone)]
@@ -15,6 +15,19 @@ struct Instance {
     length: usize,
     weights: Vec<f64>,
     guard: Guardrails,
+}
+
+impl Instance {
+    fn request(&self, method: Method) -> BlendRequest<'_> {
+        BlendRequest {
+            organic: &self.organic,
+            ads: &self.ads,
+            length: self.length,
+            position_weights: &self.weights,
+            guardrails: self.guard,
+            method,
+        }
+    }
 }
 
 fn instance() -> impl Strategy<Value = Instance> {
@@ -72,14 +85,7 @@ fn check_guardrails(inst: &Instance, positions: &[usize]) -> Result<(), TestCase
 }
 
 fn run(inst: &Instance, method: &Method) -> Result<Layout, FeedError> {
-    blend(
-        &inst.organic,
-        &inst.ads,
-        inst.length,
-        &inst.weights,
-        &inst.guard,
-        method,
-    )
+    blend(&inst.request(*method))
 }
 
 proptest! {
@@ -87,7 +93,7 @@ proptest! {
 
     #[test]
     fn every_method_respects_the_guardrails(inst in instance(), m in method()) {
-        prop_assert_eq!(validate(&inst.organic, &inst.ads, inst.length, &inst.weights, &inst.guard, &m), Ok(()));
+        prop_assert_eq!(validate(&inst.request(m)), Ok(()));
         match run(&inst, &m) {
             Ok(l) => {
                 check_guardrails(&inst, &l.ad_positions)?;
@@ -112,8 +118,7 @@ proptest! {
         let mut scratch = FeedScratch::new();
         let mut positions = vec![99, 98];
         for (inst, m) in &insts {
-            let (r, e) = blend_into(&inst.organic, &inst.ads, inst.length, &inst.weights,
-                &inst.guard, m, &mut scratch, &mut positions);
+            let (r, e) = blend_into(&inst.request(*m), &mut scratch, &mut positions);
             match run(inst, m) {
                 Ok(l) => {
                     prop_assert_eq!(&l.ad_positions, &positions);
@@ -157,68 +162,80 @@ fn validation_names_the_field_and_range() {
     let g = Guardrails::default();
     let ex = Method::Exact { lambda: 1.0 };
     let msg = |r: Result<Layout, FeedError>| r.unwrap_err().to_string();
-    assert!(msg(blend(&[1.0], &ads, 0, &w, &g, &ex)).contains("length must be at least 1"));
-    assert!(msg(blend(&[1.0], &ads, 6, &w, &g, &ex)).contains("position_weights has 5 entries"));
+    let base = BlendRequest {
+        organic: &[1.0],
+        ads: &ads,
+        length: 5,
+        position_weights: &w,
+        guardrails: g,
+        method: ex,
+    };
+    assert!(msg(blend(&BlendRequest { length: 0, ..base })).contains("length must be at least 1"));
+    assert!(
+        msg(blend(&BlendRequest { length: 6, ..base })).contains("position_weights has 5 entries")
+    );
     let top0 = Guardrails { top_slot: 0, ..g };
-    assert!(msg(blend(&[1.0], &ads, 5, &w, &top0, &ex)).contains("top_slot must be at least 1"));
+    assert!(msg(blend(&BlendRequest {
+        guardrails: top0,
+        ..base
+    }))
+    .contains("top_slot must be at least 1"));
     let gap0 = Guardrails { min_gap: 0, ..g };
-    assert!(msg(blend(&[1.0], &ads, 5, &w, &gap0, &ex)).contains("min_gap must be at least 1"));
+    assert!(msg(blend(&BlendRequest {
+        guardrails: gap0,
+        ..base
+    }))
+    .contains("min_gap must be at least 1"));
     assert_eq!(
-        msg(blend(&[1.0, f64::NAN], &ads, 5, &w, &g, &ex)),
+        msg(blend(&BlendRequest {
+            organic: &[1.0, f64::NAN],
+            ..base
+        })),
         "organic[1] must be a number in the allowed range 0–1e12 (got NaN)"
     );
     let bad_ad = [AdItem {
         revenue: -1.0,
         engagement: 0.0,
     }];
-    assert!(msg(blend(&[1.0], &bad_ad, 5, &w, &g, &ex)).starts_with("ads[0].revenue must be"));
+    assert!(msg(blend(&BlendRequest {
+        ads: &bad_ad,
+        ..base
+    }))
+    .starts_with("ads[0].revenue must be"));
     let bad_w = [1.0, 1.0, f64::INFINITY];
-    assert!(msg(blend(&[1.0], &ads, 3, &bad_w, &g, &ex)).starts_with("position_weights[2]"));
-    assert!(msg(blend(
-        &[1.0],
-        &ads,
-        5,
-        &w,
-        &g,
-        &Method::Exact { lambda: -0.5 }
-    ))
+    assert!(msg(blend(&BlendRequest {
+        length: 3,
+        position_weights: &bad_w,
+        ..base
+    }))
+    .starts_with("position_weights[2]"));
+    assert!(msg(blend(&BlendRequest {
+        method: Method::Exact { lambda: -0.5 },
+        ..base
+    }))
     .starts_with("lambda must be a number in the allowed range 0–1e12"));
-    assert!(msg(blend(
-        &[1.0],
-        &ads,
-        5,
-        &w,
-        &g,
-        &Method::ExactFloor { floor: -0.1 }
-    ))
+    assert!(msg(blend(&BlendRequest {
+        method: Method::ExactFloor { floor: -0.1 },
+        ..base
+    }))
     .starts_with("engagement_floor must be"));
-    assert!(msg(blend(
-        &[1.0],
-        &ads,
-        5,
-        &w,
-        &g,
-        &Method::Fixed { first: 0, every: 1 }
-    ))
+    assert!(msg(blend(&BlendRequest {
+        method: Method::Fixed { first: 0, every: 1 },
+        ..base
+    }))
     .starts_with("first must be at least 1"));
-    assert!(msg(blend(
-        &[1.0],
-        &ads,
-        5,
-        &w,
-        &g,
-        &Method::Fixed { first: 1, every: 0 }
-    ))
+    assert!(msg(blend(&BlendRequest {
+        method: Method::Fixed { first: 1, every: 0 },
+        ..base
+    }))
     .starts_with("every must be at least 1"));
     // An ad as engaging as nothing cannot lift E above the no-ads feed.
-    let e = blend(
-        &[1.0, 1.0],
-        &ads,
-        2,
-        &w,
-        &g,
-        &Method::ExactFloor { floor: 1.5 },
-    )
+    let e = blend(&BlendRequest {
+        organic: &[1.0, 1.0],
+        length: 2,
+        method: Method::ExactFloor { floor: 1.5 },
+        ..base
+    })
     .unwrap_err();
     assert!(matches!(e, FeedError::InfeasibleFloor { .. }));
     assert!(e.to_string().contains("engagement_floor 1.5 is infeasible"));
@@ -228,24 +245,26 @@ fn validation_names_the_field_and_range() {
 fn empty_lists_and_short_organic_lists() {
     let w = vec![1.0; 4];
     let g = Guardrails::default();
+    let feed = |organic: &[f64], ads: &[AdItem], method: Method| {
+        blend(&BlendRequest {
+            organic,
+            ads,
+            length: 4,
+            position_weights: &w,
+            guardrails: g,
+            method,
+        })
+    };
     // No organic at all: non-ad positions are empty.
     let ads = [AdItem {
         revenue: 1.0,
         engagement: 0.5,
     }];
-    let l = blend(&[], &ads, 4, &w, &g, &Method::Exact { lambda: 1.0 }).unwrap();
+    let l = feed(&[], &ads, Method::Exact { lambda: 1.0 }).unwrap();
     assert_eq!(l.ad_positions, vec![1]);
     assert_eq!((l.revenue, l.engagement), (1.0, 0.5));
     // No ads: the all-organic feed.
-    let l = blend(
-        &[3.0, 2.0],
-        &[],
-        4,
-        &w,
-        &g,
-        &Method::Threshold { lambda: 0.0 },
-    )
-    .unwrap();
+    let l = feed(&[3.0, 2.0], &[], Method::Threshold { lambda: 0.0 }).unwrap();
     assert!(l.ad_positions.is_empty());
     assert_eq!(l.engagement, 5.0);
     // Floor 1 with no ad engagement and enough organics: no ad may displace anything.
@@ -253,26 +272,10 @@ fn empty_lists_and_short_organic_lists() {
         revenue: 1.0,
         engagement: 0.0,
     }; 3];
-    let l = blend(
-        &[1.0; 10],
-        &zero,
-        4,
-        &w,
-        &g,
-        &Method::ExactFloor { floor: 1.0 },
-    )
-    .unwrap();
+    let l = feed(&[1.0; 10], &zero, Method::ExactFloor { floor: 1.0 }).unwrap();
     assert!(l.ad_positions.is_empty());
     // …but with only two organics, ads fill the empty tail for free.
-    let l = blend(
-        &[1.0, 1.0],
-        &zero,
-        4,
-        &w,
-        &g,
-        &Method::ExactFloor { floor: 1.0 },
-    )
-    .unwrap();
+    let l = feed(&[1.0, 1.0], &zero, Method::ExactFloor { floor: 1.0 }).unwrap();
     assert_eq!(l.ad_positions.len(), 2);
     assert_eq!((l.revenue, l.engagement), (2.0, 2.0));
 }
@@ -298,7 +301,9 @@ mod release_only {
             let mut out = Vec::new();
             for m in [Method::Fixed { first, every }, Method::Threshold { lambda: x },
                       Method::Exact { lambda: x }, Method::ExactFloor { floor: x }] {
-                blend_into(&organic, &ads, length, &weights, &guard, &m, &mut scratch, &mut out);
+                let request = BlendRequest { organic: &organic, ads: &ads, length,
+                    position_weights: &weights, guardrails: guard, method: m };
+                blend_into(&request, &mut scratch, &mut out);
                 prop_assert!(out.iter().all(|&p| p >= 1 && p <= length.min(weights.len())));
             }
         }

@@ -11,7 +11,9 @@ fn ok(spec: Value) -> Value {
 }
 
 fn err(spec: Value) -> String {
-    run_json(&spec.to_string()).expect_err("expected an error")
+    run_json(&spec.to_string())
+        .expect_err("expected an error")
+        .to_string()
 }
 
 fn base() -> Value {
@@ -217,6 +219,7 @@ fn errors_are_clear() {
     }
     assert!(run_json("{")
         .unwrap_err()
+        .to_string()
         .starts_with("invalid feed spec JSON"));
 }
 
@@ -282,7 +285,7 @@ proptest! {
                 let v: Value = serde_json::from_str(&out).unwrap();
                 prop_assert!(v["ad_positions"].is_array());
             }
-            Err(e) => prop_assert!(!e.is_empty()),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 }

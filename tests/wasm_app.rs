@@ -3,7 +3,9 @@
 //! engine (the test page serves no `/worker.js`). The reducer's logic is tested natively
 //! (`tests/app_state.rs`).
 //!
-//! Run: `cargo test --target wasm32-unknown-unknown --test wasm_app`
+//! Run: `cargo test --target wasm32-unknown-unknown --test wasm_app` (`scripts/test.sh` runs it
+//! with the other browser tests); a separate `CARGO_TARGET_DIR` keeps the wasm build from
+//! displacing the native one's incremental artefacts.
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;

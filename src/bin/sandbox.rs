@@ -75,8 +75,12 @@ fn run(args: &[String]) -> Result<String, String> {
             }
             _ => Err("`sandbox knobs` takes no argument but --markdown".into()),
         },
-        "auction" => spec::auction::run_json(&read_input(one_arg(rest, "auction")?)?),
-        "feed" => spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?),
+        // A spec's error prints as its message, like every other error here.
+        "auction" => spec::auction::run_json(&read_input(one_arg(rest, "auction")?)?)
+            .map_err(|e| e.to_string()),
+        "feed" => {
+            spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?).map_err(|e| e.to_string())
+        }
         "bench" => bench_command(rest),
         other => Err(format!(
             "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, bench, help"

@@ -1,7 +1,6 @@
 //! The pure simulation engine. No web, no clock, no global randomness (see the crate docs).
 
 pub mod auction;
-pub mod dist;
 pub mod feed;
 pub mod lab;
 pub mod math;

@@ -53,10 +53,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{as_type, parse_object, unknown_key};
+use super::{as_type, parse_object, unknown_key, SpecError};
 
 use crate::core::auction::Format;
-use crate::core::dist::ValueDist;
+use crate::core::lab::dist::ValueDist;
 use crate::core::lab::{
     self, Bidding, ExplicitBidder, ExplicitConfig, ExplicitReport, MonteCarloConfig,
     MonteCarloReport, MAX_AUCTIONS, MAX_BIDDERS,
@@ -202,19 +202,20 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
 }
 
 /// Parses a spec, with errors naming the offending key.
-pub fn parse(input: &str) -> Result<AuctionSpec, String> {
+pub fn parse(input: &str) -> Result<AuctionSpec, SpecError> {
     let value = parse_object(input, "auction spec", check_key)?;
     if value.get("format").is_none() {
-        return Err(
+        return Err(SpecError::Invalid(
             "invalid auction spec: missing key `format` (\"first_price\", \"gsp\" or \"vcg\")"
                 .to_string(),
-        );
+        ));
     }
-    AuctionSpec::deserialize(&value).map_err(|e| format!("invalid auction spec: {e}"))
+    AuctionSpec::deserialize(&value)
+        .map_err(|e| SpecError::Invalid(format!("invalid auction spec: {e}")))
 }
 
 /// Turns a parsed spec into a validated lab run (defaults filled in).
-pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, String> {
+pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, SpecError> {
     let slot_ctrs = spec.slot_ctrs.clone().unwrap_or_else(|| vec![1.0]);
     let reserve = spec.reserve.unwrap_or(0.0);
     if let Some(bids) = &spec.bids {
@@ -225,9 +226,9 @@ pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, String> {
             _ => spec.seed.is_some(),
         };
         if let Some(key) = MONTE_CARLO_KEYS.iter().find(|k| present(k)) {
-            return Err(format!(
+            return Err(SpecError::Invalid(format!(
                 "`{key}` is a Monte Carlo key and cannot be combined with `bids` (explicit mode); give either `bids` or `bidders` and `values`"
-            ));
+            )));
         }
         let cfg = ExplicitConfig {
             format: spec.format,
@@ -248,20 +249,20 @@ pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, String> {
         return Ok(AuctionRun::Explicit(cfg));
     }
     if spec.squashing.is_some() {
-        return Err(
+        return Err(SpecError::Invalid(
             "`squashing` only applies to explicit mode (`bids`): Monte Carlo bidders all have quality 1"
                 .to_string(),
-        );
+        ));
     }
     let (Some(bidders), Some(values)) = (spec.bidders, spec.values) else {
-        return Err(format!(
+        return Err(SpecError::Invalid(format!(
             "Monte Carlo mode needs `bidders` (1 to {MAX_BIDDERS}) and `values` (a value distribution); or give `bids` for explicit mode (missing: {})",
             match (spec.bidders, spec.values) {
                 (None, None) => "bidders, values",
                 (None, _) => "bidders",
                 _ => "values",
             }
-        ));
+        )));
     };
     let bidders = usize::try_from(bidders).unwrap_or(usize::MAX);
     let cfg = MonteCarloConfig {
@@ -279,18 +280,18 @@ pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, String> {
 }
 
 /// Runs a validated spec.
-pub fn run(run: &AuctionRun) -> Result<AuctionReport, String> {
-    match run {
-        AuctionRun::MonteCarlo(cfg) => lab::run_monte_carlo(cfg).map(AuctionReport::MonteCarlo),
-        AuctionRun::Explicit(cfg) => lab::run_explicit(cfg).map(AuctionReport::Explicit),
-    }
+pub fn run(run: &AuctionRun) -> Result<AuctionReport, SpecError> {
+    Ok(match run {
+        AuctionRun::MonteCarlo(cfg) => AuctionReport::MonteCarlo(lab::run_monte_carlo(cfg)?),
+        AuctionRun::Explicit(cfg) => AuctionReport::Explicit(lab::run_explicit(cfg)?),
+    })
 }
 
 /// Parses, validates and runs a spec; returns the report as pretty JSON or a readable error.
 /// Deterministic (same input, same output) and never panics.
-pub fn run_json(input: &str) -> Result<String, String> {
+pub fn run_json(input: &str) -> Result<String, SpecError> {
     let spec = parse(input)?;
     let checked = validate(&spec)?;
     let report = run(&checked)?;
-    serde_json::to_string_pretty(&report).map_err(|e| format!("cannot write the report: {e}"))
+    serde_json::to_string_pretty(&report).map_err(|e| SpecError::Report(e.to_string()))
 }

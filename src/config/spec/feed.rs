@@ -23,9 +23,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{as_type, parse_object, unknown_key};
+use super::{as_type, parse_object, unknown_key, SpecError};
 
-use crate::core::feed::{self, AdItem, Guardrails, Method};
+use crate::core::feed::{self, AdItem, BlendRequest, Guardrails, Method};
 
 /// Largest feed length the CLI accepts (the exact solvers need `O(L²)` memory at worst).
 pub const MAX_LENGTH: usize = 1000;
@@ -154,23 +154,23 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
 }
 
 /// Parses a spec, with errors naming the offending key.
-pub fn parse(input: &str) -> Result<FeedSpec, String> {
+pub fn parse(input: &str) -> Result<FeedSpec, SpecError> {
     let value = parse_object(input, "feed spec", check_key)?;
-    FeedSpec::deserialize(&value).map_err(|e| format!("invalid feed spec: {e}"))
+    FeedSpec::deserialize(&value).map_err(|e| SpecError::Invalid(format!("invalid feed spec: {e}")))
 }
 
-fn forbid(present: bool, key: &str, method: MethodName, why: &str) -> Result<(), String> {
+fn forbid(present: bool, key: &str, method: MethodName, why: &str) -> Result<(), SpecError> {
     if present {
-        Err(format!(
+        Err(SpecError::Invalid(format!(
             "`{key}` does not apply to method {}: {why}",
             method.as_str()
-        ))
+        )))
     } else {
         Ok(())
     }
 }
 
-fn only_fixed(spec: &FeedSpec) -> Result<(), String> {
+fn only_fixed(spec: &FeedSpec) -> Result<(), SpecError> {
     let key = if spec.first.is_some() {
         "first"
     } else {
@@ -185,9 +185,9 @@ fn only_fixed(spec: &FeedSpec) -> Result<(), String> {
 }
 
 /// Validates and runs a spec.
-pub fn run(spec: &FeedSpec) -> Result<FeedReport, String> {
+pub fn run(spec: &FeedSpec) -> Result<FeedReport, SpecError> {
     if spec.length == 0 {
-        return Err(feed::FeedError::EmptyFeed.to_string());
+        return Err(SpecError::Feed(feed::FeedError::EmptyFeed));
     }
     let max_length = if spec.engagement_floor.is_some() {
         MAX_LENGTH_FLOOR
@@ -200,55 +200,59 @@ pub fn run(spec: &FeedSpec) -> Result<FeedReport, String> {
         } else {
             ""
         };
-        return Err(format!(
+        return Err(SpecError::Invalid(format!(
             "length must be between 1 and {max_length}{with} (got {})",
             spec.length
-        ));
+        )));
     }
     let method = match spec.method {
         MethodName::Exact => {
             only_fixed(spec)?;
             match (spec.lambda, spec.engagement_floor) {
                 (Some(_), Some(_)) => {
-                    return Err("lambda and engagement_floor are mutually exclusive: give \
+                    return Err(SpecError::Invalid(
+                        "lambda and engagement_floor are mutually exclusive: give \
                                 `lambda` to maximise R + λ·E or `engagement_floor` to maximise R \
                                 subject to E ≥ floor · E_no_ads"
-                        .to_string())
+                            .to_string(),
+                    ))
                 }
                 (Some(lambda), None) => Method::Exact { lambda },
                 (None, Some(floor)) => Method::ExactFloor { floor },
                 (None, None) => {
-                    return Err("method exact needs `lambda` (maximise R + λ·E) or \
+                    return Err(SpecError::Invalid(
+                        "method exact needs `lambda` (maximise R + λ·E) or \
                                 `engagement_floor` (maximise R subject to E ≥ floor · E_no_ads)"
-                        .to_string())
+                            .to_string(),
+                    ))
                 }
             }
         }
         MethodName::Threshold => {
             if spec.engagement_floor.is_some() {
-                return Err(
+                return Err(SpecError::Invalid(
                     "engagement_floor needs method exact (threshold and fixed do not \
                             solve the constrained problem)"
                         .to_string(),
-                );
+                ));
             }
             only_fixed(spec)?;
             let Some(lambda) = spec.lambda else {
-                return Err(
+                return Err(SpecError::Invalid(
                     "method threshold needs `lambda` (a number in 0–1e12: the engagement \
                      shadow price)"
                         .to_string(),
-                );
+                ));
             };
             Method::Threshold { lambda }
         }
         MethodName::Fixed => {
             if spec.engagement_floor.is_some() {
-                return Err(
+                return Err(SpecError::Invalid(
                     "engagement_floor needs method exact (threshold and fixed do not \
                             solve the constrained problem)"
                         .to_string(),
-                );
+                ));
             }
             forbid(
                 spec.lambda.is_some(),
@@ -257,14 +261,14 @@ pub fn run(spec: &FeedSpec) -> Result<FeedReport, String> {
                 "fixed slots do not depend on a shadow price",
             )?;
             let (Some(first), Some(every)) = (spec.first, spec.every) else {
-                return Err(format!(
+                return Err(SpecError::Invalid(format!(
                     "method fixed needs `first` and `every` (integers >= 1; missing: {})",
                     match (spec.first, spec.every) {
                         (None, None) => "first, every",
                         (None, _) => "first",
                         _ => "every",
                     }
-                ));
+                )));
             };
             Method::Fixed { first, every }
         }
@@ -286,8 +290,14 @@ pub fn run(spec: &FeedSpec) -> Result<FeedReport, String> {
             engagement: a.engagement,
         })
         .collect();
-    let layout = feed::blend(&spec.organic, &ads, spec.length, &weights, &guard, &method)
-        .map_err(|e| e.to_string())?;
+    let layout = feed::blend(&BlendRequest {
+        organic: &spec.organic,
+        ads: &ads,
+        length: spec.length,
+        position_weights: &weights,
+        guardrails: guard,
+        method,
+    })?;
     let (_, engagement_no_ads) = feed::evaluate(&spec.organic, &ads, spec.length, &weights, &[]);
     Ok(FeedReport {
         method: spec.method.as_str().to_string(),
@@ -303,8 +313,8 @@ pub fn run(spec: &FeedSpec) -> Result<FeedReport, String> {
 
 /// Parses, validates and runs a spec; returns the report as pretty JSON or a readable error.
 /// Never panics.
-pub fn run_json(input: &str) -> Result<String, String> {
+pub fn run_json(input: &str) -> Result<String, SpecError> {
     let spec = parse(input)?;
     let report = run(&spec)?;
-    serde_json::to_string_pretty(&report).map_err(|e| format!("cannot write the report: {e}"))
+    serde_json::to_string_pretty(&report).map_err(|e| SpecError::Report(e.to_string()))
 }

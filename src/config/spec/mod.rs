@@ -4,7 +4,61 @@
 pub mod auction;
 pub mod feed;
 
+use std::fmt;
+
 use serde_json::Value;
+
+use crate::core::feed::FeedError;
+use crate::core::lab::LabError;
+
+/// Why a spec was rejected or could not be run. Displays as the message the CLI prints after
+/// `sandbox: `.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpecError {
+    /// The input is not a valid spec: JSON syntax, a duplicate or unknown key, a value of the
+    /// wrong type, a missing key, or keys that do not apply together. The message names the key.
+    Invalid(String),
+    /// The mechanism lab rejected the configuration (the field and its allowed range).
+    Lab(LabError),
+    /// The feed request was rejected (the field and its allowed range, or an unreachable
+    /// engagement floor).
+    Feed(FeedError),
+    /// The report could not be written as JSON (serde's message).
+    Report(String),
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpecError::Invalid(message) => f.write_str(message),
+            SpecError::Lab(e) => e.fmt(f),
+            SpecError::Feed(e) => e.fmt(f),
+            SpecError::Report(message) => write!(f, "cannot write the report: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for SpecError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SpecError::Lab(e) => Some(e),
+            SpecError::Feed(e) => Some(e),
+            SpecError::Invalid(_) | SpecError::Report(_) => None,
+        }
+    }
+}
+
+impl From<LabError> for SpecError {
+    fn from(e: LabError) -> Self {
+        SpecError::Lab(e)
+    }
+}
+
+impl From<FeedError> for SpecError {
+    fn from(e: FeedError) -> Self {
+        SpecError::Feed(e)
+    }
+}
 
 /// Checks that `value` has the type `T`, naming `key` in the error.
 pub(crate) fn as_type<T: serde::de::DeserializeOwned>(
@@ -31,15 +85,17 @@ pub(crate) fn parse_object(
     input: &str,
     what: &str,
     check: fn(&str, &Value) -> Result<(), String>,
-) -> Result<Value, String> {
+) -> Result<Value, SpecError> {
+    let invalid = |message: String| SpecError::Invalid(message);
     let value: Value =
-        serde_json::from_str(input).map_err(|e| format!("invalid {what} JSON: {e}"))?;
-    crate::config::export::check_unique_keys(input).map_err(|e| format!("invalid {what}: {e}"))?;
+        serde_json::from_str(input).map_err(|e| invalid(format!("invalid {what} JSON: {e}")))?;
+    crate::config::export::check_unique_keys(input)
+        .map_err(|e| invalid(format!("invalid {what}: {e}")))?;
     let Value::Object(map) = &value else {
-        return Err(format!("the {what} must be a JSON object"));
+        return Err(invalid(format!("the {what} must be a JSON object")));
     };
     for (key, v) in map {
-        check(key, v).map_err(|e| format!("invalid {what}: {e}"))?;
+        check(key, v).map_err(|e| invalid(format!("invalid {what}: {e}")))?;
     }
     Ok(value)
 }

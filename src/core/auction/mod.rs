@@ -37,8 +37,6 @@
 //! Invariants (property-tested): GSP and VCG prices never exceed bids; GSP prices per unit of
 //! utility are non-increasing down the slots; VCG revenue ≤ GSP revenue on the same bids.
 
-pub mod equilibrium;
-
 use serde::{Deserialize, Serialize};
 
 /// How winners pay.

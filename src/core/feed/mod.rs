@@ -140,6 +140,26 @@ pub enum Method {
     },
 }
 
+/// One blend request: the ranked lists, the feed's shape and the placement rule.
+///
+/// Borrowed, so the engine's hot path builds one per session from its own buffers without
+/// copying them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlendRequest<'a> {
+    /// Utilities of the ranked organic items, best first (in the organic utilities' units).
+    pub organic: &'a [f64],
+    /// The ranked ads, best first.
+    pub ads: &'a [AdItem],
+    /// Feed length `L` in positions (`≥ 1`, at most `position_weights.len()`).
+    pub length: usize,
+    /// Position weights `w_p` for `p = 1..=L` (attention; see [`default_position_weights`]).
+    pub position_weights: &'a [f64],
+    /// Where and how many ads may appear.
+    pub guardrails: Guardrails,
+    /// How the ads are placed.
+    pub method: Method,
+}
+
 /// A blended feed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layout {
@@ -271,14 +291,15 @@ fn check_number(field: impl FnOnce() -> String, value: f64) -> Result<(), FeedEr
 }
 
 /// Checks a request; the first problem found is returned, naming the field and its allowed range.
-pub fn validate(
-    organic: &[f64],
-    ads: &[AdItem],
-    length: usize,
-    weights: &[f64],
-    guard: &Guardrails,
-    method: &Method,
-) -> Result<(), FeedError> {
+pub fn validate(request: &BlendRequest) -> Result<(), FeedError> {
+    let BlendRequest {
+        organic,
+        ads,
+        length,
+        position_weights: weights,
+        guardrails: ref guard,
+        ref method,
+    } = *request;
     if length == 0 {
         return Err(FeedError::EmptyFeed);
     }
@@ -326,34 +347,25 @@ pub fn validate(
     Ok(())
 }
 
-/// Blends the ranked `organic` utilities and the ranked `ads` into a feed of `length` positions.
+/// Blends the request's ranked organic utilities and ranked ads into a feed of `length`
+/// positions.
 ///
 /// Validates the request (see [`FeedError`]), then runs [`blend_into`] with fresh buffers.
 /// With [`Method::ExactFloor`] and an unreachable floor (only possible for `floor > 1`) this
 /// returns [`FeedError::InfeasibleFloor`].
-pub fn blend(
-    organic: &[f64],
-    ads: &[AdItem],
-    length: usize,
-    weights: &[f64],
-    guard: &Guardrails,
-    method: &Method,
-) -> Result<Layout, FeedError> {
-    validate(organic, ads, length, weights, guard, method)?;
+pub fn blend(request: &BlendRequest) -> Result<Layout, FeedError> {
+    validate(request)?;
     let mut scratch = FeedScratch::new();
     let mut positions = Vec::new();
-    let (revenue, engagement) = blend_into(
-        organic,
-        ads,
-        length,
-        weights,
-        guard,
-        method,
-        &mut scratch,
-        &mut positions,
-    );
-    if let Method::ExactFloor { floor } = *method {
-        let (_, e0) = evaluate(organic, ads, length, weights, &[]);
+    let (revenue, engagement) = blend_into(request, &mut scratch, &mut positions);
+    if let Method::ExactFloor { floor } = request.method {
+        let (_, e0) = evaluate(
+            request.organic,
+            request.ads,
+            request.length,
+            request.position_weights,
+            &[],
+        );
         if engagement < floor * e0 {
             return Err(FeedError::InfeasibleFloor {
                 floor,
@@ -458,28 +470,30 @@ fn clamp_nonneg(x: f64) -> f64 {
 /// least 1, NaN or negative `λ` and `floor` to 0. An unreachable engagement floor yields the
 /// engagement-maximising layout. Memory is `O(L · K · G) ≤ O(L²)` cells (plus the Pareto
 /// frontiers for [`Method::ExactFloor`]).
-#[allow(clippy::too_many_arguments)]
 pub fn blend_into(
-    organic: &[f64],
-    ads: &[AdItem],
-    length: usize,
-    weights: &[f64],
-    guard: &Guardrails,
-    method: &Method,
+    request: &BlendRequest,
     scratch: &mut FeedScratch,
     positions_out: &mut Vec<usize>,
 ) -> (f64, f64) {
     debug_assert_eq!(
-        validate(organic, ads, length, weights, guard, method),
+        validate(request),
         Ok(()),
         "blend_into expects a valid request"
     );
+    let BlendRequest {
+        organic,
+        ads,
+        length,
+        position_weights: weights,
+        guardrails: ref guard,
+        method,
+    } = *request;
     positions_out.clear();
     let pb = Problem::new(organic, ads, length, weights, guard);
     if pb.length == 0 {
         return (0.0, 0.0);
     }
-    match *method {
+    match method {
         Method::Fixed { first, every } => fixed(&pb, first.max(1), every.max(1), positions_out),
         Method::Threshold { lambda } => threshold(&pb, clamp_nonneg(lambda), positions_out),
         Method::Exact { lambda } => {

@@ -58,13 +58,14 @@
 //! ## Fatigue (long-term ad blindness)
 //!
 //! An ad impression adds `ΔF_ui = k · σ_u · (κ + (1 − κ) · 2·(1 − quality_i))` to the user's
-//! fatigue, with `k = 0.005` fatigue units, `σ_u` the user's sensitivity (segment × global) and
-//! `κ` = `count_share`: with `κ < 1`, low-quality ads tire users more than high-quality ones —
-//! Hohnhold et al. found ad quality, not ad count alone, drives ads blindness. At the end of each
-//! day `F ← F · 2^{−1/half_life} + Σ ΔF` (expected impressions). So under a constant load fatigue
-//! approaches its steady state along `1 − e^{−βt}` with `β = ln 2 / half_life` — Hohnhold's
-//! learning curve. With `fatigue` off, `F ≡ 0` and, since nothing else in the user model
-//! depends on time, user behaviour is stationary.
+//! fatigue, with `k = 0.005` fatigue units ([`FATIGUE_PER_IMPRESSION`]), `σ_u` the user's
+//! sensitivity (segment × global) and `κ` = `count_share`: with `κ < 1`, low-quality ads tire
+//! users more than high-quality ones — Hohnhold et al. found ad quality, not ad count alone,
+//! drives ads blindness. At the end of each day `F ← F · 2^{−1/half_life} + Σ ΔF` (expected
+//! impressions). So under a constant load fatigue approaches its steady state along
+//! `1 − e^{−βt}` with `β = ln 2 / half_life` — Hohnhold's learning curve. With `fatigue` off,
+//! `F ≡ 0` and, since nothing else in the user model depends on time, user behaviour is
+//! stationary.
 //!
 //! ## Advertisers
 //!
@@ -74,17 +75,19 @@
 //! probability `targeted_share`, targeting: it competes only for users with above-average interest
 //! in its category.
 //!
-//! **Pacing** (bid multiplier): the day has 24 hours with uniform traffic. After hour `h` an
-//! advertiser whose spend exceeds `budget · (h+1)/24` multiplies its pacing multiplier by 0.8,
-//! otherwise by 1.25 (capped at 1). Independently of pacing, an advertiser with `spend ≥ budget`
+//! **Pacing** (bid multiplier): the day has 24 hours ([`HOURS`]) with uniform traffic. After hour
+//! `h` an advertiser whose spend exceeds `budget · (h+1)/24` multiplies its pacing multiplier by
+//! 0.8 ([`PACING_SLOWDOWN`]), otherwise by 1.25 ([`PACING_RECOVERY`]), capped at 1
+//! ([`PACING_MAX_MULTIPLIER`]). Independently of pacing, an advertiser with `spend ≥ budget`
 //! stops competing; since one impression costs at most one click's price, a day's spend never
 //! exceeds the budget by more than one click's price.
 //!
 //! **End of day**: ROI = value / spend; its exponentially weighted average over the days with
-//! spend (weight 0.3 on today, so about a week's memory).
-//! After at least 7 days with spend, an advertiser whose weighted ROI is below `roi_target`
-//! leaves with probability `churn_probability`; one at or above target that spent ≥ 90% of its
-//! budget grows the budget by `budget_growth`. `Poisson(arrival_rate)` new advertisers arrive
+//! spend (weight 0.3 on today, [`ROI_WEIGHT_TODAY`], and 0.7 on the past, [`ROI_MEMORY`], so
+//! about a week's memory). After at least 7 days with spend ([`CHURN_MIN_DAYS_WITH_SPEND`]), an
+//! advertiser whose weighted ROI is below `roi_target` leaves with probability
+//! `churn_probability`; one at or above target that spent ≥ 90% of its budget
+//! ([`GROWTH_MIN_BUDGET_SPENT`]) grows the budget by `budget_growth`. `Poisson(arrival_rate)` new advertisers arrive
 //! each day. A launch adds its cohort at the start of `launch.day`.
 //!
 //! ## Randomness
@@ -99,16 +102,16 @@ use super::metrics::{summaries, DayMetrics, Summaries};
 use super::params::{AdLoadPolicy, Params, N_CATEGORIES};
 use super::validate::Scenario;
 use crate::core::auction::{self, pow_q, Candidate, RankingRule};
-use crate::core::feed::{self, AdItem, FeedScratch, Guardrails, Method};
+use crate::core::feed::{self, AdItem, BlendRequest, FeedScratch, Guardrails, Method};
 use crate::core::math;
 use crate::core::rng::{fast_stream, stream, Purpose, Random};
 
-/// Fatigue units added by one impression of a quality-0.5 ad to a user of sensitivity 1.
-pub const FATIGUE_PER_IMPRESSION: f64 = 0.005;
-/// Hours in a day (pacing periods).
-pub const HOURS: usize = 24;
-/// Quality below which an incumbent is in the "low" spend group, and above which "high".
-pub const QUALITY_TERCILES: (f64, f64) = (0.4, 0.6);
+// Kept public here too: they were first defined in this module.
+use super::constants::{
+    CHURN_MIN_DAYS_WITH_SPEND, GROWTH_MIN_BUDGET_SPENT, PACING_MAX_MULTIPLIER, PACING_RECOVERY,
+    PACING_SLOWDOWN, ROI_MEMORY, ROI_WEIGHT_TODAY,
+};
+pub use super::constants::{FATIGUE_PER_IMPRESSION, HOURS, QUALITY_TERCILES};
 
 /// Everything a run produces.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -396,7 +399,7 @@ impl Engine {
             click_factor_q: 0.0,
             annoyance: 0.0,
             reserve: 0.0,
-            pacing: 1.0,
+            pacing: PACING_MAX_MULTIPLIER,
             spend: 0.0,
             clicks_today: 0.0,
             value_today: 0.0,
@@ -518,7 +521,7 @@ impl Engine {
             a.click_factor_q = pow_q(a.click_factor, q);
             a.annoyance = count_share + (1.0 - count_share) * 2.0 * (1.0 - a.quality);
             a.reserve = self.reserves[a.category];
-            a.pacing = 1.0;
+            a.pacing = PACING_MAX_MULTIPLIER;
             a.spend = 0.0;
             a.clicks_today = 0.0;
             a.value_today = 0.0;
@@ -554,9 +557,9 @@ impl Engine {
                 let target_share = (hour + 1) as f64 / HOURS as f64;
                 for a in self.advertisers.iter_mut().filter(|a| a.active) {
                     if a.spend > a.budget * target_share {
-                        a.pacing *= 0.8;
+                        a.pacing *= PACING_SLOWDOWN;
                     } else {
-                        a.pacing = (a.pacing * 1.25).min(1.0);
+                        a.pacing = (a.pacing * PACING_RECOVERY).min(PACING_MAX_MULTIPLIER);
                     }
                 }
             }
@@ -617,7 +620,7 @@ impl Engine {
                 a.roi_ewma = if a.days_with_spend == 0 {
                     roi
                 } else {
-                    0.7 * a.roi_ewma + 0.3 * roi
+                    ROI_MEMORY * a.roi_ewma + ROI_WEIGHT_TODAY * roi
                 };
                 a.days_with_spend += 1;
             }
@@ -629,14 +632,14 @@ impl Engine {
                 (tag << 32) ^ day as u64,
             );
             let draw = rng.uniform();
-            if a.days_with_spend >= 7 && a.roi_ewma < ap.roi_target {
+            if a.days_with_spend >= CHURN_MIN_DAYS_WITH_SPEND && a.roi_ewma < ap.roi_target {
                 if draw < ap.churn_probability {
                     a.active = false;
                     acc.m.churned_advertisers += 1;
                 }
             } else if a.days_with_spend > 0
                 && a.roi_ewma >= ap.roi_target
-                && a.spend >= 0.9 * a.budget
+                && a.spend >= GROWTH_MIN_BUDGET_SPENT * a.budget
             {
                 a.budget *= 1.0 + ap.budget_growth;
             }
@@ -831,16 +834,15 @@ impl Engine {
                     lambda: load.lambda,
                 }
             };
-            feed::blend_into(
-                &self.organic,
-                &self.ads,
+            let request = BlendRequest {
+                organic: &self.organic,
+                ads: &self.ads,
                 length,
-                &self.weights,
-                &self.guard,
-                &method,
-                &mut self.scratch,
-                &mut self.positions,
-            );
+                position_weights: &self.weights,
+                guardrails: self.guard,
+                method,
+            };
+            feed::blend_into(&request, &mut self.scratch, &mut self.positions);
         }
         let placed = self.positions.len();
         acc.placed += placed as f64;
@@ -1020,16 +1022,15 @@ fn fixed_layouts(p: &Params) -> Vec<Vec<usize>> {
                 n
             ];
             let mut positions = Vec::new();
-            feed::blend_into(
-                &organic,
-                &ads,
+            let request = BlendRequest {
+                organic: &organic,
+                ads: &ads,
                 length,
-                &weights,
-                &guard,
-                &method,
-                &mut scratch,
-                &mut positions,
-            );
+                position_weights: &weights,
+                guardrails: guard,
+                method,
+            };
+            feed::blend_into(&request, &mut scratch, &mut positions);
             positions
         })
         .collect()
@@ -1260,6 +1261,94 @@ mod tests {
         let mut engine = Engine::new(&rich);
         engine.step_day();
         assert!(engine.advertisers.iter().all(|a| a.pacing == 1.0));
+    }
+
+    // The named constants are the numbers the day loop uses: each test below fails if the
+    // engine's arithmetic drifts from its constant (the Model page prints the constants).
+
+    #[test]
+    fn pacing_multipliers_are_powers_of_the_pacing_factors() {
+        let scenario = tight_budgets(true);
+        let mut engine = Engine::new(&scenario);
+        engine.step_day();
+        let mut slowed = 0;
+        for a in engine.advertisers.iter().filter(|a| a.active) {
+            assert!(a.pacing <= PACING_MAX_MULTIPLIER);
+            // Each hour multiplies by 0.8 or by 1.25 = 1/0.8 (capped at 1): the day ends on a
+            // whole power of the slowdown, at most one per hour.
+            let k = math::ln(a.pacing) / math::ln(PACING_SLOWDOWN);
+            assert!((k - k.round()).abs() < 1e-9, "multiplier {}", a.pacing);
+            assert!(k.round() <= HOURS as f64);
+            if k.round() >= 1.0 {
+                slowed += 1;
+            }
+        }
+        assert!(slowed > 0, "the scenario must make pacing bind");
+    }
+
+    #[test]
+    fn roi_average_weighs_today_by_roi_weight_today() {
+        let scenario = tight_budgets(false);
+        let mut engine = Engine::new(&scenario);
+        engine.step_day();
+        let before: Vec<(u32, f64)> = engine
+            .advertisers
+            .iter()
+            .map(|a| (a.days_with_spend, a.roi_ewma))
+            .collect();
+        engine.step_day();
+        let mut checked = 0;
+        for (a, &(days, ewma)) in engine.advertisers.iter().zip(&before) {
+            if days == 1 && a.days_with_spend == 2 {
+                let roi = a.value_today / a.spend;
+                assert_eq!(a.roi_ewma, ROI_MEMORY * ewma + ROI_WEIGHT_TODAY * roi);
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
+    }
+
+    #[test]
+    fn churn_waits_for_the_churn_window() {
+        let mut p = tight_budgets(false).params().clone();
+        // Nobody reaches this ROI, and everyone the window lets go leaves.
+        p.advertisers.roi_target = 10.0;
+        p.advertisers.churn_probability = 1.0;
+        p.advertisers.arrival_rate = 0.0;
+        let scenario = Scenario::new(p).expect("valid");
+        let mut engine = Engine::new(&scenario);
+        for _ in 1..CHURN_MIN_DAYS_WITH_SPEND {
+            assert_eq!(engine.step_day().churned_advertisers, 0);
+        }
+        assert!(engine.step_day().churned_advertisers > 0);
+        assert!(engine
+            .advertisers
+            .iter()
+            .filter(|a| a.active && a.roi_ewma < 10.0)
+            .all(|a| a.days_with_spend < CHURN_MIN_DAYS_WITH_SPEND));
+    }
+
+    #[test]
+    fn budgets_grow_only_above_the_growth_threshold() {
+        let mut p = tight_budgets(false).params().clone();
+        p.advertisers.roi_target = 0.0;
+        p.advertisers.budget_growth = 0.1;
+        p.advertisers.arrival_rate = 0.0;
+        let scenario = Scenario::new(p).expect("valid");
+        let mut engine = Engine::new(&scenario);
+        let budgets: Vec<f64> = engine.advertisers.iter().map(|a| a.budget).collect();
+        engine.step_day();
+        let (mut grew, mut kept) = (0, 0);
+        for (a, &old) in engine.advertisers.iter().zip(&budgets) {
+            if a.spend > 0.0 && a.spend >= GROWTH_MIN_BUDGET_SPENT * old {
+                assert_eq!(a.budget, old * (1.0 + 0.1));
+                grew += 1;
+            } else {
+                assert_eq!(a.budget, old);
+                kept += 1;
+            }
+        }
+        assert!(grew > 0 && kept > 0, "grew {grew}, kept {kept}");
     }
 
     /// Every live candidate ranked without bounds: the reference for `rank_candidates`. The

@@ -4,12 +4,14 @@
 //! Entry point: [`simulate`] (a validated [`Scenario`] in, a [`RunResult`] out). See
 //! [`engine`] for the equations.
 
+pub mod constants;
 pub mod engine;
 pub mod knobs;
 pub mod metrics;
 pub mod params;
 pub mod validate;
 
+pub use constants::*;
 pub use engine::{simulate, RunResult};
 pub use metrics::{summaries, summarise, DayMetrics, Summaries, Summary, SPEND_GROUPS};
 pub use params::*;

@@ -60,8 +60,10 @@ impl Scenario {
             .auction
             .bid_shading
             .unwrap_or(match self.params.auction.format {
-                crate::core::auction::Format::FirstPrice => 0.3,
-                _ => 0.0,
+                crate::core::auction::Format::FirstPrice => {
+                    super::constants::AUTO_SHADING_FIRST_PRICE
+                }
+                _ => super::constants::AUTO_SHADING_GSP_VCG,
             })
     }
 

@@ -1,17 +1,43 @@
 //! The "Model" tab: the equations and assumptions behind every knob, with references. The knob
 //! list is rendered from the parameter table, so it cannot drift from the controls; the
 //! equations follow the engine's documentation (`core::model::engine`, `core::auction`,
-//! `core::feed`).
+//! `core::feed`), and the model's fixed numbers (pacing factors, ROI weight, churn window,
+//! growth threshold, automatic shading…) are formatted in from [`crate::core::model::constants`],
+//! so the page cannot disagree with the engine.
 
 use yew::prelude::*;
 
 use crate::app::format;
+use crate::core::model::constants::{
+    AUTO_SHADING_FIRST_PRICE, CHURN_MIN_DAYS_WITH_SPEND, FATIGUE_PER_IMPRESSION,
+    GROWTH_MIN_BUDGET_SPENT, HOURS, PACING_MAX_MULTIPLIER, PACING_RECOVERY, PACING_SLOWDOWN,
+    QUALITY_TERCILES, ROI_WEIGHT_TODAY,
+};
 use crate::core::model::knobs::{table, Group};
 use crate::ui::components::controls::group_slug;
 
 /// A displayed equation.
-fn eq(text: &'static str) -> Html {
+fn eq(text: impl Into<String>) -> Html {
+    let text: String = text.into();
     html! { <pre class="eq">{ text }</pre> }
+}
+
+/// A fraction as a whole percentage: `0.9` → `90%` (rounded, so `0.9 · 100`'s last bit never
+/// shows).
+fn percent(fraction: f64) -> String {
+    format!("{:.0}%", fraction * 100.0)
+}
+
+/// The advertisers' dynamics, with the engine's constants.
+fn advertiser_equations() -> String {
+    format!(
+        "Pacing: after hour h, if spend > budget · (h+1)/{HOURS} then multiplier × {PACING_SLOWDOWN} else × {PACING_RECOVERY} (capped at {PACING_MAX_MULTIPLIER})\n\
+         ROI = value / spend;   EWMA ROI (weight {ROI_WEIGHT_TODAY} on today, about a week's memory)\n\
+         Churn: after {CHURN_MIN_DAYS_WITH_SPEND} days with spend, EWMA ROI < target ⇒ leave with the churn probability\n\
+         Growth: ROI ≥ target and ≥ {growth} of budget spent ⇒ budget × (1 + growth)\n\
+         Arrivals: Poisson(arrival rate) new advertisers per day;  launch: a cohort joins on the launch day",
+        growth = percent(GROWTH_MIN_BUDGET_SPENT),
+    )
 }
 
 /// A citation link to the references list.
@@ -41,7 +67,7 @@ pub fn model_page() -> Html {
             <header class="model-intro">
                 <h2>{ "The model" }</h2>
                 <p>{ "Marketplace Sandbox simulates a social feed day by day: users visit, each feed session mixes organic items and ads chosen by an auction, advertisers pay per click, users tire of ads, and advertisers pace their budgets, leave when their return is poor and arrive over time. Every number on the Sandbox tab comes from the equations below, run by the same Rust engine that the command-line tool uses, so a shared link reproduces the same numbers exactly." }</p>
-                <p>{ "Conventions: money is in abstract currency units; bids, reserves and prices are per click; time is in days (a day is split into 24 hours for budget pacing); feed positions are 1-based; probabilities lie in [0, 1]. Clicks, impressions and spend inside a session are accumulated as expected values; only which users visit, which advertisers churn and how many arrive are drawn at random." }</p>
+                <p>{ "Conventions: money is in abstract currency units; bids, reserves and prices are per click; time is in days (a day is split into " }{ HOURS }{ " hours for budget pacing); feed positions are 1-based; probabilities lie in [0, 1]. Clicks, impressions and spend inside a session are accumulated as expected values; only which users visit, which advertisers churn and how many arrive are drawn at random." }</p>
                 <nav class="toc" aria-label="On this page">
                     <a href="#m-users">{ "Users" }</a>
                     <a href="#m-session">{ "One session" }</a>
@@ -78,7 +104,7 @@ pub fn model_page() -> Html {
                 <h3>{ "Auction and prices" }</h3>
                 <p>{ "Ads are ranked by U and priced per click over the placed ads in rank order plus the first unplaced candidate. With bonus_i the non-bid terms of U:" }</p>
                 { eq("First price:  p_k = b_k\nGSP:          p_k = (U_(k+1) − bonus_k) / (w_rev · e_k^q),  clamped to [reserve, b_k]\nVCG:          T_k = Σ_(j=k..K) (α_j − α_(j+1)) · U_(j+1),   p_k = (T_k/α_k − bonus_k) / (w_rev · e_k^q)") }
-                <p>{ "With one slot, q = 1, unit weights and no bonus, GSP is Vickrey's second-price auction (" }{ cite("vickrey", "Vickrey 1961") }{ "), where bidding one's value is dominant; VCG charges each winner its externality on the others, and its position-auction payment is the textbook Σ (α_j − α_(j+1)) · v_(j+1). VCG uses the attention weights w_p = 1/log2(p+1) at the ads' positions as slot CTRs α. GSP is not truthful in general; its lowest envy-free equilibrium has VCG's allocation and payments (" }{ cite("eos", "Edelman, Ostrovsky & Schwarz 2007") }{ "; " }{ cite("varian", "Varian 2007") }{ "). The sandbox's advertisers bid their value in GSP and VCG by default and shade 30% in first price — the symmetric equilibrium with uniform values shades by 1/n, about 30% with three competitors (" }{ cite("riley", "Riley & Samuelson 1981") }{ "); a custom shading overrides both." }</p>
+                <p>{ "With one slot, q = 1, unit weights and no bonus, GSP is Vickrey's second-price auction (" }{ cite("vickrey", "Vickrey 1961") }{ "), where bidding one's value is dominant; VCG charges each winner its externality on the others, and its position-auction payment is the textbook Σ (α_j − α_(j+1)) · v_(j+1). VCG uses the attention weights w_p = 1/log2(p+1) at the ads' positions as slot CTRs α. GSP is not truthful in general; its lowest envy-free equilibrium has VCG's allocation and payments (" }{ cite("eos", "Edelman, Ostrovsky & Schwarz 2007") }{ "; " }{ cite("varian", "Varian 2007") }{ "). The sandbox's advertisers bid their value in GSP and VCG by default and shade " }{ percent(AUTO_SHADING_FIRST_PRICE) }{ " in first price — the symmetric equilibrium with uniform values shades by 1/n, about 30% with three competitors (" }{ cite("riley", "Riley & Samuelson 1981") }{ "); a custom shading overrides both." }</p>
                 <p>{ "The squashing exponent q is Lahaie & Pennock's ranking family (" }{ cite("lahaie", "Lahaie & Pennock 2007") }{ "): q = 0 ranks by bid, q = 1 by expected revenue per impression, and intermediate q trades efficiency for revenue. The reserve floors prices and removes low bids; Myerson's optimal reserve solves φ(r) = r − (1 − F(r))/f(r) = 0 (" }{ cite("myerson", "Myerson 1981") }{ "), so raising the reserve from zero first raises revenue per click, then loses more sales than it gains." }</p>
             </section>
 
@@ -92,15 +118,15 @@ pub fn model_page() -> Html {
             <section id="m-fatigue">
                 <h3>{ "Fatigue (long-term ad blindness)" }</h3>
                 <p>{ "Every ad impression adds fatigue; low-quality ads add more, because users learn to ignore ads mostly from their quality rather than their count (" }{ cite("hohnhold", "Hohnhold, O'Brien & Tang 2015") }{ "):" }</p>
-                { eq("ΔF_ui = k · σ_u · ( κ + (1 − κ) · 2·(1 − quality_i) )      k = 0.005,  κ = fatigue from ad count\nend of day:  F ← F · 2^(−1/half_life) + Σ ΔF") }
+                { eq(format!("ΔF_ui = k · σ_u · ( κ + (1 − κ) · 2·(1 − quality_i) )      k = {FATIGUE_PER_IMPRESSION},  κ = fatigue from ad count\nend of day:  F ← F · 2^(−1/half_life) + Σ ΔF")) }
                 <p>{ "Under a constant load fatigue approaches its steady state along 1 − e^(−βt), β = ln 2 / half-life — Hohnhold et al.'s learning curve (they measured a half-life of about 60 days on desktop). Tired users click less (blindness), visit less (visit sensitivity) and, through fewer sessions and clicks, the short-term revenue gain of a higher ad load shrinks over the run: compare the first and last week. With fatigue off, nothing in the user model depends on time." }</p>
             </section>
 
             <section id="m-advertisers">
                 <h3>{ "Advertisers" }</h3>
                 <p>{ "Each advertiser has a category, a value per click (log-normal with the given mean and log-spread σ), a daily budget (log-normal), an ad quality (Beta with the given mean and standard deviation) and, with the targeted share's probability, targeting: it competes only for users with above-average interest in its category." }</p>
-                { eq("Pacing: after hour h, if spend > budget · (h+1)/24 then multiplier × 0.8 else × 1.25 (capped at 1)\nROI = value / spend;   7-day EWMA ROI (weight 0.3 on today)\nChurn: after 7 days with spend, EWMA ROI < target ⇒ leave with the churn probability\nGrowth: ROI ≥ target and ≥ 90% of budget spent ⇒ budget × (1 + growth)\nArrivals: Poisson(arrival rate) new advertisers per day;  launch: a cohort joins on the launch day") }
-                <p>{ "An advertiser stops competing once its spend reaches its budget, so a day's spend exceeds the budget by at most one click's price. Spend is reported by quality tercile of incumbents (below 0.4, 0.4–0.6, above 0.6) and for the launched cohort." }</p>
+                { eq(advertiser_equations()) }
+                <p>{ "An advertiser stops competing once its spend reaches its budget, so a day's spend exceeds the budget by at most one click's price. Spend is reported by quality tercile of incumbents (below " }{ QUALITY_TERCILES.0 }{ ", " }{ QUALITY_TERCILES.0 }{ "–" }{ QUALITY_TERCILES.1 }{ ", above " }{ QUALITY_TERCILES.1 }{ ") and for the launched cohort." }</p>
             </section>
 
             <section id="m-metrics">
@@ -130,7 +156,7 @@ pub fn model_page() -> Html {
                 <h3>{ "Assumptions and limits" }</h3>
                 <ul>
                     <li>{ "Bidders do not re-optimise their bids day to day beyond shading and pacing; equilibrium bidding is studied in the one-shot mechanism lab." }</li>
-                    <li>{ "Traffic is uniform over the day's 24 hours; organic content is not modelled beyond its engagement curve." }</li>
+                    <li>{ "Traffic is uniform over the day's " }{ HOURS }{ " hours; organic content is not modelled beyond its engagement curve." }</li>
                     <li>{ "Within a session, clicks and spend are expected values: curves are smooth, and randomness comes from visits, churn and arrivals only. Comparisons on one seed use common random numbers, so their difference is the design's effect." }</li>
                     <li>{ "Fatigue is one number per user. Its effects (blindness, fewer visits, shorter sessions) are exponential in F, pinned in direction by the engine's tests." }</li>
                 </ul>

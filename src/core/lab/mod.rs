@@ -56,13 +56,20 @@
 //! equilibrium under the tie rule that favours the higher value, so in equilibrium the lab
 //! ranks GSP bidders in value (score) order, which is also their bid order, ties included.
 
+pub mod dist;
+pub mod equilibrium;
+pub mod quadrature;
+
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
-use crate::core::auction::equilibrium::{
-    eos_bids_into, eos_bids_with_floors, first_price_bne_bid, integrate_values, FirstPriceBidTable,
+use self::dist::{show, DistError, ValueDist, MAX_VALUE};
+use self::equilibrium::{
+    eos_bids_into, eos_bids_with_floors, first_price_bne_bid, FirstPriceBidTable,
 };
+use self::quadrature::integrate_values;
 use crate::core::auction::{self, pow_q, price_into, rank_into, Candidate, Format, RankingRule};
-use crate::core::dist::{show, ValueDist, MAX_VALUE};
 use crate::core::math;
 use crate::core::rng::{self, Purpose};
 
@@ -100,37 +107,85 @@ pub const MIN_QUALITY: f64 = 1e-9;
 /// Most bidders in explicit mode.
 pub const MAX_EXPLICIT_BIDDERS: usize = 10_000;
 
+/// Why a lab configuration was rejected: the offending field and what is wrong with it.
+///
+/// Displays as `field: problem`, e.g. `slot_ctrs[1]: must be a click-through rate in (0, 1],
+/// got 2`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabError {
+    /// The field, as written in a spec: `bidders`, `slot_ctrs[1]`, `bids[0].quality`,
+    /// `values.uniform.high`…
+    pub field: String,
+    /// What is wrong: the allowed range or rule, and the value given.
+    pub problem: String,
+}
+
+impl LabError {
+    fn new(field: impl Into<String>, problem: String) -> Self {
+        LabError {
+            field: field.into(),
+            problem,
+        }
+    }
+}
+
+impl fmt::Display for LabError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for LabError {}
+
+impl From<DistError> for LabError {
+    fn from(e: DistError) -> Self {
+        LabError {
+            field: e.field.to_string(),
+            problem: e.problem,
+        }
+    }
+}
+
 /// Check slot CTRs: 1 to [`MAX_SLOTS`] entries, each in `(0, 1]`, non-increasing.
-pub fn validate_slot_ctrs(slot_ctrs: &[f64]) -> Result<(), String> {
+pub fn validate_slot_ctrs(slot_ctrs: &[f64]) -> Result<(), LabError> {
     if slot_ctrs.is_empty() || slot_ctrs.len() > MAX_SLOTS {
-        return Err(format!(
-            "slot_ctrs: must list 1 to {MAX_SLOTS} slot click-through rates, got {}",
-            slot_ctrs.len()
+        return Err(LabError::new(
+            "slot_ctrs",
+            format!(
+                "must list 1 to {MAX_SLOTS} slot click-through rates, got {}",
+                slot_ctrs.len()
+            ),
         ));
     }
     for (k, &a) in slot_ctrs.iter().enumerate() {
         if !(a > 0.0 && a <= 1.0) {
-            return Err(format!(
-                "slot_ctrs[{k}]: must be a click-through rate in (0, 1], got {}",
-                show(a)
+            return Err(LabError::new(
+                format!("slot_ctrs[{k}]"),
+                format!("must be a click-through rate in (0, 1], got {}", show(a)),
             ));
         }
         if k > 0 && a > slot_ctrs[k - 1] {
-            return Err(format!(
-                "slot_ctrs[{k}]: must not exceed the slot above (slot_ctrs[{}] = {}): CTRs are non-increasing down the page, got {a}",
-                k - 1,
-                slot_ctrs[k - 1]
+            return Err(LabError::new(
+                format!("slot_ctrs[{k}]"),
+                format!(
+                    "must not exceed the slot above (slot_ctrs[{}] = {}): CTRs are non-increasing down the page, got {a}",
+                    k - 1,
+                    slot_ctrs[k - 1],
+                ),
             ));
         }
     }
     Ok(())
 }
 
-fn validate_reserve(reserve: f64) -> Result<(), String> {
+fn validate_reserve(reserve: f64) -> Result<(), LabError> {
     if !(reserve.is_finite() && (0.0..=MAX_VALUE).contains(&reserve)) {
-        return Err(format!(
-            "reserve: must be a price per click in [0, 1e9], got {}",
-            show(reserve)
+        return Err(LabError::new(
+            "reserve",
+            format!(
+                "must be a price per click in [0, 1e9], got {}",
+                show(reserve)
+            ),
         ));
     }
     Ok(())
@@ -159,42 +214,57 @@ pub struct MonteCarloConfig {
 
 impl MonteCarloConfig {
     /// Check every field; the message names the field and the allowed range.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), LabError> {
         if self.bidders == 0 || self.bidders > MAX_BIDDERS {
-            return Err(format!(
-                "bidders: must be a whole number from 1 to {MAX_BIDDERS}, got {}",
-                self.bidders
+            return Err(LabError::new(
+                "bidders",
+                format!(
+                    "must be a whole number from 1 to {MAX_BIDDERS}, got {}",
+                    self.bidders
+                ),
             ));
         }
         self.values.validate()?;
         validate_slot_ctrs(&self.slot_ctrs)?;
         if self.slot_ctrs.len() > self.bidders {
-            return Err(format!(
-                "slot_ctrs: {} slots but only {} bidders; the number of slots must be at most the number of bidders",
-                self.slot_ctrs.len(),
-                self.bidders
+            return Err(LabError::new(
+                "slot_ctrs",
+                format!(
+                    "{} slots but only {} bidders; the number of slots must be at most the number of bidders",
+                    self.slot_ctrs.len(),
+                    self.bidders,
+                ),
             ));
         }
         validate_reserve(self.reserve)?;
         if self.auctions == 0 || self.auctions > MAX_AUCTIONS {
-            return Err(format!(
-                "auctions: must be a whole number from 1 to {MAX_AUCTIONS}, got {}",
-                self.auctions
+            return Err(LabError::new(
+                "auctions",
+                format!(
+                    "must be a whole number from 1 to {MAX_AUCTIONS}, got {}",
+                    self.auctions
+                ),
             ));
         }
         if self.auctions.saturating_mul(self.bidders as u64) > MAX_DRAWS {
-            return Err(format!(
-                "auctions: auctions × bidders must be at most {MAX_DRAWS} value draws, got {} × {}",
-                self.auctions, self.bidders
+            return Err(LabError::new(
+                "auctions",
+                format!(
+                    "auctions × bidders must be at most {MAX_DRAWS} value draws, got {} × {}",
+                    self.auctions, self.bidders
+                ),
             ));
         }
         if self.format == Format::FirstPrice
             && self.bidding == Bidding::Equilibrium
             && self.slot_ctrs.len() > 1
         {
-            return Err(format!(
-                "bidding: equilibrium first-price bidding is only defined for one slot (the symmetric Bayes–Nash bid); slot_ctrs has {} entries",
-                self.slot_ctrs.len()
+            return Err(LabError::new(
+                "bidding",
+                format!(
+                    "equilibrium first-price bidding is only defined for one slot (the symmetric Bayes–Nash bid); slot_ctrs has {} entries",
+                    self.slot_ctrs.len(),
+                ),
             ));
         }
         Ok(())
@@ -232,7 +302,7 @@ pub struct MonteCarloLab {
 
 impl MonteCarloLab {
     /// Validate `cfg` and prepare (tabulates the first-price equilibrium bid if needed).
-    pub fn new(cfg: MonteCarloConfig) -> Result<Self, String> {
+    pub fn new(cfg: MonteCarloConfig) -> Result<Self, LabError> {
         cfg.validate()?;
         let n = cfg.bidders;
         let table = (cfg.format == Format::FirstPrice && cfg.bidding == Bidding::Equilibrium)
@@ -498,7 +568,7 @@ pub struct MonteCarloReport {
 }
 
 /// Validate, run and summarise a Monte Carlo experiment.
-pub fn run_monte_carlo(cfg: &MonteCarloConfig) -> Result<MonteCarloReport, String> {
+pub fn run_monte_carlo(cfg: &MonteCarloConfig) -> Result<MonteCarloReport, LabError> {
     Ok(MonteCarloLab::new(cfg.clone())?.run())
 }
 
@@ -640,19 +710,23 @@ pub struct ExplicitConfig {
 
 impl ExplicitConfig {
     /// Check every field; the message names the field and the allowed range.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), LabError> {
         let n = self.bidders.len();
         if n == 0 || n > MAX_EXPLICIT_BIDDERS {
-            return Err(format!(
-                "bids: must list 1 to {MAX_EXPLICIT_BIDDERS} bidders, got {n}"
+            return Err(LabError::new(
+                "bids",
+                format!("must list 1 to {MAX_EXPLICIT_BIDDERS} bidders, got {n}"),
             ));
         }
         validate_slot_ctrs(&self.slot_ctrs)?;
         validate_reserve(self.reserve)?;
         if !(self.squashing.is_finite() && (0.0..=2.0).contains(&self.squashing)) {
-            return Err(format!(
-                "squashing: must be an exponent q in [0, 2] (rank by bid × quality^q), got {}",
-                show(self.squashing)
+            return Err(LabError::new(
+                "squashing",
+                format!(
+                    "must be an exponent q in [0, 2] (rank by bid × quality^q), got {}",
+                    show(self.squashing)
+                ),
             ));
         }
         let max_quality = 1.0 / self.slot_ctrs[0];
@@ -660,25 +734,31 @@ impl ExplicitConfig {
             for (name, x) in [("bid", b.bid), ("value", b.value)] {
                 if let Some(x) = x {
                     if !(x.is_finite() && (0.0..=MAX_VALUE).contains(&x)) {
-                        return Err(format!(
-                            "bids[{i}].{name}: must be an amount per click in [0, 1e9], got {}",
-                            show(x)
+                        return Err(LabError::new(
+                            format!("bids[{i}].{name}"),
+                            format!("must be an amount per click in [0, 1e9], got {}", show(x)),
                         ));
                     }
                 }
             }
             if b.bid.is_none() && b.value.is_none() {
-                return Err(format!("bids[{i}]: needs a `bid` or a `value`"));
+                return Err(LabError::new(
+                    format!("bids[{i}]"),
+                    "needs a `bid` or a `value`".to_string(),
+                ));
             }
             if self.bidding == Bidding::Equilibrium {
                 if b.value.is_none() {
-                    return Err(format!(
-                        "bids[{i}].value: required with bidding = equilibrium (bids are computed from values)"
+                    return Err(LabError::new(
+                        format!("bids[{i}].value"),
+                        "required with bidding = equilibrium (bids are computed from values)"
+                            .to_string(),
                     ));
                 }
                 if b.bid.is_some() {
-                    return Err(format!(
-                        "bids[{i}].bid: not allowed with bidding = equilibrium (bids are computed from values); give only `value` and `quality`"
+                    return Err(LabError::new(
+                        format!("bids[{i}].bid"),
+                        "not allowed with bidding = equilibrium (bids are computed from values); give only `value` and `quality`".to_string(),
                     ));
                 }
             }
@@ -686,19 +766,23 @@ impl ExplicitConfig {
                 && b.quality >= MIN_QUALITY
                 && b.quality <= max_quality * (1.0 + 1e-12))
             {
-                return Err(format!(
-                    "bids[{i}].quality: must be in [{}, {}] (a click weight; quality × slot_ctrs[0] must be a click probability), got {}",
-                    show(MIN_QUALITY),
-                    show(max_quality),
-                    show(b.quality)
+                return Err(LabError::new(
+                    format!("bids[{i}].quality"),
+                    format!(
+                        "must be in [{}, {}] (a click weight; quality × slot_ctrs[0] must be a click probability), got {}",
+                        show(MIN_QUALITY),
+                        show(max_quality),
+                        show(b.quality),
+                    ),
                 ));
             }
         }
         if self.bidding == Bidding::Equilibrium && self.format == Format::FirstPrice {
-            return Err(
-                "bidding: equilibrium first-price bidding is only available in Monte Carlo mode with one slot (the symmetric Bayes–Nash bid needs a value distribution); use truthful bids or format gsp/vcg"
+            return Err(LabError::new(
+                "bidding",
+                "equilibrium first-price bidding is only available in Monte Carlo mode with one slot (the symmetric Bayes–Nash bid needs a value distribution); use truthful bids or format gsp/vcg"
                     .to_string(),
-            );
+            ));
         }
         Ok(())
     }
@@ -765,7 +849,7 @@ pub struct Deviation {
 }
 
 /// Validate and run an explicit auction.
-pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, String> {
+pub fn run_explicit(cfg: &ExplicitConfig) -> Result<ExplicitReport, LabError> {
     cfg.validate()?;
     let q = cfg.squashing;
     let rule = RankingRule {

@@ -13,6 +13,8 @@
 //! [`erfcx`]) from its power series and Laplace's continued fraction, with a relative error below
 //! about 1e-13 everywhere (see the function docs), so no special-function dependency is needed.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::math;
@@ -63,46 +65,84 @@ const FRAC_1_SQRT_PI: f64 = 0.564_189_583_547_756_3;
 /// `√(2π)`.
 const SQRT_2PI: f64 = 2.506_628_274_631_000_2;
 
+/// A value distribution's parameter out of range.
+///
+/// Displays as `field: problem`, e.g. `values.lognormal.sigma: must be in (0, 5] (standard
+/// deviation of ln value), got 7`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistError {
+    /// The parameter, as written in a spec: `values.uniform.low`, `values.lognormal.sigma`…
+    pub field: &'static str,
+    /// What is wrong: the allowed range, its unit, and the value given.
+    pub problem: String,
+}
+
+impl DistError {
+    fn new(field: &'static str, problem: String) -> Self {
+        DistError { field, problem }
+    }
+}
+
+impl fmt::Display for DistError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for DistError {}
+
 impl ValueDist {
     /// Check the parameters; the message names the field and the allowed range.
     ///
     /// Ranges: uniform `0 ≤ low < high ≤ 1e9`; exponential `1e-9 ≤ rate ≤ 1e9`; log-normal
     /// `−20 ≤ mu ≤ 20`, `0 < sigma ≤ 5`. All must be finite.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), DistError> {
         match *self {
             ValueDist::Uniform { low, high } => {
                 if !(low.is_finite() && (0.0..MAX_VALUE).contains(&low)) {
-                    return Err(format!(
-                        "values.uniform.low: must be a number in [0, 1e9) (currency per click), got {}",
-                        show(low)
+                    return Err(DistError::new(
+                        "values.uniform.low",
+                        format!(
+                            "must be a number in [0, 1e9) (currency per click), got {}",
+                            show(low)
+                        ),
                     ));
                 }
                 if !(high.is_finite() && high > low && high <= MAX_VALUE) {
-                    return Err(format!(
-                        "values.uniform.high: must be greater than low ({low}) and at most 1e9, got {}",
-                        show(high)
+                    return Err(DistError::new(
+                        "values.uniform.high",
+                        format!(
+                            "must be greater than low ({low}) and at most 1e9, got {}",
+                            show(high)
+                        ),
                     ));
                 }
             }
             ValueDist::Exponential { rate } => {
                 if !(rate.is_finite() && (1e-9..=1e9).contains(&rate)) {
-                    return Err(format!(
-                        "values.exponential.rate: must be in [1e-9, 1e9] (per currency unit; mean value = 1/rate), got {}",
-                        show(rate)
+                    return Err(DistError::new(
+                        "values.exponential.rate",
+                        format!(
+                            "must be in [1e-9, 1e9] (per currency unit; mean value = 1/rate), got {}",
+                            show(rate),
+                        ),
                     ));
                 }
             }
             ValueDist::Lognormal { mu, sigma } => {
                 if !(mu.is_finite() && (-20.0..=20.0).contains(&mu)) {
-                    return Err(format!(
-                        "values.lognormal.mu: must be in [-20, 20] (mean of ln value), got {}",
-                        show(mu)
+                    return Err(DistError::new(
+                        "values.lognormal.mu",
+                        format!("must be in [-20, 20] (mean of ln value), got {}", show(mu)),
                     ));
                 }
                 if !(sigma.is_finite() && sigma > 0.0 && sigma <= 5.0) {
-                    return Err(format!(
-                        "values.lognormal.sigma: must be in (0, 5] (standard deviation of ln value), got {}",
-                        show(sigma)
+                    return Err(DistError::new(
+                        "values.lognormal.sigma",
+                        format!(
+                            "must be in (0, 5] (standard deviation of ln value), got {}",
+                            show(sigma)
+                        ),
                     ));
                 }
             }
@@ -623,14 +663,18 @@ mod tests {
             low: 1.0,
             high: 0.5,
         };
-        assert!(bad.validate().unwrap_err().contains("values.uniform.high"));
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("values.uniform.high"));
         let bad = ValueDist::Exponential { rate: 0.0 };
-        assert!(bad.validate().unwrap_err().contains("rate"));
+        assert!(bad.validate().unwrap_err().to_string().contains("rate"));
         let bad = ValueDist::Lognormal {
             mu: 0.0,
             sigma: -1.0,
         };
-        assert!(bad.validate().unwrap_err().contains("sigma"));
+        assert!(bad.validate().unwrap_err().to_string().contains("sigma"));
     }
 
     #[test]

@@ -1,0 +1,60 @@
+//! The model's fixed behavioural constants: the numbers the day loop ([`super::engine`]) uses
+//! that are not configuration knobs.
+//!
+//! They live in one place so that the engine, the validated scenario
+//! ([`super::Scenario::bid_shading`]) and the in-app Model page, which formats them into its
+//! text, cannot disagree. Changing one changes what a configuration computes: that is a URL
+//! version bump (see [`crate::config::url`]) and a new golden run.
+
+/// Hours in a simulated day: the pacing periods. Traffic is uniform over them.
+pub const HOURS: usize = 24;
+
+/// Pacing: the factor applied to an advertiser's bid multiplier after an hour `h` (0-based) at
+/// whose end its spend exceeds `budget · (h+1)/HOURS` — it slows down by 20%.
+pub const PACING_SLOWDOWN: f64 = 0.8;
+
+/// Pacing: the factor applied to the bid multiplier after an hour that ended on or under the
+/// spend schedule (capped at [`PACING_MAX_MULTIPLIER`]). `1/0.8`, so one hour behind schedule
+/// undoes one hour ahead of it.
+pub const PACING_RECOVERY: f64 = 1.25;
+
+/// Pacing: the largest bid multiplier, and its value at the start of each day (full bid).
+pub const PACING_MAX_MULTIPLIER: f64 = 1.0;
+
+// The recovery undoes the slowdown exactly, and the start of a day is full speed.
+const _: () = assert!(PACING_SLOWDOWN * PACING_RECOVERY == PACING_MAX_MULTIPLIER);
+const _: () = assert!(PACING_SLOWDOWN > 0.0 && PACING_SLOWDOWN < 1.0);
+
+/// ROI memory: the weight of yesterday's weighted ROI in today's exponentially weighted average
+/// (dimensionless). [`ROI_WEIGHT_TODAY`] is its complement.
+pub const ROI_MEMORY: f64 = 1.0 - ROI_WEIGHT_TODAY;
+
+/// The weight of today's ROI (value / spend) in an advertiser's exponentially weighted ROI
+/// (dimensionless): a mean age of `1/0.3 ≈ 3.3` days, so the average forgets within about a week.
+pub const ROI_WEIGHT_TODAY: f64 = 0.3;
+
+const _: () = assert!(ROI_WEIGHT_TODAY > 0.0 && ROI_WEIGHT_TODAY < 1.0);
+
+/// Churn window: an advertiser may leave for a poor weighted ROI only once it has had this many
+/// days with spend (days), so one bad first day does not end it.
+pub const CHURN_MIN_DAYS_WITH_SPEND: u32 = 7;
+
+/// Growth threshold: a satisfied advertiser (weighted ROI at or above target) grows its budget
+/// only if it spent at least this share of it today (fraction of the daily budget): a budget it
+/// does not use is not what holds it back.
+pub const GROWTH_MIN_BUDGET_SPENT: f64 = 0.9;
+
+/// Automatic bid shading in a first-price auction (fraction of value): advertisers bid
+/// `(1 − 0.3) × value`. The symmetric equilibrium with uniform values shades by `1/n`, about 30%
+/// with three competitors (Riley & Samuelson 1981).
+pub const AUTO_SHADING_FIRST_PRICE: f64 = 0.3;
+
+/// Automatic bid shading in GSP and VCG (fraction of value): none, advertisers bid their value
+/// (dominant in VCG; GSP is not truthful in general, but value bidding is its usual benchmark).
+pub const AUTO_SHADING_GSP_VCG: f64 = 0.0;
+
+/// Fatigue units added by one impression of a quality-0.5 ad to a user of sensitivity 1.
+pub const FATIGUE_PER_IMPRESSION: f64 = 0.005;
+
+/// Quality below which an incumbent is in the "low" spend group, and above which "high".
+pub const QUALITY_TERCILES: (f64, f64) = (0.4, 0.6);
