@@ -5,11 +5,18 @@
 //! [`engine`] for the equations.
 
 pub mod engine;
+pub mod metric_table;
 pub mod metrics;
 pub mod params;
 pub mod validate;
+pub mod window;
 
 pub use engine::{simulate, RunResult};
+pub use metric_table::{
+    daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
+    SUMMARY_WINDOW_FIELDS,
+};
 pub use metrics::{summaries, summarise, DayMetrics, Summaries, Summary, SPEND_GROUPS};
 pub use params::*;
 pub use validate::{FieldError, Scenario};
+pub use window::{Window, WindowedMetric, WindowedMetricError};
