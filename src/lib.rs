@@ -36,6 +36,9 @@
 //!     guardrails: fixed, threshold (Lagrangian) and exact policies.
 //!   - [`core::model`] — the day-by-day marketplace: users with fatigue, advertisers with budgets,
 //!     pacing, churn and arrivals; per-day metrics and summaries.
+//!     [`core::model::metric_table`] lists every metric once (key, label, unit, format, which way
+//!     is better, accessors); the KPI cards, the details table, the CSV and the charts read it.
+//!     [`core::model::window`] names a summary metric in text (`last_week.engagement_per_day`).
 //! - [`config`] — the serialised contract: JSON configuration, the versioned URL codec with its
 //!   migrations, the parameter table (id, label, unit, range, help) that drives the UI, presets.
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,

@@ -1,10 +1,74 @@
 //! The default charts of a run's daily metrics, with an optional pinned baseline overlaid.
 
 use super::{ChartSpec, Color, Series, BASELINE_LIGHTEN, BASELINE_SUFFIX, PALETTE};
-use crate::core::model::{DayMetrics, RunResult, SPEND_GROUPS};
+use crate::core::model::{DayMetrics, Format, Metric, RunResult, SPEND_GROUPS};
 
 /// X-axis label of every daily chart.
 const DAY: &str = "Day";
+
+/// A chart of one metric's daily series (read from the metric table).
+struct SingleChart {
+    /// Chart title.
+    title: &'static str,
+    /// Y-axis label, with the unit as drawn.
+    y_label: &'static str,
+    /// Legend label of the line.
+    label: &'static str,
+    /// The metric; its row must have a daily series.
+    metric: Metric,
+}
+
+/// The one-metric charts, in display order.
+const SINGLE_CHARTS: [SingleChart; 6] = [
+    SingleChart {
+        title: "Daily revenue",
+        y_label: "Revenue (currency/day)",
+        label: "Revenue",
+        metric: Metric::RevenuePerDay,
+    },
+    SingleChart {
+        title: "Daily engagement",
+        y_label: "Engagements per day",
+        label: "Engagement",
+        metric: Metric::EngagementPerDay,
+    },
+    SingleChart {
+        title: "Daily sessions",
+        y_label: "Sessions per day",
+        label: "Sessions",
+        metric: Metric::SessionsPerDay,
+    },
+    SingleChart {
+        title: "Mean user fatigue",
+        y_label: "Fatigue (mean over users)",
+        label: "Mean fatigue",
+        metric: Metric::MeanFatigue,
+    },
+    SingleChart {
+        title: "Click-through rate",
+        y_label: "CTR (% of impressions)",
+        label: "CTR",
+        metric: Metric::Ctr,
+    },
+    SingleChart {
+        title: "Active advertisers",
+        y_label: "Advertisers",
+        label: "Active advertisers",
+        metric: Metric::ActiveAdvertisers,
+    },
+];
+
+// Every one-metric chart has a series to draw.
+const _: () = {
+    let mut i = 0;
+    while i < SINGLE_CHARTS.len() {
+        assert!(
+            SINGLE_CHARTS[i].metric.has_daily(),
+            "a chart's metric must have a daily series"
+        );
+        i += 1;
+    }
+};
 
 /// The daily charts of `result`, with `baseline`'s series dashed, lighter and labelled
 /// "… (baseline)" when one is pinned:
@@ -19,48 +83,31 @@ const DAY: &str = "Day";
 /// 7. Spend by advertiser group (currency/day), one line per [`SPEND_GROUPS`] entry; the launched
 ///    cohort's line only when it spent something in either run.
 pub fn daily_charts(result: &RunResult, baseline: Option<&RunResult>) -> Vec<ChartSpec> {
-    let single = |title: &str, y_label: &str, label: &str, metric: fn(&DayMetrics) -> f64| {
-        let mut series = vec![line(label, PALETTE[0], false, &result.days, metric)];
+    let single = |chart: &SingleChart| {
+        // Never skips: the check above keeps every entry daily.
+        let row = chart.metric.row();
+        let get = row.daily?.get;
+        // Percent metrics (CTR) are drawn in percent, the unit their axis names; `1.0 * x` is
+        // `x` exactly, so the other series keep every bit.
+        let scale = if row.format == Format::Percent {
+            100.0
+        } else {
+            1.0
+        };
+        let value = move |d: &DayMetrics| scale * get(d);
+        let mut series = vec![line(chart.label, PALETTE[0], false, &result.days, value)];
         if let Some(base) = baseline {
-            series.push(baseline_line(label, PALETTE[0], &base.days, metric));
+            series.push(baseline_line(chart.label, PALETTE[0], &base.days, value));
         }
-        ChartSpec {
-            title: title.into(),
+        Some(ChartSpec {
+            title: chart.title.into(),
             x_label: DAY.into(),
-            y_label: y_label.into(),
+            y_label: chart.y_label.into(),
             series,
-        }
+        })
     };
 
-    let mut charts = vec![
-        single("Daily revenue", "Revenue (currency/day)", "Revenue", |d| {
-            d.revenue
-        }),
-        single(
-            "Daily engagement",
-            "Engagements per day",
-            "Engagement",
-            |d| d.total_engagement,
-        ),
-        single("Daily sessions", "Sessions per day", "Sessions", |d| {
-            d.sessions as f64
-        }),
-        single(
-            "Mean user fatigue",
-            "Fatigue (mean over users)",
-            "Mean fatigue",
-            |d| d.mean_fatigue,
-        ),
-        single("Click-through rate", "CTR (% of impressions)", "CTR", |d| {
-            100.0 * d.ctr
-        }),
-        single(
-            "Active advertisers",
-            "Advertisers",
-            "Active advertisers",
-            |d| f64::from(d.active_advertisers),
-        ),
-    ];
+    let mut charts: Vec<ChartSpec> = SINGLE_CHARTS.iter().filter_map(single).collect();
 
     let spent = |days: &[DayMetrics], g: usize| days.iter().any(|d| d.spend_by_group[g] != 0.0);
     let mut series = Vec::new();

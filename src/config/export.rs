@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::model::knobs::{self, Knob};
-use crate::core::model::{DayMetrics, Params, RunResult, Summaries, SPEND_GROUPS};
+use crate::core::model::{daily_rows, DayMetrics, Params, RunResult, Summaries, SPEND_GROUPS};
 
 /// Version of the JSON export document this release writes.
 pub const EXPORT_VERSION: u32 = 1;
@@ -253,36 +253,13 @@ fn segment_suffixes(result: &RunResult) -> Vec<String> {
 }
 
 fn columns(result: &RunResult) -> Vec<Column> {
-    let mut cols = vec![
-        column("day", |d| d.day.to_string()),
-        column("revenue", |d| d.revenue.to_string()),
-        column("impressions", |d| d.impressions.to_string()),
-        column("clicks", |d| d.clicks.to_string()),
-        column("ctr", |d| d.ctr.to_string()),
-        column("avg_cpc", |d| d.avg_cpc.to_string()),
-        column("ecpm", |d| d.ecpm.to_string()),
-        column("sessions", |d| d.sessions.to_string()),
-        column("active_users", |d| d.active_users.to_string()),
-        column("ads_per_session", |d| d.ads_per_session.to_string()),
-        column("ad_load", |d| d.ad_load.to_string()),
-        column("positions_viewed", |d| d.positions_viewed.to_string()),
-        column("organic_engagement", |d| d.organic_engagement.to_string()),
-        column("ad_engagement", |d| d.ad_engagement.to_string()),
-        column("total_engagement", |d| d.total_engagement.to_string()),
-        column("mean_fatigue", |d| d.mean_fatigue.to_string()),
-        column("mean_blindness", |d| d.mean_blindness.to_string()),
-        column("advertiser_value", |d| d.advertiser_value.to_string()),
-        column("advertiser_surplus", |d| d.advertiser_surplus.to_string()),
-        column("roi", |d| d.roi.to_string()),
-        column("active_advertisers", |d| d.active_advertisers.to_string()),
-        column("churned_advertisers", |d| d.churned_advertisers.to_string()),
-        column("new_advertisers", |d| d.new_advertisers.to_string()),
-        column("budget_utilisation", |d| d.budget_utilisation.to_string()),
-        column("reserve_binding_rate", |d| {
-            d.reserve_binding_rate.to_string()
-        }),
-        column("spend_hhi", |d| d.spend_hhi.to_string()),
-    ];
+    let mut cols = vec![column("day", |d| d.day.to_string())];
+    // Counts come back from the table as exact `f64`s, and an integral `f64` prints like the
+    // integer (`2230`), so every cell is the same text as the field's own.
+    for daily in daily_rows().filter_map(|row| row.daily) {
+        let get = daily.get;
+        cols.push(column(daily.column, move |d| get(d).to_string()));
+    }
     for (g, group) in SPEND_GROUPS.iter().enumerate() {
         cols.push(column(&format!("spend_{}", snake(group)), move |d| {
             d.spend_by_group[g].to_string()
@@ -311,7 +288,8 @@ fn columns(result: &RunResult) -> Vec<Column> {
 /// The daily metrics as CSV: a header of `snake_case` column names, then one row per day.
 /// Numbers have full precision (shortest round-trip); counts are integers.
 ///
-/// Columns: every scalar of [`DayMetrics`] in declaration order; `spend_<group>` for each of
+/// Columns: `day`; the daily series of [`crate::core::model::METRICS`] in table order (their
+/// [`crate::core::model::Daily::column`] names); `spend_<group>` for each of
 /// [`SPEND_GROUPS`] (`spend_low_quality_incumbents`, …, `spend_launched_cohort`); then per
 /// segment `sessions_<segment>`, `engagement_<segment>`, `fatigue_<segment>`,
 /// `revenue_<segment>` with the segment's name in `snake_case` (e.g. `sessions_casual`).

@@ -7,12 +7,19 @@
 pub mod constants;
 pub mod engine;
 pub mod knobs;
+pub mod metric_table;
 pub mod metrics;
 pub mod params;
 pub mod validate;
+pub mod window;
 
 pub use constants::*;
 pub use engine::{simulate, RunResult};
+pub use metric_table::{
+    daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
+    SUMMARY_WINDOW_FIELDS,
+};
 pub use metrics::{summaries, summarise, DayMetrics, Summaries, Summary, SPEND_GROUPS};
 pub use params::*;
 pub use validate::{FieldError, Scenario, MAX_SEGMENTS};
+pub use window::{Window, WindowedMetric, WindowedMetricError};

@@ -5,76 +5,67 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::details::show;
 use crate::app::format;
 use crate::app::state::Computed;
-use crate::core::model::Summary;
+use crate::core::model::{Direction, Metric, Summary};
 
-/// One headline metric.
+/// One headline metric: a card. Its label, hint and direction come from the metric table.
 #[derive(Debug, Clone, Copy)]
 pub struct Kpi {
-    /// Stable key (`data-kpi` attribute).
+    /// Stable key (`data-kpi` attribute); older and shorter than the metric's key, and kept
+    /// because pages and tests select cards by it.
     pub key: &'static str,
-    /// Card title.
-    pub label: &'static str,
-    /// What the number is, in a few words.
-    pub hint: &'static str,
-    /// Reads the metric from a summary.
-    pub get: fn(&Summary) -> f64,
-    /// Whether a rise is good news (colours the deltas).
-    pub higher_is_better: bool,
+    /// The metric shown (one with a summary value).
+    pub metric: Metric,
 }
 
 /// The headline metrics, in display order.
 pub const KPIS: [Kpi; 6] = [
     Kpi {
         key: "revenue",
-        label: "Revenue / day",
-        hint: "advertiser spend, currency",
-        get: |s| s.revenue_per_day,
-        higher_is_better: true,
+        metric: Metric::RevenuePerDay,
     },
     Kpi {
         key: "engagement",
-        label: "Engagement / day",
-        hint: "organic + ad engagements",
-        get: |s| s.engagement_per_day,
-        higher_is_better: true,
+        metric: Metric::EngagementPerDay,
     },
     Kpi {
         key: "sessions",
-        label: "Sessions / day",
-        hint: "feed visits",
-        get: |s| s.sessions_per_day,
-        higher_is_better: true,
+        metric: Metric::SessionsPerDay,
     },
     Kpi {
         key: "fatigue",
-        label: "Mean fatigue",
-        hint: "fatigue units per user",
-        get: |s| s.mean_fatigue,
-        higher_is_better: false,
+        metric: Metric::MeanFatigue,
     },
     Kpi {
         key: "roi",
-        label: "Advertiser ROI",
-        hint: "value of clicks / spend",
-        get: |s| s.roi,
-        higher_is_better: true,
+        metric: Metric::Roi,
     },
     Kpi {
         key: "advertisers",
-        label: "Active advertisers",
-        hint: "mean per day",
-        get: |s| s.active_advertisers,
-        higher_is_better: true,
+        metric: Metric::ActiveAdvertisers,
     },
 ];
 
-/// The CSS class of a change: good, bad or flat news.
-pub fn delta_class(delta: f64, higher_is_better: bool) -> &'static str {
-    if delta.abs() < 1e-12 {
+// A card shows a summary value: every card's metric has one.
+const _: () = {
+    let mut i = 0;
+    while i < KPIS.len() {
+        assert!(
+            KPIS[i].metric.has_summary(),
+            "a KPI card's metric must have a summary value"
+        );
+        i += 1;
+    }
+};
+
+/// The CSS class of a change: good, bad or flat news. A change in a metric where neither way is
+/// better is shown as flat (no colour).
+pub fn delta_class(delta: f64, direction: Direction) -> &'static str {
+    if delta.abs() < 1e-12 || direction == Direction::Neither {
         "flat"
-    } else if (delta > 0.0) == higher_is_better {
+    } else if (delta > 0.0) == (direction == Direction::HigherIsBetter) {
         "good"
     } else {
         "bad"
@@ -121,46 +112,49 @@ pub struct KpiCardProps {
 #[function_component(KpiCard)]
 pub fn kpi_card(props: &KpiCardProps) -> Html {
     let kpi = props.kpi.0;
+    let row = kpi.metric.row();
+    // Every card's metric has a summary value (checked above); NaN would show as "—".
+    let get = |summary: &Summary| row.value(summary).unwrap_or(f64::NAN);
     let Some(results) = props.results.as_ref() else {
         return html! {
             <article class="kpi pending" data-kpi={kpi.key}>
-                <h3>{ kpi.label }</h3>
+                <h3>{ row.short_label() }</h3>
                 <p class="kpi-value">{ "…" }</p>
-                <p class="kpi-hint">{ kpi.hint }</p>
+                <p class="kpi-hint">{ row.hint }</p>
             </article>
         };
     };
     let s = &results.result.summaries;
-    let whole = (kpi.get)(&s.whole_run);
-    let first = (kpi.get)(&s.first_week);
-    let last = (kpi.get)(&s.last_week);
+    let whole = get(&s.whole_run);
+    let first = get(&s.first_week);
+    let last = get(&s.last_week);
     let trend = last - first;
     let baseline = results
         .baseline_result
         .as_ref()
-        .map(|b| (kpi.get)(&b.summaries.whole_run));
+        .map(|b| get(&b.summaries.whole_run));
     html! {
         <article class="kpi" data-kpi={kpi.key} data-value={whole.to_string()}>
-            <h3>{ kpi.label }</h3>
-            <p class="kpi-value">{ format::number(whole) }</p>
-            <p class="kpi-hint">{ kpi.hint }</p>
+            <h3>{ row.short_label() }</h3>
+            <p class="kpi-value">{ show(row.format, whole) }</p>
+            <p class="kpi-hint">{ row.hint }</p>
             <p class="kpi-trend">
                 <span class="muted">{ "Week 1 " }</span>
-                <span data-week="first" data-value={first.to_string()}>{ format::number(first) }</span>
+                <span data-week="first" data-value={first.to_string()}>{ show(row.format, first) }</span>
                 <span class="muted">{ " → last week " }</span>
-                <span data-week="last" data-value={last.to_string()}>{ format::number(last) }</span>
-                <span class={classes!("delta", delta_class(trend, kpi.higher_is_better))}>
+                <span data-week="last" data-value={last.to_string()}>{ show(row.format, last) }</span>
+                <span class={classes!("delta", delta_class(trend, row.direction))}>
                     { format!(" ({})", format::relative_change(last, first).unwrap_or_else(|| format::signed(trend))) }
                 </span>
             </p>
             if let Some(base) = baseline {
-                <p class={classes!("kpi-baseline", delta_class(whole - base, kpi.higher_is_better))}
+                <p class={classes!("kpi-baseline", delta_class(whole - base, row.direction))}
                     data-delta={(whole - base).to_string()}>
                     <span class="muted">{ "vs baseline " }</span>
                     <strong class="delta-abs">{ format::signed(whole - base) }</strong>
                     { " " }
                     <span class="delta-rel">{ format::relative_change(whole, base).map(|r| format!("({r})")).unwrap_or_default() }</span>
-                    <span class="muted">{ format!(" · base {}", format::number(base)) }</span>
+                    <span class="muted">{ format!(" · base {}", show(row.format, base)) }</span>
                 </p>
             }
         </article>
