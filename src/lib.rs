@@ -12,8 +12,8 @@
 //!                               └──────────── actions (slider moved, pin…) ◄──────┘
 //! ```
 //!
-//! Dependencies point one way: `core ← config ← {chart, ui, bin/sandbox}`. Nothing in `core`
-//! knows that a browser, a URL or a chart exists.
+//! Dependencies point one way: `core ← config ← app ← {chart, ui, bin/sandbox}`. Nothing in
+//! `core` knows that a browser, a URL or a chart exists.
 //!
 //! ## Code map
 //!
@@ -36,15 +36,24 @@
 //!     guardrails: fixed, threshold (Lagrangian) and exact policies.
 //!   - [`core::model`] — the day-by-day marketplace: users with fatigue, advertisers with budgets,
 //!     pacing, churn and arrivals; per-day metrics and summaries.
+//!     [`core::model::knobs`] is the one table of knobs (typed id, link key, configuration key,
+//!     label, unit, help, limits, slider, the condition under which it acts, role and flags):
+//!     validation, the link codec, JSON error messages, the controls, the Model page and the
+//!     README's configuration table read it. [`core::model::constants`] names the model's fixed
+//!     numbers (pacing factors, ROI memory, churn window…), which the Model page prints.
 //!     [`core::model::metric_table`] lists every metric once (key, label, unit, format, which way
 //!     is better, accessors); the KPI cards, the details table, the CSV and the charts read it.
 //!     [`core::model::window`] names a summary metric in text (`last_week.engagement_per_day`).
 //! - [`config`] — the serialised contract: JSON configuration, the versioned URL codec with its
-//!   migrations, the parameter table (id, label, unit, range, help) that drives the UI, presets.
+//!   migrations, presets, the configuration reference generated from the knob table
+//!   ([`config::reference`]: `sandbox knobs`), the CLI's one-shot specs.
+//! - [`app`] — the app's logic without the browser, compiled and tested natively: the one
+//!   reducer ([`app::state`]), the worker protocol and its request handler ([`app::protocol`]),
+//!   number formatting.
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
 //!   canvas in the browser).
-//! - `ui` (wasm32 only) — the thin Yew front end: one reducer, components that render state and
-//!   dispatch actions, the worker protocol.
+//! - `ui` (wasm32 only) — the thin Yew front end: components that render [`app::state`] and
+//!   dispatch its actions, the Web Worker that runs [`app::protocol`], browser glue.
 //! - `src/bin/sandbox.rs` — the CLI; `src/bin/app.rs`, `src/bin/worker.rs` — the browser entry points.
 //!
 //! ## Architecture invariants
@@ -54,8 +63,14 @@
 //!   (`thread_rng`, `rand::rng`, `OsRng`, `getrandom`), and calls no platform transcendental
 //!   (`f64::exp`… differ in their last bits between glibc and wasm; it uses [`core::math`]).
 //!   A test (`tests/architecture.rs`) scans the source and fails otherwise; `tests/wasm_golden.rs`
-//!   checks in headless Chromium that a run's full output is bit-identical to the native one. So the engine compiles and tests natively, and the same
-//!   configuration gives bit-identical numbers in the CLI and in the browser.
+//!   checks in headless Chromium that a run's full output is bit-identical to the native one. So
+//!   the engine compiles and tests natively, and the same configuration gives bit-identical
+//!   numbers in the CLI and in the browser. `config`, `chart` and `app` import no web crate
+//!   either (same test); only `ui` and the browser binaries do.
+//! - **One row per knob, one row per metric.** A knob's range, help, condition and link key
+//!   exist only in [`core::model::knobs`]; a metric's label, unit and direction only in
+//!   [`core::model::metric_table`]. Tests pin the tables against validation, the JSON field
+//!   names, the README, and the engine (a knob whose condition fails changes no number).
 //! - **Randomness is an input.** Every stochastic function takes a [`core::rng::SimRng`] or a seed.
 //!   Streams are derived per purpose and index, so two designs run on one seed see the same users
 //!   and the same draws (common random numbers) and their difference is the design's effect.

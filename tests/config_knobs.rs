@@ -580,3 +580,31 @@ fn the_readme_configuration_table_is_generated_from_the_knob_table() {
         assert!(body[..end].contains(&format!("| `{}` | `{}` |", s.key, s.url)));
     }
 }
+
+#[test]
+fn problems_come_in_the_order_of_the_configuration_file() {
+    let mut p = Params::default();
+    p.users.gap_penalty = 2.0;
+    p.users.segments[0].share = 2.0;
+    p.auction.reserve = 11.0;
+    p.sim.days = 0;
+    p.launch.count = 0;
+    p.users.ad_engagement_per_click = -1.0;
+    let fields: Vec<String> = Scenario::new(p)
+        .expect_err("invalid")
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    // `Params`' field order (sim first; within users, gap_penalty last), not the controls' order.
+    assert_eq!(
+        fields,
+        [
+            "sim.days",
+            "auction.reserve",
+            "users.segments[0].share",
+            "users.ad_engagement_per_click",
+            "users.gap_penalty",
+            "launch.count",
+        ]
+    );
+}

@@ -1,5 +1,5 @@
 //! The app's logic without the browser: the one reducer ([`state`]), the worker protocol and its
-//! request handler ([`protocol`]) and number formatting ([`format`]).
+//! request handler ([`protocol`]) and number formatting ([`format`](mod@format)).
 //!
 //! Compiled on every target, so the reducer and the jobs the worker runs are unit-tested natively
 //! (`tests/app_state.rs`, `tests/app_protocol.rs`); only the Yew components and the browser glue

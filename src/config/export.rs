@@ -97,7 +97,12 @@ fn allowed_range(path: &str) -> Option<String> {
     if path.starts_with("auction.reserve_by_category[") {
         return Some(Knob::Reserve.spec().limits()?.range_text());
     }
-    Some(knobs::numeric_by_key(path)?.limits()?.range_text())
+    let spec = knobs::numeric_by_key(path)?;
+    if spec.id == Knob::Seed {
+        // Every u64 is a seed; serde's "expected u64" already says so.
+        return None;
+    }
+    Some(spec.limits()?.range_text())
 }
 
 /// Parses JSON text with every number read exactly: floats as Rust's correctly rounded

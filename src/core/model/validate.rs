@@ -81,11 +81,13 @@ impl Scenario {
 /// Most user segments a configuration may have.
 pub const MAX_SEGMENTS: usize = 16;
 
-/// Checks every knob of the table against its limits, then the lists (per-category reserves
-/// after the squashing row, segments after the user count), in table order. Each bad value is
-/// replaced by the default's and reported.
+/// Checks every knob of the table against its limits, and the lists (per-category reserves,
+/// segments). Each bad value is replaced by the default's and reported; the reports come in the
+/// order of the fields in a configuration file ([`Params`]' field order), whatever the table's
+/// display order.
 fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
     let default = Params::default();
+    let first = problems.len();
     for spec in table() {
         if let Some(limits) = spec.limits() {
             check_knob(spec, limits, p, &default, problems);
@@ -96,6 +98,59 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
             _ => {}
         }
     }
+    let order = field_order(&default);
+    // Stable: the problems of one list (segment by segment) keep their order.
+    problems[first..].sort_by_key(|problem| rank(&order, &problem.field));
+}
+
+/// The dotted paths of the fields of `params` two levels deep (`sim.days`, `sim.seed`,
+/// `utility.w_rev`…), in declaration order: serde writes a struct's fields in that order, and
+/// this reads the keys back off the JSON text.
+fn field_order(params: &Params) -> Vec<String> {
+    let text = serde_json::to_string(params).unwrap_or_default();
+    let mut order = Vec::new();
+    let mut depth = 0usize;
+    let mut group = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.saturating_sub(1),
+            '"' => {
+                let mut word = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        c => word.push(c),
+                    }
+                }
+                if chars.peek() == Some(&':') {
+                    match depth {
+                        1 => group = word,
+                        2 => order.push(format!("{group}.{word}")),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    order
+}
+
+/// Position of the field `field` (`users.segments[2].share` is at `users.segments`) in `order`.
+fn rank(order: &[String], field: &str) -> usize {
+    order
+        .iter()
+        .position(|path| {
+            field
+                .strip_prefix(path.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+        .unwrap_or(order.len())
 }
 
 fn out_of_range(limits: Limits, value: f64) -> String {
