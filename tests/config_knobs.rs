@@ -608,3 +608,84 @@ fn problems_come_in_the_order_of_the_configuration_file() {
         ]
     );
 }
+
+/// The doc comments of `Params`' fields, by dotted key (`auction.reserve`,
+/// `users.segments[].share`), read from the source.
+fn params_field_docs() -> Vec<(String, String)> {
+    let source = include_str!("../src/core/model/params.rs");
+    let prefix_of = |name: &str| match name {
+        "SimParams" => Some("sim"),
+        "UtilityWeights" => Some("utility"),
+        "AuctionParams" => Some("auction"),
+        "AdLoadParams" => Some("ad_load"),
+        "UserParams" => Some("users"),
+        "AdvertiserParams" => Some("advertisers"),
+        "LaunchParams" => Some("launch"),
+        "Segment" => Some("users.segments[]"),
+        _ => None,
+    };
+    let (mut prefix, mut doc, mut out) = (None, String::new(), Vec::new());
+    for line in source.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("pub struct ") {
+            prefix = prefix_of(rest.split_whitespace().next().unwrap_or(""));
+            doc.clear();
+        } else if let Some(text) = line.strip_prefix("///") {
+            doc.push_str(text);
+            doc.push(' ');
+        } else if let (Some(p), Some(rest)) = (prefix, line.strip_prefix("pub ")) {
+            if let Some((field, _)) = rest.split_once(':') {
+                out.push((format!("{p}.{field}"), std::mem::take(&mut doc)));
+            }
+        } else if line == "}" {
+            prefix = None;
+        } else if !line.starts_with("#[") {
+            doc.clear();
+        }
+    }
+    out
+}
+
+/// `1–200 000` → `1–200000`, `−1 to 1` → `-1–1`: the form of [`Limits::range_text`].
+fn normalise_ranges(text: &str) -> String {
+    let chars: Vec<char> = text
+        .replace(" to ", "–")
+        .replace('−', "-")
+        .chars()
+        .collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let between_digits = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if !(c.is_whitespace() && between_digits) {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_params_docs_state_the_tables_ranges() {
+    let docs = params_field_docs();
+    assert!(docs.len() > 50, "parsed only {} fields", docs.len());
+    let mut checked = 0;
+    for (key, doc) in &docs {
+        let limits = match key.strip_prefix("users.segments[].") {
+            Some(name) => sandbox::core::model::knobs::segment_field(name).map(|f| f.limits),
+            None => sandbox::core::model::knobs::numeric_by_key(key)
+                .filter(|s| s.id != Knob::Seed)
+                .and_then(|s| s.limits()),
+        };
+        let Some(limits) = limits else { continue };
+        let range = limits.range_text();
+        assert!(
+            normalise_ranges(doc).contains(&range),
+            "the doc of {key} does not state the accepted range {range}: {doc}"
+        );
+        checked += 1;
+    }
+    assert_eq!(
+        checked,
+        table().iter().filter(|s| s.limits().is_some()).count() - 1 + SEGMENT_FIELDS.len()
+    );
+}
