@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::slug::slug;
 use crate::core::model::knobs::{self, Knob};
 use crate::core::model::{daily_rows, DayMetrics, Params, RunResult, Summaries, SPEND_GROUPS};
 
@@ -205,21 +206,9 @@ fn column(name: &str, cell: impl Fn(&DayMetrics) -> String + 'static) -> Column 
     }
 }
 
-/// `snake_case` identifier from free text: lower-case ASCII letters and digits, runs of anything
-/// else become one `_`.
+/// `snake_case` identifier from free text (see [`slug`]).
 fn snake(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    while out.ends_with('_') {
-        out.pop();
-    }
-    out
+    slug(text, '_')
 }
 
 /// Column-name suffixes for the segments: their names in `snake_case`, `segment_<n>` when a name

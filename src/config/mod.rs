@@ -8,5 +8,6 @@
 pub mod export;
 pub mod presets;
 pub mod reference;
+pub mod slug;
 pub mod spec;
 pub mod url;

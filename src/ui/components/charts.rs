@@ -27,12 +27,7 @@ pub const MIN_CHART_WIDTH: u32 = 280;
 
 /// A file-name and DOM-id friendly slug of a chart title.
 pub fn slug(title: &str) -> String {
-    title
-        .to_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+    crate::config::slug::slug(title, '-')
 }
 
 /// Sizes `canvas` to its parent's width and draws `spec` on it.

@@ -216,11 +216,5 @@ pub fn controls_panel(props: &ControlsPanelProps) -> Html {
 
 /// A lowercase slug for DOM ids and CSS (`Group::AdLoad` → `ad-load`).
 pub fn group_slug(group: Group) -> String {
-    group
-        .label()
-        .to_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+    crate::config::slug::slug(group.label(), '-')
 }
