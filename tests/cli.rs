@@ -173,3 +173,31 @@ fn feed_subcommand_blends_one_request() {
     );
     assert!(e.contains("length"), "{e}");
 }
+
+#[test]
+fn knobs_lists_every_row_of_the_knob_table_and_the_readme_table() {
+    use sandbox::core::model::knobs::table;
+    let json: serde_json::Value = serde_json::from_str(&ok(&["knobs"], None)).expect("JSON");
+    let rows = json.as_array().expect("a list");
+    assert_eq!(rows.len(), table().len());
+    for (row, spec) in rows.iter().zip(table()) {
+        assert_eq!(row["key"], spec.key);
+        assert_eq!(row["link_key"], spec.url);
+        assert_eq!(row["sweepable"], spec.sweepable);
+        if let Some(limits) = spec.limits() {
+            assert_eq!(row["min"], limits.min);
+            assert_eq!(row["max"], limits.max);
+        }
+    }
+    let reserve = rows
+        .iter()
+        .find(|r| r["key"] == "auction.reserve")
+        .expect("reserve");
+    assert_eq!(reserve["default"], "0.25");
+    assert_eq!(reserve["role"], "design");
+    assert_eq!(
+        ok(&["knobs", "--markdown"], None).trim_end(),
+        sandbox::config::reference::configuration_markdown().trim_end()
+    );
+    assert!(err(&["knobs", "--json"], None).contains("--markdown"));
+}
