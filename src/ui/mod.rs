@@ -8,7 +8,7 @@
 //!   connects them to the browser: `yew::Reducible` below calls [`AppState::reduce`].
 //! - [`worker`] — the Web Worker ([`worker::EngineWorker`]), registered by `src/bin/worker.rs`.
 //! - [`engine`] — starts the worker (or the fallback) and sends requests.
-//! - [`components`] — the page: controls rendered from the parameter table by one generic
+//! - [`components`] — the page: controls rendered from the knob table by one generic
 //!   control, KPI cards, canvas charts, the summary table, the link-problems banner, the Model tab.
 //! - [`commands`] — side effects of buttons (copy link, downloads); [`browser`] — thin,
 //!   non-panicking wrappers over browser APIs.

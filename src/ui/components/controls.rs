@@ -1,4 +1,4 @@
-//! The controls panel: every row of the parameter table, grouped, each rendered by the one
+//! The controls panel: every row of the knob table, grouped, each rendered by the one
 //! generic [`ParamControl`].
 
 use std::rc::Rc;

@@ -1,5 +1,5 @@
 //! The "Model" tab: the equations and assumptions behind every knob, with references. The knob
-//! list is rendered from the parameter table, so it cannot drift from the controls; the
+//! list is rendered from the knob table, so it cannot drift from the controls; the
 //! equations follow the engine's documentation (`core::model::engine`, `core::auction`,
 //! `core::feed`), and the model's fixed numbers (pacing factors, ROI weight, churn window,
 //! growth threshold, automatic shading…) are formatted in from [`crate::core::model::constants`],
