@@ -126,3 +126,20 @@ fn worker_failure_falls_back_and_reissues_the_request() {
     assert_eq!(s.latest_request, 2);
     assert_eq!(s.request.as_ref().map(|r| r.id), Some(2));
 }
+
+#[test]
+fn the_tab_and_the_test_window_are_in_the_link() {
+    use sandbox::app::state::Tab;
+    let s = fresh()
+        .reduce(Action::SetTab(Tab::Model))
+        .reduce(Action::SetTestWindow(28));
+    assert_eq!(s.query(), "v=1&page=model&window=28");
+    let reopened = AppState::from_query(&s.query(), EngineMode::MainThread);
+    assert_eq!(reopened.tab, Tab::Model);
+    assert_eq!(reopened.test_window_days, 28);
+    // Clamped, and no change means the same state.
+    let s = s.reduce(Action::SetTestWindow(0));
+    assert_eq!(s.test_window_days, 1);
+    let same = s.clone().reduce(Action::SetTestWindow(1));
+    assert!(Rc::ptr_eq(&s, &same));
+}

@@ -500,3 +500,47 @@ fn golden_v1_links_keep_decoding_the_same() {
         );
     }
 }
+
+#[test]
+fn the_view_round_trips_and_the_default_view_writes_nothing() {
+    use sandbox::config::url::{encode_link, Page, View};
+    let p = Params::default();
+    assert_eq!(encode_link(&p, None, View::default()), encode(&p, None));
+    let view = View {
+        page: Page::Model,
+        test_window_days: 21,
+    };
+    let mut base = Params::default();
+    base.auction.reserve = 0.5;
+    let link = encode_link(&p, Some(&base), view);
+    assert_eq!(link, "v=1&page=model&window=21&base=1&b.reserve=0.5");
+    let d = decode(&link);
+    assert_clean(&d, &link);
+    assert_eq!(d.view, view);
+    assert_eq!(d.baseline, Some(base));
+    // Links without view keys open the sandbox with the two-week window.
+    assert_eq!(decode("v=1&days=30").view, View::default());
+}
+
+#[test]
+fn bad_view_values_are_reported_and_safe() {
+    use sandbox::config::url::{Page, View};
+    let d = decode("v=1&page=charts&window=0");
+    let keys: Vec<&str> = d.problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["page", "window"]);
+    assert_eq!(d.view.page, Page::Sandbox);
+    assert_eq!(
+        d.view.test_window_days, 1,
+        "clamped to the nearest valid window"
+    );
+    let d = decode("v=1&window=abc&page=MODEL");
+    assert_eq!(d.view.page, Page::Model);
+    assert_eq!(d.view.test_window_days, View::default().test_window_days);
+    assert_eq!(d.problems.len(), 1);
+    assert_eq!(decode("v=1&window=1e9").view.test_window_days, 365);
+    assert_eq!(
+        d.params,
+        Params::default(),
+        "a view never changes the configuration"
+    );
+}

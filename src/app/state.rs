@@ -16,18 +16,12 @@ use std::rc::Rc;
 
 use super::protocol::Response;
 use crate::config::presets::presets;
-use crate::config::url::{decode, encode, UrlProblem};
+use crate::config::url::{decode, encode_link, UrlProblem, View, MAX_TEST_WINDOW_DAYS};
 use crate::core::model::knobs::{Kind, Knob, ParamSpec, Value};
 use crate::core::model::{Params, RunResult};
 
-/// The page's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    /// Controls, KPIs and charts.
-    Sandbox,
-    /// Equations, assumptions and references.
-    Model,
-}
+/// The page's tabs (part of the link: `page=model`).
+pub use crate::config::url::Page as Tab;
 
 /// Where the engine runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +104,8 @@ pub struct AppState {
     pub preset: Option<&'static str>,
     /// The visible tab.
     pub tab: Tab,
+    /// Days of the test window that comparisons show (days 1 to N), in the link as `window`.
+    pub test_window_days: u32,
     /// Problems found in the link the page was opened with.
     pub problems: Rc<Vec<BannerProblem>>,
     /// Whether the problems banner is shown.
@@ -152,6 +148,8 @@ pub enum Action {
     ClearBaseline,
     /// Show a tab.
     SetTab(Tab),
+    /// Set the comparison's test window (days; clamped to 1–365).
+    SetTestWindow(u32),
     /// Hide the link-problems banner.
     DismissBanner,
     /// Snapshot the configuration into a new request (dispatched by the debounced effect).
@@ -179,7 +177,8 @@ impl AppState {
             preset: matching_preset(&params),
             params,
             baseline: decoded.baseline.map(Rc::new),
-            tab: Tab::Sandbox,
+            tab: decoded.view.page,
+            test_window_days: decoded.view.test_window_days,
             banner_open: !problems.is_empty(),
             problems: Rc::new(problems),
             engine,
@@ -194,7 +193,15 @@ impl AppState {
 
     /// The query string that reproduces this state (no leading `?`).
     pub fn query(&self) -> String {
-        encode(&self.params, self.baseline.as_deref())
+        encode_link(&self.params, self.baseline.as_deref(), self.view())
+    }
+
+    /// The view the link carries: the tab and the test window.
+    pub fn view(&self) -> View {
+        View {
+            page: self.tab,
+            test_window_days: self.test_window_days,
+        }
     }
 
     /// Whether an answer to the latest request is still awaited.
@@ -295,6 +302,13 @@ impl AppState {
                     return self;
                 }
                 self.with(|s| s.tab = tab)
+            }
+            Action::SetTestWindow(days) => {
+                let days = days.clamp(1, MAX_TEST_WINDOW_DAYS);
+                if self.test_window_days == days {
+                    return self;
+                }
+                self.with(|s| s.test_window_days = days)
             }
             Action::DismissBanner => self.with(|s| s.banner_open = false),
             Action::Submit => self.with(|s| {

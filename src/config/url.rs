@@ -21,6 +21,9 @@
 //!   - `segments` — the user segments as percent-encoded JSON (the serde form of
 //!     `Vec<Segment>`; missing fields take [`Segment::default`]'s values). Ugly but exact (read
 //!     with [`parse_json_exact`]); only links built from a JSON configuration carry it.
+//! - The view, only when it differs from the default ([`View`]): `page=model` (the Model tab; absent:
+//!   the sandbox) and `window=N` (the test window of comparisons, 1–365 days; absent: 14). A view
+//!   changes what is shown, never a number of a run.
 //! - Baseline: `base=1` marks a pinned baseline; `b.<key>` carries each baseline value that differs
 //!   from the default, with the same keys and rules (`b.reserve_cat`, `b.segments` too). `base=1`
 //!   alone pins the default configuration.
@@ -81,6 +84,57 @@ pub const BASE_KEY: &str = "base";
 pub const BASE_PREFIX: &str = "b.";
 /// Key of the version.
 pub const VERSION_KEY: &str = "v";
+/// Key of the page shown ([`Page`]).
+pub const PAGE_KEY: &str = "page";
+/// Key of the comparison's test window in days.
+pub const WINDOW_KEY: &str = "window";
+/// The test window a comparison shows when the link does not say (a two-week A/B test).
+pub const DEFAULT_TEST_WINDOW_DAYS: u32 = 14;
+/// The longest test window (the longest run).
+pub const MAX_TEST_WINDOW_DAYS: u32 = 365;
+
+/// The page a link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    /// Controls, KPIs and charts.
+    #[default]
+    Sandbox,
+    /// Equations, assumptions and references.
+    Model,
+}
+
+impl Page {
+    /// Every page.
+    pub const ALL: [Page; 2] = [Page::Sandbox, Page::Model];
+
+    /// The value in a link.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Page::Sandbox => "sandbox",
+            Page::Model => "model",
+        }
+    }
+}
+
+/// What a link shows besides the configurations: the page and the comparison's test window.
+/// It never changes a number of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// The page shown.
+    pub page: Page,
+    /// Days of the test window that comparisons with a baseline show next to the first week, the
+    /// last week and the whole run (days 1 to N), 1–[`MAX_TEST_WINDOW_DAYS`].
+    pub test_window_days: u32,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            page: Page::Sandbox,
+            test_window_days: DEFAULT_TEST_WINDOW_DAYS,
+        }
+    }
+}
 
 /// One problem found while decoding a link. Decoding goes on; `used` says what was used instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +166,8 @@ pub struct Decoded {
     pub params: Params,
     /// The pinned baseline, if the link has one (also valid).
     pub baseline: Option<Params>,
+    /// The view (page, test window).
+    pub view: View,
     /// Everything that was wrong, in the order found.
     pub problems: Vec<UrlProblem>,
 }
@@ -129,8 +185,20 @@ const MIGRATIONS: &[(u32, Migration)] = &[];
 /// The canonical query string (without a leading `?`) for `params` and an optional pinned
 /// `baseline`: `v=1`, then the non-default values (see the module docs).
 pub fn encode(params: &Params, baseline: Option<&Params>) -> String {
+    encode_link(params, baseline, View::default())
+}
+
+/// The canonical query string for `params`, an optional pinned `baseline` and a `view` (its keys
+/// come after the configuration's, only when they differ from the default view).
+pub fn encode_link(params: &Params, baseline: Option<&Params>, view: View) -> String {
     let mut pairs = vec![(VERSION_KEY.to_string(), URL_VERSION.to_string())];
     encode_into(params, "", &mut pairs);
+    if view.page != Page::default() {
+        pairs.push((PAGE_KEY.to_string(), view.page.as_str().to_string()));
+    }
+    if view.test_window_days != DEFAULT_TEST_WINDOW_DAYS {
+        pairs.push((WINDOW_KEY.to_string(), view.test_window_days.to_string()));
+    }
     if let Some(base) = baseline {
         pairs.push((BASE_KEY.to_string(), "1".to_string()));
         encode_into(base, BASE_PREFIX, &mut pairs);
@@ -212,6 +280,7 @@ pub fn decode(query: &str) -> Decoded {
     let query = query.strip_prefix('?').unwrap_or(query);
 
     let mut version_pairs = Vec::new();
+    let mut view_pairs = Vec::new();
     let mut base_pairs = Vec::new();
     let mut main = Vec::new();
     let mut baseline = Vec::new();
@@ -221,6 +290,8 @@ pub fn decode(query: &str) -> Decoded {
         let value = percent_decode(raw_value);
         if key == VERSION_KEY {
             version_pairs.push((key, value));
+        } else if key == PAGE_KEY || key == WINDOW_KEY {
+            view_pairs.push((key, value));
         } else if key == BASE_KEY {
             base_pairs.push((key, value));
         } else if let Some(rest) = key.strip_prefix(BASE_PREFIX) {
@@ -235,6 +306,7 @@ pub fn decode(query: &str) -> Decoded {
     migrate_or_report(&mut baseline, version, BASE_PREFIX, &mut problems);
 
     let params = read_params(main, "", &mut problems);
+    let view = read_view(dedup(view_pairs, "", &mut problems), &mut problems);
     let base_flag =
         dedup(base_pairs, "", &mut problems)
             .pop()
@@ -271,8 +343,55 @@ pub fn decode(query: &str) -> Decoded {
     Decoded {
         params,
         baseline,
+        view,
         problems,
     }
+}
+
+/// The view from its (deduplicated) pairs; a bad value is reported and the default used.
+fn read_view(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> View {
+    let mut view = View::default();
+    for (key, value) in pairs {
+        let trimmed = value.trim();
+        if key == PAGE_KEY {
+            match Page::ALL
+                .into_iter()
+                .find(|p| p.as_str().eq_ignore_ascii_case(trimmed))
+            {
+                Some(page) => view.page = page,
+                None => problems.push(UrlProblem {
+                    key,
+                    value,
+                    message: "not one of sandbox, model".into(),
+                    used: "the default sandbox".into(),
+                }),
+            }
+        } else {
+            match trimmed.parse::<f64>() {
+                Ok(x) if x.is_finite() => {
+                    let days = x.round().clamp(1.0, f64::from(MAX_TEST_WINDOW_DAYS)) as u32;
+                    if f64::from(days) != x {
+                        problems.push(UrlProblem {
+                            key,
+                            value,
+                            message: format!(
+                                "not a whole number of days from 1 to {MAX_TEST_WINDOW_DAYS}"
+                            ),
+                            used: days.to_string(),
+                        });
+                    }
+                    view.test_window_days = days;
+                }
+                _ => problems.push(UrlProblem {
+                    key,
+                    value,
+                    message: "not a number of days".into(),
+                    used: format!("the default {DEFAULT_TEST_WINDOW_DAYS}"),
+                }),
+            }
+        }
+    }
+    view
 }
 
 /// The link's version from its (deduplicated) `v` pairs; reports unreadable and unknown ones.

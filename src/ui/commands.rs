@@ -8,15 +8,14 @@ use yew::Callback;
 use super::browser;
 use crate::app::state::{Action, Computed};
 use crate::config::export::{daily_csv, ExportDoc};
-use crate::config::url::encode;
-use crate::core::model::Params;
 
 /// File name stem of every download.
 pub const FILE_STEM: &str = "marketplace-sandbox";
 
-/// Copies the link to the configuration (and baseline) to the clipboard; reports the outcome.
-pub fn copy_link(params: &Params, baseline: Option<&Params>, dispatch: Callback<Action>) {
-    let link = browser::link_with_query(&encode(params, baseline));
+/// Copies the link with `query` (configuration, baseline, view) to the clipboard; reports the
+/// outcome.
+pub fn copy_link(query: &str, dispatch: Callback<Action>) {
+    let link = browser::link_with_query(query);
     yew::platform::spawn_local(async move {
         if browser::copy_to_clipboard(&link).await {
             dispatch.emit(Action::LinkCopied(link));

@@ -15,7 +15,6 @@ use super::kpis::KpiCards;
 use super::model_page::ModelPage;
 use super::toolbar::{ShareField, Toolbar};
 use crate::app::state::{Action, AppState, EngineMode, PendingRequest, Tab};
-use crate::config::url::encode;
 use crate::core::model::Params;
 use crate::ui::browser;
 use crate::ui::engine::Engine;
@@ -86,29 +85,34 @@ fn use_engine(mode: EngineMode, request: Option<Rc<PendingRequest>>, dispatch: C
 }
 
 /// After each configuration change: once the controls are quiet for [`DEBOUNCE_MS`], request a
-/// run; once quiet for [`URL_DEBOUNCE_MS`], replace the URL's query (never push). The first run
-/// starts at once.
+/// run. The first run starts at once.
 #[hook]
 fn use_debounced_submit(
     params: Rc<Params>,
     baseline: Option<Rc<Params>>,
     first: bool,
-    sync_url: bool,
     dispatch: Callback<Action>,
 ) {
-    use_effect_with((params, baseline), move |(params, baseline)| {
-        let query = encode(params, baseline.as_deref());
+    use_effect_with((params, baseline), move |_| {
         let delay = if first { 0 } else { DEBOUNCE_MS };
         let run = Timeout::new(delay, move || dispatch.emit(Action::Submit));
+        move || drop(run)
+    });
+}
+
+/// After each change of what the link carries (configuration, baseline, view), once quiet for
+/// [`URL_DEBOUNCE_MS`], replace the URL's query (never push). A view change (tab, test window)
+/// updates the link without running the engine.
+#[hook]
+fn use_debounced_url(query: String, first: bool, sync_url: bool) {
+    use_effect_with(query, move |query| {
+        let query = query.clone();
         let url = sync_url.then(|| {
             Timeout::new(if first { 0 } else { URL_DEBOUNCE_MS }, move || {
                 browser::replace_query(&query);
             })
         });
-        move || {
-            drop(run);
-            drop(url);
-        }
+        move || drop(url)
     });
 }
 
@@ -128,9 +132,9 @@ pub fn app(props: &AppProps) -> Html {
         state.params.clone(),
         state.baseline.clone(),
         state.latest_request == 0,
-        props.sync_url,
         dispatch.clone(),
     );
+    use_debounced_url(state.query(), state.latest_request == 0, props.sync_url);
 
     let computing = state.computing();
     html! {
@@ -149,7 +153,7 @@ pub fn app(props: &AppProps) -> Html {
                                 <ControlsPanel params={state.params.clone()} dispatch={dispatch.clone()} />
                             </aside>
                             <div class={classes!("results", computing.then_some("stale"))} id="results">
-                                <Toolbar params={state.params.clone()} baseline={state.baseline.clone()}
+                                <Toolbar params={state.params.clone()} baseline={state.baseline.clone()} query={AttrValue::from(state.query())}
                                     preset={state.preset} results={state.results.clone()} dispatch={dispatch.clone()} />
                                 <ShareField share={state.share.clone()} dispatch={dispatch.clone()} />
                                 if state.baseline.is_some() {

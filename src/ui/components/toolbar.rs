@@ -18,6 +18,8 @@ pub struct ToolbarProps {
     pub params: Rc<Params>,
     /// The pinned baseline.
     pub baseline: Option<Rc<Params>>,
+    /// The query string that reproduces the page (configuration, baseline, view).
+    pub query: AttrValue,
     /// The preset the configuration equals.
     pub preset: Option<&'static str>,
     /// The latest results (exports need them).
@@ -51,12 +53,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         Callback::from(move |_| dispatch.emit(Action::SetSeed(browser::random_seed(current))))
     };
     let on_copy = {
-        let (dispatch, params, baseline) = (
-            dispatch.clone(),
-            props.params.clone(),
-            props.baseline.clone(),
-        );
-        Callback::from(move |_| commands::copy_link(&params, baseline.as_deref(), dispatch.clone()))
+        let (dispatch, query) = (dispatch.clone(), props.query.clone());
+        Callback::from(move |_| commands::copy_link(&query, dispatch.clone()))
     };
     let on_csv = {
         let results = props.results.clone();
