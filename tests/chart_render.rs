@@ -87,6 +87,7 @@ fn specials() -> Vec<(&'static str, ChartSpec)> {
         x_label: "Day".into(),
         y_label: "Value (units)".into(),
         series,
+        ..ChartSpec::default()
     };
     let line = |label: &str, points: Vec<(f64, f64)>, color: Color, dashed: bool| Series {
         label: label.into(),
@@ -240,6 +241,7 @@ fn degenerate_data_and_canvases_never_panic() {
                 color: PALETTE[0],
                 dashed: true,
             }],
+            ..ChartSpec::default()
         };
         for (w, h) in [
             (0, 0),

@@ -104,6 +104,7 @@ pub fn daily_charts(result: &RunResult, baseline: Option<&RunResult>) -> Vec<Cha
             x_label: DAY.into(),
             y_label: chart.y_label.into(),
             series,
+            ..ChartSpec::default()
         })
     };
 
@@ -132,6 +133,7 @@ pub fn daily_charts(result: &RunResult, baseline: Option<&RunResult>) -> Vec<Cha
         x_label: DAY.into(),
         y_label: "Spend (currency/day)".into(),
         series,
+        ..ChartSpec::default()
     });
     charts
 }

@@ -82,8 +82,39 @@ pub struct Series {
     pub dashed: bool,
 }
 
-/// A whole chart: what to draw, in data units.
+/// A vertical line at an event (the launch day, the end of a test window).
 #[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// Where, in x data units.
+    pub x: f64,
+    /// What happened there ("Launch").
+    pub label: String,
+}
+
+/// A shaded span of x (a test window, a post-period).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// Start, in x data units.
+    pub from: f64,
+    /// End, in x data units.
+    pub to: f64,
+    /// What the span is ("Test window").
+    pub label: String,
+}
+
+/// How the y-axis is scaled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum YAxis {
+    /// From zero (or the data's negative minimum) to the data's maximum: levels read true.
+    #[default]
+    FromZero,
+    /// Fitted to the data's range, so small differences show; the chart says the axis does
+    /// not start at zero.
+    FitData,
+}
+
+/// A whole chart: what to draw, in data units.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChartSpec {
     /// Title above the chart.
     pub title: String,
@@ -93,4 +124,10 @@ pub struct ChartSpec {
     pub y_label: String,
     /// The lines, listed in the legend in this order; dashed ones are drawn first (underneath).
     pub series: Vec<Series>,
+    /// Vertical event lines.
+    pub markers: Vec<Marker>,
+    /// Shaded spans of x.
+    pub bands: Vec<Band>,
+    /// How the y-axis is scaled.
+    pub y_axis: YAxis,
 }
