@@ -2,11 +2,14 @@
 //! out on stdout; errors on stderr with a non-zero exit. Deterministic: the same input prints the
 //! same bytes.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
+use sandbox::config::spec::sweep::Shard;
 use sandbox::config::{export, reference, spec, url};
-use sandbox::core::model::{simulate, Params, Scenario};
+use sandbox::core::model::{simulate, Params, Scenario, Summaries};
 
 const HELP: &str = "\
 sandbox — Marketplace Sandbox on the command line
@@ -23,6 +26,13 @@ USAGE:
                                      configuration table)
   sandbox auction SPEC|-             the mechanism lab: one-shot auctions (Monte Carlo or explicit)
   sandbox feed SPEC|-                blend one request's organic and ad lists under guardrails
+  sandbox sweep SPEC|-               run a configuration over a grid of one or two knobs; prints
+                                     every point's summary and the Pareto frontier of two metrics
+  sandbox sweep --shard K/N SPEC|-   only the points with index % N == K-1 (for spreading a sweep
+                                     over machines)
+  sandbox sweep --merge FILE...      join every shard's output into the whole sweep's output
+  sandbox optimize SPEC|-            the best values of 1-3 knobs for a metric under metric
+                                     constraints, with binding constraints and shadow prices
   sandbox bench [CONFIG|-] [--runs N] time the engine on a configuration (default: the app's
                                      default scenario); prints the median and every run in ms
   sandbox help                       this text
@@ -30,6 +40,13 @@ USAGE:
 OPTIONS for simulate:
   --summary    print only the configuration and the summaries (no daily rows)
   --csv        print the daily metrics as CSV instead of JSON
+
+OPTIONS for sweep and optimize:
+  --threads N  simulations run on N threads (default: every core); the output does not depend
+               on N. A progress line goes to stderr when it is a terminal.
+
+SPEC keys of sweep and optimize are in README.md (section \"Tradeoff curves from the command
+line\").
 
 Every key of CONFIG is documented in README.md (section \"Configuration\"); unknown keys and
 out-of-range values are errors that name the field and its allowed range. Links are lenient like
@@ -81,9 +98,12 @@ fn run(args: &[String]) -> Result<String, String> {
         "feed" => {
             spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?).map_err(|e| e.to_string())
         }
+        "sweep" => sweep_command(rest),
+        "optimize" => optimize_command(rest),
         "bench" => bench_command(rest),
         other => Err(format!(
-            "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, bench, help"
+            "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, \
+             sweep, optimize, bench, help"
         )),
     }
 }
@@ -160,6 +180,170 @@ fn simulate_command(rest: &[String]) -> Result<String, String> {
         doc["days"] = serde_json::to_value(&result.days).map_err(|e| e.to_string())?;
     }
     to_json(&doc)
+}
+
+/// Options shared by `sweep` and `optimize`: `--threads N`, and the SPEC (a path or `-`).
+struct BatchArgs {
+    threads: usize,
+    shard: Option<Shard>,
+    merge: Option<Vec<String>>,
+    spec: Option<String>,
+}
+
+fn batch_args(command: &str, rest: &[String]) -> Result<BatchArgs, String> {
+    let mut args = BatchArgs {
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        shard: None,
+        merge: None,
+        spec: None,
+    };
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--threads" => {
+                args.threads = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| (1..=1024).contains(n))
+                    .ok_or("--threads needs a whole number from 1 to 1024")?
+            }
+            "--shard" if command == "sweep" => {
+                args.shard = Some(Shard::parse(it.next().map_or("", String::as_str))?)
+            }
+            "--merge" if command == "sweep" => {
+                args.merge = Some(it.by_ref().cloned().collect());
+            }
+            "-" => {
+                if args.spec.replace("-".into()).is_some() {
+                    return Err(format!(
+                        "`sandbox {command}` takes exactly one SPEC argument"
+                    ));
+                }
+            }
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option '{other}' for {command}"))
+            }
+            other => {
+                if args.spec.replace(other.to_string()).is_some() {
+                    return Err(format!(
+                        "`sandbox {command}` takes exactly one SPEC argument"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(args)
+}
+
+/// Runs every configuration of `batch` on up to `threads` threads; the summaries come back in the
+/// batch's order, identical whatever the number of threads (each run depends on its
+/// configuration only). `done` counts finished runs for the progress line.
+fn run_batch(
+    batch: &[Params],
+    threads: usize,
+    done: &AtomicUsize,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Summaries> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Summaries>>> = batch.iter().map(|_| Mutex::new(None)).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(params) = batch.get(i) else { break };
+        // Every configuration here is valid (the knobs stay within their limits); repair is
+        // the total form of validation.
+        let (scenario, _) = Scenario::repair(params.clone());
+        let summaries = simulate(&scenario).summaries;
+        if let Ok(mut slot) = slots[i].lock() {
+            *slot = Some(summaries);
+        }
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+    };
+    let threads = threads.clamp(1, batch.len().max(1));
+    if threads == 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(work);
+            }
+        });
+    }
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().ok().flatten().unwrap_or_default())
+        .collect()
+}
+
+/// A progress line on stderr, only when stderr is a terminal.
+fn progress_line(what: &'static str, total: Option<usize>) -> impl Fn(usize) + Sync {
+    let tty = std::io::stderr().is_terminal();
+    move |done| {
+        if tty {
+            match total {
+                Some(total) => eprint!("\r{what}: {done}/{total} simulations"),
+                None => eprint!("\r{what}: {done} simulations"),
+            }
+        }
+    }
+}
+
+fn end_progress_line() {
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+}
+
+fn sweep_command(rest: &[String]) -> Result<String, String> {
+    let args = batch_args("sweep", rest)?;
+    if let Some(files) = args.merge {
+        if args.spec.is_some() || args.shard.is_some() {
+            return Err("--merge takes shard files only (no SPEC, no --shard)".into());
+        }
+        let mut shards = Vec::new();
+        for file in files {
+            shards.push((file.clone(), read_input(&file)?));
+        }
+        return spec::sweep::merge(&shards).map_err(|e| e.to_string());
+    }
+    let path = args
+        .spec
+        .ok_or("`sandbox sweep` needs a SPEC file path or - for stdin")?;
+    let sweep = spec::sweep::parse(&read_input(&path)?).map_err(|e| e.to_string())?;
+    for w in &sweep.warnings {
+        eprintln!("sandbox: {w}");
+    }
+    let indices = sweep.indices(args.shard);
+    let configs = sweep.configs(&indices);
+    let done = AtomicUsize::new(0);
+    let summaries = run_batch(
+        &configs,
+        args.threads,
+        &done,
+        &progress_line("sweep", Some(configs.len())),
+    );
+    end_progress_line();
+    sweep
+        .report(args.shard, &indices, &summaries)
+        .map_err(|e| e.to_string())
+}
+
+fn optimize_command(rest: &[String]) -> Result<String, String> {
+    let args = batch_args("optimize", rest)?;
+    let path = args
+        .spec
+        .ok_or("`sandbox optimize` needs a SPEC file path or - for stdin")?;
+    let input = read_input(&path)?;
+    let done = AtomicUsize::new(0);
+    let progress = progress_line("optimize", None);
+    let out = spec::optimize::run_json(
+        &input,
+        |batch| run_batch(batch, args.threads, &done, &progress),
+        &mut |w| eprintln!("sandbox: {w}"),
+    );
+    if done.load(Ordering::Relaxed) > 0 {
+        end_progress_line();
+    }
+    out.map_err(|e| e.to_string())
 }
 
 /// Wall time of the engine alone (no parsing or printing), over several runs. The clock lives

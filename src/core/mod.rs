@@ -6,3 +6,4 @@ pub mod lab;
 pub mod math;
 pub mod model;
 pub mod rng;
+pub mod tradeoff;

@@ -1,8 +1,11 @@
-//! JSON specifications of the CLI's one-shot subcommands (`sandbox auction`, `sandbox feed`):
-//! raw serde structs, validated into core types, run, and reported as JSON.
+//! JSON specifications of the CLI's one-shot subcommands (`sandbox auction`, `sandbox feed`,
+//! `sandbox sweep`, `sandbox optimize`): raw serde structs, validated into core types, run, and
+//! reported as JSON.
 
 pub mod auction;
 pub mod feed;
+pub mod optimize;
+pub mod sweep;
 
 use std::fmt;
 
@@ -10,6 +13,7 @@ use serde_json::Value;
 
 use crate::core::feed::FeedError;
 use crate::core::lab::LabError;
+use crate::core::model::{Params, Scenario};
 
 /// Why a spec was rejected or could not be run. Displays as the message the CLI prints after
 /// `sandbox: `.
@@ -98,4 +102,53 @@ pub(crate) fn parse_object(
         check(key, v).map_err(|e| invalid(format!("invalid {what}: {e}")))?;
     }
     Ok(value)
+}
+
+/// Reads a spec's `base` configuration: a configuration object as `sandbox simulate` takes it (a
+/// bare configuration or an export document), a string holding a share link (a full URL or its
+/// query), or nothing for the defaults. Returns the validated parameters and warnings (an export
+/// document's notes; a link's problems, replaced as the app replaces them, like
+/// `sandbox simulate --link`). Errors name `base`.
+pub(crate) fn parse_base(value: Option<&Value>) -> Result<(Params, Vec<String>), String> {
+    let (params, warnings) = match value {
+        None | Some(Value::Null) => (Params::default(), Vec::new()),
+        Some(Value::String(link)) => {
+            let query = link.split_once('?').map_or(link.as_str(), |(_, q)| q);
+            let query = query.split('#').next().unwrap_or("");
+            let decoded = crate::config::url::decode(query);
+            let warnings = decoded
+                .problems
+                .iter()
+                .map(|p| format!("`base` link: {p}"))
+                .collect();
+            (decoded.params, warnings)
+        }
+        Some(object @ Value::Object(_)) => {
+            // serde_json is built with `float_roundtrip`: writing the object back out and reading
+            // it with the configuration reader keeps every number's bits.
+            let text = serde_json::to_string(object).map_err(|e| format!("`base`: {e}"))?;
+            let (params, warnings) = crate::config::export::parse_config_json(&text)
+                .map_err(|e| format!("`base`: {e}"))?;
+            let warnings = warnings
+                .into_iter()
+                .map(|w| format!("`base`: {w}"))
+                .collect();
+            (params, warnings)
+        }
+        Some(other) => {
+            return Err(format!(
+                "`base`: expected a configuration object or a share link string, got {other}"
+            ))
+        }
+    };
+    let scenario = Scenario::new(params).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        format!("`base`: invalid configuration:\n{}", lines.join("\n"))
+    })?;
+    Ok((scenario.params().clone(), warnings))
+}
+
+/// The error for a key that must be given.
+pub(crate) fn missing(key: &str, what: &str) -> SpecError {
+    SpecError::Invalid(format!("invalid {what}: `{key}` is missing"))
 }
