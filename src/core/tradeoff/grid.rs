@@ -198,7 +198,7 @@ pub fn linspace(from: f64, to: f64, points: usize) -> Vec<f64> {
                     if i == points - 1 {
                         to
                     } else {
-                        (from + (to - from) * (i as f64 / last)).clamp(from, to)
+                        (from + (to - from) * i as f64 / last).clamp(from, to)
                     }
                 })
                 .collect()
