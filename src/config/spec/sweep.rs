@@ -154,7 +154,7 @@ pub(crate) fn frontier_metric(
     let metric = WindowedMetric::parse(text).map_err(|e| invalid(format!("`{field}`: {e}")))?;
     let goal = Goal::of(metric.row.direction).ok_or_else(|| {
         invalid(format!(
-            "`{field}`: `{text}` is neither better higher nor lower ({}), so it has no frontier; \
+            "`{field}`: `{text}` is neither better higher nor better lower ({}), so it has no frontier; \
              pick a metric where more or less is better",
             metric.row.direction_note
         ))

@@ -72,7 +72,7 @@ pub enum AxisError {
     },
     /// A value outside the knob's accepted range (or not finite).
     OutOfRange {
-        /// Position in the list (`None` for a range's ends).
+        /// Position in the list (`None` for a range's ends); the message leaves it to the caller.
         index: Option<usize>,
         /// The value.
         value: f64,
@@ -122,20 +122,11 @@ impl fmt::Display for AxisError {
                 f,
                 "empty range: {points} points from {at} to {at} (give from < to, or points 1)"
             ),
-            AxisError::OutOfRange {
-                index,
-                value,
-                limits,
-            } => {
-                if let Some(i) = index {
-                    write!(f, "value {i} ")?;
-                }
-                write!(
-                    f,
-                    "{value} is outside the knob's accepted range {}",
-                    limits.range_text()
-                )
-            }
+            AxisError::OutOfRange { value, limits, .. } => write!(
+                f,
+                "{value} is outside the knob's accepted range {}",
+                limits.range_text()
+            ),
             AxisError::TooMany { points } => write!(
                 f,
                 "{points} points is more than the {MAX_POINTS} a sweep may have"
