@@ -44,9 +44,14 @@
 //!     [`core::model::metric_table`] lists every metric once (key, label, unit, format, which way
 //!     is better, accessors); the KPI cards, the details table, the CSV and the charts read it.
 //!     [`core::model::window`] names a summary metric in text (`last_week.engagement_per_day`).
+//!   - [`core::tradeoff`] — tradeoff curves: sweep grids of one or two knobs, Pareto frontiers,
+//!     and a constrained optimizer over one to three knobs (coarse grid, then golden-section or
+//!     compass search, an exact penalty for constraints, shadow prices), generic over a batch
+//!     evaluator so that the CLI runs batches on threads and the browser on workers.
 //! - [`config`] — the serialised contract: JSON configuration, the versioned URL codec with its
 //!   migrations, presets, the configuration reference generated from the knob table
-//!   ([`config::reference`]: `sandbox knobs`), the CLI's one-shot specs.
+//!   ([`config::reference`]: `sandbox knobs`), the CLI's one-shot specs (`auction`, `feed`,
+//!   `sweep` with its shards, `optimize`).
 //! - [`app`] — the app's logic without the browser, compiled and tested natively: the one
 //!   reducer ([`app::state`]), the worker protocol and its request handler ([`app::protocol`]),
 //!   number formatting.

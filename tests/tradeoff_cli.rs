@@ -88,9 +88,11 @@ fn every_sweep_point_is_exactly_a_simulate_summary() {
         let mut config: Value = serde_json::from_str(SMALL).unwrap();
         config["ad_load"] = serde_json::json!({ "every": every });
         config["auction"] = serde_json::json!({ "reserve": reserve });
-        let single: Value =
-            serde_json::from_str(&ok(&["simulate", "--summary", "-"], Some(&config.to_string())))
-                .unwrap();
+        let single: Value = serde_json::from_str(&ok(
+            &["simulate", "--summary", "-"],
+            Some(&config.to_string()),
+        ))
+        .unwrap();
         // Same numbers to the bit, same keys, same order: the same bytes once re-indented.
         assert_eq!(
             serde_json::to_string(&point["summary"]).unwrap(),
@@ -98,8 +100,16 @@ fn every_sweep_point_is_exactly_a_simulate_summary() {
         );
     }
     // The frontier: first-week revenue (higher is better) against fatigue (lower is better).
-    let revenue = |i: usize| points[i]["summary"]["first_week"]["revenue_per_day"].as_f64().unwrap();
-    let fatigue = |i: usize| points[i]["summary"]["whole_run"]["mean_fatigue"].as_f64().unwrap();
+    let revenue = |i: usize| {
+        points[i]["summary"]["first_week"]["revenue_per_day"]
+            .as_f64()
+            .unwrap()
+    };
+    let fatigue = |i: usize| {
+        points[i]["summary"]["whole_run"]["mean_fatigue"]
+            .as_f64()
+            .unwrap()
+    };
     let frontier: Vec<usize> = doc["frontier"]["indices"]
         .as_array()
         .unwrap()
@@ -115,7 +125,11 @@ fn every_sweep_point_is_exactly_a_simulate_summary() {
         });
         let duplicate_of_earlier =
             (0..i).any(|j| revenue(j) == revenue(i) && fatigue(j) == fatigue(i));
-        assert_eq!(frontier.contains(&i), !dominated && !duplicate_of_earlier, "point {i}");
+        assert_eq!(
+            frontier.contains(&i),
+            !dominated && !duplicate_of_earlier,
+            "point {i}"
+        );
     }
     assert_eq!(doc["frontier"]["x"], "first_week.revenue_per_day");
 }
@@ -123,9 +137,8 @@ fn every_sweep_point_is_exactly_a_simulate_summary() {
 #[test]
 fn a_share_link_base_is_the_configuration_it_encodes() {
     let link = ok(&["link", "-"], Some(SMALL));
-    let spec = |base: &str| {
-        format!(r#"{{"base":{base},"knob":"auction.reserve","values":[0.2,0.4]}}"#)
-    };
+    let spec =
+        |base: &str| format!(r#"{{"base":{base},"knob":"auction.reserve","values":[0.2,0.4]}}"#);
     let from_object = ok(&["sweep", "-"], Some(&spec(SMALL)));
     let url = Value::from(format!("http://127.0.0.1:8080/{}", link.trim())).to_string();
     let from_link = ok(&["sweep", "-"], Some(&spec(&url)));
@@ -184,7 +197,9 @@ fn the_readme_shell_loop_over_shards_reproduces_the_whole_sweep() {
     let dir = scratch("loop");
     std::fs::write(
         dir.join("spec.json"),
-        format!(r#"{{"base":{SMALL},"knob":"ad_load.every","range":{{"from":2,"to":12,"points":6}}}}"#),
+        format!(
+            r#"{{"base":{SMALL},"knob":"ad_load.every","range":{{"from":2,"to":12,"points":6}}}}"#
+        ),
     )
     .unwrap();
     let bin = env!("CARGO_BIN_EXE_sandbox");
@@ -224,14 +239,19 @@ fn optimize_reports_the_best_design_and_threads_change_nothing() {
     // The summary is the best design's `simulate --summary`, and the objective is read from it.
     let mut config: Value = serde_json::from_str(SMALL).unwrap();
     config["ad_load"] = serde_json::json!({ "every": every });
-    let single: Value =
-        serde_json::from_str(&ok(&["simulate", "--summary", "-"], Some(&config.to_string())))
-            .unwrap();
+    let single: Value = serde_json::from_str(&ok(
+        &["simulate", "--summary", "-"],
+        Some(&config.to_string()),
+    ))
+    .unwrap();
     assert_eq!(
         serde_json::to_string(&doc["summary"]).unwrap(),
         serde_json::to_string(&single["summary"]).unwrap()
     );
-    assert_eq!(doc["objective"], single["summary"]["whole_run"]["revenue_per_day"]);
+    assert_eq!(
+        doc["objective"],
+        single["summary"]["whole_run"]["revenue_per_day"]
+    );
     // Revenue falls as ads get sparser, so the densest spacing wins: check against a sweep.
     let sweep: Value = serde_json::from_str(&ok(
         &["sweep", "-"],
@@ -244,12 +264,19 @@ fn optimize_reports_the_best_design_and_threads_change_nothing() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["summary"]["whole_run"]["revenue_per_day"].as_f64().unwrap())
+        .map(|p| {
+            p["summary"]["whole_run"]["revenue_per_day"]
+                .as_f64()
+                .unwrap()
+        })
         .fold(f64::NEG_INFINITY, f64::max);
     assert_eq!(doc["objective"].as_f64(), Some(best_swept));
     let base: Value =
         serde_json::from_str(&ok(&["simulate", "--summary", "-"], Some(SMALL))).unwrap();
-    let gain = best_swept - base["summary"]["whole_run"]["revenue_per_day"].as_f64().unwrap();
+    let gain = best_swept
+        - base["summary"]["whole_run"]["revenue_per_day"]
+            .as_f64()
+            .unwrap();
     assert_eq!(doc["gain"].as_f64(), Some(gain));
     assert!(doc["evaluations"].as_u64().unwrap() >= 2);
 }
@@ -257,47 +284,186 @@ fn optimize_reports_the_best_design_and_threads_change_nothing() {
 #[test]
 fn bad_specs_exit_2_and_name_the_field() {
     let cases: &[(&str, &str, &[&str])] = &[
-        ("sweep", r#"{"knob":"auction.nope","values":[1]}"#, &["`knob`", "unknown knob"]),
-        ("sweep", r#"{"knob":"ad_load.policy","values":[1]}"#, &["`knob`", "a choice"]),
-        ("sweep", r#"{"knob":"users.fatigue","values":[1]}"#, &["`knob`", "a switch"]),
-        ("sweep", r#"{"knob":"sim.seed","values":[1]}"#, &["`knob`", "cannot be swept"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[]}"#, &["`values`", "no values"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[0.5, 11]}"#, &["`values[1]`", "0–10"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":["a"]}"#, &["`values`"]),
-        ("sweep", r#"{"knob":"auction.reserve","range":{"from":1,"to":0,"points":3}}"#, &["`range`", "reversed"]),
-        ("sweep", r#"{"knob":"auction.reserve","range":{"from":1,"to":1,"points":3}}"#, &["`range`", "empty range"]),
-        ("sweep", r#"{"knob":"auction.reserve","range":{"from":0,"to":1,"points":0}}"#, &["`range`"]),
-        ("sweep", r#"{"knob":"auction.reserve","range":{"from":0,"to":1,"points":10001}}"#, &["`range`", "10000"]),
-        ("sweep", r#"{"knob":"auction.reserve","range":{"from":0,"to":1,"points":101},"knob2":"ad_load.lambda","range2":{"from":0,"to":1,"points":100}}"#, &["`range2`", "10100"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1],"values2":[1]}"#, &["`values2`", "knob2"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1],"range":{"from":0,"to":1,"points":2}}"#, &["`values`", "`range`"]),
-        ("sweep", r#"{"knob":"auction.reserve"}"#, &["`knob`", "`values`"]),
+        (
+            "sweep",
+            r#"{"knob":"auction.nope","values":[1]}"#,
+            &["`knob`", "unknown knob"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"ad_load.policy","values":[1]}"#,
+            &["`knob`", "a choice"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"users.fatigue","values":[1]}"#,
+            &["`knob`", "a switch"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"sim.seed","values":[1]}"#,
+            &["`knob`", "cannot be swept"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[]}"#,
+            &["`values`", "no values"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[0.5, 11]}"#,
+            &["`values[1]`", "0–10"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":["a"]}"#,
+            &["`values`"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","range":{"from":1,"to":0,"points":3}}"#,
+            &["`range`", "reversed"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","range":{"from":1,"to":1,"points":3}}"#,
+            &["`range`", "empty range"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","range":{"from":0,"to":1,"points":0}}"#,
+            &["`range`"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","range":{"from":0,"to":1,"points":10001}}"#,
+            &["`range`", "10000"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","range":{"from":0,"to":1,"points":101},"knob2":"ad_load.lambda","range2":{"from":0,"to":1,"points":100}}"#,
+            &["`range2`", "10100"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1],"values2":[1]}"#,
+            &["`values2`", "knob2"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1],"range":{"from":0,"to":1,"points":2}}"#,
+            &["`values`", "`range`"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve"}"#,
+            &["`knob`", "`values`"],
+        ),
         ("sweep", r#"{"values":[1]}"#, &["`knob` is missing"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1],"frontier":{"x":"whole_run.revenue","y":"whole_run.mean_fatigue"}}"#, &["`frontier.x`", "unknown metric"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1],"frontier":{"x":"whole_run.revenue_per_day","y":"whole_run.ad_load"}}"#, &["`frontier.y`"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1],"colour":"red"}"#, &["unknown key `colour`"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1],"base":{"auction":{"reserve":99}}}"#, &["`base`", "auction.reserve"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1],"base":3}"#, &["`base`"]),
-        ("sweep", r#"{"knob":"auction.reserve","values":[1]"#, &["invalid sweep spec JSON"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[]}"#, &["`knobs`", "1 to 3"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1},{"key":"ad_load.lambda","min":0,"max":1},{"key":"ad_load.theta","min":0,"max":1},{"key":"auction.squashing","min":0,"max":1}]}"#, &["`knobs`", "1 to 3"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.nope","min":0,"max":1}]}"#, &["`knobs[0].key`"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1},{"key":"ad_load.policy","min":0,"max":1}]}"#, &["`knobs[1].key`", "a choice"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":-1,"max":1}]}"#, &["`knobs[0].min`", "0–10"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":1,"max":0}]}"#, &["`knobs[0]`", "reversed"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"ad_load.every","min":2.2,"max":2.8}]}"#, &["`knobs[0]`", "empty range"]),
-        ("optimize", r#"{"objective":"whole_run.revenu","knobs":[{"key":"auction.reserve","min":0,"max":1}]}"#, &["`objective`", "unknown metric"]),
-        ("optimize", r#"{"objective":{"metric":"last_week.mean_fatigue","goal":"least"},"knobs":[{"key":"auction.reserve","min":0,"max":1}]}"#, &["`objective`"]),
-        ("optimize", r#"{"knobs":[{"key":"auction.reserve","min":0,"max":1}]}"#, &["`objective` is missing"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1}],"constraints":[{"metric":"week.fatigue","max":1}]}"#, &["`constraints[0].metric`", "unknown window"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1}],"constraints":[{"metric":"whole_run.mean_fatigue"}]}"#, &["`constraints[0]`", "`min`"]),
-        ("optimize", r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1}],"constraints":[{"metric":"whole_run.mean_fatigue","max":1,"least":0}]}"#, &["`constraints`", "least"]),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1],"frontier":{"x":"whole_run.revenue","y":"whole_run.mean_fatigue"}}"#,
+            &["`frontier.x`", "unknown metric"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1],"frontier":{"x":"whole_run.revenue_per_day","y":"whole_run.ad_load"}}"#,
+            &["`frontier.y`"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1],"colour":"red"}"#,
+            &["unknown key `colour`"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1],"base":{"auction":{"reserve":99}}}"#,
+            &["`base`", "auction.reserve"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1],"base":3}"#,
+            &["`base`"],
+        ),
+        (
+            "sweep",
+            r#"{"knob":"auction.reserve","values":[1]"#,
+            &["invalid sweep spec JSON"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[]}"#,
+            &["`knobs`", "1 to 3"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1},{"key":"ad_load.lambda","min":0,"max":1},{"key":"ad_load.theta","min":0,"max":1},{"key":"auction.squashing","min":0,"max":1}]}"#,
+            &["`knobs`", "1 to 3"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.nope","min":0,"max":1}]}"#,
+            &["`knobs[0].key`"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1},{"key":"ad_load.policy","min":0,"max":1}]}"#,
+            &["`knobs[1].key`", "a choice"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":-1,"max":1}]}"#,
+            &["`knobs[0].min`", "0–10"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":1,"max":0}]}"#,
+            &["`knobs[0]`", "reversed"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"ad_load.every","min":2.2,"max":2.8}]}"#,
+            &["`knobs[0]`", "empty range"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenu","knobs":[{"key":"auction.reserve","min":0,"max":1}]}"#,
+            &["`objective`", "unknown metric"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":{"metric":"last_week.mean_fatigue","goal":"least"},"knobs":[{"key":"auction.reserve","min":0,"max":1}]}"#,
+            &["`objective`"],
+        ),
+        (
+            "optimize",
+            r#"{"knobs":[{"key":"auction.reserve","min":0,"max":1}]}"#,
+            &["`objective` is missing"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1}],"constraints":[{"metric":"week.fatigue","max":1}]}"#,
+            &["`constraints[0].metric`", "unknown window"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1}],"constraints":[{"metric":"whole_run.mean_fatigue"}]}"#,
+            &["`constraints[0]`", "`min`"],
+        ),
+        (
+            "optimize",
+            r#"{"objective":"whole_run.revenue_per_day","knobs":[{"key":"auction.reserve","min":0,"max":1}],"constraints":[{"metric":"whole_run.mean_fatigue","max":1,"least":0}]}"#,
+            &["`constraints`", "least"],
+        ),
     ];
     for (command, spec, needles) in cases {
         let message = err(&[command, "-"], Some(spec));
         assert!(message.starts_with("sandbox: "), "{message}");
         for needle in *needles {
-            assert!(message.contains(needle), "{command} {spec}: `{needle}` not in: {message}");
+            assert!(
+                message.contains(needle),
+                "{command} {spec}: `{needle}` not in: {message}"
+            );
         }
     }
 }

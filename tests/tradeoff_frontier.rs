@@ -64,10 +64,12 @@ proptest! {
         for w in fast.windows(2) {
             let (a, b) = (points[w[0]], points[w[1]]);
             prop_assert!(a.0 < b.0);
-            let better_x = gx == Goal::Max;
+            // Moving right along x is better iff x is maximised; then y must get worse.
+            let right_is_better = gx == Goal::Max;
             let y_rises = b.1 > a.1;
+            let y_rising_is_better = gy == Goal::Max;
             prop_assert!(a.1 != b.1);
-            prop_assert_eq!(y_rises, !better_x == (gy == Goal::Max), "{:?} {:?}", a, b);
+            prop_assert_eq!(y_rises, right_is_better != y_rising_is_better, "{:?} {:?}", a, b);
         }
     }
 }

@@ -198,10 +198,11 @@ pub fn parse(input: &str) -> Result<Sweep, SpecError> {
             ));
         }
     }
-    let second_field = map
-        .contains_key("values2")
-        .then_some("values2")
-        .unwrap_or("range2");
+    let second_field = if map.contains_key("values2") {
+        "values2"
+    } else {
+        "range2"
+    };
     let grid = Grid::new(first, second)
         .map_err(|e| invalid(format!("`{second_field}`: the grid of both knobs: {e}")))?;
     let frontier: FrontierSpec = match map.get("frontier") {
