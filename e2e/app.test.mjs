@@ -329,7 +329,7 @@ test('CSV, JSON and PNG exports download and parse', { timeout: 60_000 }, async 
       page.waitForEvent('download'),
       page.locator('.chart').first().getByRole('button').click(),
     ]);
-    assert.match(pngDownload.suggestedFilename(), /daily-revenue\.png$/);
+    assert.match(pngDownload.suggestedFilename(), /^marketplace-sandbox-[a-z0-9-]+-daily-revenue-\d{4}-\d{2}-\d{2}\.png$/);
     const png = fs.readFileSync(await pngDownload.path());
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.deepEqual(page.errors, []);
