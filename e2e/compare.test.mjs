@@ -222,10 +222,16 @@ test('screenshots: comparison at 1440×1000 and 390×844', { timeout: 120_000 },
     const page = await open('', { viewport: { width, height } });
     try {
       await pinAndChange(page);
-      await page.locator('#results').scrollIntoViewIfNeeded();
-      await page.locator('.baseline-bar').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      // Scroll `selector` to the top of the viewport, below the header when it stays on screen.
+      const scrollTo = (selector) => page.locator(selector).evaluate((el) => {
+        const header = document.querySelector('.topbar');
+        const pos = header && getComputedStyle(header).position;
+        const offset = header && (pos === 'sticky' || pos === 'fixed') ? header.offsetHeight : 0;
+        window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - offset - 8);
+      });
+      await scrollTo(width > 800 ? '.toolbar' : '.baseline-bar');
       await page.screenshot({ path: path.join(dir, `compare-${width}.png`) });
-      await page.locator('.details').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await scrollTo('.details');
       await page.screenshot({ path: path.join(dir, `compare-table-${width}.png`) });
       assert.deepEqual(page.errors, []);
     } finally {

@@ -233,14 +233,15 @@ pub fn baseline_bar(props: &BaselineBarProps) -> Html {
                 <p class="baseline-note">
                     <span class="swatch" aria-hidden="true"></span>
                     <strong>{ "Baseline pinned" }</strong>
-                    <span class="muted">{ "· cards and table show the change against it; charts overlay it as dashed, lighter lines." }</span>
+                    <span class="muted">{ "Cards and table show the change against it; charts overlay it as dashed, lighter lines." }</span>
                 </p>
-                <label class="test-window" title="Days 1 to N: what an A/B test of this length would read">
+                <label class="test-window"
+                    title={format!("The cards' and table's test window, {}: what an A/B test of this length would read", test_window_label(props.test_window_days))}>
                     <span>{ "Test window" }</span>
                     <input id="test-window" type="number" inputmode="numeric" min="1"
                         max={MAX_TEST_WINDOW_DAYS.to_string()} step="1"
                         value={props.test_window_days.to_string()} oninput={on_window} />
-                    <span class="muted">{ format!("days ({})", test_window_label(props.test_window_days)) }</span>
+                    <span class="muted">{ "days" }</span>
                 </label>
             </div>
             { difference }
