@@ -412,12 +412,13 @@ mod tests {
     #[test]
     fn relative_change_is_undefined_on_a_zero_baseline() {
         let d = Delta {
-            design: 3.0,
+            design: 2.5,
             baseline: 0.0,
         };
         assert_eq!(d.relative(), None);
-        assert_eq!(d.absolute(), 3.0);
-        assert_eq!(d.text(), "+3.000");
+        assert_eq!(d.absolute(), 2.5);
+        // The absolute change stands in for the undefined relative one.
+        assert_eq!(d.text(), "+2.500");
         let d = Delta {
             design: 90.0,
             baseline: -100.0,
