@@ -249,10 +249,12 @@ test('pinning a baseline shows deltas, overlays the charts and goes into the URL
     const q = await waitForUrl(page, (q) => q.includes('every=3') && q.includes('base=1'));
     assert.ok(!q.includes('b.every'), `baseline keeps every=5: ${q}`);
     assert.equal(await page.locator('.kpi-baseline').count(), 6);
-    const delta = Number(await page.locator('[data-kpi="revenue"] .kpi-baseline').getAttribute('data-delta'));
+    const wholeRun = page.locator('[data-kpi="revenue"] .kpi-delta[data-window="whole_run"]');
+    const delta = Number(await wholeRun.getAttribute('data-delta'));
     assert.ok(delta > 0, `revenue delta ${delta}`);
-    assert.match(await page.locator('[data-kpi="revenue"] .delta-rel').innerText(), /^\(\+\d+(\.\d)?%\)$/);
-    assert.equal(await page.locator('.details thead th').filter({ hasText: /^Baseline/ }).count(), 1);
+    assert.match(await wholeRun.locator('.delta-rel').innerText(), /^\+\d+(\.\d)?%$/);
+    // Design, baseline and change for each of the four windows.
+    assert.equal(await page.locator('.details thead th').filter({ hasText: /^Baseline$/ }).count(), 4);
     const imagesCompared = await canvasImages(page);
     assert.ok(imagesCompared.some((img, i) => img !== imagesPinned[i]));
     // Reopening the link keeps the baseline.
@@ -327,7 +329,7 @@ test('CSV, JSON and PNG exports download and parse', { timeout: 60_000 }, async 
       page.waitForEvent('download'),
       page.locator('.chart').first().getByRole('button').click(),
     ]);
-    assert.match(pngDownload.suggestedFilename(), /daily-revenue\.png$/);
+    assert.match(pngDownload.suggestedFilename(), /^marketplace-sandbox-[a-z0-9-]+-daily-revenue-\d{4}-\d{2}-\d{2}\.png$/);
     const png = fs.readFileSync(await pngDownload.path());
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.deepEqual(page.errors, []);

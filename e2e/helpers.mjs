@@ -5,7 +5,11 @@
 //   #status / [role=status]   data-result-id (request id of the shown results), data-computing
 //   .charts                   data-drawn (request id of the results the canvases show)
 //   [data-kpi=KEY]            data-value (whole-run value), [data-week=first|last] data-value
-//   [data-metric=KEY] td[data-window=first_week|last_week|whole_run|baseline]  data-value
+//   [data-metric=KEY] td[data-window=first_week|last_week|whole_run][data-col=design]  data-value;
+//                             with a baseline, also data-window=test_window and data-col=baseline|change
+//                             (change: data-value absolute, data-delta relative)
+//   [data-kpi=KEY] .kpi-delta[data-window=first_week|test_window|last_week|whole_run]
+//                             data-delta (relative change against the baseline), data-abs
 //   [data-param=ID]           the control of parameter ID; its input has id "param-ID"
 
 import { spawn } from 'node:child_process';
@@ -129,11 +133,24 @@ export async function kpi(page, key) {
   return Number(await page.locator(`[data-kpi="${key}"]`).getAttribute('data-value'));
 }
 
-/** Value of summary metric `key` in `window` (first_week, last_week, whole_run, baseline). */
-export async function metric(page, key, window = 'whole_run') {
+/**
+ * Value of summary metric `key` in `window` (first_week, test_window, last_week, whole_run) from
+ * the details table's column `col` (design; with a baseline also baseline, change). `window`
+ * 'baseline' is the baseline's whole run.
+ */
+export async function metric(page, key, window = 'whole_run', col = 'design') {
+  if (window === 'baseline') [window, col] = ['whole_run', 'baseline'];
   return Number(
-    await page.locator(`tr[data-metric="${key}"] td[data-window="${window}"]`).getAttribute('data-value'),
+    await page
+      .locator(`tr[data-metric="${key}"] td[data-window="${window}"][data-col="${col}"]`)
+      .getAttribute('data-value'),
   );
+}
+
+/** The relative change of KPI `key` against the baseline in `window` (NaN when undefined). */
+export async function kpiDelta(page, key, window) {
+  const text = await page.locator(`[data-kpi="${key}"] .kpi-delta[data-window="${window}"]`).getAttribute('data-delta');
+  return text === '' ? NaN : Number(text);
 }
 
 /** Every KPI card's text, for exact comparisons between pages. */

@@ -53,8 +53,9 @@
 //!   ([`config::reference`]: `sandbox knobs`), the CLI's one-shot specs (`auction`, `feed`,
 //!   `sweep` with its shards, `optimize`).
 //! - [`app`] — the app's logic without the browser, compiled and tested natively: the one
-//!   reducer ([`app::state`]), the worker protocol and its request handler ([`app::protocol`]),
-//!   number formatting.
+//!   reducer ([`app::state`]), the comparison of a design with the pinned baseline in four
+//!   windows ([`app::compare`]), the worker protocol and its request handler
+//!   ([`app::protocol`]), number formatting.
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
 //!   canvas in the browser).
 //! - `ui` (wasm32 only) — the thin Yew front end: components that render [`app::state`] and

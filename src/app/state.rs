@@ -76,6 +76,8 @@ pub struct Computed {
     pub params: Rc<Params>,
     /// The run.
     pub result: Rc<RunResult>,
+    /// The baseline configuration pinned at request time, if any.
+    pub baseline: Option<Rc<Params>>,
     /// The baseline's run, when a baseline was pinned at request time.
     pub baseline_result: Option<Rc<RunResult>>,
     /// Engine wall time of the main run (ms).
@@ -360,6 +362,10 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
             let computed = Computed {
                 id,
                 params: request.params.clone(),
+                baseline: request
+                    .baseline
+                    .clone()
+                    .filter(|_| baseline_result.is_some()),
                 result: Rc::from(result),
                 baseline_result: baseline_result.map(Rc::from),
                 engine_ms,

@@ -1,10 +1,14 @@
 //! Exports of a run: the daily metrics as CSV and the configuration plus summaries as JSON
-//! ([`ExportDoc`]), and the reader the CLI uses to accept a configuration back
+//! ([`ExportDoc`]), with the pinned baseline's when there is one
+//! ([`daily_csv_with_baseline`], [`ExportDoc::with_baseline`]); download file names
+//! ([`file_name`]); and the reader the CLI uses to accept a configuration back
 //! ([`parse_config_json`]).
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::presets::presets;
 use crate::config::slug::slug;
+use crate::config::url::encode;
 use crate::core::model::knobs::{self, Knob};
 use crate::core::model::{daily_rows, DayMetrics, Params, RunResult, Summaries, SPEND_GROUPS};
 
@@ -21,6 +25,21 @@ pub struct ExportDoc {
     pub config: Params,
     /// First-week, last-week and whole-run summaries of the run.
     pub summary: Summaries,
+    /// The pinned baseline's configuration, summaries and days, when the run was compared with
+    /// one; absent (not `null`) otherwise, so a document without a baseline is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineDoc>,
+}
+
+/// The baseline part of an [`ExportDoc`]: `{"config":{…},"summary":{…},"days":[…]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineDoc {
+    /// The baseline's configuration (a complete [`Params`]).
+    pub config: Params,
+    /// The baseline run's first-week, last-week and whole-run summaries.
+    pub summary: Summaries,
+    /// The baseline run's days.
+    pub days: Vec<DayMetrics>,
 }
 
 impl ExportDoc {
@@ -30,6 +49,25 @@ impl ExportDoc {
             version: EXPORT_VERSION,
             config: config.clone(),
             summary: result.summaries.clone(),
+            baseline: None,
+        }
+    }
+
+    /// The export of `result`, run from `config`, compared with `baseline_result`, run from
+    /// `baseline`.
+    pub fn with_baseline(
+        config: &Params,
+        result: &RunResult,
+        baseline: &Params,
+        baseline_result: &RunResult,
+    ) -> ExportDoc {
+        ExportDoc {
+            baseline: Some(BaselineDoc {
+                config: baseline.clone(),
+                summary: baseline_result.summaries.clone(),
+                days: baseline_result.days.clone(),
+            }),
+            ..ExportDoc::new(config, result)
         }
     }
 
@@ -41,7 +79,7 @@ impl ExportDoc {
 }
 
 /// Reads a configuration: either a bare [`Params`] JSON object or an export document (`config`
-/// is read; `summary` and `days` are ignored). Missing fields take their defaults; an unknown
+/// is read; `summary`, `days` and `baseline` are ignored). Missing fields take their defaults; an unknown
 /// field is an error that names it. Returns the params (not yet validated: build a
 /// [`crate::core::model::Scenario`] from them) and warnings (e.g. a newer export version or
 /// ignored top-level keys).
@@ -71,6 +109,7 @@ pub fn parse_config_json(text: &str) -> Result<(Params, Vec<String>), String> {
             }
             object.remove("summary");
             object.remove("days");
+            object.remove("baseline");
             for key in object.keys() {
                 warnings.push(format!("ignored the export document's key `{key}`"));
             }
@@ -300,6 +339,102 @@ pub fn daily_csv(result: &RunResult) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The daily metrics of `result` and of the pinned baseline's run as one CSV: the columns of
+/// [`daily_csv`] for `result`, then `baseline_<column>` for each of the baseline run's columns
+/// after `day` (`baseline_revenue`, `baseline_sessions_casual`…). One row per day of the longer
+/// run; the shorter run's cells are empty after its last day.
+pub fn daily_csv_with_baseline(result: &RunResult, baseline: &RunResult) -> String {
+    let ours = columns(result);
+    let theirs = columns(baseline);
+    let theirs = &theirs[1..]; // after `day`
+    let mut out = String::new();
+    let header: Vec<String> = ours
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(theirs.iter().map(|c| format!("baseline_{}", c.name)))
+        .collect();
+    out.push_str(&header.join(","));
+    out.push('\n');
+    let rows = result.days.len().max(baseline.days.len());
+    for i in 0..rows {
+        let (day, base_day) = (result.days.get(i), baseline.days.get(i));
+        let mut row: Vec<String> = Vec::with_capacity(header.len());
+        // The day number from whichever run has the day (both number days from 1).
+        let number = day.or(base_day).map_or(0, |d| d.day);
+        row.push(number.to_string());
+        row.extend(
+            ours[1..]
+                .iter()
+                .map(|c| day.map(|d| (c.cell)(d)).unwrap_or_default()),
+        );
+        row.extend(
+            theirs
+                .iter()
+                .map(|c| base_day.map(|d| (c.cell)(d)).unwrap_or_default()),
+        );
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// First part of every download's file name.
+pub const FILE_STEM: &str = "marketplace-sandbox";
+
+/// A calendar date (the download's date, read from the browser's clock by the caller).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    /// Year, e.g. 2026.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month, 1–31.
+    pub day: u32,
+}
+
+impl std::fmt::Display for Date {
+    /// `YYYY-MM-DD`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// 32-bit FNV-1a of `bytes`.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5_u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// A short name for a configuration: the id of the preset it equals, in kebab case
+/// (`aggressive-load`), else 8 hex digits of the 32-bit FNV-1a hash of its canonical link query
+/// ([`encode`] without a baseline or view), so the same configuration always gets the same name.
+pub fn config_name(params: &Params) -> String {
+    match presets().iter().find(|p| (p.params)() == *params) {
+        Some(preset) => slug(preset.id, '-'),
+        None => format!("{:08x}", fnv1a(encode(params, None).as_bytes())),
+    }
+}
+
+/// A download's file name: `marketplace-sandbox-<design>[-vs-<baseline>][-<what>]-YYYY-MM-DD.<ext>`,
+/// each configuration named by [`config_name`]; `what` (e.g. a chart's slug) is slugged.
+pub fn file_name(
+    params: &Params,
+    baseline: Option<&Params>,
+    what: Option<&str>,
+    date: Date,
+    extension: &str,
+) -> String {
+    let mut name = format!("{FILE_STEM}-{}", config_name(params));
+    if let Some(base) = baseline {
+        name.push_str(&format!("-vs-{}", config_name(base)));
+    }
+    if let Some(what) = what.map(|w| slug(w, '-')).filter(|w| !w.is_empty()) {
+        name.push_str(&format!("-{what}"));
+    }
+    format!("{name}-{date}.{extension}")
 }
 
 /// Checks that `text` is JSON (else "not valid JSON: …" with the position) with no object

@@ -15,6 +15,16 @@ pub fn now_ms() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
+/// Today's date on the browser's clock, in the user's time zone (for download names).
+pub fn today() -> crate::config::export::Date {
+    let now = js_sys::Date::new_0();
+    crate::config::export::Date {
+        year: now.get_full_year() as i32,
+        month: now.get_month() + 1,
+        day: now.get_date(),
+    }
+}
+
 /// The current query string without its leading `?` (empty outside a window).
 pub fn current_query() -> String {
     web_sys::window()

@@ -7,10 +7,22 @@ use yew::Callback;
 
 use super::browser;
 use crate::app::state::{Action, Computed};
-use crate::config::export::{daily_csv, ExportDoc};
+use crate::config::export::{daily_csv, daily_csv_with_baseline, file_name, ExportDoc};
 
 /// File name stem of every download.
-pub const FILE_STEM: &str = "marketplace-sandbox";
+pub use crate::config::export::FILE_STEM;
+
+/// The download name for the latest results: both configurations' names, `what` (a chart's
+/// slug) if given, today's date (the browser's clock) and `extension`.
+pub fn download_name(results: &Computed, what: Option<&str>, extension: &str) -> String {
+    file_name(
+        &results.params,
+        results.baseline.as_deref(),
+        what,
+        browser::today(),
+        extension,
+    )
+}
 
 /// Copies the link with `query` (configuration, baseline, view) to the clipboard; reports the
 /// outcome.
@@ -25,17 +37,30 @@ pub fn copy_link(query: &str, dispatch: Callback<Action>) {
     });
 }
 
-/// Downloads the daily metrics of the latest run as CSV.
+/// Downloads the daily metrics of the latest run as CSV, with the baseline's (`baseline_…`
+/// columns) when one was pinned.
 pub fn export_csv(results: &Rc<Computed>) {
-    let csv = daily_csv(&results.result);
-    browser::download_text(&format!("{FILE_STEM}-daily.csv"), "text/csv", &csv);
+    let csv = match results.baseline_result.as_deref() {
+        Some(base) => daily_csv_with_baseline(&results.result, base),
+        None => daily_csv(&results.result),
+    };
+    browser::download_text(&download_name(results, None, "csv"), "text/csv", &csv);
 }
 
-/// Downloads the configuration and summaries of the latest run as JSON.
+/// Downloads the configuration and summaries of the latest run as JSON, with the baseline's
+/// configuration, summaries and days when one was pinned.
 pub fn export_json(results: &Rc<Computed>) {
-    let doc = ExportDoc::new(&results.params, &results.result);
+    let doc = match (
+        results.baseline.as_deref(),
+        results.baseline_result.as_deref(),
+    ) {
+        (Some(base), Some(base_result)) => {
+            ExportDoc::with_baseline(&results.params, &results.result, base, base_result)
+        }
+        _ => ExportDoc::new(&results.params, &results.result),
+    };
     browser::download_text(
-        &format!("{FILE_STEM}-run.json"),
+        &download_name(results, None, "json"),
         "application/json",
         &doc.to_json(),
     );

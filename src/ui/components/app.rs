@@ -13,7 +13,7 @@ use super::details::DetailsTable;
 use super::header::Header;
 use super::kpis::KpiCards;
 use super::model_page::ModelPage;
-use super::toolbar::{ShareField, Toolbar};
+use super::toolbar::{BaselineBar, ShareField, Toolbar};
 use crate::app::state::{Action, AppState, EngineMode, PendingRequest, Tab};
 use crate::core::model::Params;
 use crate::ui::browser;
@@ -156,15 +156,13 @@ pub fn app(props: &AppProps) -> Html {
                                 <Toolbar params={state.params.clone()} baseline={state.baseline.clone()} query={AttrValue::from(state.query())}
                                     preset={state.preset} results={state.results.clone()} dispatch={dispatch.clone()} />
                                 <ShareField share={state.share.clone()} dispatch={dispatch.clone()} />
-                                if state.baseline.is_some() {
-                                    <p class="baseline-note">
-                                        <span class="swatch" aria-hidden="true"></span>
-                                        { "Baseline pinned: cards show the change against it; charts overlay it as dashed, lighter lines." }
-                                    </p>
+                                if let Some(baseline) = state.baseline.clone() {
+                                    <BaselineBar params={state.params.clone()} baseline={baseline}
+                                        test_window_days={state.test_window_days} dispatch={dispatch.clone()} />
                                 }
-                                <KpiCards results={state.results.clone()} />
+                                <KpiCards results={state.results.clone()} test_window_days={state.test_window_days} />
                                 <ChartsPanel results={state.results.clone()} />
-                                <DetailsTable results={state.results.clone()} />
+                                <DetailsTable results={state.results.clone()} test_window_days={state.test_window_days} />
                             </div>
                         </main>
                     },

@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::app::state::Computed;
 use crate::chart::{self, ChartSpec};
 use crate::ui::browser;
-use crate::ui::commands::FILE_STEM;
+use crate::ui::commands::{self, FILE_STEM};
 
 /// Height of every chart canvas (CSS pixels).
 pub const CHART_HEIGHT: u32 = 300;
@@ -140,7 +140,8 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
                 let name = AttrValue::from(slug(&spec.title));
                 html! {
                     <ChartCard key={name.to_string()} title={AttrValue::from(spec.title.clone())}
-                        name={name.clone()} canvas={node.clone()} />
+                        name={name.clone()} canvas={node.clone()}
+                        file_name={props.results.as_ref().map(|r| AttrValue::from(commands::download_name(r, Some(&name), "png")))} />
                 }
             }) }
         </section>
@@ -156,6 +157,9 @@ pub struct ChartCardProps {
     pub name: AttrValue,
     /// The canvas, drawn by the panel.
     pub canvas: NodeRef,
+    /// The PNG's file name (see `commands::download_name`); by default from the slug.
+    #[prop_or_default]
+    pub file_name: Option<AttrValue>,
 }
 
 /// One chart: its canvas and a PNG download button.
@@ -163,12 +167,16 @@ pub struct ChartCardProps {
 pub fn chart_card(props: &ChartCardProps) -> Html {
     let on_png = {
         let (canvas, name) = (props.canvas.clone(), props.name.clone());
+        let file_name = props.file_name.clone();
         Callback::from(move |_| {
             let Some(canvas) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
             if let Ok(data) = canvas.to_data_url() {
-                browser::download_url(&format!("{FILE_STEM}-{name}.png"), &data);
+                let file_name = file_name
+                    .as_ref()
+                    .map_or_else(|| format!("{FILE_STEM}-{name}.png"), |f| f.to_string());
+                browser::download_url(&file_name, &data);
             }
         })
     };

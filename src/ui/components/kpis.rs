@@ -1,14 +1,16 @@
-//! KPI cards: the whole-run value of each headline metric, its first week → last week trend and,
-//! with a baseline, the change against it.
+//! KPI cards: the whole-run value of each headline metric and, with a baseline pinned, its
+//! change against the baseline in the first week, the test window (days 1–N), the last week and
+//! the whole run; without one, the within-run trend from the first week to the last.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::details::show;
+use crate::app::compare::{compare, CompareWindow, Comparison, Delta};
 use crate::app::format;
 use crate::app::state::Computed;
-use crate::core::model::{Direction, Metric, Summary};
+use crate::core::model::{Direction, Metric, MetricRow, Summary};
 
 /// One headline metric: a card. Its label, hint and direction come from the metric table.
 #[derive(Debug, Clone, Copy)]
@@ -77,16 +79,36 @@ pub fn delta_class(delta: f64, direction: Direction) -> &'static str {
 pub struct KpiCardsProps {
     /// The latest results, if any.
     pub results: Option<Rc<Computed>>,
+    /// Days of the comparison's test window (days 1 to N).
+    pub test_window_days: u32,
 }
 
 /// The row of KPI cards.
 #[function_component(KpiCards)]
 pub fn kpi_cards(props: &KpiCardsProps) -> Html {
+    let comparison = use_comparison(props.results.clone(), props.test_window_days);
     html! {
         <section class="kpis" aria-label="Key metrics">
-            { for KPIS.iter().map(|kpi| html! { <KpiCard kpi={KpiRef(kpi)} results={props.results.clone()} /> }) }
+            { for KPIS.iter().map(|kpi| html! {
+                <KpiCard kpi={KpiRef(kpi)} results={props.results.clone()} comparison={comparison.clone()} />
+            }) }
         </section>
     }
+}
+
+/// The comparison of the latest results with their baseline (when one was pinned), recomputed
+/// only when the results or the test window change.
+#[hook]
+pub fn use_comparison(
+    results: Option<Rc<Computed>>,
+    test_window_days: u32,
+) -> Option<Rc<Comparison>> {
+    let memo = use_memo((results, test_window_days), |(results, days)| {
+        let r = results.as_ref()?;
+        let base = r.baseline_result.as_ref()?;
+        Some(Rc::new(compare(&r.result, base, *days)))
+    });
+    (*memo).clone()
 }
 
 /// A [`Kpi`] by reference, compared by key.
@@ -106,6 +128,52 @@ pub struct KpiCardProps {
     pub kpi: KpiRef,
     /// The latest results, if any.
     pub results: Option<Rc<Computed>>,
+    /// The comparison with the baseline, when one is pinned.
+    #[prop_or_default]
+    pub comparison: Option<Rc<Comparison>>,
+}
+
+/// `data-delta`: the relative change as a number, empty when it is undefined (zero baseline).
+fn delta_attr(delta: &Delta) -> String {
+    delta.relative().map(|r| r.to_string()).unwrap_or_default()
+}
+
+/// The change of one card's metric in the four windows: a small labelled list.
+fn delta_list(row: &'static MetricRow, comparison: &Comparison) -> Html {
+    let Some(m) = comparison.metric(row.metric) else {
+        return Html::default();
+    };
+    html! {
+        <div class="kpi-baseline">
+            <p class="kpi-baseline-title muted">{ "vs baseline" }</p>
+            <dl class="kpi-deltas">
+                { for CompareWindow::ALL.iter().map(|&w| {
+                    let d = m.delta(w);
+                    let i = w as usize;
+                    let days = comparison.design_spans[i].text();
+                    let base_days = comparison.baseline_spans[i].text();
+                    let title = if days == base_days {
+                        format!("{}: {} vs baseline {}", days, show(row.format, d.design), show(row.format, d.baseline))
+                    } else {
+                        format!("{} vs baseline's {}: {} vs {}", days, base_days, show(row.format, d.design), show(row.format, d.baseline))
+                    };
+                    html! {
+                        <div class={classes!("kpi-delta", delta_class(d.absolute(), row.direction))}
+                            data-window={w.name()} data-delta={delta_attr(d)}
+                            data-abs={d.absolute().to_string()} title={title}>
+                            <dt>{ comparison.label(w) }</dt>
+                            <dd>
+                                <span class="delta-rel">{ d.text() }</span>
+                                if d.relative().is_some() {
+                                    <span class="delta-abs">{ format::signed(d.absolute()) }</span>
+                                }
+                            </dd>
+                        </div>
+                    }
+                }) }
+            </dl>
+        </div>
+    }
 }
 
 /// One KPI card.
@@ -129,32 +197,22 @@ pub fn kpi_card(props: &KpiCardProps) -> Html {
     let first = get(&s.first_week);
     let last = get(&s.last_week);
     let trend = last - first;
-    let baseline = results
-        .baseline_result
-        .as_ref()
-        .map(|b| get(&b.summaries.whole_run));
     html! {
         <article class="kpi" data-kpi={kpi.key} data-value={whole.to_string()}>
             <h3>{ row.short_label() }</h3>
             <p class="kpi-value">{ show(row.format, whole) }</p>
             <p class="kpi-hint">{ row.hint }</p>
-            <p class="kpi-trend">
-                <span class="muted">{ "Week 1 " }</span>
-                <span data-week="first" data-value={first.to_string()}>{ show(row.format, first) }</span>
-                <span class="muted">{ " → last week " }</span>
-                <span data-week="last" data-value={last.to_string()}>{ show(row.format, last) }</span>
-                <span class={classes!("delta", delta_class(trend, row.direction))}>
-                    { format!(" ({})", format::relative_change(last, first).unwrap_or_else(|| format::signed(trend))) }
-                </span>
-            </p>
-            if let Some(base) = baseline {
-                <p class={classes!("kpi-baseline", delta_class(whole - base, row.direction))}
-                    data-delta={(whole - base).to_string()}>
-                    <span class="muted">{ "vs baseline " }</span>
-                    <strong class="delta-abs">{ format::signed(whole - base) }</strong>
-                    { " " }
-                    <span class="delta-rel">{ format::relative_change(whole, base).map(|r| format!("({r})")).unwrap_or_default() }</span>
-                    <span class="muted">{ format!(" · base {}", show(row.format, base)) }</span>
+            if let Some(comparison) = props.comparison.as_deref() {
+                { delta_list(row, comparison) }
+            } else {
+                <p class="kpi-trend" title="Within this run: the first week's value against the last week's">
+                    <span class="muted">{ "Within run: week 1 " }</span>
+                    <span data-week="first" data-value={first.to_string()}>{ show(row.format, first) }</span>
+                    <span class="muted">{ " → last week " }</span>
+                    <span data-week="last" data-value={last.to_string()}>{ show(row.format, last) }</span>
+                    <span class={classes!("delta", delta_class(trend, row.direction))}>
+                        { format!(" ({})", format::relative_change(last, first).unwrap_or_else(|| format::signed(trend))) }
+                    </span>
                 </p>
             }
         </article>

@@ -1,4 +1,5 @@
-//! The toolbar above the results: presets, seed, baseline, link and exports.
+//! The toolbar above the results: presets, seed, baseline, link and exports; and, with a
+//! baseline pinned, the comparison bar: what differs from the baseline and the test window.
 
 use std::rc::Rc;
 
@@ -6,8 +7,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::app::compare::{changed_knobs, test_window_label};
 use crate::app::state::{Action, Computed, ShareBox};
 use crate::config::presets::presets;
+use crate::config::url::MAX_TEST_WINDOW_DAYS;
+use crate::core::model::knobs::Knob;
 use crate::core::model::Params;
 use crate::ui::{browser, commands};
 
@@ -155,5 +159,92 @@ pub fn share_field(props: &ShareFieldProps) -> Html {
             </label>
             <button type="button" class="button ghost small" onclick={props.dispatch.reform(|_| Action::CloseShare)}>{ "Close" }</button>
         </div>
+    }
+}
+
+/// Props of [`BaselineBar`].
+#[derive(Properties, PartialEq)]
+pub struct BaselineBarProps {
+    /// The configuration.
+    pub params: Rc<Params>,
+    /// The pinned baseline.
+    pub baseline: Rc<Params>,
+    /// Days of the test window.
+    pub test_window_days: u32,
+    /// Where the test window goes.
+    pub dispatch: Callback<Action>,
+}
+
+/// With a baseline pinned: what differs from it (`Ad every: 6 positions → 3 positions`, or
+/// "same design, other seed"), and the test window's length.
+#[function_component(BaselineBar)]
+pub fn baseline_bar(props: &BaselineBarProps) -> Html {
+    let changes = changed_knobs(&props.params, &props.baseline);
+    let on_window = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            if let Ok(days) = input.value().trim().parse::<u32>() {
+                dispatch.emit(Action::SetTestWindow(days));
+            }
+        })
+    };
+    let only_seed = matches!(changes.as_slice(), [only] if only.knob == Some(Knob::Seed));
+    let difference = match changes.as_slice() {
+        [] => html! {
+            <p class="baseline-diff same" data-testid="baseline-diff">
+                { "Same configuration as the baseline: change a knob to see its effect." }
+            </p>
+        },
+        [only] if only_seed => html! {
+            <p class="baseline-diff same" data-testid="baseline-diff">
+                { "Same design, other seed " }
+                <span class="knob-change" data-knob={only.key}>
+                    { format!("(seed {} → {})", only.baseline, only.design) }
+                </span>
+                { ": the change is noise, not an effect." }
+            </p>
+        },
+        _ => html! {
+            <div class="baseline-diff" data-testid="baseline-diff">
+                <span class="diff-title">{ "Changed:" }</span>
+                <ul class="knob-changes">
+                    { for changes.iter().map(|c| html! {
+                        <li class="knob-change" data-knob={c.key}>
+                            <span class="knob-label">{ c.label }</span>
+                            { ": " }
+                            <span class="from">{ c.baseline.clone() }</span>
+                            <span class="arrow" aria-label="to">{ " → " }</span>
+                            <strong class="to">{ c.design.clone() }</strong>
+                        </li>
+                    }) }
+                </ul>
+            </div>
+        },
+    };
+    html! {
+        <section class="baseline-bar card" aria-label="Comparison with the baseline">
+            <div class="baseline-head">
+                <p class="baseline-note">
+                    <span class="swatch" aria-hidden="true"></span>
+                    <strong>{ "Baseline pinned" }</strong>
+                    <span class="muted">{ "Cards and table show the change against it; charts overlay it as dashed, lighter lines." }</span>
+                </p>
+                <label class="test-window"
+                    title={format!("The cards' and table's test window, {}: what an A/B test of this length would read", test_window_label(props.test_window_days))}>
+                    <span>{ "Test window" }</span>
+                    <input id="test-window" type="number" inputmode="numeric" min="1"
+                        max={MAX_TEST_WINDOW_DAYS.to_string()} step="1"
+                        value={props.test_window_days.to_string()} oninput={on_window} />
+                    <span class="muted">{ "days" }</span>
+                </label>
+            </div>
+            { difference }
+        </section>
     }
 }
