@@ -31,7 +31,7 @@ pub struct ParamControlProps {
     pub value: Value,
     /// Why the knob currently has no effect, if it has none.
     #[prop_or_default]
-    pub note: Option<&'static str>,
+    pub note: Option<AttrValue>,
     /// Where changes go.
     pub dispatch: Callback<Action>,
 }
@@ -161,7 +161,11 @@ pub fn param_control(props: &ParamControlProps) -> Html {
         Kind::Switch | Kind::Choice { .. } => String::new(),
     };
     let needs = format::needs_sentence(spec);
-    let classes = classes!("control", kind_class, props.note.map(|_| "inactive"));
+    let classes = classes!(
+        "control",
+        kind_class,
+        props.note.as_ref().map(|_| "inactive")
+    );
     html! {
         <div class={classes} data-param={spec.url}>
             { body }
@@ -169,7 +173,7 @@ pub fn param_control(props: &ParamControlProps) -> Html {
                 { spec.help }
                 { needs }
                 <span class="range">{ range }</span>
-                if let Some(note) = props.note {
+                if let Some(note) = &props.note {
                     <span class="note">{ format!(" {note}") }</span>
                 }
             </p>
@@ -201,7 +205,7 @@ pub fn controls_panel(props: &ControlsPanelProps) -> Html {
                 { for rows.into_iter().map(|spec| html! {
                     <ParamControl key={spec.url} spec={SpecRef(spec)}
                         value={(spec.get)(&props.params)}
-                        note={spec.inactive_note(&props.params)}
+                        note={spec.inactive_note(&props.params).map(AttrValue::from)}
                         dispatch={props.dispatch.clone()} />
                 }) }
             </details>
