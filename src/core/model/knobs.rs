@@ -57,6 +57,12 @@ impl Group {
         Group::Simulation,
     ];
 
+    /// Whether the group is one people use most (ranking, auction, ad load): the app shows
+    /// it open; the others start collapsed unless one of their knobs differs from its default.
+    pub fn common(self) -> bool {
+        matches!(self, Group::Utility | Group::Auction | Group::AdLoad)
+    }
+
     /// Heading shown in the UI.
     pub fn label(self) -> &'static str {
         match self {

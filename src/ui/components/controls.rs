@@ -53,11 +53,14 @@ pub fn param_control(props: &ParamControlProps) -> Html {
     let label = html! { <label for={id.clone()}>{ spec.label }</label> };
     let (kind_class, body) = match (spec.kind, &props.value) {
         (Kind::Number { slider, .. } | Kind::Integer { slider, .. }, value) => {
-            let (min, max, step) = (slider.min, slider.max, slider.step);
             let current = match value {
                 Value::Number(x) => *x,
-                _ => min,
+                _ => slider.min,
             };
+            // A link or a file may carry a value beyond the slider (within validation's
+            // limits): the slider widens to show it, and the range sentence says so.
+            let (shown, _) = format::slider_for(spec, current).unwrap_or((slider, false));
+            let (min, max, step) = (shown.min, shown.max, shown.step);
             let dispatch = props.dispatch.clone();
             let oninput = Callback::from(move |e: InputEvent| {
                 let Some(input) = e
@@ -157,7 +160,9 @@ pub fn param_control(props: &ParamControlProps) -> Html {
 
     // Select options are visible in the control itself: only sliders state their range.
     let range = match spec.kind {
-        Kind::Number { .. } | Kind::Integer { .. } => format::range_sentence(spec),
+        Kind::Number { .. } | Kind::Integer { .. } => {
+            format::range_sentence_for(spec, &props.value)
+        }
         Kind::Switch | Kind::Choice { .. } => String::new(),
     };
     let needs = format::needs_sentence(spec);
@@ -198,9 +203,15 @@ pub fn controls_panel(props: &ControlsPanelProps) -> Html {
         if rows.is_empty() {
             return Html::default();
         }
-        // A native disclosure: keyboard operable, open by default, collapsible to shorten the list.
+        // A native disclosure: keyboard operable. The groups people use most start open, the
+        // others collapsed unless one of their knobs differs from its default (a preset or a
+        // link that changed it opens the group to show it).
+        let open = group.common()
+            || rows
+                .iter()
+                .any(|spec| (spec.get)(&props.params) != spec.default_value());
         html! {
-            <details class="control-group" open=true data-group={group_slug(group)}>
+            <details class="control-group" {open} data-group={group_slug(group)}>
                 <summary><h3>{ group.label() }</h3></summary>
                 { for rows.into_iter().map(|spec| html! {
                     <ParamControl key={spec.url} spec={SpecRef(spec)}

@@ -40,7 +40,9 @@ pub fn details_table(props: &DetailsTableProps) -> Html {
     let get = |row: &MetricRow, summary: &Summary| row.value(summary).unwrap_or(f64::NAN);
     let cell = |row: &MetricRow, window: &'static str, summary: &Summary| {
         let x = get(row, summary);
-        html! { <td data-window={window} data-value={x.to_string()}>{ show(row.format, x) }</td> }
+        // "—" for a ratio with nothing to divide by (no ads, clicks or spend).
+        let text = format::metric_value(row, summary).unwrap_or_else(|| show(row.format, x));
+        html! { <td data-window={window} data-value={x.to_string()}>{ text }</td> }
     };
     let window_label = |summary: &Summary| {
         if summary.days == 0 {
