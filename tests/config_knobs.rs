@@ -466,6 +466,22 @@ fn unmet_and_met(needs: Needs) -> Vec<(Params, bool)> {
     };
     match needs {
         Needs::Always | Needs::CustomShading => Vec::new(),
+        // The override conditions are checked value by value in
+        // `an_overridden_knob_gives_the_run_of_the_value_it_acts_as`; here, where they act.
+        Needs::TopSlot | Needs::MinGap => {
+            vec![(with(&|p| p.ad_load.policy = AdLoadPolicy::Threshold), true)]
+        }
+        Needs::MaxAds => vec![(small(), true)],
+        Needs::RevenueWeight => vec![(with(&|p| p.utility.w_qual = 0.01), true)],
+        Needs::FixedEvery | Needs::FixedFirst => AdLoadPolicy::ALL
+            .into_iter()
+            .map(|other| {
+                (
+                    with(&|p| p.ad_load.policy = other),
+                    other == AdLoadPolicy::Fixed,
+                )
+            })
+            .collect(),
         Needs::Policy(policy) => AdLoadPolicy::ALL
             .into_iter()
             .map(|other| (with(&|p| p.ad_load.policy = other), other == policy))
@@ -688,4 +704,261 @@ fn the_params_docs_state_the_tables_ranges() {
         checked,
         table().iter().filter(|s| s.limits().is_some()).count() - 1 + SEGMENT_FIELDS.len()
     );
+}
+
+/// Every number of two runs, equal up to a relative `tol` (0: exactly).
+fn assert_runs_close(
+    a: &sandbox::core::model::RunResult,
+    b: &sandbox::core::model::RunResult,
+    tol: f64,
+    what: &str,
+) {
+    if tol == 0.0 {
+        assert_eq!(a, b, "{what}");
+        return;
+    }
+    fn walk(a: &serde_json::Value, b: &serde_json::Value, tol: f64, path: &str, what: &str) {
+        use serde_json::Value as J;
+        match (a, b) {
+            (J::Number(x), J::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
+                assert!(
+                    (x - y).abs() <= tol * x.abs().max(y.abs()).max(1e-300),
+                    "{what}: {path}: {x} vs {y}"
+                );
+            }
+            (J::Array(xs), J::Array(ys)) => {
+                assert_eq!(xs.len(), ys.len(), "{what}: {path}");
+                for (i, (x, y)) in xs.iter().zip(ys).enumerate() {
+                    walk(x, y, tol, &format!("{path}[{i}]"), what);
+                }
+            }
+            (J::Object(xs), J::Object(ys)) => {
+                assert_eq!(xs.len(), ys.len(), "{what}: {path}");
+                for (k, x) in xs {
+                    walk(x, &ys[k], tol, &format!("{path}.{k}"), what);
+                }
+            }
+            _ => assert_eq!(a, b, "{what}: {path}"),
+        }
+    }
+    let (ja, jb) = (
+        serde_json::to_value(a).expect("json"),
+        serde_json::to_value(b).expect("json"),
+    );
+    walk(&ja, &jb, tol, "", what);
+}
+
+/// A smaller market still (the override checks run many configurations).
+fn tiny() -> Params {
+    let mut p = small();
+    p.users.count = 120;
+    p.sim.days = 4;
+    p.launch.enabled = false;
+    p
+}
+
+fn set(p: &Params, knob: Knob, x: f64) -> Params {
+    let mut q = p.clone();
+    (knob.spec().set)(&mut q, &Value::Number(x));
+    q
+}
+
+fn run(p: &Params) -> sandbox::core::model::RunResult {
+    simulate(&Scenario::new(p.clone()).expect("valid"))
+}
+
+/// Checks one configuration for `knob`: when its note says it acts as another value, the run is
+/// that value's run (`tol`: relative rounding allowed); returns whether it said so.
+fn check_override(p: &Params, knob: Knob, tol: f64) -> bool {
+    let s = knob.spec();
+    let note = s.inactive_note(p);
+    match s.needs.acts_as(p) {
+        Some(v) => {
+            let note = note.expect("acts_as comes with a note");
+            // The note names the value it acts as (the revenue weight's: any value above 0).
+            let named = if knob == Knob::WRev {
+                "above 0".to_string()
+            } else {
+                format!("acts as {}", shown(s, v))
+            };
+            assert!(note.contains(&named), "{}: '{note}' names {named}", s.url);
+            assert_runs_close(
+                &run(p),
+                &run(&set(p, knob, v)),
+                tol,
+                &format!("{}: '{note}'", s.url),
+            );
+            true
+        }
+        None => false,
+    }
+}
+
+fn shown(s: &ParamSpec, v: f64) -> String {
+    s.limits().map_or_else(|| v.to_string(), |l| l.show(v))
+}
+
+#[test]
+fn an_overridden_knob_gives_the_run_of_the_value_it_acts_as() {
+    let mut said = std::collections::HashMap::<Knob, usize>::new();
+    let mut count = |k: Knob, yes: bool| {
+        if yes {
+            *said.entry(k).or_default() += 1;
+        }
+    };
+    // The fixed grid: first, every, top slot and gap against each other.
+    for (first, every, top, gap) in [
+        (3, 2, 2, 3),
+        (1, 1, 1, 4),
+        (2, 5, 6, 3),
+        (1, 3, 5, 3),
+        (5, 4, 2, 3),
+        (4, 2, 7, 2),
+        (2, 8, 4, 3),
+        (6, 1, 3, 5),
+        (1, 6, 9, 2),
+    ] {
+        let mut p = tiny();
+        p.ad_load.first_position = first;
+        p.ad_load.every = every;
+        p.ad_load.top_slot = top;
+        p.ad_load.min_gap = gap;
+        p.ad_load.max_ads = 5;
+        for knob in [
+            Knob::Every,
+            Knob::FirstAd,
+            Knob::TopSlot,
+            Knob::MinGap,
+            Knob::MaxAds,
+        ] {
+            count(knob, check_override(&p, knob, 0.0));
+        }
+    }
+    // Max ads and the gap under every policy.
+    for policy in AdLoadPolicy::ALL {
+        for (len, top, gap, max) in [(10, 4, 3, 6), (12, 13, 2, 2), (25, 2, 3, 12), (8, 1, 1, 1)] {
+            let mut p = tiny();
+            p.ad_load.policy = policy;
+            p.ad_load.feed_length = len;
+            p.ad_load.top_slot = top;
+            p.ad_load.min_gap = gap;
+            p.ad_load.max_ads = max;
+            for knob in [Knob::MaxAds, Knob::MinGap, Knob::TopSlot] {
+                count(knob, check_override(&p, knob, 0.0));
+            }
+        }
+    }
+    // The revenue weight: only ratios matter while the other weights are 0.
+    for policy in [AdLoadPolicy::Fixed, AdLoadPolicy::Exact] {
+        for format in sandbox::core::auction::Format::ALL {
+            for w in [0.05, 0.7, 5.0] {
+                let mut p = tiny();
+                p.ad_load.policy = policy;
+                p.auction.format = format;
+                p.utility.w_rev = w;
+                p.utility.w_eng = 0.0;
+                p.utility.w_qual = 0.0;
+                p.utility.w_fat = 0.0;
+                count(Knob::WRev, check_override(&p, Knob::WRev, 1e-9));
+            }
+        }
+    }
+    for knob in [
+        Knob::Every,
+        Knob::FirstAd,
+        Knob::TopSlot,
+        Knob::MinGap,
+        Knob::MaxAds,
+    ] {
+        assert!(
+            said.get(&knob).copied().unwrap_or(0) >= 2,
+            "{knob:?}: {said:?}"
+        );
+    }
+    assert!(
+        said.get(&Knob::WRev).copied().unwrap_or(0) >= 15,
+        "{said:?}"
+    );
+}
+
+#[test]
+fn the_override_conditions_are_sharp() {
+    // Just past each boundary the knob acts, so the notes do not claim more than is true.
+    let fixed = |first, every, top, gap, max| {
+        let mut p = tiny();
+        p.ad_load.first_position = first;
+        p.ad_load.every = every;
+        p.ad_load.top_slot = top;
+        p.ad_load.min_gap = gap;
+        p.ad_load.max_ads = max;
+        p
+    };
+    // every = 4 with gap 3: no note, and it differs from every = 3 (what 2 acts as).
+    let p = fixed(3, 4, 2, 3, 4);
+    assert!(Knob::Every.spec().inactive_note(&p).is_none());
+    assert_ne!(run(&p), run(&set(&p, Knob::Every, 3.0)));
+    let p = fixed(3, 2, 2, 3, 4);
+    let note = Knob::Every.spec().inactive_note(&p).expect("overridden");
+    assert_eq!(note, "Minimum gap 3 overrides this: ad every 2 acts as 3.");
+    assert_eq!(run(&p), run(&set(&p, Knob::Every, 1.0)));
+    // First ad before the top slot, but with ads far apart the later ads follow the first
+    // position: no note, and it acts.
+    let p = fixed(1, 6, 4, 2, 4);
+    assert!(Knob::FirstAd.spec().inactive_note(&p).is_none());
+    assert_ne!(run(&p), run(&set(&p, Knob::FirstAd, 4.0)));
+    // The top slot beyond the first ad position acts.
+    let p = fixed(3, 6, 4, 3, 4);
+    assert!(Knob::TopSlot.spec().inactive_note(&p).is_none());
+    assert_ne!(run(&p), run(&set(&p, Knob::TopSlot, 3.0)));
+    // A gap larger than the fixed spacing acts.
+    let p = fixed(3, 4, 2, 5, 4);
+    assert!(Knob::MinGap.spec().inactive_note(&p).is_none());
+    assert_ne!(run(&p), run(&set(&p, Knob::MinGap, 1.0)));
+    // Max ads at what fits acts (one fewer changes the run) under each policy.
+    for policy in AdLoadPolicy::ALL {
+        let mut p = fixed(2, 3, 2, 3, 1);
+        p.ad_load.policy = policy;
+        p.ad_load.feed_length = 12;
+        p.ad_load.theta = 0.0;
+        p.ad_load.lambda = 0.0;
+        let fit = sandbox::core::model::knobs::ads_that_fit(&p);
+        assert!(fit >= 2, "{policy:?}");
+        p.ad_load.max_ads = fit;
+        assert!(
+            Knob::MaxAds.spec().inactive_note(&p).is_none(),
+            "{policy:?}"
+        );
+        assert_ne!(
+            run(&p),
+            run(&set(&p, Knob::MaxAds, fit as f64 - 1.0)),
+            "{policy:?}"
+        );
+        p.ad_load.max_ads = fit + 1;
+        assert!(
+            Knob::MaxAds.spec().inactive_note(&p).is_some(),
+            "{policy:?}"
+        );
+        // With the no-adjacent-category rule the note claims nothing.
+        p.ad_load.no_adjacent_same_category = true;
+        assert!(
+            Knob::MaxAds.spec().inactive_note(&p).is_none(),
+            "{policy:?}"
+        );
+    }
+    // The revenue weight acts as soon as another weight is not 0, and under the threshold policy.
+    let mut p = tiny();
+    p.utility.w_eng = 0.0;
+    p.utility.w_qual = 0.0;
+    p.utility.w_fat = 0.0;
+    p.utility.w_rev = 2.0;
+    assert!(Knob::WRev.spec().inactive_note(&p).is_some());
+    let mut q = p.clone();
+    q.utility.w_qual = 0.01;
+    assert!(Knob::WRev.spec().inactive_note(&q).is_none());
+    assert_ne!(run(&q), run(&set(&q, Knob::WRev, 0.1)));
+    let mut q = p.clone();
+    q.ad_load.policy = AdLoadPolicy::Threshold;
+    assert!(Knob::WRev.spec().inactive_note(&q).is_none());
+    assert_ne!(run(&q), run(&set(&q, Knob::WRev, 0.1)));
 }

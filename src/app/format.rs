@@ -1,6 +1,7 @@
 //! Number formatting for the UI (pure functions, so components only call them).
 
-use crate::core::model::knobs::{Kind, ParamSpec, Value};
+use crate::core::model::knobs::{Kind, ParamSpec, Slider, Value};
+use crate::core::model::{Format, Metric, MetricRow, Summary};
 
 /// Groups the integer part of a decimal string with commas: `1234567.5` → `1,234,567.5`.
 fn group_thousands(text: &str) -> String {
@@ -183,5 +184,98 @@ pub fn param_range(spec: &ParamSpec) -> String {
             .collect::<Vec<_>>()
             .join(" · "),
         Kind::Switch => "on / off".into(),
+    }
+}
+
+/// Shown for a value that does not exist: a ratio with nothing to divide by (ROI with no spend,
+/// CPC with no clicks, CTR with no impressions).
+pub const UNDEFINED: &str = "—";
+
+/// Whether `metric` is a ratio whose denominator is 0 in `summary` (the engine stores such a
+/// ratio as 0, which would read as a measured zero).
+pub fn ratio_undefined(metric: Metric, summary: &Summary) -> bool {
+    match metric {
+        Metric::Ctr | Metric::Ecpm => summary.impressions_per_day == 0.0,
+        Metric::AvgCpc | Metric::ReserveBindingRate => summary.clicks_per_day == 0.0,
+        Metric::Roi => summary.revenue_per_day == 0.0,
+        Metric::AdsPerSession | Metric::AdLoad => summary.sessions_per_day == 0.0,
+        _ => false,
+    }
+}
+
+/// `x` shown as a metric of format `format`: counts are whole numbers, which [`number`] prints
+/// exactly, with thousands separators.
+pub fn show(format: Format, x: f64) -> String {
+    match format {
+        Format::Number | Format::Count => number(x),
+        Format::Percent => percent(x),
+    }
+}
+
+/// A summary metric as the cards and the table show it: [`UNDEFINED`] for a ratio with no
+/// denominator, else its value in the row's format. `None` for a daily-only row.
+pub fn metric_value(row: &MetricRow, summary: &Summary) -> Option<String> {
+    let x = row.value(summary)?;
+    Some(if ratio_undefined(row.metric, summary) {
+        UNDEFINED.to_string()
+    } else {
+        show(row.format, x)
+    })
+}
+
+/// The slider a control shows for the value `x`: the table's slider, widened to include `x` when
+/// a link or a file carries a value outside it (but within what validation accepts), with
+/// whether it was widened.
+pub fn slider_for(spec: &ParamSpec, x: f64) -> Option<(Slider, bool)> {
+    let slider = spec.slider()?;
+    if !x.is_finite() || (slider.min <= x && x <= slider.max) {
+        return Some((slider, false));
+    }
+    Some((
+        Slider {
+            min: slider.min.min(x),
+            max: slider.max.max(x),
+            step: slider.step,
+        },
+        true,
+    ))
+}
+
+fn range_text(slider: Slider, unit: &str) -> String {
+    let d = step_decimals(slider.step);
+    let unit = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    format!(
+        "{}–{}{unit}",
+        group_thousands(&format!("{:.d$}", slider.min)),
+        group_thousands(&format!("{:.d$}", slider.max))
+    )
+}
+
+/// The range sentence of a control showing `value`: the slider's range (` Range: 0–5 currency
+/// per click.`), or, when the value lies outside the table's slider, the widened range with a
+/// note (` Range: 0–8 currency per click, widened to show this value (the slider's usual range
+/// is 0–5; accepted: 0–10).`). Selects and switches get [`range_sentence`].
+pub fn range_sentence_for(spec: &ParamSpec, value: &Value) -> String {
+    let x = match value {
+        Value::Number(x) => *x,
+        _ => return range_sentence(spec),
+    };
+    match slider_for(spec, x) {
+        Some((slider, true)) => {
+            let usual = spec
+                .slider()
+                .map_or_else(String::new, |s| range_text(s, ""));
+            let accepted = spec.limits().map_or_else(String::new, |l| l.range_text());
+            format!(
+                " Range: {}, widened to show this value (the slider's usual range is {usual}; \
+                 accepted: {accepted}).",
+                range_text(slider, spec.unit)
+            )
+        }
+        _ => range_sentence(spec),
     }
 }

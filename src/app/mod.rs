@@ -1,6 +1,7 @@
 //! The app's logic without the browser: the one reducer ([`state`]), the comparison with a
-//! pinned baseline ([`compare`]), the worker protocol and its
-//! request handler ([`protocol`]) and number formatting ([`format`](mod@format)).
+//! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
+//! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]) and
+//! the "no ads were shown" diagnosis ([`no_ads`]).
 //!
 //! Compiled on every target, so the reducer and the jobs the worker runs are unit-tested natively
 //! (`tests/app_state.rs`, `tests/app_protocol.rs`); only the Yew components and the browser glue
@@ -10,6 +11,8 @@
 //! architecture test scans it like the core).
 
 pub mod compare;
+pub mod first_step;
 pub mod format;
+pub mod no_ads;
 pub mod protocol;
 pub mod state;

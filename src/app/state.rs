@@ -237,14 +237,15 @@ pub fn matching_preset(params: &Params) -> Option<&'static str> {
         .map(|p| p.id)
 }
 
-/// `value` made valid for `spec`: numbers clamped into the slider's range, unknown options and
-/// kind mismatches rejected.
+/// `value` made valid for `spec`: numbers clamped into what validation accepts (the knob
+/// table's limits, which may reach beyond the slider: a link's `reserve=8` stays 8), unknown
+/// options and kind mismatches rejected.
 pub fn sanitize(spec: &ParamSpec, value: Value) -> Option<Value> {
     match (spec.kind, value) {
-        (Kind::Number { slider, .. } | Kind::Integer { slider, .. }, Value::Number(x))
+        (Kind::Number { limits, .. } | Kind::Integer { limits, .. }, Value::Number(x))
             if x.is_finite() =>
         {
-            Some(Value::Number(x.clamp(slider.min, slider.max)))
+            Some(Value::Number(x.clamp(limits.0, limits.1)))
         }
         (Kind::Choice { options }, Value::Choice(c)) if options.iter().any(|(v, _)| *v == c) => {
             Some(Value::Choice(c))

@@ -82,6 +82,14 @@ static PRESETS: &[Preset] = &[
                       while new ones keep arriving: high prices shrink the market.",
         params: advertiser_churn,
     },
+    Preset {
+        id: "high_reserve",
+        name: "Higher reserve",
+        description: "The reserve rises from 0.25 to 0.75 per click: prices rise where bids \
+                      clear it, slots go unsold where they do not; compare revenue with the \
+                      default to look for the revenue-maximising reserve.",
+        params: high_reserve,
+    },
 ];
 
 /// Every preset, in menu order; the first is the default configuration.
@@ -157,5 +165,11 @@ fn advertiser_churn() -> Params {
     p.advertisers.roi_target = 2.0;
     p.advertisers.churn_probability = 0.3;
     p.advertisers.arrival_rate = 2.0;
+    p
+}
+
+fn high_reserve() -> Params {
+    let mut p = Params::default();
+    p.auction.reserve = 0.75;
     p
 }

@@ -133,3 +133,21 @@ pub fn random_seed(current: u64) -> u64 {
     let step = 1 + (js_sys::Math::random() * 1000.0) as u64; // 1..=1000
     (current % 1001 + step) % 1001
 }
+
+/// The value kept under `key` in the browser's `localStorage`, if any (`None` when storage is
+/// unavailable).
+pub fn stored(key: &str) -> Option<String> {
+    use gloo::storage::{LocalStorage, Storage};
+    LocalStorage::raw().get_item(key).ok().flatten()
+}
+
+/// Keeps `value` under `key` in `localStorage`, or removes the key for `None`. Returns whether
+/// it worked.
+pub fn store(key: &str, value: Option<&str>) -> bool {
+    use gloo::storage::{LocalStorage, Storage};
+    let storage = LocalStorage::raw();
+    match value {
+        Some(v) => storage.set_item(key, v).is_ok(),
+        None => storage.remove_item(key).is_ok(),
+    }
+}

@@ -126,6 +126,24 @@ pub struct RunResult {
     pub segment_names: Vec<String>,
 }
 
+/// Each advertiser a run starts with: its bid per click at full pacing (`value · (1 − shading)`)
+/// and the reserve of its category. A candidate needs a bid at least its reserve, so when every
+/// bid here is below its reserve no incumbent ever shows an ad (arrivals and a launch add
+/// advertisers later). Draws the same populations as [`simulate`] and runs no day.
+pub fn initial_bids(scenario: &Scenario) -> Vec<(f64, f64)> {
+    let engine = Engine::new(scenario);
+    engine
+        .advertisers
+        .iter()
+        .map(|a| {
+            (
+                a.value * (1.0 - engine.shading),
+                engine.reserves[a.category],
+            )
+        })
+        .collect()
+}
+
 /// Runs the day-by-day model from day 1 to the configured number of days.
 pub fn simulate(scenario: &Scenario) -> RunResult {
     let mut engine = Engine::new(scenario);

@@ -20,6 +20,8 @@
 //! Fields that are lists rather than knobs — the user segments and the per-category reserves —
 //! are described by [`SEGMENT_FIELDS`] and validated against the rows they refine.
 
+use std::borrow::Cow;
+
 use crate::core::auction::Format;
 
 use super::params::{AdLoadPolicy, Params, Segment};
@@ -54,6 +56,12 @@ impl Group {
         Group::Launch,
         Group::Simulation,
     ];
+
+    /// Whether the group is one people use most (ranking, auction, ad load): the app shows
+    /// it open; the others start collapsed unless one of their knobs differs from its default.
+    pub fn common(self) -> bool {
+        matches!(self, Group::Utility | Group::Auction | Group::AdLoad)
+    }
 
     /// Heading shown in the UI.
     pub fn label(self) -> &'static str {
@@ -153,7 +161,9 @@ pub enum Value {
 }
 
 /// When a knob has an effect. The app dims a knob whose condition fails and says why; a test
-/// checks that moving such a knob leaves every number of a run unchanged.
+/// checks that moving such a knob leaves every number of a run unchanged, or, for a knob that
+/// another one overrides, that its value gives the same run as the value it acts as
+/// ([`Needs::acts_as`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
     /// Always acts.
@@ -168,29 +178,262 @@ pub enum Needs {
     Launch,
     /// Acts only with custom bid shading (moving it switches shading to custom).
     CustomShading,
+    /// `every`: fixed policy only; below the minimum gap it acts as the gap (each ad goes at
+    /// least `min_gap` after the previous one, and `first + i·every` never reaches further).
+    FixedEvery,
+    /// `first_position`: fixed policy only; before the top ad slot it is moved to the top slot
+    /// (and when every later ad lands where it would from the top slot, it acts as the top slot).
+    FixedFirst,
+    /// `top_slot`: under the fixed policy, a top slot at or before the first ad position never
+    /// moves an ad (it acts as the first ad position).
+    TopSlot,
+    /// `min_gap`: does not bind when the fixed positions are already that far apart, or when at
+    /// most one ad is placed (it acts as 1).
+    MinGap,
+    /// `max_ads`: above the number of ads that fit in the feed (under the guardrails or the
+    /// fixed positions) it acts as that number. Not claimed with the no-adjacent-category rule,
+    /// which looks further down the ranking when more ads are allowed.
+    MaxAds,
+    /// `w_rev`: the ranking's order and prices depend only on the ratios of the four weights
+    /// (prices are utility differences divided by `w_rev · pCTR^q`), so with the other weights
+    /// at 0 every revenue weight above 0 gives the same run, up to rounding in the last digits.
+    /// Not under the threshold policy, which compares the utility itself with θ × the organic
+    /// item's engagement.
+    RevenueWeight,
+}
+
+/// The fixed policy's ad positions for a feed that never runs out of ads, under the guardrails
+/// `top_slot` and `min_gap`, at most `cap` ads: the rule of `core::feed`'s fixed method (targets
+/// `first + i·every`, each moved to `max(target, top_slot, previous + min_gap)`, stopping at the
+/// feed's end).
+fn fixed_positions(
+    first: usize,
+    every: usize,
+    top: usize,
+    gap: usize,
+    length: usize,
+    cap: usize,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut last: Option<usize> = None;
+    for i in 0..cap.min(length) {
+        let target = first.saturating_add(i.saturating_mul(every));
+        let mut p = target.max(top);
+        if let Some(q) = last {
+            p = p.max(q.saturating_add(gap));
+        }
+        if p > length {
+            break;
+        }
+        out.push(p);
+        last = Some(p);
+    }
+    out
+}
+
+/// How many ads a session can hold whatever the ranking: the fixed positions that fit in the
+/// feed, or the positions the guardrails allow (`1 + ⌊(L − top_slot) / min_gap⌋`).
+pub fn ads_that_fit(params: &Params) -> usize {
+    let load = &params.ad_load;
+    let length = load.feed_length;
+    match load.policy {
+        AdLoadPolicy::Fixed => fixed_positions(
+            load.first_position,
+            load.every,
+            load.top_slot,
+            load.min_gap,
+            length,
+            length,
+        )
+        .len(),
+        AdLoadPolicy::Threshold | AdLoadPolicy::Exact => {
+            if load.top_slot > length || load.top_slot == 0 {
+                0
+            } else {
+                1 + (length - load.top_slot) / load.min_gap.max(1)
+            }
+        }
+    }
+}
+
+/// Why a knob has no effect, and the value it acts as when another knob overrides it.
+struct Unmet {
+    why: Cow<'static, str>,
+    acts_as: Option<f64>,
+}
+
+impl Unmet {
+    fn idle(why: &'static str) -> Option<Unmet> {
+        Some(Unmet {
+            why: Cow::Borrowed(why),
+            acts_as: None,
+        })
+    }
+
+    fn acts_as(why: String, value: f64) -> Option<Unmet> {
+        Some(Unmet {
+            why: Cow::Owned(why),
+            acts_as: Some(value),
+        })
+    }
+}
+
+fn policy_only(policy: AdLoadPolicy) -> &'static str {
+    match policy {
+        AdLoadPolicy::Fixed => "Used by the fixed ad-load policy only.",
+        AdLoadPolicy::Threshold => "Used by the threshold ad-load policy only.",
+        AdLoadPolicy::Exact => "Used by the exact ad-load policy only.",
+    }
 }
 
 impl Needs {
-    /// Why the knob has no effect under `params`, or `None` when it acts.
-    pub fn unmet(self, params: &Params) -> Option<&'static str> {
+    /// Why the knob has no effect under `params` (or acts as another value, which the sentence
+    /// names with the numbers: "Minimum gap 3 overrides this: ad every 2 acts as 3."), or `None`
+    /// when it acts.
+    pub fn unmet(self, params: &Params) -> Option<Cow<'static, str>> {
+        self.check(params).map(|u| u.why)
+    }
+
+    /// When another knob overrides this one under `params`, the value this knob acts as: the run
+    /// is the same with the knob set to it. `None` when the knob acts, or when it has no effect
+    /// at all (then any value gives the same run).
+    pub fn acts_as(self, params: &Params) -> Option<f64> {
+        self.check(params).and_then(|u| u.acts_as)
+    }
+
+    fn check(self, params: &Params) -> Option<Unmet> {
+        let load = &params.ad_load;
+        let fixed = load.policy == AdLoadPolicy::Fixed;
         match self {
             Needs::Always => None,
-            Needs::Policy(policy) if params.ad_load.policy != policy => Some(match policy {
-                AdLoadPolicy::Fixed => "Used by the fixed ad-load policy only.",
-                AdLoadPolicy::Threshold => "Used by the threshold ad-load policy only.",
-                AdLoadPolicy::Exact => "Used by the exact ad-load policy only.",
-            }),
+            Needs::Policy(policy) if load.policy != policy => Unmet::idle(policy_only(policy)),
             Needs::Policy(_) => None,
-            Needs::Fatigue if !params.users.fatigue => Some("User fatigue is off."),
+            Needs::Fatigue if !params.users.fatigue => Unmet::idle("User fatigue is off."),
             Needs::FatigueOrPenalty if !params.users.fatigue && params.utility.w_fat == 0.0 => {
-                Some("User fatigue is off and the fatigue penalty weight is 0.")
+                Unmet::idle("User fatigue is off and the fatigue penalty weight is 0.")
             }
-            Needs::Launch if !params.launch.enabled => Some("The launch is off."),
+            Needs::Launch if !params.launch.enabled => Unmet::idle("The launch is off."),
             Needs::Launch if params.launch.day > params.sim.days => {
-                Some("The launch day is after the last simulated day.")
+                Unmet::idle("The launch day is after the last simulated day.")
             }
             Needs::CustomShading if params.auction.bid_shading.is_none() => {
-                Some("Shading is automatic; moving this switches to custom shading.")
+                Unmet::idle("Shading is automatic; moving this switches to custom shading.")
+            }
+            Needs::FixedEvery | Needs::FixedFirst if !fixed => {
+                Unmet::idle(policy_only(AdLoadPolicy::Fixed))
+            }
+            Needs::FixedEvery if load.every < load.min_gap => Unmet::acts_as(
+                format!(
+                    "Minimum gap {gap} overrides this: ad every {every} acts as {gap}.",
+                    gap = load.min_gap,
+                    every = load.every
+                ),
+                load.min_gap as f64,
+            ),
+            Needs::FixedFirst if load.first_position < load.top_slot => {
+                let layout = |first| {
+                    fixed_positions(
+                        first,
+                        load.every,
+                        load.top_slot,
+                        load.min_gap,
+                        load.feed_length,
+                        load.max_ads,
+                    )
+                };
+                (layout(load.first_position) == layout(load.top_slot)).then(|| Unmet {
+                    why: Cow::Owned(format!(
+                        "Top ad slot {top} overrides this: first ad position {first} acts as {top}.",
+                        top = load.top_slot,
+                        first = load.first_position
+                    )),
+                    acts_as: Some(load.top_slot as f64),
+                })
+            }
+            Needs::TopSlot if fixed && load.top_slot < load.first_position => Unmet::acts_as(
+                format!(
+                    "Under the fixed policy the first ad position ({first}) overrides this: \
+                     top ad slot {top} acts as {first}.",
+                    first = load.first_position,
+                    top = load.top_slot
+                ),
+                load.first_position as f64,
+            ),
+            Needs::MinGap if load.min_gap > 1 && load.max_ads <= 1 => Unmet::acts_as(
+                format!(
+                    "At most one ad per session: minimum gap {} does not bind (acts as 1).",
+                    load.min_gap
+                ),
+                1.0,
+            ),
+            Needs::MinGap if fixed && load.min_gap > 1 => {
+                let layout = |gap| {
+                    fixed_positions(
+                        load.first_position,
+                        load.every,
+                        load.top_slot,
+                        gap,
+                        load.feed_length,
+                        load.max_ads,
+                    )
+                };
+                let free = layout(1);
+                if free != layout(load.min_gap) {
+                    return None;
+                }
+                let closest = free.windows(2).map(|w| w[1] - w[0]).min();
+                Unmet::acts_as(
+                    match closest {
+                        Some(d) => format!(
+                            "The fixed positions are already {d} or more apart: minimum gap {} \
+                             does not bind (acts as 1).",
+                            load.min_gap
+                        ),
+                        None => format!(
+                            "At most one ad fits at the fixed positions: minimum gap {} does not \
+                             bind (acts as 1).",
+                            load.min_gap
+                        ),
+                    },
+                    1.0,
+                )
+            }
+            Needs::MaxAds if !load.no_adjacent_same_category => {
+                let fit = ads_that_fit(params);
+                (fit < load.max_ads).then(|| {
+                    let why = if fixed {
+                        format!(
+                            "Only {fit} ads fit at the fixed positions of a {}-position feed: \
+                             max ads {} acts as {fit}.",
+                            load.feed_length, load.max_ads
+                        )
+                    } else {
+                        format!(
+                            "Only {fit} ads fit in a {}-position feed from position {} with gap \
+                             {}: max ads {} acts as {fit}.",
+                            load.feed_length, load.top_slot, load.min_gap, load.max_ads
+                        )
+                    };
+                    Unmet {
+                        why: Cow::Owned(why),
+                        acts_as: Some(fit as f64),
+                    }
+                })
+            }
+            Needs::RevenueWeight
+                if load.policy != AdLoadPolicy::Threshold
+                    && params.utility.w_rev > 0.0
+                    && params.utility.w_eng == 0.0
+                    && params.utility.w_qual == 0.0
+                    && params.utility.w_fat == 0.0 =>
+            {
+                Some(Unmet {
+                    why: Cow::Borrowed(
+                        "Only the ratios of the ranking weights matter and the other weights are \
+                         0: any revenue weight above 0 ranks and prices ads the same.",
+                    ),
+                    acts_as: Some(1.0),
+                })
             }
             _ => None,
         }
@@ -208,6 +451,16 @@ impl Needs {
             Needs::FatigueOrPenalty => "needs fatigue on or a fatigue penalty weight",
             Needs::Launch => "needs the launch on",
             Needs::CustomShading => "custom shading only",
+            Needs::FixedEvery => "fixed policy only; below the minimum gap it acts as the gap",
+            Needs::FixedFirst => {
+                "fixed policy only; before the top ad slot it acts as the top slot"
+            }
+            Needs::TopSlot => "under the fixed policy, acts only beyond the first ad position",
+            Needs::MinGap => "binds only where ads would come closer",
+            Needs::MaxAds => "acts only up to the ads that fit in the feed",
+            Needs::RevenueWeight => {
+                "only the ratios of the weights matter, except under the threshold policy"
+            }
         })
     }
 }
@@ -284,7 +537,7 @@ impl ParamSpec {
     }
 
     /// Why the knob has no effect under `params`, if it has none.
-    pub fn inactive_note(&self, params: &Params) -> Option<&'static str> {
+    pub fn inactive_note(&self, params: &Params) -> Option<Cow<'static, str>> {
         self.needs.unmet(params)
     }
 
@@ -505,7 +758,7 @@ fn policy_from(value: &str) -> Option<AdLoadPolicy> {
 
 knobs! {
     real!(WRev, "w_rev", "Revenue weight", "", Utility, limits(0.0, 5.0), slider(0.0, 5.0, 0.05),
-        Needs::Always, Role::Design, per_advertiser: false,
+        Needs::RevenueWeight, Role::Design, per_advertiser: false,
         "Weight of the bid term bid·pCTR^q in the ranking utility. Higher ranks ads more by what they pay; at 0 bids no longer rank ads.",
         utility.w_rev),
     real!(WEng, "w_eng", "Engagement weight", "currency per engagement", Utility, limits(0.0, 5.0), slider(0.0, 5.0, 0.05),
@@ -614,11 +867,11 @@ knobs! {
         "Feed positions served per session. Users usually leave before the end, so longer feeds matter only for deep scrollers.",
         whole_usize, ad_load.feed_length),
     int!(FirstAd, "first_ad", "First ad position", "position", AdLoad, limits(1.0, 60.0), slider(1.0, 30.0),
-        Needs::Policy(AdLoadPolicy::Fixed), Role::Design, per_advertiser: false,
+        Needs::FixedFirst, Role::Design, per_advertiser: false,
         "The position of the first ad (1 = top). Lower shows more ads to users who leave early.",
         whole_usize, ad_load.first_position),
     int!(Every, "every", "Ad every", "positions", AdLoad, limits(1.0, 60.0), slider(1.0, 30.0),
-        Needs::Policy(AdLoadPolicy::Fixed), Role::Design, per_advertiser: false,
+        Needs::FixedEvery, Role::Design, per_advertiser: false,
         "Positions from one ad to the next. Lower means more ads per session, more revenue now and more fatigue.",
         whole_usize, ad_load.every),
     real!(Theta, "theta", "Threshold θ", "currency per engagement", AdLoad, limits(0.0, 1.0), slider(0.0, 1.0, 0.005),
@@ -630,15 +883,15 @@ knobs! {
         "The shadow price of engagement in revenue + λ·engagement. Higher λ ⇒ fewer ads, more engagement.",
         ad_load.lambda),
     int!(TopSlot, "top_slot", "Top ad slot", "position", AdLoad, limits(1.0, 60.0), slider(1.0, 30.0),
-        Needs::Always, Role::Design, per_advertiser: false,
+        Needs::TopSlot, Role::Design, per_advertiser: false,
         "Guardrail: the first position any ad may take (1 = top). Higher keeps the top of the feed organic.",
         whole_usize, ad_load.top_slot),
     int!(MinGap, "min_gap", "Minimum gap", "positions", AdLoad, limits(1.0, 20.0), slider(1.0, 20.0),
-        Needs::Always, Role::Design, per_advertiser: false,
+        Needs::MinGap, Role::Design, per_advertiser: false,
         "Guardrail: consecutive ads are at least this many positions apart. Higher caps ad density.",
         whole_usize, ad_load.min_gap),
     int!(MaxAds, "max_ads", "Max ads per session", "ads", AdLoad, limits(0.0, 12.0), slider(0.0, 12.0),
-        Needs::Always, Role::Design, per_advertiser: false,
+        Needs::MaxAds, Role::Design, per_advertiser: false,
         "Guardrail: the most ads in one session. 0 turns ads off.",
         whole_usize, ad_load.max_ads),
     int!(FreqCap, "freq_cap", "Frequency cap", "impressions per user per day", AdLoad, limits(1.0, 20.0), slider(1.0, 20.0),

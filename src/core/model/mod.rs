@@ -14,7 +14,7 @@ pub mod validate;
 pub mod window;
 
 pub use constants::*;
-pub use engine::{simulate, RunResult};
+pub use engine::{initial_bids, simulate, RunResult};
 pub use metric_table::{
     daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
     SUMMARY_WINDOW_FIELDS,

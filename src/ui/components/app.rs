@@ -10,10 +10,13 @@ use super::banner::ProblemsBanner;
 use super::charts::ChartsPanel;
 use super::controls::ControlsPanel;
 use super::details::DetailsTable;
+use super::first_step::{FirstStepPanel, NoAdsNotice};
 use super::header::Header;
 use super::kpis::KpiCards;
 use super::model_page::ModelPage;
 use super::toolbar::{BaselineBar, ShareField, Toolbar};
+use crate::app::first_step::{self, FirstStep, FirstStepAction, STORAGE_KEY};
+use crate::app::no_ads::no_ads_reason;
 use crate::app::state::{Action, AppState, EngineMode, PendingRequest, Tab};
 use crate::core::model::Params;
 use crate::ui::browser;
@@ -137,11 +140,41 @@ pub fn app(props: &AppProps) -> Html {
     use_debounced_url(state.query(), state.latest_request == 0, props.sync_url);
 
     let computing = state.computing();
+
+    // The first step: open for first-time visitors, dismissal remembered by the browser.
+    let first = use_state(|| FirstStep::new(browser::stored(STORAGE_KEY).as_deref()));
+    let first_step_do = {
+        let first = first.clone();
+        Callback::from(move |action: FirstStepAction| {
+            let next = (*first).reduce(action);
+            browser::store(STORAGE_KEY, next.stored());
+            first.set(next);
+        })
+    };
+    let active_question = first_step::active(&state);
+    let notice = active_question
+        .zip(state.results.as_deref())
+        .and_then(|(q, r)| first_step::notice(q, r))
+        .map(AttrValue::from);
+    // The "no ads" diagnosis draws the advertisers once per answer, not per render.
+    let no_ads = {
+        let results = state.results.clone();
+        use_memo(results.as_ref().map(|r| r.id), move |_| {
+            results.and_then(|r| no_ads_reason(&r.params, &r.result))
+        })
+    };
     html! {
         <div class="app">
             <a class="skip-link" href="#results">{ "Skip to results" }</a>
             <Header tab={state.tab} computing={computing} results={state.results.clone()}
-                failure={state.failure.clone()} engine={state.engine} dispatch={dispatch.clone()} />
+                failure={state.failure.clone()} engine={state.engine} dispatch={dispatch.clone()}
+                on_first_step={{
+                    let (first_step_do, dispatch) = (first_step_do.clone(), dispatch.clone());
+                    Callback::from(move |()| {
+                        first_step_do.emit(FirstStepAction::Reopen);
+                        dispatch.emit(Action::SetTab(Tab::Sandbox));
+                    })
+                }} />
             if state.banner_open && !state.problems.is_empty() {
                 <ProblemsBanner problems={state.problems.clone()} dispatch={dispatch.clone()} />
             }
@@ -159,6 +192,13 @@ pub fn app(props: &AppProps) -> Html {
                                 if let Some(baseline) = state.baseline.clone() {
                                     <BaselineBar params={state.params.clone()} baseline={baseline}
                                         test_window_days={state.test_window_days} dispatch={dispatch.clone()} />
+                                }
+                                if first.open {
+                                    <FirstStepPanel active={active_question.map(|q| q.id)} notice={notice}
+                                        dispatch={dispatch.clone()} on_dismiss={first_step_do.reform(|_| FirstStepAction::Dismiss)} />
+                                }
+                                if let Some(reason) = (*no_ads).clone() {
+                                    <NoAdsNotice reason={reason} />
                                 }
                                 <KpiCards results={state.results.clone()} test_window_days={state.test_window_days} />
                                 <ChartsPanel results={state.results.clone()} />

@@ -31,7 +31,7 @@ pub struct ParamControlProps {
     pub value: Value,
     /// Why the knob currently has no effect, if it has none.
     #[prop_or_default]
-    pub note: Option<&'static str>,
+    pub note: Option<AttrValue>,
     /// Where changes go.
     pub dispatch: Callback<Action>,
 }
@@ -53,11 +53,14 @@ pub fn param_control(props: &ParamControlProps) -> Html {
     let label = html! { <label for={id.clone()}>{ spec.label }</label> };
     let (kind_class, body) = match (spec.kind, &props.value) {
         (Kind::Number { slider, .. } | Kind::Integer { slider, .. }, value) => {
-            let (min, max, step) = (slider.min, slider.max, slider.step);
             let current = match value {
                 Value::Number(x) => *x,
-                _ => min,
+                _ => slider.min,
             };
+            // A link or a file may carry a value beyond the slider (within validation's
+            // limits): the slider widens to show it, and the range sentence says so.
+            let (shown, _) = format::slider_for(spec, current).unwrap_or((slider, false));
+            let (min, max, step) = (shown.min, shown.max, shown.step);
             let dispatch = props.dispatch.clone();
             let oninput = Callback::from(move |e: InputEvent| {
                 let Some(input) = e
@@ -157,11 +160,17 @@ pub fn param_control(props: &ParamControlProps) -> Html {
 
     // Select options are visible in the control itself: only sliders state their range.
     let range = match spec.kind {
-        Kind::Number { .. } | Kind::Integer { .. } => format::range_sentence(spec),
+        Kind::Number { .. } | Kind::Integer { .. } => {
+            format::range_sentence_for(spec, &props.value)
+        }
         Kind::Switch | Kind::Choice { .. } => String::new(),
     };
     let needs = format::needs_sentence(spec);
-    let classes = classes!("control", kind_class, props.note.map(|_| "inactive"));
+    let classes = classes!(
+        "control",
+        kind_class,
+        props.note.as_ref().map(|_| "inactive")
+    );
     html! {
         <div class={classes} data-param={spec.url}>
             { body }
@@ -169,7 +178,7 @@ pub fn param_control(props: &ParamControlProps) -> Html {
                 { spec.help }
                 { needs }
                 <span class="range">{ range }</span>
-                if let Some(note) = props.note {
+                if let Some(note) = &props.note {
                     <span class="note">{ format!(" {note}") }</span>
                 }
             </p>
@@ -194,14 +203,20 @@ pub fn controls_panel(props: &ControlsPanelProps) -> Html {
         if rows.is_empty() {
             return Html::default();
         }
-        // A native disclosure: keyboard operable, open by default, collapsible to shorten the list.
+        // A native disclosure: keyboard operable. The groups people use most start open, the
+        // others collapsed unless one of their knobs differs from its default (a preset or a
+        // link that changed it opens the group to show it).
+        let open = group.common()
+            || rows
+                .iter()
+                .any(|spec| (spec.get)(&props.params) != spec.default_value());
         html! {
-            <details class="control-group" open=true data-group={group_slug(group)}>
+            <details class="control-group" {open} data-group={group_slug(group)}>
                 <summary><h3>{ group.label() }</h3></summary>
                 { for rows.into_iter().map(|spec| html! {
                     <ParamControl key={spec.url} spec={SpecRef(spec)}
                         value={(spec.get)(&props.params)}
-                        note={spec.inactive_note(&props.params)}
+                        note={spec.inactive_note(&props.params).map(AttrValue::from)}
                         dispatch={props.dispatch.clone()} />
                 }) }
             </details>

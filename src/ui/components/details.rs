@@ -54,7 +54,9 @@ pub fn details_table(props: &DetailsTableProps) -> Html {
     let get = |row: &MetricRow, summary: &Summary| row.value(summary).unwrap_or(f64::NAN);
     let cell = |row: &MetricRow, window: &'static str, summary: &Summary| {
         let x = get(row, summary);
-        html! { <td data-window={window} data-col="design" data-value={x.to_string()}>{ show(row.format, x) }</td> }
+        // "—" for a ratio with nothing to divide by (no ads, clicks or spend).
+        let text = format::metric_value(row, summary).unwrap_or_else(|| show(row.format, x));
+        html! { <td data-window={window} data-col="design" data-value={x.to_string()}>{ text }</td> }
     };
     html! {
         <section class="card details" aria-label="All metrics">

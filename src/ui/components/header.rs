@@ -22,6 +22,9 @@ pub struct HeaderProps {
     pub engine: EngineMode,
     /// Where tab changes go.
     pub dispatch: Callback<Action>,
+    /// Reopens the first step's questions, if the page has them.
+    #[prop_or_default]
+    pub on_first_step: Option<Callback<()>>,
 }
 
 /// The status text: "computing…" or "N users × D days in X ms".
@@ -71,6 +74,10 @@ pub fn header(props: &HeaderProps) -> Html {
                 { tab_button(Tab::Sandbox, "Sandbox") }
                 { tab_button(Tab::Model, "Model") }
             </nav>
+            if let Some(open) = &props.on_first_step {
+                <button type="button" class="button ghost small first-step-open" data-action="open-first-step"
+                    onclick={open.reform(|_: MouseEvent| ())}>{ "Start here" }</button>
+            }
             <div class="status-box">
                 <p class={classes!("status", props.computing.then_some("busy"))} role="status" aria-live="polite"
                     data-result-id={result_id.to_string()} data-computing={props.computing.to_string()}>

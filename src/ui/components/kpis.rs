@@ -200,16 +200,16 @@ pub fn kpi_card(props: &KpiCardProps) -> Html {
     html! {
         <article class="kpi" data-kpi={kpi.key} data-value={whole.to_string()}>
             <h3>{ row.short_label() }</h3>
-            <p class="kpi-value">{ show(row.format, whole) }</p>
+            <p class="kpi-value">{ format::metric_value(row, &s.whole_run).unwrap_or_default() }</p>
             <p class="kpi-hint">{ row.hint }</p>
             if let Some(comparison) = props.comparison.as_deref() {
                 { delta_list(row, comparison) }
             } else {
                 <p class="kpi-trend" title="Within this run: the first week's value against the last week's">
                     <span class="muted">{ "Within run: week 1 " }</span>
-                    <span data-week="first" data-value={first.to_string()}>{ show(row.format, first) }</span>
+                    <span data-week="first" data-value={first.to_string()}>{ format::metric_value(row, &s.first_week).unwrap_or_default() }</span>
                     <span class="muted">{ " → last week " }</span>
-                    <span data-week="last" data-value={last.to_string()}>{ show(row.format, last) }</span>
+                    <span data-week="last" data-value={last.to_string()}>{ format::metric_value(row, &s.last_week).unwrap_or_default() }</span>
                     <span class={classes!("delta", delta_class(trend, row.direction))}>
                         { format!(" ({})", format::relative_change(last, first).unwrap_or_else(|| format::signed(trend))) }
                     </span>
