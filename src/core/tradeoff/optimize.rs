@@ -404,8 +404,10 @@ fn search<E: FnMut(&[Params]) -> Vec<Summaries>>(
         };
         let mut c = b - (b - a) * INV_PHI;
         let mut d = a + (b - a) * INV_PHI;
-        let mut fc = probe(&mut visits, cache, c)?;
-        let mut fd = probe(&mut visits, cache, d)?;
+        // The first two probes go out as one batch.
+        let first = [cache.snap(&[c]), cache.snap(&[d])];
+        let scores = visits.visit(cache, &first)?;
+        let (mut fc, mut fd) = (scores[0], scores[1]);
         while !done(a, b) && visits.evaluations < options.max_evaluations {
             if fc.cmp(&fd) != Ordering::Less {
                 // The optimum is left of d.
