@@ -219,7 +219,7 @@ pub fn baseline_bar(props: &BaselineBarProps) -> Html {
                             <span class="knob-label">{ c.label }</span>
                             { ": " }
                             <span class="from">{ c.baseline.clone() }</span>
-                            <span class="arrow" aria-label="to">{ " → " }</span>
+                            <span class="arrow">{ " → " }</span>
                             <strong class="to">{ c.design.clone() }</strong>
                         </li>
                     }) }
