@@ -49,7 +49,8 @@
 //!   ([`config::reference`]: `sandbox knobs`), the CLI's one-shot specs.
 //! - [`app`] — the app's logic without the browser, compiled and tested natively: the one
 //!   reducer ([`app::state`]), the worker protocol and its request handler ([`app::protocol`]),
-//!   number formatting.
+//!   number formatting ("—" for a ratio with nothing to divide by), the "no ads were shown"
+//!   diagnosis ([`app::no_ads`]) and the first step's questions ([`app::first_step`]).
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
 //!   canvas in the browser).
 //! - `ui` (wasm32 only) — the thin Yew front end: components that render [`app::state`] and
