@@ -173,6 +173,11 @@ export async function setSelect(page, id, value) {
 
 /** Sets toggle `id` on or off. */
 export async function setToggle(page, id, on) {
+  // A collapsed control group hides its controls: open it first, as a person would.
+  await page.locator(`#param-${id}`).evaluate((el) => {
+    const group = el.closest('details');
+    if (group) group.open = true;
+  });
   await page.locator(`#param-${id}`).setChecked(on);
 }
 

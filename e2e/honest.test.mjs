@@ -90,6 +90,7 @@ test('a link beyond the slider widens it, with consistent value, readout and ran
     // No problem banner: 8 is a valid reserve.
     assert.equal(await page.locator('.banner').count(), 0);
     await waitForUrl(page, (q) => q.includes('reserve=8'));
+    await control.scrollIntoViewIfNeeded();
     await shot(page, 'reserve-8-desktop');
     assert.deepEqual(page.errors, []);
   } finally {

@@ -55,7 +55,9 @@
 //! - [`app`] — the app's logic without the browser, compiled and tested natively: the one
 //!   reducer ([`app::state`]), the comparison of a design with the pinned baseline in four
 //!   windows ([`app::compare`]), the worker protocol and its request handler
-//!   ([`app::protocol`]), number formatting.
+//!   ([`app::protocol`]), number formatting ("—" for a ratio with nothing to divide by), the
+//!   "no ads were shown" diagnosis ([`app::no_ads`]) and the first step's questions
+//!   ([`app::first_step`]).
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
 //!   canvas in the browser).
 //! - `ui` (wasm32 only) — the thin Yew front end: components that render [`app::state`] and

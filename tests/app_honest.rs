@@ -200,7 +200,8 @@ fn a_reserve_above_every_bid_is_named_with_the_highest_bid() {
 
 #[test]
 fn other_causes_of_an_empty_feed_are_named() {
-    let cases: [(fn(&mut Params), &str); 4] = [
+    type Change = fn(&mut Params);
+    let cases: [(Change, &str); 4] = [
         (|p| p.ad_load.max_ads = 0, "Max ads per session is 0"),
         (
             |p| {

@@ -837,7 +837,13 @@ fn an_overridden_knob_gives_the_run_of_the_value_it_acts_as() {
     }
     // Max ads and the gap under every policy.
     for policy in AdLoadPolicy::ALL {
-        for (len, top, gap, max) in [(10, 4, 3, 6), (12, 13, 2, 2), (25, 2, 3, 12), (8, 1, 1, 1)] {
+        for (len, top, gap, max) in [
+            (10, 4, 3, 6),
+            (12, 13, 2, 2),
+            (25, 2, 3, 12),
+            (8, 1, 1, 1),
+            (10, 2, 4, 1),
+        ] {
             let mut p = tiny();
             p.ad_load.policy = policy;
             p.ad_load.feed_length = len;
@@ -846,6 +852,15 @@ fn an_overridden_knob_gives_the_run_of_the_value_it_acts_as() {
             p.ad_load.max_ads = max;
             for knob in [Knob::MaxAds, Knob::MinGap, Knob::TopSlot] {
                 count(knob, check_override(&p, knob, 0.0));
+            }
+            if max == 1 && gap > 1 {
+                // One ad per session: the gap never binds, under every policy.
+                let note = Knob::MinGap.spec().inactive_note(&p);
+                assert!(
+                    note.as_deref()
+                        .is_some_and(|n| n.starts_with("At most one ad")),
+                    "{policy:?}: {note:?}"
+                );
             }
         }
     }

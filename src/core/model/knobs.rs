@@ -429,8 +429,8 @@ impl Needs {
             {
                 Some(Unmet {
                     why: Cow::Borrowed(
-                        "Only the ratios of the ranking weights matter and the other weights are \
-                         0: any revenue weight above 0 ranks and prices ads the same.",
+                        "The other ranking weights are 0, and only the weights' ratios matter: \
+                         any revenue weight above 0 ranks and prices ads the same.",
                     ),
                     acts_as: Some(1.0),
                 })

@@ -198,6 +198,7 @@ pub struct ControlsPanelProps {
 /// Every control, grouped under the table's group headings.
 #[function_component(ControlsPanel)]
 pub fn controls_panel(props: &ControlsPanelProps) -> Html {
+    let defaults = Params::default();
     let group_html = |group: Group| {
         let rows: Vec<&'static ParamSpec> = table().iter().filter(|s| s.group == group).collect();
         if rows.is_empty() {
@@ -209,7 +210,7 @@ pub fn controls_panel(props: &ControlsPanelProps) -> Html {
         let open = group.common()
             || rows
                 .iter()
-                .any(|spec| (spec.get)(&props.params) != spec.default_value());
+                .any(|spec| (spec.get)(&props.params) != (spec.get)(&defaults));
         html! {
             <details class="control-group" {open} data-group={group_slug(group)}>
                 <summary><h3>{ group.label() }</h3></summary>

@@ -18,7 +18,7 @@ pub struct FirstStepProps {
     pub notice: Option<AttrValue>,
     /// Where the questions' actions go.
     pub dispatch: Callback<Action>,
-    /// "Dismiss".
+    /// "Hide" (dismisses the panel; the header's "Start here" brings it back).
     pub on_dismiss: Callback<()>,
 }
 
@@ -31,7 +31,7 @@ pub fn first_step_panel(props: &FirstStepProps) -> Html {
             <div class="first-step-head">
                 <h2 id="first-step-title">{ "Start with a question" }</h2>
                 <button type="button" class="button ghost small" data-action="dismiss-first-step"
-                    onclick={dismiss}>{ "Dismiss" }</button>
+                    onclick={dismiss}>{ "Hide" }</button>
             </div>
             <p class="first-step-intro">{
                 "Each question loads a configuration and pins the default as the baseline, so the \
