@@ -47,7 +47,7 @@ fn draw_on(canvas: &HtmlCanvasElement, spec: &ChartSpec) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| "no 2D context for the chart canvas".to_string())?;
     let area = backend.into_drawing_area();
-    chart::draw(&area, spec)?;
+    chart::draw(&area, spec, 1.0)?;
     area.present()
         .map_err(|e| format!("chart drawing failed: {e}"))
 }
