@@ -4,6 +4,7 @@ use plotters::coord::Shift;
 use plotters::element::{DashedPathElement, PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::Color as _;
 
 use super::{Band, ChartSpec, Color, Marker, YAxis};
 
@@ -47,7 +48,9 @@ const GRID_BOLD: RGBColor = RGBColor(222, 222, 222);
 const AXIS: RGBColor = RGBColor(110, 110, 110);
 const TEXT: RGBColor = RGBColor(40, 40, 40);
 const MARKER: RGBColor = RGBColor(70, 70, 70);
-const BAND_FILL: RGBColor = RGBColor(226, 233, 242);
+/// Band fill: a translucent slate blue (about `#e9eef5` over white).
+const BAND_TINT: RGBColor = RGBColor(70, 110, 170);
+const BAND_ALPHA: f64 = 0.12;
 const BAND_EDGE: RGBColor = RGBColor(176, 190, 210);
 const FOOTER_TEXT: RGBColor = RGBColor(85, 85, 85);
 
@@ -221,6 +224,17 @@ pub fn draw<DB: DrawingBackend>(
     spec: &ChartSpec,
     scale: f64,
 ) -> Result<Option<Frame>, String> {
+    let frame = draw_chart(root, spec, scale)?;
+    root.present().map_err(err)?;
+    Ok(frame)
+}
+
+/// [`draw`] without presenting the drawing (so more can be drawn on the same backend).
+fn draw_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &ChartSpec,
+    scale: f64,
+) -> Result<Option<Frame>, String> {
     let px = Px::new(scale);
     root.fill(&WHITE).map_err(err)?;
     let (width, height) = root.dim_in_pixel();
@@ -257,7 +271,10 @@ pub fn draw<DB: DrawingBackend>(
     let margin = px.i(MARGIN_PX);
     let titled = plot_area
         .margin(margin, margin, margin, margin)
-        .titled(&spec.title, (FONT, px.font(TITLE_PX)).into_font().color(&TEXT))
+        .titled(
+            &spec.title,
+            (FONT, px.font(TITLE_PX)).into_font().color(&TEXT),
+        )
         .map_err(err)?;
     let markers: Vec<&Marker> = spec
         .markers
@@ -278,29 +295,6 @@ pub fn draw<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
 
-    // Bands first: everything else is drawn over them.
-    for band in &spec.bands {
-        if let Some((a, b)) = clip_band(band, x0, x1) {
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(a, y0), (b, y1)],
-                    ShapeStyle::from(BAND_FILL).filled(),
-                )))
-                .map_err(err)?;
-            let edge = ShapeStyle::from(BAND_EDGE).stroke_width(px.u(1));
-            for x in [a, b] {
-                if x > x0 && x < x1 {
-                    chart
-                        .draw_series(std::iter::once(PathElement::new(
-                            vec![(x, y0), (x, y1)],
-                            edge,
-                        )))
-                        .map_err(err)?;
-                }
-            }
-        }
-    }
-
     let x_fmt = |x: &f64| tick_label(*x);
     let y_fmt = |y: &f64| tick_label(*y);
     chart
@@ -318,6 +312,29 @@ pub fn draw<DB: DrawingBackend>(
         .y_desc(spec.y_label.as_str())
         .draw()
         .map_err(err)?;
+
+    // Bands over the gridlines (translucent, so the grid shows through), under the data.
+    for band in &spec.bands {
+        if let Some((a, b)) = clip_band(band, x0, x1) {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a, y0), (b, y1)],
+                    BAND_TINT.mix(BAND_ALPHA).filled(),
+                )))
+                .map_err(err)?;
+            let edge = ShapeStyle::from(BAND_EDGE).stroke_width(px.u(1));
+            for x in [a, b] {
+                if x > x0 && x < x1 {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(x, y0), (x, y1)],
+                            edge,
+                        )))
+                        .map_err(err)?;
+                }
+            }
+        }
+    }
 
     if yr.spans_zero() {
         chart
@@ -352,7 +369,11 @@ pub fn draw<DB: DrawingBackend>(
             if run.len() == 1 {
                 // A lone point between gaps: a dot, or it would not show.
                 chart
-                    .draw_series(std::iter::once(Circle::new(run[0], px.u(2), style.filled())))
+                    .draw_series(std::iter::once(Circle::new(
+                        run[0],
+                        px.u(2),
+                        style.filled(),
+                    )))
                     .map_err(err)?;
             } else if series.dashed {
                 chart
@@ -393,7 +414,6 @@ pub fn draw<DB: DrawingBackend>(
         draw_break_mark(root, left, y, px)?;
     }
     legend.draw(&legend_area, px)?;
-    root.present().map_err(err)?;
     Ok(Some(frame))
 }
 
@@ -402,7 +422,10 @@ fn clip_band(band: &Band, x0: f64, x1: f64) -> Option<(f64, f64)> {
     if !(band.from.is_finite() && band.to.is_finite()) {
         return None;
     }
-    let (a, b) = (band.from.min(band.to).max(x0), band.from.max(band.to).min(x1));
+    let (a, b) = (
+        band.from.min(band.to).max(x0),
+        band.from.max(band.to).min(x1),
+    );
     (a < b).then_some((a, b))
 }
 
@@ -650,7 +673,7 @@ impl Legend {
             spec.bands
                 .iter()
                 .filter(|b| !b.label.is_empty())
-                .map(|b| entry(&b.label, BAND_FILL, Swatch::Band))
+                .map(|b| entry(&b.label, BAND_TINT, Swatch::Band))
         };
         let all: Vec<Entry> = spec
             .series
@@ -737,7 +760,7 @@ impl Legend {
                     Swatch::Band => {
                         let h = px.i(5);
                         let corners = [(x, y - h), (x + swatch_w, y + h)];
-                        area.draw(&Rectangle::new(corners, ShapeStyle::from(BAND_FILL).filled()))
+                        area.draw(&Rectangle::new(corners, BAND_TINT.mix(BAND_ALPHA).filled()))
                             .map_err(err)?;
                         area.draw(&Rectangle::new(
                             corners,
@@ -813,7 +836,7 @@ fn draw_empty<DB: DrawingBackend>(
         .plotting_area()
         .draw(&Text::new("no data", (0.5, 0.5), style))
         .map_err(err)?;
-    root.present().map_err(err)
+    Ok(())
 }
 
 /// Splits points into runs of finite (and not absurdly large) points.
@@ -883,7 +906,9 @@ const FOOTER_CHAR_EM: f64 = 0.56;
 pub fn wrap_footer(lines: &[String], width: u32, scale: f64) -> Vec<String> {
     let px = Px::new(scale);
     let usable = f64::from(width) - 2.0 * f64::from(px.u(MARGIN_PX));
-    let max_chars = (usable / (FOOTER_CHAR_EM * px.font(FOOTER_PX))).floor().max(10.0) as usize;
+    let max_chars = (usable / (FOOTER_CHAR_EM * px.font(FOOTER_PX)))
+        .floor()
+        .max(10.0) as usize;
     let mut out = Vec::new();
     for line in lines {
         let mut current = String::new();
@@ -927,7 +952,7 @@ pub fn draw_with_footer<DB: DrawingBackend>(
     let (width, height) = root.dim_in_pixel();
     let footer_h = footer_height(footer, scale).min(height / 2);
     let (chart_area, footer_area) = root.split_vertically(height - footer_h);
-    let frame = draw(&chart_area, spec, scale)?;
+    let frame = draw_chart(&chart_area, spec, scale)?;
     if footer_h > 0 {
         let margin = px.i(MARGIN_PX);
         let w = i32::try_from(width).unwrap_or(0);

@@ -7,8 +7,9 @@ use crate::core::model::Params;
 /// Dotted key of the seed, which the footer states on its own line.
 const SEED_KEY: &str = "sim.seed";
 
-/// The knobs of `params` that differ from the defaults, as `Label: value unit` in the knob
-/// table's order (the seed excepted: the footer states it separately). Edited lists that are
+/// The knobs of `params` that differ from the defaults, as `Label: value` (as the control reads
+/// it, without the unit: the footer is one line, and the labels say enough) in the knob table's
+/// order (the seed excepted: the footer states it separately). Edited lists that are
 /// not knobs (user segments, per-category reserves) are named too.
 pub fn changed_knobs(params: &Params) -> Vec<String> {
     let defaults = Params::default();
@@ -17,8 +18,15 @@ pub fn changed_knobs(params: &Params) -> Vec<String> {
         .filter(|spec: &&ParamSpec| spec.key != SEED_KEY)
         .filter_map(|spec| {
             let value = (spec.get)(params);
-            (value != (spec.get)(&defaults))
-                .then(|| format!("{}: {}", spec.label, param_value(spec, &value)))
+            (value != (spec.get)(&defaults)).then(|| {
+                let text = param_value(spec, &value);
+                let unit = format!(" {}", spec.unit);
+                let text = match text.strip_suffix(unit.as_str()) {
+                    Some(bare) if !spec.unit.is_empty() => bare.to_string(),
+                    _ => text,
+                };
+                format!("{}: {text}", spec.label)
+            })
         })
         .collect();
     if params.users.segments != defaults.users.segments {
@@ -45,7 +53,7 @@ pub fn export_footer(params: &Params, baseline: Option<&Params>) -> Vec<String> 
     let mut lines = vec![format!("Design: {}.", describe(params))];
     let mut seed = format!("Seed {}", params.sim.seed);
     if let Some(base) = baseline {
-        lines.push(format!("Baseline (dashed): {}.", describe(base)));
+        lines.push(format!("Baseline: {}.", describe(base)));
         if base.sim.seed != params.sim.seed {
             seed.push_str(&format!(" (baseline seed {})", base.sim.seed));
         }

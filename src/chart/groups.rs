@@ -50,33 +50,34 @@ pub fn group_charts(result: &RunResult, baseline: Option<&RunResult>) -> Vec<Cha
             g != LAUNCHED || paid(&result.days, g) || baseline.is_some_and(|b| paid(&b.days, g))
         })
         .collect();
-    let chart = |title: &str, y_label: &str, y_axis: YAxis, value: fn(&DayMetrics, usize) -> f64| {
-        let mut series = Vec::new();
-        let mut base_series = Vec::new();
-        for &g in &groups {
-            let color = PALETTE[g % PALETTE.len()];
-            let label = capitalise(SPEND_GROUPS[g]);
-            series.push(line(&label, color, false, &result.days, |d| value(d, g)));
-            if let Some(base) = baseline {
-                base_series.push(line(
-                    &format!("{label}{BASELINE_SUFFIX}"),
-                    color.lighten(BASELINE_LIGHTEN),
-                    true,
-                    &base.days,
-                    |d| value(d, g),
-                ));
+    let chart =
+        |title: &str, y_label: &str, y_axis: YAxis, value: fn(&DayMetrics, usize) -> f64| {
+            let mut series = Vec::new();
+            let mut base_series = Vec::new();
+            for &g in &groups {
+                let color = PALETTE[g % PALETTE.len()];
+                let label = capitalise(SPEND_GROUPS[g]);
+                series.push(line(&label, color, false, &result.days, |d| value(d, g)));
+                if let Some(base) = baseline {
+                    base_series.push(line(
+                        &format!("{label}{BASELINE_SUFFIX}"),
+                        color.lighten(BASELINE_LIGHTEN),
+                        true,
+                        &base.days,
+                        |d| value(d, g),
+                    ));
+                }
             }
-        }
-        series.extend(base_series);
-        ChartSpec {
-            title: title.into(),
-            x_label: "Day".into(),
-            y_label: y_label.into(),
-            series,
-            y_axis,
-            ..ChartSpec::default()
-        }
-    };
+            series.extend(base_series);
+            ChartSpec {
+                title: title.into(),
+                x_label: "Day".into(),
+                y_label: y_label.into(),
+                series,
+                y_axis,
+                ..ChartSpec::default()
+            }
+        };
     vec![
         chart(
             "Price per click by advertiser group",

@@ -17,7 +17,10 @@ pub const LIFT_METRICS: [(Metric, &str, Color); 3] = [
 const _: () = {
     let mut i = 0;
     while i < LIFT_METRICS.len() {
-        assert!(LIFT_METRICS[i].0.has_daily(), "a lift metric needs a daily series");
+        assert!(
+            LIFT_METRICS[i].0.has_daily(),
+            "a lift metric needs a daily series"
+        );
         i += 1;
     }
 };

@@ -82,11 +82,7 @@ pub fn tooltip(spec: &ChartSpec, frame: &Frame, px: f64) -> Option<Tooltip> {
         .series
         .iter()
         .map(|s| {
-            let y = s
-                .points
-                .iter()
-                .find(|p| p.0 == x)
-                .map_or(f64::NAN, |p| p.1);
+            let y = s.points.iter().find(|p| p.0 == x).map_or(f64::NAN, |p| p.1);
             TooltipRow {
                 label: s.label.clone(),
                 value: format_value(y, spec.value_format),

@@ -163,7 +163,8 @@ pub fn app(props: &AppProps) -> Html {
                                     </p>
                                 }
                                 <KpiCards results={state.results.clone()} />
-                                <ChartsPanel results={state.results.clone()} />
+                                <ChartsPanel results={state.results.clone()} baseline={state.baseline.clone()}
+                                    test_window_days={state.test_window_days} />
                                 <DetailsTable results={state.results.clone()} />
                             </div>
                         </main>
