@@ -112,6 +112,37 @@ fn export_png(spec: &ChartSpec, footer: &[String], css_width: f64) -> Result<Str
         .map_err(|_| "the canvas cannot be exported".to_string())
 }
 
+/// Writes where the plot is on `canvas` as data attributes (for the browser tests): `data-plot`
+/// = left top right bottom in backing-store pixels, `data-x-range` = the x range shown.
+fn mark_plot(canvas: &HtmlCanvasElement, frame: Option<&Frame>) {
+    match frame {
+        Some(f) => {
+            let plot = format!("{} {} {} {}", f.left, f.top, f.right, f.bottom);
+            let _ = canvas.set_attribute("data-plot", &plot);
+            let range = format!("{} {}", f.x_range.0, f.x_range.1);
+            let _ = canvas.set_attribute("data-x-range", &range);
+        }
+        None => {
+            let _ = canvas.remove_attribute("data-plot");
+            let _ = canvas.remove_attribute("data-x-range");
+        }
+    }
+}
+
+/// The canvas's accessible name: the title and what is marked and shaded on it.
+fn describe(spec: &ChartSpec) -> String {
+    let mut text = spec.title.clone();
+    if !spec.markers.is_empty() {
+        let marks: Vec<&str> = spec.markers.iter().map(|m| m.label.as_str()).collect();
+        text.push_str(&format!(". Marked: {}", marks.join("; ")));
+    }
+    if !spec.bands.is_empty() {
+        let bands: Vec<&str> = spec.bands.iter().map(|b| b.label.as_str()).collect();
+        text.push_str(&format!(". Shaded: {}", bands.join("; ")));
+    }
+    text
+}
+
 /// The window's inner width and device pixel ratio.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Viewport {
@@ -249,10 +280,14 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
             let mut drawn = Vec::with_capacity(built.1.len());
             for (shown, node) in built.1.iter().zip(canvases.iter()) {
                 let frame = match node.cast::<HtmlCanvasElement>() {
-                    Some(canvas) => draw_on(&canvas, &shown.spec, view.ratio).unwrap_or_else(|e| {
-                        gloo::console::error!(format!("{}: {e}", shown.spec.title));
-                        None
-                    }),
+                    Some(canvas) => {
+                        let frame = draw_on(&canvas, &shown.spec, view.ratio).unwrap_or_else(|e| {
+                            gloo::console::error!(format!("{}: {e}", shown.spec.title));
+                            None
+                        });
+                        mark_plot(&canvas, frame.as_ref());
+                        frame
+                    }
                     None => None,
                 };
                 drawn.push(frame);
@@ -425,8 +460,10 @@ pub fn chart_card(props: &ChartCardProps) -> Html {
     html! {
         <figure class="chart card" data-chart={props.name.clone()}>
             <div class="canvas-box" onmousemove={on_move} onmouseleave={on_leave}>
-                <canvas ref={props.canvas.clone()} role="img" aria-label={title.clone()}></canvas>
-                { for tooltip }
+                <canvas ref={props.canvas.clone()} role="img" aria-label={describe(&props.spec)}></canvas>
+                // Always present, so the canvas keeps its place (and its drawing) among the
+                // box's children when a read-out comes and goes.
+                <div class="chart-overlay">{ for tooltip }</div>
             </div>
             <figcaption>
                 <span class="visually-hidden">{ title.clone() }</span>
