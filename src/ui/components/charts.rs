@@ -364,9 +364,17 @@ struct Hover {
     /// Top and height of the plot.
     top: f64,
     height: f64,
-    /// Whether the read-out goes left of the line (the day is in the right half).
+    /// Whether the day is in the plot's right half (the read-out then goes on its left).
     flip: bool,
+    /// Left and right edges of the plot; the read-out sits in the opposite corner of the plot
+    /// instead of beside the line when the box is too narrow for both.
+    plot_left: f64,
+    plot_right_gap: f64,
+    narrow: bool,
 }
+
+/// Boxes narrower than this (CSS pixels) show the read-out in a corner of the plot.
+const NARROW_BOX: f64 = 560.0;
 
 /// One chart: its canvas, a tooltip on hover and a PNG download button.
 #[function_component(ChartCard)]
@@ -399,6 +407,9 @@ pub fn chart_card(props: &ChartCardProps) -> Html {
                 top: frame.top / scale,
                 height: (frame.bottom - frame.top) / scale,
                 flip: tip.px > 0.5 * (frame.left + frame.right),
+                plot_left: frame.left / scale,
+                plot_right_gap: rect.width() - frame.right / scale,
+                narrow: rect.width() < NARROW_BOX,
                 tip,
             });
             if *hover != next {
@@ -432,17 +443,25 @@ pub fn chart_card(props: &ChartCardProps) -> Html {
     };
     let title = props.spec.title.clone();
     let tooltip = hover.as_ref().map(|h| {
-        let side = if h.flip {
-            "transform: translateX(calc(-100% - 10px));"
-        } else {
-            "transform: translateX(10px);"
+        let top = h.top + 4.0;
+        let place = match (h.narrow, h.flip) {
+            (true, true) => format!("left: {:.1}px; top: {top:.1}px;", h.plot_left + 4.0),
+            (true, false) => format!("right: {:.1}px; top: {top:.1}px;", h.plot_right_gap + 4.0),
+            (false, true) => format!(
+                "left: {:.1}px; top: {top:.1}px; transform: translateX(calc(-100% - 10px));",
+                h.x
+            ),
+            (false, false) => format!(
+                "left: {:.1}px; top: {top:.1}px; transform: translateX(10px);",
+                h.x
+            ),
         };
         html! {
             <>
                 <div class="chart-hover-line" aria-hidden="true"
                     style={format!("left: {:.1}px; top: {:.1}px; height: {:.1}px;", h.x, h.top, h.height)}></div>
                 <div class="chart-tooltip" role="tooltip" data-day={h.tip.x.to_string()}
-                    style={format!("left: {:.1}px; top: {:.1}px; {side}", h.x, h.top + 4.0)}>
+                    style={place}>
                     <div class="chart-tooltip-day">{ h.tip.heading.clone() }</div>
                     <table>
                         { for h.tip.rows.iter().map(|row| html! {
