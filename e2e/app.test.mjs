@@ -49,7 +49,7 @@ test('loads without console errors and reports the run in the status', { timeout
     assert.equal(m[1], '2,000');
     assert.equal(m[2], '60');
     assert.equal(await page.locator('.engine-mode').innerText(), 'engine: Web Worker');
-    assert.equal(await page.locator('.charts canvas').count(), 7);
+    assert.equal(await page.locator('.charts canvas').count(), 9);
     assert.equal(await page.locator('[data-kpi]').count(), 6);
     // Every group heading is there.
     for (const heading of ['Ranking utility', 'Auction', 'Ad load', 'Users', 'Advertisers', 'New ad offering', 'Simulation']) {
@@ -225,7 +225,7 @@ test('a malformed link shows a banner naming each key and still renders', { time
     const m = (await statusText(page)).match(STATUS_RE);
     assert.ok(m);
     assert.equal(m[2], '365');
-    assert.equal(await page.locator('.charts canvas').count(), 7);
+    assert.equal(await page.locator('.charts canvas').count(), 9);
     // The URL is rewritten to the canonical form of what is shown.
     const q = await waitForUrl(page, (q) => !q.includes('bogus'));
     assert.ok(!q.includes('abc'), q);

@@ -7,8 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
-use sandbox::chart::{daily_charts, render_svg, ChartSpec, Color, Series, PALETTE};
-use sandbox::core::model::{summaries, DayMetrics, RunResult};
+use sandbox::chart::{
+    chart_sections, daily_charts, export_footer, render_export_svg, render_svg, render_svg_scaled,
+    Annotations, ChartSpec, Color, Series, PALETTE,
+};
+use sandbox::core::model::{summaries, DayMetrics, Params, RunResult};
 
 const WIDTH: u32 = 560;
 const HEIGHT: u32 = 300;
@@ -31,6 +34,12 @@ fn run(scale: f64, launch_day: u32) -> RunResult {
                 mean_fatigue: fatigue,
                 active_advertisers: 100 - d / 2,
                 spend_by_group: [20.0 - t, 40.0 - t * scale, 60.0 - 0.5 * t, launched],
+                cpc_by_group: [
+                    0.40 + 0.004 * t,
+                    0.55 + 0.01 * scale * t,
+                    0.70 - 0.006 * t,
+                    if d >= launch_day { 0.35 } else { 0.0 },
+                ],
                 ..DayMetrics::default()
             }
         })
@@ -153,6 +162,80 @@ fn default_charts_match_their_snapshots() {
     for (name, spec) in specials() {
         failures.extend(check_snapshot(name, &render_svg(&spec, WIDTH, HEIGHT)));
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The launch on day 8 of the 14-day fixture, a baseline without it, a 10-day test window.
+fn annotated() -> (RunResult, RunResult, Annotations) {
+    let mut design = Params::default();
+    design.sim.days = 14;
+    design.launch.enabled = true;
+    design.launch.day = 8;
+    let mut base = design.clone();
+    base.launch.enabled = false;
+    (
+        run(1.0, 8),
+        run(0.8, 99),
+        Annotations::new(&design, Some(&base), 10),
+    )
+}
+
+#[test]
+fn panel_charts_match_their_snapshots() {
+    let (current, baseline, notes) = annotated();
+    let mut failures = Vec::new();
+    let sections = chart_sections(&current, Some(&baseline), &notes);
+    let pick = |title: &str| -> ChartSpec {
+        sections
+            .iter()
+            .flat_map(|s| &s.charts)
+            .find(|c| c.title == title)
+            .cloned()
+            .unwrap_or_else(|| panic!("no chart {title:?}"))
+    };
+    for (name, title) in [
+        ("panel_lift_vs_baseline", "Lift vs baseline"),
+        ("panel_daily_sessions", "Daily sessions"),
+        ("panel_daily_revenue", "Daily revenue"),
+        (
+            "panel_price_per_click",
+            "Price per click by advertiser group",
+        ),
+        ("panel_clicks", "Clicks by advertiser group"),
+    ] {
+        failures.extend(check_snapshot(
+            name,
+            &render_svg(&pick(title), WIDTH, HEIGHT),
+        ));
+    }
+    // Device pixel ratio 2: the same chart, twice the pixels, fonts and lines.
+    failures.extend(check_snapshot(
+        "panel_daily_sessions_2x",
+        &render_svg_scaled(&pick("Daily sessions"), 2 * WIDTH, 2 * HEIGHT, 2.0),
+    ));
+    // The shared image: 2x, with the design, the baseline and the seed written below.
+    let mut design = Params::default();
+    design.launch.enabled = true;
+    design.launch.day = 8;
+    design.auction.reserve = 0.4;
+    let footer = export_footer(&design, Some(&Params::default()));
+    failures.extend(check_snapshot(
+        "panel_export_lift_2x",
+        &render_export_svg(
+            &pick("Lift vs baseline"),
+            &footer,
+            2 * WIDTH,
+            2 * HEIGHT,
+            2.0,
+        ),
+    ));
+    // Without a baseline: no lift chart, no band, the launch still marked.
+    let alone = chart_sections(&current, None, &Annotations::new(&design, None, 10));
+    let groups = &alone.last().expect("sections").charts;
+    failures.extend(check_snapshot(
+        "panel_clicks_no_baseline",
+        &render_svg(&groups[2], WIDTH, HEIGHT),
+    ));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -1,6 +1,8 @@
 //! The default charts of a run's daily metrics, with an optional pinned baseline overlaid.
 
-use super::{ChartSpec, Color, Series, BASELINE_LIGHTEN, BASELINE_SUFFIX, PALETTE};
+use super::{
+    ChartSpec, Color, Series, ValueFormat, YAxis, BASELINE_LIGHTEN, BASELINE_SUFFIX, PALETTE,
+};
 use crate::core::model::{DayMetrics, Format, Metric, RunResult, SPEND_GROUPS};
 
 /// X-axis label of every daily chart.
@@ -16,6 +18,9 @@ struct SingleChart {
     label: &'static str,
     /// The metric; its row must have a daily series.
     metric: Metric,
+    /// Totals (revenue) start at zero so levels compare; rates and populations are fitted so
+    /// their movement shows (the chart then says its axis does not start at zero).
+    y_axis: YAxis,
 }
 
 /// The one-metric charts, in display order.
@@ -25,36 +30,42 @@ const SINGLE_CHARTS: [SingleChart; 6] = [
         y_label: "Revenue (currency/day)",
         label: "Revenue",
         metric: Metric::RevenuePerDay,
+        y_axis: YAxis::FromZero,
     },
     SingleChart {
         title: "Daily engagement",
         y_label: "Engagements per day",
         label: "Engagement",
         metric: Metric::EngagementPerDay,
+        y_axis: YAxis::FitData,
     },
     SingleChart {
         title: "Daily sessions",
         y_label: "Sessions per day",
         label: "Sessions",
         metric: Metric::SessionsPerDay,
+        y_axis: YAxis::FitData,
     },
     SingleChart {
         title: "Mean user fatigue",
         y_label: "Fatigue (mean over users)",
         label: "Mean fatigue",
         metric: Metric::MeanFatigue,
+        y_axis: YAxis::FitData,
     },
     SingleChart {
         title: "Click-through rate",
         y_label: "CTR (% of impressions)",
         label: "CTR",
         metric: Metric::Ctr,
+        y_axis: YAxis::FitData,
     },
     SingleChart {
         title: "Active advertisers",
         y_label: "Advertisers",
         label: "Active advertisers",
         metric: Metric::ActiveAdvertisers,
+        y_axis: YAxis::FitData,
     },
 ];
 
@@ -73,15 +84,18 @@ const _: () = {
 /// The daily charts of `result`, with `baseline`'s series dashed, lighter and labelled
 /// "… (baseline)" when one is pinned:
 ///
-/// 1. Daily revenue (currency/day);
-/// 2. Daily engagement (engagements/day, organic plus ads);
-/// 3. Daily sessions (sessions/day) — a chart of its own: sessions and engagements differ in
-///    scale by an order of magnitude, and two axes on one chart mislead;
-/// 4. Mean user fatigue (fatigue units);
-/// 5. Click-through rate (% of impressions);
-/// 6. Active advertisers (count);
-/// 7. Spend by advertiser group (currency/day), one line per [`SPEND_GROUPS`] entry; the launched
-///    cohort's line only when it spent something in either run.
+/// 1. Daily revenue (currency/day), from zero;
+/// 2. Daily engagement (engagements/day, organic plus ads), fitted;
+/// 3. Daily sessions (sessions/day), fitted — a chart of its own: sessions and engagements
+///    differ in scale by an order of magnitude, and two axes on one chart mislead;
+/// 4. Mean user fatigue (fatigue units), fitted;
+/// 5. Click-through rate (% of impressions), fitted;
+/// 6. Active advertisers (count), fitted;
+/// 7. Spend by advertiser group (currency/day), from zero, one line per [`SPEND_GROUPS`] entry;
+///    the launched cohort's line only when it spent something in either run.
+///
+/// A fitted axis ([`YAxis::FitData`]) fits the data with padding and, when it does not start
+/// at zero, the drawing marks the break and says so.
 pub fn daily_charts(result: &RunResult, baseline: Option<&RunResult>) -> Vec<ChartSpec> {
     let single = |chart: &SingleChart| {
         // Never skips: the check above keeps every entry daily.
@@ -89,10 +103,10 @@ pub fn daily_charts(result: &RunResult, baseline: Option<&RunResult>) -> Vec<Cha
         let get = row.daily?.get;
         // Percent metrics (CTR) are drawn in percent, the unit their axis names; `1.0 * x` is
         // `x` exactly, so the other series keep every bit.
-        let scale = if row.format == Format::Percent {
-            100.0
+        let (scale, value_format) = if row.format == Format::Percent {
+            (100.0, ValueFormat::Percent)
         } else {
-            1.0
+            (1.0, ValueFormat::Number)
         };
         let value = move |d: &DayMetrics| scale * get(d);
         let mut series = vec![line(chart.label, PALETTE[0], false, &result.days, value)];
@@ -104,6 +118,8 @@ pub fn daily_charts(result: &RunResult, baseline: Option<&RunResult>) -> Vec<Cha
             x_label: DAY.into(),
             y_label: chart.y_label.into(),
             series,
+            y_axis: chart.y_axis,
+            value_format,
             ..ChartSpec::default()
         })
     };

@@ -1,7 +1,14 @@
 //! Chart drawing, generic over the plotters backend: SVG natively (snapshot tests, exports), a
 //! canvas in the browser. Charts are described as data ([`ChartSpec`]: title, axis labels with
-//! units, series) built from results by [`daily_charts`], then drawn by [`draw`] on any
-//! [`plotters::prelude::DrawingBackend`] or rendered to an SVG string by [`render_svg`].
+//! units, series, event markers, shaded bands, y-axis mode) built from results by
+//! [`chart_sections`] (the daily metrics, the advertiser groups and, with a baseline pinned, the
+//! lift against it), then drawn by [`draw`] on any [`plotters::prelude::DrawingBackend`] at any
+//! device pixel ratio, or rendered to an SVG string by [`render_svg`].
+//!
+//! Around the drawing, pure functions the UI only calls: [`tooltip`] maps a pointer column to
+//! the hovered day and every series' value there (using the [`Frame`] [`draw`] returns), and
+//! [`export_footer`] writes what a shared image must say (the design's changed knobs, the
+//! baseline's, the seed), drawn under the chart by [`draw_with_footer`].
 //!
 //! Architecture invariant: no web crate here; the UI hands a canvas-backed drawing area to
 //! [`draw`].
@@ -12,9 +19,23 @@
 
 mod daily;
 mod draw;
+mod export;
+mod groups;
+mod lift;
+mod panel;
+mod tooltip;
 
 pub use daily::daily_charts;
-pub use draw::{draw, render_svg};
+pub use draw::{
+    draw, draw_with_footer, footer_height, frame_of, render_export_svg, render_svg,
+    render_svg_scaled, wrap_footer, y_range, Frame, YRange, FIT_PADDING, FIT_SNAP_TO_ZERO,
+    Y_NOT_FROM_ZERO,
+};
+pub use export::{changed_knobs, export_footer};
+pub use groups::{clicks_by_group, group_charts};
+pub use lift::{lift_chart, lift_percent, LIFT_METRICS};
+pub use panel::{chart_sections, Annotations, Section};
+pub use tooltip::{format_value, tooltip, Tooltip, TooltipRow};
 
 /// An sRGB colour (0–255 per channel).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,6 +134,18 @@ pub enum YAxis {
     FitData,
 }
 
+/// How a chart's values read in text (tooltips).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ValueFormat {
+    /// A plain number (`1,234`, `0.5432`).
+    #[default]
+    Number,
+    /// Already in percent: `1.834%`.
+    Percent,
+    /// A signed change in percent: `+1.834%`, `−0.25%`.
+    SignedPercent,
+}
+
 /// A whole chart: what to draw, in data units.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChartSpec {
@@ -130,4 +163,6 @@ pub struct ChartSpec {
     pub bands: Vec<Band>,
     /// How the y-axis is scaled.
     pub y_axis: YAxis,
+    /// How values read in tooltips.
+    pub value_format: ValueFormat,
 }
