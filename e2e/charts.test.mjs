@@ -145,7 +145,7 @@ test('the PNG export is 2x, non-blank and taller by the written footer', { timeo
       page.waitForEvent('download'),
       chart.getByRole('button', { name: /PNG/ }).click(),
     ]);
-    assert.match(download.suggestedFilename(), /daily-revenue\.png$/);
+    assert.match(download.suggestedFilename(), /-daily-revenue-\d{4}-\d{2}-\d{2}\.png$/);
     const png = fs.readFileSync(await download.path());
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const width = png.readUInt32BE(16);
