@@ -3,34 +3,24 @@
 // Run: build first (`trunk build --release`), then `node --test e2e/`.
 // Each test opens a fresh page; one server and one browser are shared by the file.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  serveDist, launch, newPage, waitForResults, statusText, resultId, kpi, metric, kpiTexts,
-  setSlider, setSelect, setToggle, changeAndWait, canvasImages, queryOf, waitForUrl,
-  ensureArtifacts, STATUS_RE,
+  useApp, newPage, waitForResults, statusText, resultId, kpi, metric, kpiTexts, setSlider,
+  setSelect, setToggle, changeAndWait, canvasImages, queryOf, waitForUrl, ensureArtifacts,
+  STATUS_RE,
 } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Serves dist/ and launches Chromium once for this file.
+const app = useApp();
 
 /** Opens the app with `query` and waits for its first drawn results. */
 async function open(query = '', options = {}) {
-  const page = await newPage(browser, options);
-  await page.goto(server.url + (query ? `?${query}` : ''));
+  const page = await newPage(app.browser, options);
+  await page.goto(app.server.url + (query ? `?${query}` : ''));
   await waitForResults(page, 0);
   return page;
 }
@@ -193,7 +183,7 @@ test('a copied link reproduces the same numbers in a fresh page', { timeout: 90_
     const texts = await kpiTexts(page);
     const table = await page.locator('.details tbody').innerText();
 
-    fresh = await newPage(browser);
+    fresh = await newPage(app.browser);
     await fresh.goto(link);
     await waitForResults(fresh, 0);
     assert.deepEqual(await kpiTexts(fresh), texts);
@@ -259,7 +249,7 @@ test('pinning a baseline shows deltas, overlays the charts and goes into the URL
     assert.ok(imagesCompared.some((img, i) => img !== imagesPinned[i]));
     // Reopening the link keeps the baseline.
     const link = page.url();
-    const fresh = await newPage(browser);
+    const fresh = await newPage(app.browser);
     await fresh.goto(link);
     await waitForResults(fresh, 0);
     assert.equal(await fresh.locator('.kpi-baseline').count(), 6);
@@ -381,8 +371,8 @@ test('screenshots: sandbox, comparison and model page', { timeout: 90_000 }, asy
     // Back to the sandbox: charts redraw.
     await page.getByRole('tab', { name: 'Sandbox' }).click();
     await page.locator('.charts canvas').first().waitFor();
-    const narrow = await newPage(browser, { viewport: { width: 800, height: 1000 } });
-    await narrow.goto(server.url);
+    const narrow = await newPage(app.browser, { viewport: { width: 800, height: 1000 } });
+    await narrow.goto(app.server.url);
     await waitForResults(narrow, 0);
     await narrow.screenshot({ path: path.join(dir, 'narrow-viewport.png') });
     await closePage(narrow);

@@ -4,29 +4,21 @@
 //
 // Run: build first (`trunk build --release`), then `node --test e2e/charts.test.mjs`.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { serveDist, launch, waitForResults, changeAndWait, ensureArtifacts } from './helpers.mjs';
+import {
+  useApp, waitForResults, changeAndWait, ensureArtifacts,
+} from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Serves dist/ and launches Chromium once for this file.
+const app = useApp();
 
 /** Opens the app at `query` in a fresh context with the given viewport and pixel ratio. */
 async function open(query = '', { width = 1440, height = 1000, scale = 2 } = {}) {
-  const context = await browser.newContext({
+  const context = await app.browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: scale,
     acceptDownloads: true,
@@ -35,7 +27,7 @@ async function open(query = '', { width = 1440, height = 1000, scale = 2 } = {})
   page.errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`); });
   page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
-  await page.goto(server.url + (query ? `?${query}` : ''));
+  await page.goto(app.server.url + (query ? `?${query}` : ''));
   await waitForResults(page, 0);
   return page;
 }

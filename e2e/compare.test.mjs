@@ -5,35 +5,25 @@
 //
 // Run: build first (`trunk build --release`), then `node --test e2e/compare.test.mjs`.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  serveDist, launch, newPage, waitForResults, kpi, kpiDelta, metric, setSlider, changeAndWait,
-  waitForUrl, queryOf, ensureArtifacts,
+  useApp, newPage, waitForResults, kpi, kpiDelta, metric, setSlider, changeAndWait, waitForUrl,
+  queryOf, ensureArtifacts,
 } from './helpers.mjs';
 
 const WINDOWS = ['first_week', 'test_window', 'last_week', 'whole_run'];
 const DATE = /\d{4}-\d{2}-\d{2}/.source;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Serves dist/ and launches Chromium once for this file.
+const app = useApp();
 
 async function open(query = '', options = {}) {
-  const page = await newPage(browser, options);
-  await page.goto(server.url + (query ? `?${query}` : ''));
+  const page = await newPage(app.browser, options);
+  await page.goto(app.server.url + (query ? `?${query}` : ''));
   await waitForResults(page, 0);
   return page;
 }
@@ -178,8 +168,8 @@ test('the test window changes its delta, its label and the link, and matches the
     assert.match(pngDownload.suggestedFilename(), new RegExp(`^marketplace-sandbox-[0-9a-f]{8}-vs-balanced-[a-z0-9-]+-${DATE}\\.png$`));
 
     // A reopened link keeps the window.
-    const fresh = await newPage(browser);
-    await fresh.goto(`${server.url}?${queryOf(page)}`);
+    const fresh = await newPage(app.browser);
+    await fresh.goto(`${app.server.url}?${queryOf(page)}`);
     await waitForResults(fresh, 0);
     assert.equal(await fresh.locator('#test-window').inputValue(), '28');
     assert.equal(await kpiDelta(fresh, 'revenue', 'test_window'), after.test_window);

@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,6 +79,23 @@ export async function serveDist() {
       child.kill('SIGTERM');
     }),
   };
+}
+
+/**
+ * Registers `before`/`after` hooks of the calling test file that serve dist/ and launch Chromium
+ * once for the file; returns `{server, browser}`, filled in when the tests run.
+ */
+export function useApp() {
+  const app = { server: null, browser: null };
+  before(async () => {
+    app.server = await serveDist();
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  });
+  return app;
 }
 
 /** Launches Chromium headless. */

@@ -3,34 +3,24 @@
 // Run: build first (`trunk build --release`), then `node --test e2e/honest.test.mjs`.
 // Screenshots go to artifacts/ (honest-*.png) at 1440×1000 and 390×844.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  serveDist, launch, newPage, waitForResults, kpi, setSlider, changeAndWait, queryOf, waitForUrl,
+  useApp, newPage, waitForResults, kpi, setSlider, changeAndWait, queryOf, waitForUrl,
   ensureArtifacts,
 } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Serves dist/ and launches Chromium once for this file.
+const app = useApp();
 
 const PHONE = { width: 390, height: 844 };
 
 /** Opens the app with `query` and waits for its first drawn results. With `dismissed`, the first
  * step is marked as dismissed before the page loads. */
 async function open(query = '', { dismissed = true, viewport } = {}) {
-  const page = await newPage(browser, viewport ? { viewport } : {});
+  const page = await newPage(app.browser, viewport ? { viewport } : {});
   if (dismissed) {
     await page.addInitScript(() => {
       if (!sessionStorage.getItem('honest-test-init')) {
@@ -39,7 +29,7 @@ async function open(query = '', { dismissed = true, viewport } = {}) {
       }
     });
   }
-  await page.goto(server.url + (query ? `?${query}` : ''));
+  await page.goto(app.server.url + (query ? `?${query}` : ''));
   await waitForResults(page, 0);
   return page;
 }
@@ -199,7 +189,7 @@ test('on a phone the results come before the controls', { timeout: 120_000 }, as
     await shot(page, 'first-step-phone');
     await page.locator('.kpis').scrollIntoViewIfNeeded();
     await shot(page, 'kpis-phone');
-    await page.goto(server.url + '?reserve=10');
+    await page.goto(app.server.url + '?reserve=10');
     await waitForResults(page, 0);
     await page.locator('[data-state="no-ads"]').scrollIntoViewIfNeeded();
     await shot(page, 'no-ads-phone');
