@@ -1,46 +1,7 @@
 //! The `sandbox` command line: deterministic bytes, links reproduce, errors are clear.
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn sandbox(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().expect("the binary finishes")
-}
-
-fn ok(args: &[&str], stdin: Option<&str>) -> String {
-    let out = sandbox(args, stdin);
-    assert!(
-        out.status.success(),
-        "sandbox {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn err(args: &[&str], stdin: Option<&str>) -> String {
-    let out = sandbox(args, stdin);
-    assert_eq!(out.status.code(), Some(2), "sandbox {args:?} should fail");
-    assert!(out.stdout.is_empty());
-    String::from_utf8(out.stderr).expect("utf-8")
-}
+include!("cli_common.rs.inc");
 
 const SMALL: &str =
     r#"{"sim":{"days":8,"seed":5},"users":{"count":300},"advertisers":{"count":30}}"#;

@@ -3,54 +3,10 @@
 //! name their field.
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::Value;
+use std::path::PathBuf;
 
-fn sandbox(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().expect("the binary finishes")
-}
-
-fn ok(args: &[&str], stdin: Option<&str>) -> String {
-    let out = sandbox(args, stdin);
-    assert!(
-        out.status.success(),
-        "sandbox {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn err(args: &[&str], stdin: Option<&str>) -> String {
-    let out = sandbox(args, stdin);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "sandbox {args:?} should fail: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(out.stdout.is_empty());
-    String::from_utf8(out.stderr).expect("utf-8")
-}
+include!("cli_common.rs.inc");
 
 /// A fresh folder for this test's files.
 fn scratch(name: &str) -> PathBuf {
