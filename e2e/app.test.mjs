@@ -346,6 +346,25 @@ test('keyboard: tab order reaches the controls and focus is visible', { timeout:
   }
 });
 
+test('the Model tab is in the link: a reload stays on it, and the Sandbox tab leaves it', async () => {
+  const page = await open('v=1&every=3');
+  try {
+    await page.getByRole('tab', { name: 'Model' }).click();
+    await page.locator('.model-page').waitFor();
+    await waitForUrl(page, (q) => /(^|&)page=model(&|$)/.test(q) && /(^|&)every=3(&|$)/.test(q));
+    await page.reload();
+    await page.locator('.model-page').waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Model' }).getAttribute('aria-selected'), 'true');
+    assert.match(queryOf(page), /(^|&)every=3(&|$)/);
+    await page.getByRole('tab', { name: 'Sandbox' }).click();
+    await waitForUrl(page, (q) => !/(^|&)page=/.test(q));
+    await page.locator('.charts canvas').first().waitFor();
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await closePage(page);
+  }
+});
+
 test('screenshots: sandbox, comparison and model page', { timeout: 90_000 }, async () => {
   const dir = ensureArtifacts();
   const page = await open();
