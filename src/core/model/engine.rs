@@ -90,6 +90,18 @@
 //! ([`GROWTH_MIN_BUDGET_SPENT`]) grows the budget by `budget_growth`. `Poisson(arrival_rate)` new advertisers arrive
 //! each day. A launch adds its cohort at the start of `launch.day`.
 //!
+//! ## Promotional bandwidth
+//!
+//! With `promotion.enabled`, each session is a promoted session with probability
+//! `promotion.share`: one uniform draw per session from the user's day stream, after its visit
+//! draws (so they move nothing else), and none at all when the share is 0. The promoted class is
+//! the launched cohort or every advertiser of `promotion.category`. In a promoted session steps
+//! 1–5 run on the promoted class's candidates alone — the same utility, blending and pricing rule,
+//! so a promoted ad's price is set by the next promoted ad (or the reserve) — and when none is
+//! eligible the session runs on every candidate. Each day records the promoted class's
+//! impressions, clicks, spend and value and how many promoted sessions were restricted
+//! ([`PromotionDay`]).
+//!
 //! ## Randomness
 //!
 //! Users, advertisers, visits, churn and arrivals each draw from their own stream
