@@ -4,7 +4,7 @@
 //!
 //! Each policy has one ad-load knob that sets how many ads it shows: the fixed policy's spacing
 //! `ad_load.every` (1 to the feed length), the threshold policy's θ and the exact policy's λ
-//! (each 0–1). For each policy the [optimizer](super::optimize) moves that knob alone, every other
+//! (each 0–1). For each policy the [optimizer](mod@super::optimize) moves that knob alone, every other
 //! knob as configured, maximising `whole_run.revenue_per_day` subject to
 //! `last_week.engagement_per_day ≥ floor`, where the floor is the configuration's own last-week
 //! engagement. Comparing policies at one engagement level separates a policy's skill at choosing
@@ -105,7 +105,7 @@ pub struct PolicyComparison {
 const BINDS_WITHIN: f64 = 0.01;
 
 /// Compares the three policies on `base`'s market at `base`'s own last-week engagement.
-/// `evaluate` runs a batch of configurations (as for [`optimize`]).
+/// `evaluate` runs a batch of configurations (as for [`optimize()`]).
 pub fn compare_policies<E: FnMut(&[Params]) -> Vec<Summaries>>(
     base: &Params,
     options: &Options,
