@@ -194,3 +194,25 @@ fn the_binary_encoding_of_the_worker_messages_carries_the_promotion() {
         assert_eq!(back, r);
     }
 }
+
+#[test]
+fn the_daily_csv_has_the_promotion_columns_only_with_promotion_on() {
+    use sandbox::config::export::daily_csv;
+    let off = daily_csv(&run(&small(2)));
+    assert!(!off.contains("promoted"));
+    let r = run(&promoted(small(2), PromotedClass::Launch, 0.5));
+    let csv = daily_csv(&r);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    for (line, p) in lines.zip(&r.promotion) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            cells[col("promoted_sessions")],
+            p.promoted_sessions.to_string()
+        );
+        assert_eq!(cells[col("promoted_spend")], p.spend.to_string());
+    }
+    // The rest of the table is the run's own columns, unchanged.
+    assert!(csv.starts_with(off.lines().next().unwrap()));
+}
