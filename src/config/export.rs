@@ -287,6 +287,9 @@ fn segment_suffixes(result: &RunResult) -> Vec<String> {
     suffixes
 }
 
+/// Reads one field of a day's promotion record as CSV text.
+type PromotionCell = fn(&PromotionDay) -> String;
+
 fn columns(result: &RunResult) -> Vec<Column> {
     let mut cols = vec![column("day", |d| d.day.to_string())];
     // Counts come back from the table as exact `f64`s, and an integral `f64` prints like the
@@ -319,7 +322,7 @@ fn columns(result: &RunResult) -> Vec<Column> {
     }
     if !result.promotion.is_empty() {
         let promo = std::rc::Rc::new(result.promotion.clone());
-        let fields: [(&str, fn(&PromotionDay) -> String); 6] = [
+        let fields: [(&str, PromotionCell); 6] = [
             ("promoted_sessions", |p| p.promoted_sessions.to_string()),
             ("restricted_sessions", |p| p.restricted_sessions.to_string()),
             ("promoted_impressions", |p| p.impressions.to_string()),
