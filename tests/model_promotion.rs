@@ -148,6 +148,38 @@ fn with_every_promoted_ad_always_eligible_share_one_gives_the_class_every_impres
 }
 
 #[test]
+fn a_restricted_auction_is_the_engines_auction_among_the_promoted_ads_alone() {
+    // Every session promoted and restricted: the run equals one in which the other categories'
+    // reserves are above every bid, so only the promoted category's ads ever compete. Ranking,
+    // blending and prices are the engine's, applied to the promoted ads alone.
+    let mut p = promoted(small(9), PromotedClass::Category, 1.0);
+    p.advertisers.targeted_share = 0.0;
+    p.ad_load.frequency_cap = 20;
+    p.advertisers.budget_mean = 10_000.0;
+    p.advertisers.value_sigma = 0.0;
+    p.launch.enabled = false;
+    let restricted = run(&p);
+    assert_eq!(
+        restricted
+            .summaries
+            .promotion
+            .as_ref()
+            .expect("summaries")
+            .whole_run
+            .fallback_rate,
+        0.0
+    );
+    let mut only = p.clone();
+    only.promotion.enabled = false;
+    only.auction.reserve_by_category = (0..6)
+        .map(|c| if c == 3 { p.auction.reserve } else { 10.0 })
+        .collect();
+    let alone = run(&only);
+    assert!(alone.days.iter().all(|d| d.revenue > 0.0));
+    assert_eq!(market(restricted), alone);
+}
+
+#[test]
 fn with_no_promoted_ad_eligible_every_session_falls_back_to_the_normal_auction() {
     // The launched class before the launch (and with no launch at all) is empty.
     let mut none = promoted(small(7), PromotedClass::Launch, 1.0);
