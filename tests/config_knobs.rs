@@ -226,6 +226,30 @@ fn defaults_lie_within_slider_ranges_and_options() {
     }
 }
 
+/// The configuration as JSON with every section, including the ones JSON leaves out at their
+/// defaults (`promotion`).
+fn full_json(p: &Params) -> serde_json::Value {
+    let mut v = serde_json::to_value(p).unwrap();
+    if v.get("promotion").is_none() {
+        v["promotion"] = serde_json::to_value(&p.promotion).unwrap();
+    }
+    v
+}
+
+#[test]
+fn the_promotion_section_is_written_only_when_it_differs_from_its_default() {
+    let default = serde_json::to_value(Params::default()).unwrap();
+    assert!(default.get("promotion").is_none());
+    let mut p = Params::default();
+    p.promotion.share = 0.5;
+    let v = serde_json::to_value(&p).unwrap();
+    assert_eq!(v["promotion"]["share"], 0.5);
+    let back: Params = serde_json::from_value(v).unwrap();
+    assert_eq!(back, p);
+    let back: Params = serde_json::from_value(default).unwrap();
+    assert_eq!(back, Params::default());
+}
+
 /// Dotted paths of the JSON leaves that differ between two configurations.
 fn changed_leaves(
     a: &serde_json::Value,
@@ -271,7 +295,7 @@ fn leaves(v: &serde_json::Value, path: &str, out: &mut BTreeSet<String>) {
 
 #[test]
 fn the_table_covers_every_scalar_field_of_params() {
-    let default = serde_json::to_value(Params::default()).unwrap();
+    let default = full_json(&Params::default());
     let mut covered = BTreeSet::new();
     for s in table() {
         let value = match s.kind {
@@ -279,7 +303,7 @@ fn the_table_covers_every_scalar_field_of_params() {
             Kind::Choice { options } => Value::Choice(options[options.len() - 1].0.into()),
             Kind::Switch => Value::Flag(!matches!((s.get)(&Params::default()), Value::Flag(true))),
         };
-        let p = serde_json::to_value(with(s, value)).unwrap();
+        let p = full_json(&with(s, value));
         let mut changed = BTreeSet::new();
         changed_leaves(&default, &p, "", &mut changed);
         assert!(!changed.is_empty(), "{} changes nothing", s.url);
@@ -322,9 +346,9 @@ fn changed_value(s: &ParamSpec) -> Value {
 
 #[test]
 fn each_key_is_the_json_field_its_row_writes() {
-    let default = serde_json::to_value(Params::default()).unwrap();
+    let default = full_json(&Params::default());
     for s in table() {
-        let p = serde_json::to_value(with(s, changed_value(s))).unwrap();
+        let p = full_json(&with(s, changed_value(s)));
         let mut changed = BTreeSet::new();
         changed_leaves(&default, &p, "", &mut changed);
         assert_eq!(
@@ -505,6 +529,34 @@ fn unmet_and_met(needs: Needs) -> Vec<(Params, bool)> {
             (with(&|p| p.launch.enabled = false), false),
             (with(&|p| p.launch.enabled = true), true),
         ],
+        // Promotion of a category: `small()` has no launch, so the launched class is empty.
+        Needs::Promotion => vec![
+            (with(&|p| p.promotion.enabled = false), false),
+            (
+                with(&|p| {
+                    p.promotion.enabled = true;
+                    p.promotion.class = sandbox::core::model::PromotedClass::Category;
+                }),
+                true,
+            ),
+        ],
+        Needs::PromotionCategory => vec![
+            (with(&|p| p.promotion.enabled = false), false),
+            (
+                with(&|p| {
+                    p.promotion.enabled = true;
+                    p.promotion.class = sandbox::core::model::PromotedClass::Launch;
+                }),
+                false,
+            ),
+            (
+                with(&|p| {
+                    p.promotion.enabled = true;
+                    p.promotion.class = sandbox::core::model::PromotedClass::Category;
+                }),
+                true,
+            ),
+        ],
     }
 }
 
@@ -637,6 +689,7 @@ fn params_field_docs() -> Vec<(String, String)> {
         "UserParams" => Some("users"),
         "AdvertiserParams" => Some("advertisers"),
         "LaunchParams" => Some("launch"),
+        "PromotionParams" => Some("promotion"),
         "Segment" => Some("users.segments[]"),
         _ => None,
     };

@@ -332,6 +332,7 @@ fn distinct_summaries() -> Summaries {
         first_week: distinct_summary(100).0,
         last_week: distinct_summary(200).0,
         whole_run: distinct_summary(300).0,
+        promotion: None,
     }
 }
 

@@ -10,6 +10,8 @@ use std::sync::Mutex;
 use sandbox::config::spec::sweep::Shard;
 use sandbox::config::{export, reference, spec, url};
 use sandbox::core::model::{simulate, Params, Scenario, Summaries};
+use sandbox::core::tradeoff::policies::{self, compare_policies};
+use sandbox::core::tradeoff::Options;
 
 const HELP: &str = "\
 sandbox — Marketplace Sandbox on the command line
@@ -33,6 +35,11 @@ USAGE:
   sandbox sweep --merge FILE...      join every shard's output into the whole sweep's output
   sandbox optimize SPEC|-            the best values of 1-3 knobs for a metric under metric
                                      constraints, with binding constraints and shadow prices
+  sandbox policies [CONFIG|-] [--table]
+                                     the best whole-run revenue/day of the fixed, threshold and
+                                     exact policies at the configuration's own last-week
+                                     engagement/day (each policy's ad-load knob optimised), as
+                                     JSON (or a text table)
   sandbox bench [CONFIG|-] [--runs N] time the engine on a configuration (default: the app's
                                      default scenario); prints the median and every run in ms
   sandbox help                       this text
@@ -41,7 +48,7 @@ OPTIONS for simulate:
   --summary    print only the configuration and the summaries (no daily rows)
   --csv        print the daily metrics as CSV instead of JSON
 
-OPTIONS for sweep and optimize:
+OPTIONS for sweep, optimize and policies:
   --threads N  simulations run on N threads (default: every core); the output does not depend
                on N. A progress line goes to stderr when it is a terminal.
 
@@ -100,10 +107,11 @@ fn run(args: &[String]) -> Result<String, String> {
         }
         "sweep" => sweep_command(rest),
         "optimize" => optimize_command(rest),
+        "policies" => policies_command(rest),
         "bench" => bench_command(rest),
         other => Err(format!(
             "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, \
-             sweep, optimize, bench, help"
+             sweep, optimize, policies, bench, help"
         )),
     }
 }
@@ -344,6 +352,40 @@ fn optimize_command(rest: &[String]) -> Result<String, String> {
         end_progress_line();
     }
     out.map_err(|e| e.to_string())
+}
+
+fn policies_command(rest: &[String]) -> Result<String, String> {
+    let mut as_table = false;
+    let rest: Vec<String> = rest
+        .iter()
+        .filter(|a| {
+            let t = *a == "--table";
+            as_table |= t;
+            !t
+        })
+        .cloned()
+        .collect();
+    let args = batch_args("policies", &rest)?;
+    let params = match &args.spec {
+        Some(path) => load_config(path)?,
+        None => Params::default(),
+    };
+    Scenario::new(params.clone()).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        format!("invalid configuration:\n{}", lines.join("\n"))
+    })?;
+    let done = AtomicUsize::new(0);
+    let progress = progress_line("policies", None);
+    let out = compare_policies(&params, &Options::default(), |batch| {
+        run_batch(batch, args.threads, &done, &progress)
+    });
+    end_progress_line();
+    let out = out.map_err(|e| e.to_string())?;
+    if as_table {
+        Ok(policies::table(&out).trim_end().to_string())
+    } else {
+        to_json(&out)
+    }
 }
 
 /// Wall time of the engine alone (no parsing or printing), over several runs. The clock lives

@@ -10,7 +10,9 @@ use crate::config::presets::presets;
 use crate::config::slug::slug;
 use crate::config::url::encode;
 use crate::core::model::knobs::{self, Knob};
-use crate::core::model::{daily_rows, DayMetrics, Params, RunResult, Summaries, SPEND_GROUPS};
+use crate::core::model::{
+    daily_rows, DayMetrics, Params, PromotionDay, RunResult, Summaries, SPEND_GROUPS,
+};
 
 /// Version of the JSON export document this release writes.
 pub const EXPORT_VERSION: u32 = 1;
@@ -285,6 +287,9 @@ fn segment_suffixes(result: &RunResult) -> Vec<String> {
     suffixes
 }
 
+/// Reads one field of a day's promotion record as CSV text.
+type PromotionCell = fn(&PromotionDay) -> String;
+
 fn columns(result: &RunResult) -> Vec<Column> {
     let mut cols = vec![column("day", |d| d.day.to_string())];
     // Counts come back from the table as exact `f64`s, and an integral `f64` prints like the
@@ -315,6 +320,27 @@ fn columns(result: &RunResult) -> Vec<Column> {
             cell(&d.segment_revenue, i)
         }));
     }
+    if !result.promotion.is_empty() {
+        let promo = std::rc::Rc::new(result.promotion.clone());
+        let fields: [(&str, PromotionCell); 6] = [
+            ("promoted_sessions", |p| p.promoted_sessions.to_string()),
+            ("restricted_sessions", |p| p.restricted_sessions.to_string()),
+            ("promoted_impressions", |p| p.impressions.to_string()),
+            ("promoted_clicks", |p| p.clicks.to_string()),
+            ("promoted_spend", |p| p.spend.to_string()),
+            ("promoted_value", |p| p.value.to_string()),
+        ];
+        for (name, get) in fields {
+            let promo = promo.clone();
+            cols.push(column(name, move |d| {
+                promo
+                    .iter()
+                    .find(|p| p.day == d.day)
+                    .map(get)
+                    .unwrap_or_default()
+            }));
+        }
+    }
     cols
 }
 
@@ -325,7 +351,10 @@ fn columns(result: &RunResult) -> Vec<Column> {
 /// [`crate::core::model::Daily::column`] names); `spend_<group>` for each of
 /// [`SPEND_GROUPS`] (`spend_low_quality_incumbents`, …, `spend_launched_cohort`); then per
 /// segment `sessions_<segment>`, `engagement_<segment>`, `fatigue_<segment>`,
-/// `revenue_<segment>` with the segment's name in `snake_case` (e.g. `sessions_casual`).
+/// `revenue_<segment>` with the segment's name in `snake_case` (e.g. `sessions_casual`); with
+/// promotional bandwidth on, then `promoted_sessions`, `restricted_sessions`,
+/// `promoted_impressions`, `promoted_clicks`, `promoted_spend`, `promoted_value` (the fields of
+/// [`crate::core::model::PromotionDay`]).
 /// Names contain only `[a-z0-9_]`, so no field needs quoting.
 pub fn daily_csv(result: &RunResult) -> String {
     let cols = columns(result);

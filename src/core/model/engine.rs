@@ -90,6 +90,18 @@
 //! ([`GROWTH_MIN_BUDGET_SPENT`]) grows the budget by `budget_growth`. `Poisson(arrival_rate)` new advertisers arrive
 //! each day. A launch adds its cohort at the start of `launch.day`.
 //!
+//! ## Promotional bandwidth
+//!
+//! With `promotion.enabled`, each session is a promoted session with probability
+//! `promotion.share`: one uniform draw per session from the user's day stream, after its visit
+//! draws (so they move nothing else), and none at all when the share is 0. The promoted class is
+//! the launched cohort or every advertiser of `promotion.category`. In a promoted session steps
+//! 1–5 run on the promoted class's candidates alone — the same utility, blending and pricing rule,
+//! so a promoted ad's price is set by the next promoted ad (or the reserve) — and when none is
+//! eligible the session runs on every candidate. Each day records the promoted class's
+//! impressions, clicks, spend and value and how many promoted sessions were restricted
+//! ([`PromotionDay`]).
+//!
 //! ## Randomness
 //!
 //! Users, advertisers, visits, churn and arrivals each draw from their own stream
@@ -98,8 +110,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{summaries, DayMetrics, Summaries};
-use super::params::{AdLoadPolicy, Params, N_CATEGORIES};
+use super::metrics::{promotion_summaries, summaries, DayMetrics, PromotionDay, Summaries};
+use super::params::{AdLoadPolicy, Params, PromotedClass, N_CATEGORIES};
 use super::validate::Scenario;
 use crate::core::auction::{self, pow_q, Candidate, RankingRule};
 use crate::core::feed::{self, AdItem, BlendRequest, FeedScratch, Guardrails, Method};
@@ -114,7 +126,10 @@ use super::constants::{
 pub use super::constants::{FATIGUE_PER_IMPRESSION, HOURS, QUALITY_TERCILES};
 
 /// Everything a run produces.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// In JSON `promotion` is written only when it has records, so runs without promotional
+/// bandwidth print as before it existed; binary encodings always carry it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct RunResult {
     /// Users simulated.
     pub users: usize,
@@ -124,6 +139,27 @@ pub struct RunResult {
     pub summaries: Summaries,
     /// Segment names, in the order of the per-segment metrics.
     pub segment_names: Vec<String>,
+    /// With promotional bandwidth on, one record per day (else empty).
+    #[serde(default)]
+    pub promotion: Vec<PromotionDay>,
+}
+
+impl Serialize for RunResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let skip = serializer.is_human_readable() && self.promotion.is_empty();
+        let mut st = serializer.serialize_struct("RunResult", if skip { 4 } else { 5 })?;
+        st.serialize_field("users", &self.users)?;
+        st.serialize_field("days", &self.days)?;
+        st.serialize_field("summaries", &self.summaries)?;
+        st.serialize_field("segment_names", &self.segment_names)?;
+        if skip {
+            st.skip_field("promotion")?;
+        } else {
+            st.serialize_field("promotion", &self.promotion)?;
+        }
+        st.end()
+    }
 }
 
 /// Each advertiser a run starts with: its bid per click at full pacing (`value · (1 − shading)`)
@@ -152,9 +188,15 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
     for _ in 0..days {
         records.push(engine.step_day());
     }
+    let promotion = std::mem::take(&mut engine.promotion_days);
+    let mut summaries = summaries(&records);
+    if scenario.params().promotion.enabled {
+        summaries.promotion = Some(promotion_summaries(&records, &promotion));
+    }
     RunResult {
         users: engine.users.len(),
-        summaries: summaries(&records),
+        summaries,
+        promotion,
         days: records,
         segment_names: scenario
             .params()
@@ -196,6 +238,8 @@ struct Advertiser {
     /// Names the advertiser's random streams (see [`Engine::add_advertiser`]).
     identity: (u64, u64),
     cohort: Cohort,
+    /// Whether the advertiser belongs to the promoted class (fixed for the run).
+    promoted: bool,
     category: usize,
     value: f64,
     budget: f64,
@@ -233,6 +277,8 @@ struct Ranked {
 struct Live {
     advertiser: u32,
     targeted: bool,
+    /// In the promoted class.
+    promoted: bool,
     exhausted: bool,
     bid: f64,
     bid_term: f64,
@@ -301,12 +347,24 @@ pub struct Engine {
     cands: Vec<Candidate>,
     slot_ctrs: Vec<f64>,
     prices: Vec<f64>,
+    /// Probability that a session is promoted: the promoted share when promotional bandwidth is
+    /// on, else 0 (then no promotion draw is ever made).
+    promo_share: f64,
+    /// (hour, index in the hour's bucket) of each session of the current user, for the
+    /// promotion draws.
+    session_slots: Vec<(usize, usize)>,
+    /// One record per day stepped, with promotional bandwidth on.
+    promotion_days: Vec<PromotionDay>,
 }
+
+/// Marks a promoted session in an hour's bucket of user indices (users are far fewer than 2^31).
+const PROMOTED_SESSION: u32 = 1 << 31;
 
 /// Per-day accumulators.
 #[derive(Default)]
 struct DayAcc {
     m: DayMetrics,
+    promo: PromotionDay,
     placed: f64,
     reserve_clicks: f64,
 }
@@ -368,6 +426,13 @@ impl Engine {
             cands: Vec::new(),
             slot_ctrs: Vec::new(),
             prices: Vec::new(),
+            promo_share: if p.promotion.enabled {
+                p.promotion.share
+            } else {
+                0.0
+            },
+            session_slots: Vec::new(),
+            promotion_days: Vec::new(),
             p,
         };
         for i in 0..engine.p.advertisers.count {
@@ -403,10 +468,17 @@ impl Engine {
         let budget = lognormal_with_mean(&mut rng, budget_mean, a.budget_sigma);
         let quality = beta_with_sd(&mut rng, quality_mean, a.quality_spread);
         let targeted = rng.bernoulli(a.targeted_share);
+        let promo = &self.p.promotion;
+        let promoted = promo.enabled
+            && match promo.class {
+                PromotedClass::Launch => cohort == Cohort::Launched,
+                PromotedClass::Category => category == promo.category,
+            };
         self.advertisers.push(Advertiser {
             active: true,
             identity,
             cohort,
+            promoted,
             category,
             value,
             budget,
@@ -472,6 +544,7 @@ impl Engine {
                 self.live.push(Live {
                     advertiser: i as u32,
                     targeted: a.targeted,
+                    promoted: a.promoted,
                     exhausted: false,
                     bid,
                     bid_term: util.w_rev * bid * a.click_factor_q,
@@ -560,7 +633,18 @@ impl Engine {
                 acc.m.active_users += 1;
             }
             for _ in 0..sessions {
-                self.buckets[rng.index(HOURS)].push(u as u32);
+                let hour = rng.index(HOURS);
+                if self.promo_share > 0.0 {
+                    self.session_slots.push((hour, self.buckets[hour].len()));
+                }
+                self.buckets[hour].push(u as u32);
+            }
+            // Promotion draws come after every other draw of the user's day, so they move
+            // nothing else; with no promoted share none is made.
+            for (hour, k) in self.session_slots.drain(..) {
+                if rng.uniform() < self.promo_share {
+                    self.buckets[hour][k] |= PROMOTED_SESSION;
+                }
             }
         }
 
@@ -569,7 +653,11 @@ impl Engine {
         for (hour, bucket) in buckets.iter().enumerate() {
             self.refresh_live(hour == 0);
             for &u in bucket {
-                self.session(u as usize, &mut acc);
+                self.session(
+                    (u & !PROMOTED_SESSION) as usize,
+                    u & PROMOTED_SESSION != 0,
+                    &mut acc,
+                );
             }
             if self.p.advertisers.pacing {
                 let target_share = (hour + 1) as f64 / HOURS as f64;
@@ -696,6 +784,10 @@ impl Engine {
         m.advertiser_surplus = m.advertiser_value - m.revenue;
         m.roi = ratio(m.advertiser_value, m.revenue);
         m.reserve_binding_rate = ratio(acc.reserve_clicks, m.clicks);
+        if self.p.promotion.enabled {
+            acc.promo.day = day;
+            self.promotion_days.push(acc.promo);
+        }
         acc.m
     }
 
@@ -706,7 +798,10 @@ impl Engine {
     /// entry and everything after it, so a category is scanned only until its bound falls below
     /// the last entry of a full list. The result equals ranking every candidate (tested against
     /// that brute force).
-    fn rank_candidates(&mut self, u: usize) {
+    ///
+    /// With `promoted_only`, only advertisers of the promoted class are candidates (a promoted
+    /// session's restricted auction).
+    fn rank_candidates(&mut self, u: usize, promoted_only: bool) {
         let p = &self.p;
         let load = &p.ad_load;
         let user = &self.users[u];
@@ -767,6 +862,7 @@ impl Engine {
                         break;
                     }
                     if l.exhausted
+                        || (promoted_only && !l.promoted)
                         || self.capped_stamp[l.advertiser as usize] == stamp
                         || (l.targeted && !above_avg[c])
                     {
@@ -806,9 +902,20 @@ impl Engine {
     }
 
     /// One feed session of user `u`.
-    fn session(&mut self, u: usize, acc: &mut DayAcc) {
-        // 1–3: candidates and ranking.
-        self.rank_candidates(u);
+    fn session(&mut self, u: usize, promoted: bool, acc: &mut DayAcc) {
+        // 1–3: candidates and ranking. A promoted session ranks the promoted class only, and
+        // falls back to every candidate when none of it is eligible.
+        if promoted {
+            acc.promo.promoted_sessions += 1;
+            self.rank_candidates(u, true);
+            if self.ranked.is_empty() {
+                self.rank_candidates(u, false);
+            } else {
+                acc.promo.restricted_sessions += 1;
+            }
+        } else {
+            self.rank_candidates(u, false);
+        }
 
         let p = &self.p;
         let up = &p.users;
@@ -938,6 +1045,12 @@ impl Engine {
                 }
             }
             a.value_today += clicks * a.value;
+            if a.promoted {
+                acc.promo.impressions += survive;
+                acc.promo.clicks += clicks;
+                acc.promo.spend += clicks * price;
+                acc.promo.value += clicks * a.value;
+            }
             revenue += clicks * price;
             if price <= a.reserve * (1.0 + 1e-12) {
                 acc.reserve_clicks += clicks;
@@ -1466,7 +1579,7 @@ mod tests {
                     l.exhausted = rng.bernoulli(0.1);
                 }
                 for u in 0..engine.users.len() {
-                    engine.rank_candidates(u);
+                    engine.rank_candidates(u, false);
                     let want = rank_brute(&engine, u);
                     let got = &engine.ranked;
                     let key = |r: &Ranked| (r.advertiser, r.utility.to_bits(), r.click.to_bits());
@@ -1502,7 +1615,7 @@ mod tests {
         engine.refresh_live(false);
         let mut checked = 0;
         for u in 0..engine.users.len() {
-            engine.rank_candidates(u);
+            engine.rank_candidates(u, false);
             let user = &engine.users[u];
             for r in &engine.ranked {
                 let a = &engine.advertisers[r.advertiser as usize];

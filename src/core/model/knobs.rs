@@ -24,7 +24,7 @@ use std::borrow::Cow;
 
 use crate::core::auction::Format;
 
-use super::params::{AdLoadPolicy, Params, Segment};
+use super::params::{AdLoadPolicy, Params, PromotedClass, Segment};
 
 /// Control groups, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,19 +41,22 @@ pub enum Group {
     Advertisers,
     /// New ad offering launch.
     Launch,
+    /// Promotional bandwidth.
+    Promotion,
     /// Days and seed.
     Simulation,
 }
 
 impl Group {
     /// Every group in display order.
-    pub const ALL: [Group; 7] = [
+    pub const ALL: [Group; 8] = [
         Group::Utility,
         Group::Auction,
         Group::AdLoad,
         Group::Users,
         Group::Advertisers,
         Group::Launch,
+        Group::Promotion,
         Group::Simulation,
     ];
 
@@ -72,6 +75,7 @@ impl Group {
             Group::Users => "Users",
             Group::Advertisers => "Advertisers",
             Group::Launch => "New ad offering",
+            Group::Promotion => "Promotional bandwidth",
             Group::Simulation => "Simulation",
         }
     }
@@ -176,6 +180,10 @@ pub enum Needs {
     FatigueOrPenalty,
     /// Acts only when the launch is on and its day falls within the run.
     Launch,
+    /// Acts only with promotional bandwidth on.
+    Promotion,
+    /// Acts only with promotional bandwidth on for a category.
+    PromotionCategory,
     /// Acts only with custom bid shading (moving it switches shading to custom).
     CustomShading,
     /// `every`: fixed policy only; below the minimum gap it acts as the gap (each ad goes at
@@ -316,6 +324,12 @@ impl Needs {
             Needs::Launch if params.launch.day > params.sim.days => {
                 Unmet::idle("The launch day is after the last simulated day.")
             }
+            Needs::Promotion | Needs::PromotionCategory if !params.promotion.enabled => {
+                Unmet::idle("Promotional bandwidth is off.")
+            }
+            Needs::PromotionCategory if params.promotion.class != PromotedClass::Category => {
+                Unmet::idle("The promoted class is the launched cohort, not a category.")
+            }
             Needs::CustomShading if params.auction.bid_shading.is_none() => {
                 Unmet::idle("Shading is automatic; moving this switches to custom shading.")
             }
@@ -450,6 +464,8 @@ impl Needs {
             Needs::Fatigue => "needs fatigue on",
             Needs::FatigueOrPenalty => "needs fatigue on or a fatigue penalty weight",
             Needs::Launch => "needs the launch on",
+            Needs::Promotion => "needs promotional bandwidth on",
+            Needs::PromotionCategory => "needs promotional bandwidth on for a category",
             Needs::CustomShading => "custom shading only",
             Needs::FixedEvery => "fixed policy only; below the minimum gap it acts as the gap",
             Needs::FixedFirst => {
@@ -736,6 +752,15 @@ const POLICY_OPTIONS: &[(&str, &str)] = &[
     ("threshold", "Threshold (θ)"),
     ("exact", "Exact optimum (λ)"),
 ];
+
+const PROMOTED_CLASS_OPTIONS: &[(&str, &str)] = &[
+    ("launch", "The launched cohort"),
+    ("category", "One category"),
+];
+
+fn promoted_class_from(value: &str) -> Option<PromotedClass> {
+    PromotedClass::ALL.into_iter().find(|c| c.as_str() == value)
+}
 
 fn format_from(value: &str) -> Option<Format> {
     Format::ALL.into_iter().find(|f| f.as_str() == value)
@@ -1026,6 +1051,37 @@ knobs! {
         Needs::Launch, Role::Design, per_advertiser: false,
         "Mean daily budget of the cohort. Higher ⇒ it can take more impressions from incumbents.",
         launch.budget_mean),
+    flag!(Promotion, "promo", "Reserve promotional bandwidth", Promotion, Needs::Always, Role::Design, per_advertiser: false,
+        "On: each session is drawn as a promoted session with the promoted share's probability; in a promoted session only the promoted class's ads compete for the ad slots (same ranking, blending and pricing, restricted to them), and when none is eligible the normal auction runs.",
+        promotion.enabled),
+    real!(PromoShare, "promo_share", "Promoted share", "share of sessions", Promotion, limits(0.0, 1.0), slider(0.0, 1.0, 0.01),
+        Needs::Promotion, Role::Design, per_advertiser: false,
+        "Share of sessions whose ad slots only promoted ads may win. Higher ⇒ more impressions for the promoted class, fewer and dearer ones for everyone else. 0 reserves nothing.",
+        promotion.share),
+    custom!(PromoClass, "promo_class", "Promoted class",
+        key: "promotion.class",
+        unit: "",
+        group: Group::Promotion,
+        kind: Kind::Choice { options: PROMOTED_CLASS_OPTIONS },
+        help: "Which ads the reserved slots are for: the launched cohort (the new ad offering, from its launch day) or every advertiser of one category.",
+        needs: Needs::Promotion,
+        role: Role::Design,
+        sweepable: false,
+        per_advertiser: false,
+        get: |p| Value::Choice(p.promotion.class.as_str().to_string()),
+        set: |p, v| {
+            if let Some(c) = match v {
+                Value::Choice(s) => promoted_class_from(s),
+                _ => None,
+            } {
+                p.promotion.class = c;
+            }
+        },
+    ),
+    int!(PromoCategory, "promo_cat", "Promoted category", "category index", Promotion, limits(0.0, 5.0), slider(0.0, 5.0),
+        Needs::PromotionCategory, Role::Design, per_advertiser: false,
+        "The promoted category: 0 news, 1 sports, 2 fashion, 3 tech, 4 food, 5 travel.",
+        whole_usize, promotion.category),
     int!(Days, "days", "Days", "days", Simulation, limits(1.0, 365.0), slider(1.0, 365.0),
         Needs::Always, Role::World, per_advertiser: false,
         "Length of the run. Fatigue and advertiser churn play out over weeks: compare the first and last week.",

@@ -140,7 +140,10 @@ pub struct Summary {
 }
 
 /// Summaries of a run: first week, last week, whole run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// In JSON `promotion` is written only when present, so runs without promotional bandwidth print
+/// as before it existed; binary encodings always carry it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Summaries {
     /// Days 1–7 (or fewer).
     pub first_week: Summary,
@@ -148,6 +151,150 @@ pub struct Summaries {
     pub last_week: Summary,
     /// Every day.
     pub whole_run: Summary,
+    /// The promoted class and everyone else over the same windows, when promotional bandwidth is
+    /// on.
+    #[serde(default)]
+    pub promotion: Option<PromotionSummaries>,
+}
+
+impl Serialize for Summaries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let skip = serializer.is_human_readable() && self.promotion.is_none();
+        let mut st = serializer.serialize_struct("Summaries", if skip { 3 } else { 4 })?;
+        st.serialize_field("first_week", &self.first_week)?;
+        st.serialize_field("last_week", &self.last_week)?;
+        st.serialize_field("whole_run", &self.whole_run)?;
+        if skip {
+            st.skip_field("promotion")?;
+        } else {
+            st.serialize_field("promotion", &self.promotion)?;
+        }
+        st.end()
+    }
+}
+
+/// One day of promotional bandwidth: what the promoted class got (expected values, like every
+/// count of [`DayMetrics`]). Everyone else's share is the day's total minus these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromotionDay {
+    /// Day number, from 1.
+    pub day: u32,
+    /// Sessions drawn as promoted.
+    pub promoted_sessions: u64,
+    /// Promoted sessions in which at least one promoted ad was eligible, so only promoted ads
+    /// competed (the others fell back to the normal auction).
+    pub restricted_sessions: u64,
+    /// Expected impressions of promoted ads (in any session).
+    pub impressions: f64,
+    /// Expected clicks on promoted ads.
+    pub clicks: f64,
+    /// Spend of promoted advertisers.
+    pub spend: f64,
+    /// Value promoted advertisers got from clicks.
+    pub value: f64,
+}
+
+/// The promoted class against everyone else over one window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromotionSummary {
+    /// Share of sessions drawn as promoted.
+    pub promoted_session_share: f64,
+    /// Share of promoted sessions that fell back to the normal auction (no promoted ad eligible).
+    pub fallback_rate: f64,
+    /// The promoted class's share of all ad impressions.
+    pub promoted_impression_share: f64,
+    /// Promoted impressions per day.
+    pub promoted_impressions_per_day: f64,
+    /// Clicks on promoted ads per day.
+    pub promoted_clicks_per_day: f64,
+    /// Promoted advertisers' spend per day.
+    pub promoted_spend_per_day: f64,
+    /// Promoted advertisers' spend / clicks.
+    pub promoted_cpc: f64,
+    /// Promoted advertisers' value / spend.
+    pub promoted_roi: f64,
+    /// Everyone else's impressions per day.
+    pub others_impressions_per_day: f64,
+    /// Everyone else's spend per day: the platform's revenue from them.
+    pub others_revenue_per_day: f64,
+    /// Everyone else's spend / clicks.
+    pub others_cpc: f64,
+    /// Everyone else's value minus spend, per day.
+    pub others_surplus_per_day: f64,
+    /// Everyone else's value / spend.
+    pub others_roi: f64,
+}
+
+/// [`PromotionSummary`] over the windows of [`Summaries`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromotionSummaries {
+    /// Days 1–7 (or fewer).
+    pub first_week: PromotionSummary,
+    /// The last 7 days (or fewer).
+    pub last_week: PromotionSummary,
+    /// Every day.
+    pub whole_run: PromotionSummary,
+}
+
+/// Summarises a window of promotion records against the same window of day records.
+pub fn summarise_promotion(days: &[DayMetrics], promo: &[PromotionDay]) -> PromotionSummary {
+    if days.is_empty() {
+        return PromotionSummary::default();
+    }
+    let n = days.len() as f64;
+    let sum = |f: fn(&DayMetrics) -> f64| days.iter().map(f).sum::<f64>();
+    let psum = |f: fn(&PromotionDay) -> f64| promo.iter().map(f).sum::<f64>();
+    let (sessions, impressions, clicks, revenue, value) = (
+        sum(|d| d.sessions as f64),
+        sum(|d| d.impressions),
+        sum(|d| d.clicks),
+        sum(|d| d.revenue),
+        sum(|d| d.advertiser_value),
+    );
+    let promoted = psum(|p| p.promoted_sessions as f64);
+    let restricted = psum(|p| p.restricted_sessions as f64);
+    let (p_imp, p_clicks, p_spend, p_value) = (
+        psum(|p| p.impressions),
+        psum(|p| p.clicks),
+        psum(|p| p.spend),
+        psum(|p| p.value),
+    );
+    let (o_imp, o_clicks, o_spend, o_value) = (
+        impressions - p_imp,
+        clicks - p_clicks,
+        revenue - p_spend,
+        value - p_value,
+    );
+    PromotionSummary {
+        promoted_session_share: ratio(promoted, sessions),
+        fallback_rate: ratio(promoted - restricted, promoted),
+        promoted_impression_share: ratio(p_imp, impressions),
+        promoted_impressions_per_day: p_imp / n,
+        promoted_clicks_per_day: p_clicks / n,
+        promoted_spend_per_day: p_spend / n,
+        promoted_cpc: ratio(p_spend, p_clicks),
+        promoted_roi: ratio(p_value, p_spend),
+        others_impressions_per_day: o_imp / n,
+        others_revenue_per_day: o_spend / n,
+        others_cpc: ratio(o_spend, o_clicks),
+        others_surplus_per_day: (o_value - o_spend) / n,
+        others_roi: ratio(o_value, o_spend),
+    }
+}
+
+/// First week, last week and whole run of the promotion records (one per day record).
+pub fn promotion_summaries(days: &[DayMetrics], promo: &[PromotionDay]) -> PromotionSummaries {
+    let week = days.len().min(7);
+    let n = days.len();
+    PromotionSummaries {
+        first_week: summarise_promotion(&days[..week], &promo[..week.min(promo.len())]),
+        last_week: summarise_promotion(
+            &days[n - week..],
+            &promo[promo.len().saturating_sub(week)..],
+        ),
+        whole_run: summarise_promotion(days, promo),
+    }
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -209,5 +356,6 @@ pub fn summaries(days: &[DayMetrics]) -> Summaries {
         first_week: summarise(&days[..week]),
         last_week: summarise(&days[days.len() - week..]),
         whole_run: summarise(days),
+        promotion: None,
     }
 }

@@ -19,7 +19,10 @@ pub use metric_table::{
     daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
     SUMMARY_WINDOW_FIELDS,
 };
-pub use metrics::{summaries, summarise, DayMetrics, Summaries, Summary, SPEND_GROUPS};
+pub use metrics::{
+    promotion_summaries, summaries, summarise, summarise_promotion, DayMetrics, PromotionDay,
+    PromotionSummaries, PromotionSummary, Summaries, Summary, SPEND_GROUPS,
+};
 pub use params::*;
 pub use validate::{FieldError, Scenario, MAX_SEGMENTS};
 pub use window::{Window, WindowedMetric, WindowedMetricError};

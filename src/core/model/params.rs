@@ -20,7 +20,11 @@ pub const MAX_FEED_LENGTH: usize = 60;
 pub const MAX_ADS_PER_SESSION: usize = 12;
 
 /// Everything the day-by-day model reads. `Default` is the balanced scenario the app opens with.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// In JSON the `promotion` section is written only when it differs from its default, so every
+/// configuration without promotional bandwidth prints as it did before the section existed;
+/// binary encodings (the app's worker messages) always carry it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Params {
     /// Length of the run and the seed.
@@ -37,6 +41,30 @@ pub struct Params {
     pub advertisers: AdvertiserParams,
     /// An optional new ad offering launched mid-run.
     pub launch: LaunchParams,
+    /// Optional promotional bandwidth: a share of sessions whose ad slots only a promoted class
+    /// of ads may win.
+    pub promotion: PromotionParams,
+}
+
+impl Serialize for Params {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let skip = serializer.is_human_readable() && self.promotion == PromotionParams::default();
+        let mut st = serializer.serialize_struct("Params", if skip { 7 } else { 8 })?;
+        st.serialize_field("sim", &self.sim)?;
+        st.serialize_field("utility", &self.utility)?;
+        st.serialize_field("auction", &self.auction)?;
+        st.serialize_field("ad_load", &self.ad_load)?;
+        st.serialize_field("users", &self.users)?;
+        st.serialize_field("advertisers", &self.advertisers)?;
+        st.serialize_field("launch", &self.launch)?;
+        if skip {
+            st.skip_field("promotion")?;
+        } else {
+            st.serialize_field("promotion", &self.promotion)?;
+        }
+        st.end()
+    }
 }
 
 /// Length of the run and the seed.
@@ -254,6 +282,57 @@ pub struct LaunchParams {
     pub value_mean: f64,
     /// Mean daily budget of the cohort (currency), 0–10 000.
     pub budget_mean: f64,
+}
+
+/// The class of ads promotional bandwidth is reserved for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PromotedClass {
+    /// The launched cohort (the new ad offering, see [`LaunchParams`]).
+    #[default]
+    Launch,
+    /// Every advertiser of one category ([`PromotionParams::category`]).
+    Category,
+}
+
+impl PromotedClass {
+    /// Every class, in display order.
+    pub const ALL: [PromotedClass; 2] = [PromotedClass::Launch, PromotedClass::Category];
+    /// The name used in JSON and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PromotedClass::Launch => "launch",
+            PromotedClass::Category => "category",
+        }
+    }
+}
+
+/// Promotional bandwidth: a share of sessions whose ad slots are reserved for a promoted class.
+/// In a promoted session only promoted ads compete (the same ranking, blending and pricing rule,
+/// restricted to them); when none is eligible the session runs the normal auction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PromotionParams {
+    /// Whether promotional bandwidth is on (off: no draw is made and nothing changes).
+    pub enabled: bool,
+    /// Share of sessions whose ad slots are reserved for the promoted class, 0–1 (0 reserves
+    /// nothing and draws nothing).
+    pub share: f64,
+    /// The promoted class: `launch` (the launched cohort) or `category`.
+    pub class: PromotedClass,
+    /// The promoted category when the class is `category`: an index into [`CATEGORIES`], 0–5.
+    pub category: usize,
+}
+
+impl Default for PromotionParams {
+    fn default() -> Self {
+        PromotionParams {
+            enabled: false,
+            share: 0.2,
+            class: PromotedClass::Launch,
+            category: 0,
+        }
+    }
 }
 
 impl Default for SimParams {

@@ -10,6 +10,8 @@
 //!   own direction (higher or lower is better).
 //! - [`optimize`] — the best knob values for an objective metric under metric constraints, with
 //!   which constraints bind and what each costs (its shadow price).
+//! - [`policies`] — the fixed, threshold and exact ad-load policies compared at the configuration's
+//!   own last-week engagement: each policy's ad-load knob optimised for whole-run revenue.
 //!
 //! # The optimizer's method
 //!
@@ -45,6 +47,7 @@
 pub mod frontier;
 pub mod grid;
 pub mod optimize;
+pub mod policies;
 
 pub use frontier::{pareto_frontier, Goal};
 pub use grid::{

@@ -75,6 +75,7 @@ pub fn model_page() -> Html {
                     <a href="#m-feed">{ "Ad load" }</a>
                     <a href="#m-fatigue">{ "Fatigue" }</a>
                     <a href="#m-advertisers">{ "Advertisers" }</a>
+                    <a href="#m-promotion">{ "Promotional bandwidth" }</a>
                     <a href="#m-metrics">{ "Metrics" }</a>
                     <a href="#m-theory">{ "Theory checks" }</a>
                     <a href="#m-knobs">{ "Every knob" }</a>
@@ -127,6 +128,14 @@ pub fn model_page() -> Html {
                 <p>{ "Each advertiser has a category, a value per click (log-normal with the given mean and log-spread σ), a daily budget (log-normal), an ad quality (Beta with the given mean and standard deviation) and, with the targeted share's probability, targeting: it competes only for users with above-average interest in its category." }</p>
                 { eq(advertiser_equations()) }
                 <p>{ "An advertiser stops competing once its spend reaches its budget, so a day's spend exceeds the budget by at most one click's price. Spend is reported by quality tercile of incumbents (below " }{ QUALITY_TERCILES.0 }{ ", " }{ QUALITY_TERCILES.0 }{ "–" }{ QUALITY_TERCILES.1 }{ ", above " }{ QUALITY_TERCILES.1 }{ ") and for the launched cohort." }</p>
+            </section>
+
+            <section id="m-promotion">
+                <h3>{ "Promotional bandwidth" }</h3>
+                <p>{ "A platform can reserve part of its ad inventory for a class of ads it wants to grow: the launched cohort (the new ad offering) or every advertiser of one category. With promotional bandwidth on, each session is drawn as a promoted session with the promoted share's probability. In a promoted session only the promoted class's ads are candidates: the same ranking utility, the same blending policy and guardrails, and the same pricing rule, applied to them alone, so a promoted ad's price is set by the next promoted ad (or the reserve), not by the incumbents it displaced. When no promoted ad is eligible (none exists yet, budgets are spent, frequency caps or targeting exclude them) the session runs the normal auction. The draw is the user's day stream's last draw, one per session, made only when the share is above 0: with the share at 0 every number is the run without promotion." }</p>
+                { eq("session promoted  ⇔  uniform_u,day,k < share
+    promoted session: candidates = eligible promoted ads, if any; else every eligible ad") }
+                <p>{ "Reported per window: the promoted class's share of impressions, its impressions, clicks, spend, price per click and ROI; everyone else's impressions, revenue, price per click, surplus and ROI; and the share of promoted sessions that fell back. Engagement and fatigue are the run's own rows." }</p>
             </section>
 
             <section id="m-metrics">
