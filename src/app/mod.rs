@@ -16,3 +16,4 @@ pub mod format;
 pub mod no_ads;
 pub mod protocol;
 pub mod state;
+pub mod sweep;

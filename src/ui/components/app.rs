@@ -207,6 +207,7 @@ pub fn app(props: &AppProps) -> Html {
                         </main>
                     },
                     Tab::Model => html! { <main class="layout-model"><ModelPage /></main> },
+                    Tab::Tradeoffs => html! { <main class="layout-model"></main> },
                 }
             }
             <footer class="footer">
