@@ -12,6 +12,7 @@
 
 mod daily;
 mod draw;
+pub mod frontier;
 
 pub use daily::daily_charts;
 pub use draw::{draw, render_svg};
