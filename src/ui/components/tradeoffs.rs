@@ -5,7 +5,9 @@
 //! its knob value to the design.
 //!
 //! The canvas carries what the browser tests read: `data-sweep` (the sweep's id), `data-done`,
-//! `data-total` and `data-frontier` (the frontier's point indices, comma-separated, drawn).
+//! `data-total`, `data-frontier` (the frontier's point indices, comma-separated, as drawn),
+//! `data-drawn-done` (points drawn) and `data-positions` (`index:x:y` in canvas pixels, for
+//! clicks).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -337,7 +339,15 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
             if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
                 let area = backend.into_drawing_area();
                 match draw_frontier(&area, &chart) {
-                    Ok(p) => *positions.borrow_mut() = p,
+                    Ok(p) => {
+                        let text = p
+                            .iter()
+                            .map(|(i, x, y)| format!("{i}:{x}:{y}"))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let _ = el.set_attribute("data-positions", &text);
+                        *positions.borrow_mut() = p;
+                    }
                     Err(e) => gloo::console::error!(e),
                 }
             }
