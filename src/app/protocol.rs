@@ -32,6 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::core::model::{simulate, Params, RunResult, Scenario, Summaries};
 
 /// A request from the app to the engine.
+// A request is built once and sent across the worker boundary; its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Run the model on `params`; when `baseline` is set, run it too (cached while unchanged).
