@@ -117,8 +117,8 @@ test('clicking a point applies its knob value; the control and the link follow',
   const positions = done.positions.split(' ').map((p) => p.split(':').map(Number));
   const [index, x, y] = positions.find(([i]) => i === 5);
   const box = await page.locator('.frontier-canvas').boundingBox();
-  const scale = box.width / (await page.locator('.frontier-canvas').evaluate((c) => c.width));
-  await page.locator('.frontier-canvas').click({ position: { x: x * scale, y: y * scale } });
+  const [w, h] = await page.locator('.frontier-canvas').evaluate((c) => [c.width, c.height]);
+  await page.locator('.frontier-canvas').click({ position: { x: (x * box.width) / w, y: (y * box.height) / h } });
   assert.equal(index, 5);
   const query = await waitForUrl(page, (q) => /(^|&)every=12(&|$)/.test(q));
   assert.ok(query.includes('sweep.points=7'), query);

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use sandbox::app::protocol::{handle, EngineCache, JobKind, Request, Response};
 use sandbox::app::state::{Action, AppState, EngineMode, Tab};
-use sandbox::app::sweep::{default_knob, marginal_rates, resolve, Sweep};
+use sandbox::app::sweep::{default_knob, marginal_rates, resolve, table_metrics, Sweep};
 use sandbox::config::url::SweepView;
 use sandbox::core::model::knobs::{Knob, Value};
 use sandbox::core::model::{simulate, Params, Scenario, WindowedMetric};
@@ -203,6 +203,10 @@ fn new_settings_rerun_only_when_the_points_change() {
     }));
     assert_eq!(sweep(&redraw).id, id, "metrics and the toggle only redraw");
     assert!(redraw.query().contains("sweep.weeks=1"));
+    // With short vs long term on, the table and the frontier's indices read the last week.
+    let (x, y) = table_metrics(&redraw.sweep_view);
+    assert_eq!(x.to_string(), "last_week.revenue_per_day");
+    assert_eq!(y.to_string(), "last_week.engagement_per_day");
     let rerun = redraw.reduce(Action::SetSweepView(SweepView {
         knob: Some(Knob::Reserve),
         from: None,

@@ -224,6 +224,19 @@ pub fn in_window(metric: &WindowedMetric, window: Window) -> WindowedMetric {
     WindowedMetric::new(window, metric.row.metric).unwrap_or(*metric)
 }
 
+/// The x and y metrics the frontier table and the frontier's indices use: the settings' own, or
+/// with "short vs long term" on, the same metrics over the last week (where the design ends up).
+pub fn table_metrics(view: &SweepView) -> (WindowedMetric, WindowedMetric) {
+    if view.weeks {
+        (
+            in_window(&view.x, Window::LastWeek),
+            in_window(&view.y, Window::LastWeek),
+        )
+    } else {
+        (view.x, view.y)
+    }
+}
+
 /// The marginal rate of substitution between adjacent frontier points: for each pair of
 /// consecutive indices in `frontier`, how much x is given up per unit of y gained, `|Δx / Δy|`
 /// (`NaN` when y does not change).

@@ -21,7 +21,7 @@ use yew::prelude::*;
 
 use crate::app::format;
 use crate::app::state::{Action, AppState};
-use crate::app::sweep::{marginal_rates, resolve, sweepable_knobs, Sweep};
+use crate::app::sweep::{marginal_rates, resolve, sweepable_knobs, table_metrics, Sweep};
 use crate::chart::frontier::{draw_frontier, frontier_chart, metric_label};
 use crate::config::url::SweepView;
 use crate::core::model::knobs::Knob;
@@ -118,9 +118,10 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
     }
 
     let current = sweep.as_ref().and_then(|s| s.current_index(&state.params));
+    let (tx, ty) = table_metrics(&view);
     let frontier = sweep
         .as_ref()
-        .map(|s| s.frontier(&view.x, &view.y))
+        .map(|s| s.frontier(&tx, &ty))
         .unwrap_or_default();
 
     html! {
@@ -419,8 +420,9 @@ pub struct FrontierTableProps {
 pub fn frontier_table(props: &FrontierTableProps) -> Html {
     let s = &props.sweep;
     let spec = s.knob.spec();
-    let xs = s.metric(&props.view.x);
-    let ys = s.metric(&props.view.y);
+    let (x, y) = table_metrics(&props.view);
+    let xs = s.metric(&x);
+    let ys = s.metric(&y);
     let cs = s.metric(&props.view.colour);
     let rates = marginal_rates(&xs, &ys, &props.frontier);
     let num = |x: f64| {
@@ -435,13 +437,13 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
             <h2>{ "Frontier points" }</h2>
             <p class="hint">{ format!(
                 "MRS: {} given up per unit of {} gained, between a point and the one before it.",
-                props.view.x.row.label.to_lowercase(), props.view.y.row.label.to_lowercase()) }</p>
+                x.row.label.to_lowercase(), y.row.label.to_lowercase()) }</p>
             <div class="table-scroll">
                 <table>
                     <thead><tr>
                         <th scope="col">{ spec.label }</th>
-                        <th scope="col">{ metric_label(&props.view.x) }</th>
-                        <th scope="col">{ metric_label(&props.view.y) }</th>
+                        <th scope="col">{ metric_label(&x) }</th>
+                        <th scope="col">{ metric_label(&y) }</th>
                         <th scope="col">{ metric_label(&props.view.colour) }</th>
                         <th scope="col">{ "MRS" }</th>
                         <th scope="col"><span class="visually-hidden">{ "Apply" }</span></th>
