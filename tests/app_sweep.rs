@@ -238,3 +238,21 @@ fn the_default_knob_follows_the_policy_and_ranges_are_put_in_order() {
     };
     assert_eq!(resolve(&p, &view), (Knob::Reserve, 0.0, 4.0, 21));
 }
+
+#[test]
+fn the_knob_list_is_the_sweepable_numeric_knobs_of_the_table() {
+    use sandbox::app::sweep::sweepable_knobs;
+    use sandbox::core::tradeoff::sweep_knob;
+    let knobs = sweepable_knobs();
+    for knob in [Knob::Every, Knob::Theta, Knob::Lambda, Knob::Reserve] {
+        assert!(knobs.contains(&knob), "{knob:?}");
+    }
+    for knob in [Knob::Seed, Knob::Policy, Knob::Fatigue] {
+        assert!(!knobs.contains(&knob), "{knob:?}");
+    }
+    // The same knobs the command line's sweep accepts.
+    for spec in sandbox::core::model::knobs::table() {
+        let accepted = sweep_knob(spec.key).is_ok_and(|s| s.id == spec.id);
+        assert_eq!(knobs.contains(&spec.id), accepted, "{}", spec.key);
+    }
+}
