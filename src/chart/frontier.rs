@@ -311,15 +311,22 @@ pub fn draw_frontier<DB: DrawingBackend>(
         let (pa, pb) = (cc.backend_coord(&a), cc.backend_coord(&b));
         let (dx, dy) = (f64::from(pb.0 - pa.0), f64::from(pb.1 - pa.1));
         let len = (dx * dx + dy * dy).sqrt();
-        if len > 8.0 {
+        if len > 20.0 {
+            // The head's tip stops at the last-week point's edge, so the point does not hide it.
             let (ux, uy) = (dx / len, dy / len);
+            let back = f64::from(POINT_PX + 2);
+            let tip = (
+                pb.0 - (back * ux).round() as i32,
+                pb.1 - (back * uy).round() as i32,
+            );
             let head = |s: f64| {
                 (
-                    pb.0 - (7.0 * ux - s * 3.5 * uy).round() as i32,
-                    pb.1 - (7.0 * uy + s * 3.5 * ux).round() as i32,
+                    tip.0 - (8.0 * ux - s * 4.0 * uy).round() as i32,
+                    tip.1 - (8.0 * uy + s * 4.0 * ux).round() as i32,
                 )
             };
-            plot_pixels(&cc, vec![head(1.0), pb, head(-1.0)], style)?;
+            let bold = ShapeStyle::from(ARROW).stroke_width(2);
+            plot_pixels(&cc, vec![head(1.0), tip, head(-1.0)], bold)?;
         }
     }
     // Frontier lines, then points, layer by layer (the primary layer last).
@@ -453,16 +460,21 @@ fn draw_legend<DB: DrawingBackend>(
             .map_err(err)?;
         x += 110;
     }
-    if x + 130 <= width as i32 {
+    if x + 190 <= width as i32 {
         area.draw(&Circle::new(
             (x + 6, y2),
             POINT_PX,
             ShapeStyle::from(rgb(Color::rgb(59, 82, 139).lighten(DIMMED))).filled(),
         ))
         .map_err(err)?;
-        area.draw(&Text::new("dominated", (x + 16, y2), font.clone()))
+        let label = if chart.layers.len() > 1 {
+            "first week or dominated"
+        } else {
+            "dominated"
+        };
+        area.draw(&Text::new(label, (x + 16, y2), font.clone()))
             .map_err(err)?;
-        x += 100;
+        x += if chart.layers.len() > 1 { 170 } else { 100 };
     }
     if chart.current.is_some() && x + 110 <= width as i32 {
         area.draw(&Circle::new(
