@@ -509,6 +509,7 @@ fn the_view_round_trips_and_the_default_view_writes_nothing() {
     let view = View {
         page: Page::Model,
         test_window_days: 21,
+        ..View::default()
     };
     let mut base = Params::default();
     base.auction.reserve = 0.5;
@@ -543,4 +544,100 @@ fn bad_view_values_are_reported_and_safe() {
         Params::default(),
         "a view never changes the configuration"
     );
+}
+
+#[test]
+fn old_links_decode_unchanged_with_the_default_sweep_settings() {
+    use sandbox::config::url::{SweepView, View};
+    // Every golden link decodes to the same configuration and a view whose sweep settings are
+    // the defaults, and re-encodes to itself: the new keys leave old links alone.
+    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
+    let mut n = 0;
+    for line in links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let d = decode(line);
+        assert_eq!(d.view.sweep, SweepView::default(), "{line}");
+        let again = sandbox::config::url::encode_link(&d.params, d.baseline.as_ref(), d.view);
+        assert!(!again.contains("sweep"), "{line} -> {again}");
+        assert_eq!(decode(&again).params, d.params, "{line}");
+        n += 1;
+    }
+    assert!(n > 10, "the golden links were read ({n})");
+    assert_eq!(
+        decode("v=1&page=model&window=21").view.sweep,
+        View::default().sweep
+    );
+}
+
+#[test]
+fn the_sweep_settings_round_trip() {
+    use sandbox::config::url::{encode_link, Page, SweepView, View};
+    use sandbox::core::model::knobs::Knob;
+    use sandbox::core::model::WindowedMetric;
+    let p = Params::default();
+    let view = View {
+        page: Page::Tradeoffs,
+        sweep: SweepView {
+            knob: Some(Knob::Reserve),
+            from: Some(0.1),
+            to: Some(2.5),
+            points: 9,
+            x: WindowedMetric::parse("first_week.revenue_per_day").unwrap(),
+            y: WindowedMetric::parse("last_week.engagement_per_day").unwrap(),
+            colour: WindowedMetric::parse("whole_run.roi").unwrap(),
+            weeks: true,
+        },
+        ..View::default()
+    };
+    let link = encode_link(&p, None, view);
+    assert_eq!(
+        link,
+        "v=1&page=tradeoffs&sweep=reserve&sweep.from=0.1&sweep.to=2.5&sweep.points=9\
+         &sweep.x=first_week.revenue_per_day&sweep.y=last_week.engagement_per_day\
+         &sweep.colour=whole_run.roi&sweep.weeks=1"
+    );
+    let d = decode(&link);
+    assert_clean(&d, &link);
+    assert_eq!(d.view, view);
+    assert_eq!(d.params, p, "sweep settings never change the configuration");
+    // The default settings write nothing; the tab alone writes only `page`.
+    let tab = View {
+        page: Page::Tradeoffs,
+        ..View::default()
+    };
+    assert_eq!(encode_link(&p, None, tab), "v=1&page=tradeoffs");
+}
+
+#[test]
+fn bad_sweep_settings_are_reported_and_safe() {
+    use sandbox::config::url::SweepView;
+    let d = decode(
+        "v=1&sweep=policy&sweep.from=x&sweep.points=500&sweep.x=whole_run.nope&sweep.weeks=2",
+    );
+    let keys: Vec<&str> = d.problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "sweep",
+            "sweep.from",
+            "sweep.points",
+            "sweep.x",
+            "sweep.weeks"
+        ]
+    );
+    let default = SweepView::default();
+    assert_eq!(d.view.sweep.knob, None, "a choice cannot be swept");
+    assert_eq!(d.view.sweep.from, None);
+    assert_eq!(d.view.sweep.points, 101, "clamped to the most points");
+    assert_eq!(d.view.sweep.x, default.x);
+    assert!(!d.view.sweep.weeks);
+    assert_eq!(
+        decode("v=1&sweep=seed").view.sweep.knob,
+        None,
+        "the seed is not a quantity"
+    );
+    assert_eq!(d.params, Params::default());
 }

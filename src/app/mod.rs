@@ -1,5 +1,6 @@
 //! The app's logic without the browser: the one reducer ([`state`]), the comparison with a
 //! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
+//! the Tradeoffs tab's sweep and its frontier ([`sweep`]),
 //! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]) and
 //! the "no ads were shown" diagnosis ([`no_ads`]).
 //!
@@ -16,3 +17,4 @@ pub mod format;
 pub mod no_ads;
 pub mod protocol;
 pub mod state;
+pub mod sweep;

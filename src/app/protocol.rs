@@ -11,12 +11,13 @@
 //! |---|---|---|
 //! | *(bridge connected)* | [`Response::Ready`] | the worker's wasm is loaded; sent once per bridge |
 //! | [`Request::Simulate`] | [`Response::Simulated`] or [`Response::Failed`] | one run, plus the baseline run when a baseline is pinned |
+//! | [`Request::SweepPoint`] | [`Response::SweepPoint`] | one point of a sweep (the Tradeoffs tab): its summaries only |
 //!
-//! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A parameter sweep, for example,
-//! would be `Request::Sweep { id, params, knob, values }` answered by a stream of
-//! `Response::SweepPoint { id, index, summary }` and a final `Response::SweepDone { id, engine_ms }`;
-//! the same "latest id wins" rule applies, and the worker may drop queued points of a superseded
-//! sweep. Both sides are compiled from this one file, so they cannot disagree on the encoding.
+//! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A sweep is
+//! one [`Request::SweepPoint`] per point, spread by the app over a pool of workers (each worker
+//! gets one point at a time), each answer carrying its sweep's id and the point's index; the app
+//! keeps only answers to its latest sweep (see [`crate::app::sweep`]). Both sides are compiled
+//! from this one file, so they cannot disagree on the encoding.
 //!
 //! ## Superseding
 //!
@@ -28,9 +29,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::{simulate, Params, RunResult, Scenario};
+use crate::core::model::{simulate, Params, RunResult, Scenario, Summaries};
 
 /// A request from the app to the engine.
+// A request is built once and sent across the worker boundary; its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Run the model on `params`; when `baseline` is set, run it too (cached while unchanged).
@@ -43,6 +46,15 @@ pub enum Request {
         /// The pinned baseline configuration, if any.
         baseline: Option<Params>,
     },
+    /// Run one point of a sweep and answer with its summaries.
+    SweepPoint {
+        /// The sweep's id (increasing; a newer sweep supersedes the older).
+        sweep: u64,
+        /// The point's index in the sweep.
+        index: usize,
+        /// The point's configuration (repaired again by the engine host).
+        params: Params,
+    },
 }
 
 /// The kinds of job the engine host runs. A newer request supersedes a queued older one of the
@@ -51,6 +63,8 @@ pub enum Request {
 pub enum JobKind {
     /// One run (and its baseline): what the page shows.
     Simulate,
+    /// One point of a sweep.
+    SweepPoint,
 }
 
 impl Request {
@@ -58,6 +72,7 @@ impl Request {
     pub fn id(&self) -> u64 {
         match self {
             Request::Simulate { id, .. } => *id,
+            Request::SweepPoint { sweep, .. } => *sweep,
         }
     }
 
@@ -65,6 +80,7 @@ impl Request {
     pub fn kind(&self) -> JobKind {
         match self {
             Request::Simulate { .. } => JobKind::Simulate,
+            Request::SweepPoint { .. } => JobKind::SweepPoint,
         }
     }
 }
@@ -83,6 +99,17 @@ pub enum Response {
         /// The run of the baseline, when one was requested.
         baseline_result: Option<Box<RunResult>>,
         /// Wall time of the main run inside the engine host, in milliseconds.
+        engine_ms: f64,
+    },
+    /// The result of [`Request::SweepPoint`].
+    SweepPoint {
+        /// The sweep's id.
+        sweep: u64,
+        /// The point's index.
+        index: usize,
+        /// The point's summaries (first week, last week, whole run).
+        summaries: Box<Summaries>,
+        /// Wall time of the run inside the engine host, in milliseconds.
         engine_ms: f64,
     },
     /// The request could not be run (kept for robustness: the engine itself does not fail on
@@ -121,6 +148,21 @@ pub fn handle(request: Request, cache: &mut EngineCache, now_ms: impl Fn() -> f6
                 result: Box::new(result),
                 baseline_result,
                 engine_ms,
+            }
+        }
+        Request::SweepPoint {
+            sweep,
+            index,
+            params,
+        } => {
+            let started = now_ms();
+            let (scenario, _problems) = Scenario::repair(params);
+            let summaries = simulate(&scenario).summaries;
+            Response::SweepPoint {
+                sweep,
+                index,
+                summaries: Box::new(summaries),
+                engine_ms: now_ms() - started,
             }
         }
     }

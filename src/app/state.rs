@@ -15,8 +15,12 @@
 use std::rc::Rc;
 
 use super::protocol::Response;
+use super::sweep::Sweep;
 use crate::config::presets::presets;
-use crate::config::url::{decode, encode_link, UrlProblem, View, MAX_TEST_WINDOW_DAYS};
+use crate::config::url::{
+    decode, encode_link, sweepable, SweepView, UrlProblem, View, MAX_SWEEP_POINTS,
+    MAX_TEST_WINDOW_DAYS, MIN_SWEEP_POINTS,
+};
 use crate::core::model::knobs::{Kind, Knob, ParamSpec, Value};
 use crate::core::model::{Params, RunResult};
 
@@ -126,6 +130,13 @@ pub struct AppState {
     pub failure: Option<String>,
     /// The share box.
     pub share: ShareBox,
+    /// The Tradeoffs tab's sweep settings (in the link).
+    pub sweep_view: SweepView,
+    /// Id of the latest sweep (0 before the first).
+    pub latest_sweep: u64,
+    /// The current sweep and its answers; `None` before the first and after the base design or
+    /// the sweep's knob, range or points changed (the Tradeoffs tab then starts a new one).
+    pub sweep: Option<Rc<Sweep>>,
 }
 
 /// Everything that can happen.
@@ -166,6 +177,21 @@ pub enum Action {
     LinkCopyFailed(String),
     /// Close the share box.
     CloseShare,
+    /// Change the sweep's settings. A change of knob, range or points drops the current sweep
+    /// (the Tradeoffs tab starts a new one); a change of metrics or the toggle only redraws.
+    SetSweepView(SweepView),
+    /// Start a new sweep of the current design with the current settings, superseding any
+    /// other. `now_ms` is the host's clock.
+    StartSweep {
+        /// The host's clock (ms).
+        now_ms: f64,
+    },
+    /// Stop the current sweep: its outstanding answers are dropped.
+    CancelSweep,
+    /// The host's clock while a sweep runs (updates its elapsed time).
+    SweepClock(f64),
+    /// Apply point `index` of the current sweep to the design (its knob value(s)).
+    ApplySweepPoint(usize),
 }
 
 impl AppState {
@@ -190,6 +216,9 @@ impl AppState {
             results: None,
             failure: None,
             share: ShareBox::Closed,
+            sweep_view: decoded.view.sweep,
+            latest_sweep: 0,
+            sweep: None,
         }
     }
 
@@ -203,7 +232,13 @@ impl AppState {
         View {
             page: self.tab,
             test_window_days: self.test_window_days,
+            sweep: self.sweep_view,
         }
+    }
+
+    /// Whether the Tradeoffs tab should start a sweep: it is shown and has none.
+    pub fn needs_sweep(&self) -> bool {
+        self.tab == Tab::Tradeoffs && self.sweep.is_none()
     }
 
     /// Whether an answer to the latest request is still awaited.
@@ -222,6 +257,10 @@ impl AppState {
             return self.clone();
         }
         self.with(|s| {
+            // A sweep of another base design no longer describes this one.
+            if s.sweep.as_ref().is_some_and(|w| !w.same_base(&params)) {
+                s.sweep = None;
+            }
             s.params = Rc::new(params);
             s.preset = preset;
             s.share = ShareBox::Closed;
@@ -343,6 +382,40 @@ impl AppState {
             Action::LinkCopied(link) => self.with(|s| s.share = ShareBox::Copied(link)),
             Action::LinkCopyFailed(link) => self.with(|s| s.share = ShareBox::Manual(link)),
             Action::CloseShare => self.with(|s| s.share = ShareBox::Closed),
+            Action::SetSweepView(view) => reduce_sweep_view(self, view),
+            Action::StartSweep { now_ms } => self.with(|s| {
+                s.latest_sweep += 1;
+                s.sweep = Some(Rc::new(Sweep::new(
+                    s.latest_sweep,
+                    s.params.clone(),
+                    &s.sweep_view,
+                    now_ms,
+                )));
+            }),
+            Action::CancelSweep => match &self.sweep {
+                Some(sweep) if sweep.running() => {
+                    let mut sweep = (**sweep).clone();
+                    sweep.cancelled = true;
+                    self.with(|s| s.sweep = Some(Rc::new(sweep)))
+                }
+                _ => self,
+            },
+            Action::SweepClock(now_ms) => match &self.sweep {
+                Some(sweep) if sweep.running() => {
+                    let mut sweep = (**sweep).clone();
+                    sweep.elapsed_ms = (now_ms - sweep.started_ms).max(sweep.elapsed_ms);
+                    self.with(|s| s.sweep = Some(Rc::new(sweep)))
+                }
+                _ => self,
+            },
+            Action::ApplySweepPoint(index) => match &self.sweep {
+                Some(sweep) if index < sweep.len() => {
+                    let params = sweep.apply(&self.params, index);
+                    let preset = matching_preset(&params);
+                    self.with_params(params, preset)
+                }
+                _ => self,
+            },
         }
     }
 }
@@ -376,6 +449,22 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
                 s.failure = None;
             })
         }
+        Response::SweepPoint {
+            sweep: id,
+            index,
+            summaries,
+            ..
+        } => {
+            // Only answers to the current, uncancelled sweep count; each point once.
+            let Some(sweep) = state.sweep.as_ref().filter(|w| {
+                w.id == id && !w.cancelled && w.results.get(index).is_some_and(|r| r.is_none())
+            }) else {
+                return state;
+            };
+            let mut sweep = (**sweep).clone();
+            sweep.results[index] = Some(Rc::from(summaries));
+            state.with(|s| s.sweep = Some(Rc::new(sweep)))
+        }
         Response::Failed { id, message } => {
             if id != state.latest_request {
                 return state;
@@ -383,4 +472,28 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
             state.with(|s| s.failure = Some(message))
         }
     }
+}
+
+fn reduce_sweep_view(state: Rc<AppState>, view: SweepView) -> Rc<AppState> {
+    let view = SweepView {
+        knob: view.knob.filter(|k| sweepable(*k)),
+        from: view.from.filter(|x| x.is_finite()),
+        to: view.to.filter(|x| x.is_finite()),
+        points: view.points.clamp(MIN_SWEEP_POINTS, MAX_SWEEP_POINTS),
+        ..view
+    };
+    if state.sweep_view == view {
+        return state;
+    }
+    let old = state.sweep_view;
+    // A new knob, range or number of points is a new sweep; the metrics and the toggle only
+    // change what is drawn.
+    let rerun =
+        (old.knob, old.from, old.to, old.points) != (view.knob, view.from, view.to, view.points);
+    state.with(|s| {
+        s.sweep_view = view;
+        if rerun {
+            s.sweep = None;
+        }
+    })
 }

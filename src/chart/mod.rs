@@ -20,6 +20,7 @@
 mod daily;
 mod draw;
 mod export;
+pub mod frontier;
 mod groups;
 mod lift;
 mod panel;

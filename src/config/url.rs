@@ -23,7 +23,15 @@
 //!     with [`parse_json_exact`]); only links built from a JSON configuration carry it.
 //! - The view, only when it differs from the default ([`View`]): `page=model` (the Model tab; absent:
 //!   the sandbox) and `window=N` (the test window of comparisons, 1–365 days; absent: 14). A view
-//!   changes what is shown, never a number of a run.
+//!   changes what is shown, never a number of a run. The Tradeoffs tab (`page=tradeoffs`) adds
+//!   its sweep's settings ([`SweepView`]), each only when it differs from its default:
+//!   `sweep` (the swept knob's link key, `sweep=reserve`; absent: the ad-load knob of the
+//!   current policy), `sweep.from` and `sweep.to` (absent: the knob's slider range),
+//!   `sweep.points` (2–101; absent: 21), `sweep.x`, `sweep.y` and `sweep.colour` (summary
+//!   metrics as `window.metric`; absent: `whole_run.revenue_per_day`,
+//!   `whole_run.engagement_per_day`, `whole_run.mean_fatigue`) and `sweep.weeks=1` (the first-
+//!   and last-week frontiers). These keys are new in version 1 and never change a run, so older
+//!   links read exactly as before.
 //! - Baseline: `base=1` marks a pinned baseline; `b.<key>` carries each baseline value that differs
 //!   from the default, with the same keys and rules (`b.reserve_cat`, `b.segments` too). `base=1`
 //!   alone pins the default configuration.
@@ -69,7 +77,10 @@ use std::fmt;
 
 use crate::config::export::parse_json_exact;
 use crate::core::model::knobs::{numeric_by_key, table, Kind, Knob, Limits, ParamSpec, Value};
-use crate::core::model::{FieldError, Params, Scenario, Segment, CATEGORIES};
+use crate::core::model::metric_table::Metric;
+use crate::core::model::{
+    FieldError, Params, Scenario, Segment, Window, WindowedMetric, CATEGORIES,
+};
 
 /// Version of the link format this release writes.
 pub const URL_VERSION: u32 = 1;
@@ -88,6 +99,39 @@ pub const VERSION_KEY: &str = "v";
 pub const PAGE_KEY: &str = "page";
 /// Key of the comparison's test window in days.
 pub const WINDOW_KEY: &str = "window";
+/// Key of the swept knob (its link key) on the Tradeoffs tab.
+pub const SWEEP_KEY: &str = "sweep";
+/// Key of the sweep range's start.
+pub const SWEEP_FROM_KEY: &str = "sweep.from";
+/// Key of the sweep range's end.
+pub const SWEEP_TO_KEY: &str = "sweep.to";
+/// Key of the sweep's number of points.
+pub const SWEEP_POINTS_KEY: &str = "sweep.points";
+/// Key of the frontier's x metric.
+pub const SWEEP_X_KEY: &str = "sweep.x";
+/// Key of the frontier's y metric.
+pub const SWEEP_Y_KEY: &str = "sweep.y";
+/// Key of the metric that colours the points.
+pub const SWEEP_COLOUR_KEY: &str = "sweep.colour";
+/// Key of the "short vs long term" toggle.
+pub const SWEEP_WEEKS_KEY: &str = "sweep.weeks";
+/// Every key of the sweep's settings.
+pub const SWEEP_KEYS: [&str; 8] = [
+    SWEEP_KEY,
+    SWEEP_FROM_KEY,
+    SWEEP_TO_KEY,
+    SWEEP_POINTS_KEY,
+    SWEEP_X_KEY,
+    SWEEP_Y_KEY,
+    SWEEP_COLOUR_KEY,
+    SWEEP_WEEKS_KEY,
+];
+/// Points of a sweep when the link does not say.
+pub const DEFAULT_SWEEP_POINTS: u32 = 21;
+/// Fewest points of a sweep from the Tradeoffs tab.
+pub const MIN_SWEEP_POINTS: u32 = 2;
+/// Most points of a sweep from the Tradeoffs tab.
+pub const MAX_SWEEP_POINTS: u32 = 101;
 /// The test window a comparison shows when the link does not say (a two-week A/B test).
 pub const DEFAULT_TEST_WINDOW_DAYS: u32 = 14;
 /// The longest test window (the longest run).
@@ -101,30 +145,114 @@ pub enum Page {
     Sandbox,
     /// Equations, assumptions and references.
     Model,
+    /// Tradeoff curves: a sweep of one knob and its Pareto frontier.
+    Tradeoffs,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 2] = [Page::Sandbox, Page::Model];
+    pub const ALL: [Page; 3] = [Page::Sandbox, Page::Model, Page::Tradeoffs];
 
     /// The value in a link.
     pub fn as_str(self) -> &'static str {
         match self {
             Page::Sandbox => "sandbox",
             Page::Model => "model",
+            Page::Tradeoffs => "tradeoffs",
         }
     }
 }
 
-/// What a link shows besides the configurations: the page and the comparison's test window.
-/// It never changes a number of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The Tradeoffs tab's sweep settings, as the link carries them. `None` means "the default for
+/// the design": the ad-load knob of the current policy, over its slider range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepView {
+    /// The swept knob (a sweepable numeric knob); `None`: the current policy's ad-load knob.
+    pub knob: Option<Knob>,
+    /// The range's start; `None`: the slider's minimum.
+    pub from: Option<f64>,
+    /// The range's end; `None`: the slider's maximum.
+    pub to: Option<f64>,
+    /// Number of points, [`MIN_SWEEP_POINTS`]–[`MAX_SWEEP_POINTS`].
+    pub points: u32,
+    /// The frontier's x metric.
+    pub x: WindowedMetric,
+    /// The frontier's y metric.
+    pub y: WindowedMetric,
+    /// The metric that colours the points.
+    pub colour: WindowedMetric,
+    /// Whether the first-week and last-week frontiers are drawn ("short vs long term").
+    pub weeks: bool,
+}
+
+impl Default for SweepView {
+    fn default() -> Self {
+        let whole = |m| WindowedMetric::new(Window::WholeRun, m).expect("a summary metric");
+        SweepView {
+            knob: None,
+            from: None,
+            to: None,
+            points: DEFAULT_SWEEP_POINTS,
+            x: whole(Metric::RevenuePerDay),
+            y: whole(Metric::EngagementPerDay),
+            colour: whole(Metric::MeanFatigue),
+            weeks: false,
+        }
+    }
+}
+
+/// Whether `knob` can be swept from the Tradeoffs tab (a numeric knob the table marks sweepable).
+pub fn sweepable(knob: Knob) -> bool {
+    let spec = knob.spec();
+    spec.sweepable && spec.limits().is_some()
+}
+
+impl SweepView {
+    /// The `(key, value)` pairs of the settings that differ from the default, in
+    /// [`SWEEP_KEYS`] order.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let default = SweepView::default();
+        let mut pairs = Vec::new();
+        let mut push = |key: &str, value: String| pairs.push((key.to_string(), value));
+        if let Some(knob) = self.knob {
+            push(SWEEP_KEY, knob.spec().url.to_string());
+        }
+        if let Some(from) = self.from {
+            push(SWEEP_FROM_KEY, from.to_string());
+        }
+        if let Some(to) = self.to {
+            push(SWEEP_TO_KEY, to.to_string());
+        }
+        if self.points != default.points {
+            push(SWEEP_POINTS_KEY, self.points.to_string());
+        }
+        if self.x != default.x {
+            push(SWEEP_X_KEY, self.x.to_string());
+        }
+        if self.y != default.y {
+            push(SWEEP_Y_KEY, self.y.to_string());
+        }
+        if self.colour != default.colour {
+            push(SWEEP_COLOUR_KEY, self.colour.to_string());
+        }
+        if self.weeks {
+            push(SWEEP_WEEKS_KEY, "1".to_string());
+        }
+        pairs
+    }
+}
+
+/// What a link shows besides the configurations: the page, the comparison's test window and the
+/// Tradeoffs tab's sweep settings. It never changes a number of a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct View {
     /// The page shown.
     pub page: Page,
     /// Days of the test window that comparisons with a baseline show next to the first week, the
     /// last week and the whole run (days 1 to N), 1–[`MAX_TEST_WINDOW_DAYS`].
     pub test_window_days: u32,
+    /// The Tradeoffs tab's sweep settings.
+    pub sweep: SweepView,
 }
 
 impl Default for View {
@@ -132,6 +260,7 @@ impl Default for View {
         View {
             page: Page::Sandbox,
             test_window_days: DEFAULT_TEST_WINDOW_DAYS,
+            sweep: SweepView::default(),
         }
     }
 }
@@ -199,6 +328,7 @@ pub fn encode_link(params: &Params, baseline: Option<&Params>, view: View) -> St
     if view.test_window_days != DEFAULT_TEST_WINDOW_DAYS {
         pairs.push((WINDOW_KEY.to_string(), view.test_window_days.to_string()));
     }
+    pairs.extend(view.sweep.pairs());
     if let Some(base) = baseline {
         pairs.push((BASE_KEY.to_string(), "1".to_string()));
         encode_into(base, BASE_PREFIX, &mut pairs);
@@ -290,7 +420,7 @@ pub fn decode(query: &str) -> Decoded {
         let value = percent_decode(raw_value);
         if key == VERSION_KEY {
             version_pairs.push((key, value));
-        } else if key == PAGE_KEY || key == WINDOW_KEY {
+        } else if key == PAGE_KEY || key == WINDOW_KEY || SWEEP_KEYS.contains(&key.as_str()) {
             view_pairs.push((key, value));
         } else if key == BASE_KEY {
             base_pairs.push((key, value));
@@ -362,10 +492,12 @@ fn read_view(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> Vi
                 None => problems.push(UrlProblem {
                     key,
                     value,
-                    message: "not one of sandbox, model".into(),
+                    message: "not one of sandbox, model, tradeoffs".into(),
                     used: "the default sandbox".into(),
                 }),
             }
+        } else if key != WINDOW_KEY {
+            read_sweep_pair(&mut view.sweep, key, value, problems);
         } else {
             match trimmed.parse::<f64>() {
                 Ok(x) if x.is_finite() => {
@@ -392,6 +524,78 @@ fn read_view(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> Vi
         }
     }
     view
+}
+
+/// Reads one of the sweep's settings; a bad value is reported and the default kept.
+fn read_sweep_pair(
+    sweep: &mut SweepView,
+    key: String,
+    value: String,
+    problems: &mut Vec<UrlProblem>,
+) {
+    let trimmed = value.trim();
+    let mut problem = |message: String, used: String| {
+        problems.push(UrlProblem {
+            key: key.clone(),
+            value: value.clone(),
+            message,
+            used,
+        })
+    };
+    let metric = |text: &str| WindowedMetric::parse(text).map_err(|e| e.to_string());
+    match key.as_str() {
+        SWEEP_KEY => match Knob::from_url(trimmed).filter(|k| sweepable(*k)) {
+            Some(knob) => sweep.knob = Some(knob),
+            None => problem(
+                "not the link key of a sweepable numeric knob".into(),
+                "the ad-load knob of the current policy".into(),
+            ),
+        },
+        SWEEP_FROM_KEY | SWEEP_TO_KEY => match trimmed.parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                if key == SWEEP_FROM_KEY {
+                    sweep.from = Some(x);
+                } else {
+                    sweep.to = Some(x);
+                }
+            }
+            _ => problem("not a number".into(), "the knob's slider range".into()),
+        },
+        SWEEP_POINTS_KEY => match trimmed.parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                let points = x
+                    .round()
+                    .clamp(f64::from(MIN_SWEEP_POINTS), f64::from(MAX_SWEEP_POINTS))
+                    as u32;
+                if f64::from(points) != x {
+                    problem(
+                        format!(
+                            "not a whole number of points from {MIN_SWEEP_POINTS} to \
+                             {MAX_SWEEP_POINTS}"
+                        ),
+                        points.to_string(),
+                    );
+                }
+                sweep.points = points;
+            }
+            _ => problem(
+                "not a number of points".into(),
+                format!("the default {DEFAULT_SWEEP_POINTS}"),
+            ),
+        },
+        SWEEP_X_KEY | SWEEP_Y_KEY | SWEEP_COLOUR_KEY => match metric(trimmed) {
+            Ok(m) => match key.as_str() {
+                SWEEP_X_KEY => sweep.x = m,
+                SWEEP_Y_KEY => sweep.y = m,
+                _ => sweep.colour = m,
+            },
+            Err(message) => problem(message, "the default".into()),
+        },
+        _ => match parse_flag(trimmed) {
+            Some(on) => sweep.weeks = on,
+            None => problem("expected 1 or 0".into(), "0".into()),
+        },
+    }
 }
 
 /// The link's version from its (deduplicated) `v` pairs; reports unreadable and unknown ones.

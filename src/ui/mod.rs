@@ -8,6 +8,7 @@
 //!   connects them to the browser: `yew::Reducible` below calls [`AppState::reduce`].
 //! - [`worker`] — the Web Worker ([`worker::EngineWorker`]), registered by `src/bin/worker.rs`.
 //! - [`engine`] — starts the worker (or the fallback) and sends requests.
+//! - [`pool`] — a pool of worker instances for the Tradeoffs tab's sweeps.
 //! - [`components`] — the page: controls rendered from the knob table by one generic
 //!   control, KPI cards, canvas charts, the summary table, the link-problems banner, the Model tab.
 //! - [`commands`] — side effects of buttons (copy link, downloads); [`browser`] — thin,
@@ -30,6 +31,7 @@ pub mod browser;
 pub mod commands;
 pub mod components;
 pub mod engine;
+pub mod pool;
 pub mod worker;
 
 use std::rc::Rc;

@@ -15,6 +15,7 @@ use super::header::Header;
 use super::kpis::KpiCards;
 use super::model_page::ModelPage;
 use super::toolbar::{BaselineBar, ShareField, Toolbar};
+use super::tradeoffs::TradeoffsPage;
 use crate::app::first_step::{self, FirstStep, FirstStepAction, STORAGE_KEY};
 use crate::app::no_ads::no_ads_reason;
 use crate::app::state::{Action, AppState, EngineMode, PendingRequest, Tab};
@@ -208,6 +209,7 @@ pub fn app(props: &AppProps) -> Html {
                         </main>
                     },
                     Tab::Model => html! { <main class="layout-model"><ModelPage /></main> },
+                    Tab::Tradeoffs => html! { <TradeoffsPage state={Rc::new((*state).clone())} dispatch={dispatch.clone()} /> },
                 }
             }
             <footer class="footer">

@@ -11,3 +11,4 @@ pub mod header;
 pub mod kpis;
 pub mod model_page;
 pub mod toolbar;
+pub mod tradeoffs;

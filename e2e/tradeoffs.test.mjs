@@ -1,0 +1,182 @@
+// Browser tests of the Tradeoffs tab: a sweep runs on the worker pool with visible progress, the
+// frontier canvas is drawn as points arrive, a sweep can be cancelled, clicking a point applies
+// its knob value (the control and the link follow), and the sweep's link reproduces the same
+// frontier in a fresh page. Screenshots for review at 1440×1000 and 390×844 go to artifacts/.
+//
+// Run: build first (`trunk build --release`), then `node --test e2e/tradeoffs.test.mjs`.
+//
+// The canvas (.frontier-canvas) carries data-sweep, data-done, data-total, data-drawn-done,
+// data-frontier (indices, comma-separated) and data-positions (`index:x:y` canvas pixels);
+// .sweep-progress carries data-done, data-total and data-cancelled.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+import { serveDist, launch, newPage, waitForUrl, queryOf, ensureArtifacts } from './helpers.mjs';
+
+// A small design (300 users, 14 days) sweeping `every` from 2 to 14 over 7 points.
+const SWEEP = 'v=1&users=300&days=14&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=7';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Opens `query`, recording every value the progress takes. */
+async function open(query, options = {}) {
+  const page = await newPage(browser, options);
+  await page.addInitScript(() => {
+    window.__progress = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('.sweep-progress');
+      if (el) window.__progress.push(Number(el.getAttribute('data-done')));
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-done'] });
+  });
+  await page.goto(`${server.url}?${query}`);
+  return page;
+}
+
+/** Waits until the sweep's every point is answered and drawn; returns the canvas's attributes. */
+async function waitForSweep(page, timeout = 60_000) {
+  const handle = await page.waitForFunction(() => {
+    const c = document.querySelector('.frontier-canvas');
+    if (!c) return false;
+    const total = c.getAttribute('data-total');
+    if (!(Number(total) > 0) || c.getAttribute('data-done') !== total) return false;
+    if (c.getAttribute('data-drawn-done') !== total) return false;
+    return {
+      sweep: Number(c.getAttribute('data-sweep')),
+      total: Number(total),
+      frontier: c.getAttribute('data-frontier'),
+      positions: c.getAttribute('data-positions'),
+    };
+  }, null, { timeout, polling: 25 });
+  return handle.jsonValue();
+}
+
+/** Whether the canvas has ink beyond its white background (count of non-white pixels). */
+async function inkedPixels(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('.frontier-canvas');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) n += 1;
+    }
+    return n;
+  });
+}
+
+test('a sweep runs with progress, draws its frontier and its link reproduces it', { timeout: 180_000 }, async () => {
+  const page = await open(SWEEP);
+  const done = await waitForSweep(page);
+  assert.equal(done.total, 7);
+  const progress = await page.evaluate(() => window.__progress);
+  assert.ok(progress.length >= 2, `progress was observed: ${progress}`);
+  assert.ok(progress.some((d) => d < 7), `progress started below the total: ${progress}`);
+  assert.equal(progress.at(-1), 7);
+  for (let k = 1; k < progress.length; k += 1) {
+    assert.ok(progress[k] >= progress[k - 1], `progress never goes back: ${progress}`);
+  }
+  const status = await page.locator('.sweep-status').innerText();
+  assert.match(status, /^7 \/ 7 · \d+\.\d s · done$/);
+  const frontier = done.frontier.split(',').map(Number);
+  assert.ok(frontier.length >= 2, `a frontier of several points: ${done.frontier}`);
+  assert.ok(frontier.every((i) => i >= 0 && i < 7));
+  assert.ok((await inkedPixels(page)) > 2000, 'the canvas is drawn');
+  // The frontier table lists the same points.
+  const rows = await page.locator('.frontier-table tbody tr').evaluateAll(
+    (trs) => trs.map((tr) => Number(tr.getAttribute('data-index'))),
+  );
+  assert.deepEqual(rows, frontier);
+
+  // The link carries the settings; a fresh page reruns the sweep to the same frontier.
+  const link = await waitForUrl(page, (q) => q.includes('sweep.points=7') && q.includes('page=tradeoffs'));
+  const fresh = await open(link);
+  const again = await waitForSweep(fresh);
+  assert.equal(again.frontier, done.frontier);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context().close();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('clicking a point applies its knob value; the control and the link follow', { timeout: 180_000 }, async () => {
+  const page = await open(SWEEP);
+  const done = await waitForSweep(page);
+  // The default design (every 6) is point 2 of 2, 4, …, 14: pick another point on the canvas.
+  const positions = done.positions.split(' ').map((p) => p.split(':').map(Number));
+  const [index, x, y] = positions.find(([i]) => i === 5);
+  const box = await page.locator('.frontier-canvas').boundingBox();
+  const [w, h] = await page.locator('.frontier-canvas').evaluate((c) => [c.width, c.height]);
+  await page.locator('.frontier-canvas').click({ position: { x: (x * box.width) / w, y: (y * box.height) / h } });
+  assert.equal(index, 5);
+  const query = await waitForUrl(page, (q) => /(^|&)every=12(&|$)/.test(q));
+  assert.ok(query.includes('sweep.points=7'), query);
+  assert.match(await page.locator('.sweep-note').innerText(), /: 12/);
+  // The sweep is kept (only the swept knob changed) and the point is now the current design.
+  const after = await waitForSweep(page);
+  assert.equal(after.sweep, done.sweep);
+  // A row of the frontier table applies its point too.
+  const frontier = after.frontier.split(',').map(Number);
+  const other = frontier.find((i) => i !== 5);
+  await page.locator(`.frontier-table button[data-index="${other}"]`).click();
+  const every = 2 + 2 * other;
+  await waitForUrl(page, (q) => (every === 6 ? !/(^|&)every=/.test(q) : new RegExp(`(^|&)every=${every}(&|$)`).test(q)));
+  // The Sandbox tab's control shows the value.
+  await page.getByRole('tab', { name: 'Sandbox' }).click();
+  await page.waitForFunction(
+    (every) => document.querySelector('#param-every')?.value === String(every),
+    every,
+    { timeout: 10_000 },
+  );
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a sweep can be cancelled; its late answers are dropped', { timeout: 180_000 }, async () => {
+  // A larger design and many points, so the sweep is still running when Cancel is clicked.
+  const page = await open('v=1&users=3000&days=60&page=tradeoffs&sweep.points=101&sweep=reserve');
+  await page.waitForFunction(() => {
+    const p = document.querySelector('.sweep-progress');
+    return p && Number(p.getAttribute('data-done')) >= 1;
+  }, null, { timeout: 60_000, polling: 25 });
+  await page.locator('[data-action=cancel-sweep]').click();
+  const progress = page.locator('.sweep-progress');
+  assert.equal(await progress.getAttribute('data-cancelled'), 'true');
+  const atCancel = Number(await progress.getAttribute('data-done'));
+  assert.ok(atCancel < 101, `cancelled before the end (${atCancel})`);
+  await page.waitForTimeout(1500);
+  assert.equal(Number(await progress.getAttribute('data-done')), atCancel, 'no answer counted after Cancel');
+  assert.match(await page.locator('.sweep-status').innerText(), /cancelled$/);
+  // Run again starts over.
+  await page.locator('[data-action=rerun-sweep]').click();
+  await page.waitForFunction(() => document.querySelector('.sweep-progress')?.getAttribute('data-cancelled') === 'false');
+  await page.locator('[data-action=cancel-sweep]').click();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('screenshots: tradeoffs at 1440×1000 and 390×844', { timeout: 180_000 }, async () => {
+  const dir = ensureArtifacts();
+  for (const [width, height] of [[1440, 1000], [390, 844]]) {
+    for (const weeks of [false, true]) {
+      const page = await open(SWEEP + (weeks ? '&sweep.weeks=1' : ''), { viewport: { width, height } });
+      await waitForSweep(page);
+      const name = `tradeoffs${weeks ? '-weeks' : ''}-${width}.png`;
+      await page.screenshot({ path: path.join(dir, name), fullPage: true });
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
+  }
+  assert.ok(queryOf);
+});

@@ -1,0 +1,475 @@
+//! The Tradeoffs tab: sweep one knob of the current design over a range on a pool of workers
+//! ([`crate::ui::pool`]) and draw the tradeoff as the points arrive ([`crate::chart::frontier`]):
+//! any two summary metrics, coloured by a third, the Pareto frontier, the current design; or the
+//! first-week and last-week frontiers. Clicking a point (or a row of the frontier table) applies
+//! its knob value to the design.
+//!
+//! The canvas carries what the browser tests read: `data-sweep` (the sweep's id), `data-done`,
+//! `data-total`, `data-frontier` (the frontier's point indices, comma-separated, as drawn),
+//! `data-drawn-done` (points drawn) and `data-positions` (`index:x:y` in canvas pixels, for
+//! clicks).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::app::format;
+use crate::app::state::{Action, AppState};
+use crate::app::sweep::{marginal_rates, resolve, sweepable_knobs, table_metrics, Sweep};
+use crate::chart::frontier::{draw_frontier, frontier_chart, metric_label};
+use crate::config::url::SweepView;
+use crate::core::model::knobs::Knob;
+use crate::core::model::metric_table::summary_rows;
+use crate::core::model::{Window, WindowedMetric};
+use crate::ui::browser::now_ms;
+use crate::ui::pool::SweepPool;
+
+/// Height of the frontier canvas (CSS pixels).
+pub const FRONTIER_HEIGHT: u32 = 460;
+/// How far from a point a click still picks it (pixels).
+const PICK_PX: i32 = 14;
+
+/// Props of [`TradeoffsPage`].
+#[derive(Properties, PartialEq)]
+pub struct TradeoffsProps {
+    /// The app's state.
+    pub state: Rc<AppState>,
+    /// Where actions go.
+    pub dispatch: Callback<Action>,
+}
+
+fn every_metric() -> Vec<WindowedMetric> {
+    Window::ALL
+        .into_iter()
+        .flat_map(|w| summary_rows().filter_map(move |r| WindowedMetric::new(w, r.metric)))
+        .collect()
+}
+
+fn select_value(e: &Event) -> Option<String> {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value())
+}
+
+fn input_number(e: &Event) -> Option<f64> {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value_as_number())
+        .filter(|x| x.is_finite())
+}
+
+/// The whole tab.
+#[function_component(TradeoffsPage)]
+pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
+    let state = &props.state;
+    let dispatch = props.dispatch.clone();
+    let view = state.sweep_view;
+
+    // The pool lives as long as the tab is shown.
+    let pool: Rc<RefCell<Option<SweepPool>>> = use_mut_ref(|| None);
+    {
+        let (pool, dispatch, mode) = (pool.clone(), dispatch.clone(), state.engine);
+        use_effect_with(mode, move |mode| {
+            *pool.borrow_mut() = Some(SweepPool::new(*mode, dispatch));
+            move || {
+                pool.borrow_mut().take();
+            }
+        });
+    }
+    // No sweep (first visit, a new base design or new settings): start one.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.needs_sweep(), move |needs| {
+            if *needs {
+                dispatch.emit(Action::StartSweep { now_ms: now_ms() });
+            }
+        });
+    }
+    // A new sweep (or a cancelled one): hand its points to the pool, or drop the queue.
+    let sweep = state.sweep.clone();
+    let running = sweep.as_ref().is_some_and(|s| s.running());
+    {
+        let (pool, sweep) = (pool.clone(), sweep.clone());
+        let key = sweep.as_ref().map(|s| (s.id, s.cancelled));
+        use_effect_with((key, state.engine), move |_| {
+            if let (Some(pool), Some(sweep)) = (pool.borrow().as_ref(), sweep.as_ref()) {
+                if sweep.running() {
+                    pool.start(sweep);
+                } else {
+                    pool.cancel();
+                }
+            }
+        });
+    }
+    // The elapsed time ticks while the sweep runs.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(running, move |running| {
+            let tick = running
+                .then(|| Interval::new(250, move || dispatch.emit(Action::SweepClock(now_ms()))));
+            move || drop(tick)
+        });
+    }
+
+    let current = sweep.as_ref().and_then(|s| s.current_index(&state.params));
+    let (tx, ty) = table_metrics(&view);
+    let frontier = sweep
+        .as_ref()
+        .map(|s| s.frontier(&tx, &ty))
+        .unwrap_or_default();
+
+    html! {
+        <main class="layout-tradeoffs" aria-label="Tradeoffs">
+            <SweepControls state={state.clone()} dispatch={dispatch.clone()} />
+            if let Some(sweep) = sweep.clone() {
+                <SweepProgress sweep={sweep.clone()} dispatch={dispatch.clone()} />
+                <FrontierCanvas sweep={sweep.clone()} view={view} current={current}
+                    frontier={frontier.clone()} dispatch={dispatch.clone()} />
+                <FrontierTable sweep={sweep} view={view} current={current}
+                    frontier={frontier} dispatch={dispatch.clone()} />
+            }
+        </main>
+    }
+}
+
+/// Props of [`SweepControls`].
+#[derive(Properties, PartialEq)]
+pub struct SweepControlsProps {
+    /// The app's state.
+    pub state: Rc<AppState>,
+    /// Where actions go.
+    pub dispatch: Callback<Action>,
+}
+
+/// Knob, range, points, metrics and the short-vs-long toggle.
+#[function_component(SweepControls)]
+pub fn sweep_controls(props: &SweepControlsProps) -> Html {
+    let view = props.state.sweep_view;
+    let (knob, from, to, _) = resolve(&props.state.params, &view);
+    let spec = knob.spec();
+    let set = {
+        let dispatch = props.dispatch.clone();
+        move |change: Box<dyn Fn(&mut SweepView)>| {
+            let mut next = view;
+            change(&mut next);
+            dispatch.emit(Action::SetSweepView(next));
+        }
+    };
+    let on_knob = {
+        let set = set.clone();
+        Callback::from(move |e: Event| {
+            let Some(url) = select_value(&e) else { return };
+            let knob = Knob::from_url(&url);
+            set(Box::new(move |v| {
+                v.knob = knob;
+                v.from = None;
+                v.to = None;
+            }));
+        })
+    };
+    let number = |apply: fn(&mut SweepView, f64)| {
+        let set = set.clone();
+        Callback::from(move |e: Event| {
+            if let Some(x) = input_number(&e) {
+                set(Box::new(move |v| apply(v, x)));
+            }
+        })
+    };
+    let metric_select = |id: &'static str,
+                         label: &'static str,
+                         current: WindowedMetric,
+                         apply: fn(&mut SweepView, WindowedMetric)| {
+        let set = set.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(m) = select_value(&e).and_then(|t| WindowedMetric::parse(&t).ok()) {
+                set(Box::new(move |v| apply(v, m)));
+            }
+        });
+        html! {
+            <label class="sweep-field" for={id}>
+                <span>{ label }</span>
+                <select id={id} name={id} {onchange}>
+                    { for every_metric().into_iter().map(|m| {
+                        let text = m.to_string();
+                        html! { <option value={text.clone()} selected={m == current}>{ metric_label(&m) }</option> }
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let on_weeks = {
+        let set = set.clone();
+        Callback::from(move |e: Event| {
+            let on = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            set(Box::new(move |v| v.weeks = on));
+        })
+    };
+    let step = spec.slider().map_or(0.01, |s| s.step).to_string();
+    html! {
+        <section class="sweep-controls card" aria-label="Sweep settings">
+            <label class="sweep-field" for="sweep-knob">
+                <span>{ "Knob" }</span>
+                <select id="sweep-knob" name="sweep" onchange={on_knob}>
+                    { for sweepable_knobs().into_iter().map(|k| html! {
+                        <option value={k.spec().url} selected={k == knob}>{ k.spec().label }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="sweep-field narrow" for="sweep-from">
+                <span>{ "From" }</span>
+                <input type="number" id="sweep-from" name="sweep.from" step={step.clone()}
+                    value={from.to_string()} onchange={number(|v, x| v.from = Some(x))} />
+            </label>
+            <label class="sweep-field narrow" for="sweep-to">
+                <span>{ "To" }</span>
+                <input type="number" id="sweep-to" name="sweep.to" step={step}
+                    value={to.to_string()} onchange={number(|v, x| v.to = Some(x))} />
+            </label>
+            <label class="sweep-field narrow" for="sweep-points">
+                <span>{ "Points" }</span>
+                <input type="number" id="sweep-points" name="sweep.points" min="2" max="101" step="1"
+                    value={view.points.to_string()}
+                    onchange={number(|v, x| v.points = x.round().clamp(2.0, 101.0) as u32)} />
+            </label>
+            { metric_select("sweep-x", "x", view.x, |v, m| v.x = m) }
+            { metric_select("sweep-y", "y", view.y, |v, m| v.y = m) }
+            { metric_select("sweep-colour", "Colour", view.colour, |v, m| v.colour = m) }
+            <label class="sweep-field toggle" for="sweep-weeks">
+                <input type="checkbox" id="sweep-weeks" name="sweep.weeks" checked={view.weeks} onchange={on_weeks} />
+                <span>{ "Short vs long term (first and last week)" }</span>
+            </label>
+            <p class="sweep-note">{ format!("Current {}: {}", spec.label.to_lowercase(),
+                format::param_value(spec, &(spec.get)(&props.state.params))) }</p>
+        </section>
+    }
+}
+
+/// Props of [`SweepProgress`].
+#[derive(Properties, PartialEq)]
+pub struct SweepProgressProps {
+    /// The sweep.
+    pub sweep: Rc<Sweep>,
+    /// Where actions go.
+    pub dispatch: Callback<Action>,
+}
+
+/// "done / total · elapsed s", a bar, and Cancel (or Run again).
+#[function_component(SweepProgress)]
+pub fn sweep_progress(props: &SweepProgressProps) -> Html {
+    let s = &props.sweep;
+    let (done, total) = (s.done(), s.len());
+    let status = if s.cancelled {
+        " · cancelled"
+    } else if s.finished() {
+        " · done"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{done} / {total} · {:.1} s{status}",
+        s.elapsed_ms.max(0.0) / 1000.0
+    );
+    let cancel = props.dispatch.reform(|_: MouseEvent| Action::CancelSweep);
+    let rerun = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::StartSweep { now_ms: now_ms() });
+    html! {
+        <section class="sweep-progress" aria-label="Sweep progress" data-done={done.to_string()}
+            data-total={total.to_string()} data-cancelled={s.cancelled.to_string()}>
+            <progress max={total.to_string()} value={done.to_string()}></progress>
+            <span class="sweep-status" role="status" aria-live="polite">{ text }</span>
+            if s.running() {
+                <button type="button" class="button small" data-action="cancel-sweep" onclick={cancel}>{ "Cancel" }</button>
+            } else {
+                <button type="button" class="button ghost small" data-action="rerun-sweep" onclick={rerun}>{ "Run again" }</button>
+            }
+        </section>
+    }
+}
+
+/// Props of [`FrontierCanvas`].
+#[derive(Properties, PartialEq)]
+pub struct FrontierCanvasProps {
+    /// The sweep.
+    pub sweep: Rc<Sweep>,
+    /// The settings.
+    pub view: SweepView,
+    /// The current design's point, if any.
+    pub current: Option<usize>,
+    /// The frontier's indices.
+    pub frontier: Vec<usize>,
+    /// Where actions go.
+    pub dispatch: Callback<Action>,
+}
+
+/// The chart, redrawn whenever a point arrives or a setting changes; a click applies the
+/// nearest point.
+#[function_component(FrontierCanvas)]
+pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
+    let canvas = use_node_ref();
+    let positions: Rc<RefCell<Vec<(usize, i32, i32)>>> = use_mut_ref(Vec::new);
+    {
+        let (canvas, positions) = (canvas.clone(), positions.clone());
+        let (sweep, view, current) = (props.sweep.clone(), props.view, props.current);
+        let frontier = props.frontier.clone();
+        use_effect_with((sweep.clone(), view, current), move |_| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let width = el
+                .parent_element()
+                .map(|p| p.client_width().max(0) as u32)
+                .unwrap_or(0)
+                .max(300);
+            if el.width() != width {
+                el.set_width(width);
+            }
+            if el.height() != FRONTIER_HEIGHT {
+                el.set_height(FRONTIER_HEIGHT);
+            }
+            let chart = frontier_chart(&sweep, &view, current);
+            if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
+                let area = backend.into_drawing_area();
+                match draw_frontier(&area, &chart) {
+                    Ok(p) => {
+                        let text = p
+                            .iter()
+                            .map(|(i, x, y)| format!("{i}:{x}:{y}"))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let _ = el.set_attribute("data-positions", &text);
+                        *positions.borrow_mut() = p;
+                    }
+                    Err(e) => gloo::console::error!(e),
+                }
+            }
+            let list = frontier
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let _ = el.set_attribute("data-frontier", &list);
+            let _ = el.set_attribute("data-drawn-done", &sweep.done().to_string());
+        });
+    }
+    let onclick = {
+        let (positions, dispatch, canvas) =
+            (positions.clone(), props.dispatch.clone(), canvas.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            // Canvas pixels may differ from CSS pixels when the canvas is scaled.
+            let rect = el.get_bounding_client_rect();
+            let sx = f64::from(el.width()) / rect.width().max(1.0);
+            let sy = f64::from(el.height()) / rect.height().max(1.0);
+            let x = (f64::from(e.offset_x()) * sx) as i32;
+            let y = (f64::from(e.offset_y()) * sy) as i32;
+            let nearest = positions
+                .borrow()
+                .iter()
+                .map(|&(i, px, py)| (i, (px - x).pow(2) + (py - y).pow(2)))
+                .min_by_key(|&(_, d)| d);
+            if let Some((i, d)) = nearest {
+                if d <= PICK_PX * PICK_PX {
+                    dispatch.emit(Action::ApplySweepPoint(i));
+                }
+            }
+        })
+    };
+    let s = &props.sweep;
+    html! {
+        <figure class="chart card frontier-chart">
+            <div class="canvas-box">
+                <canvas ref={canvas} role="img" class="frontier-canvas" {onclick}
+                    aria-label="Tradeoff frontier: click a point to apply its knob value"
+                    data-sweep={s.id.to_string()} data-done={s.done().to_string()}
+                    data-total={s.len().to_string()}></canvas>
+            </div>
+        </figure>
+    }
+}
+
+/// Props of [`FrontierTable`].
+#[derive(Properties, PartialEq)]
+pub struct FrontierTableProps {
+    /// The sweep.
+    pub sweep: Rc<Sweep>,
+    /// The settings.
+    pub view: SweepView,
+    /// The current design's point, if any.
+    pub current: Option<usize>,
+    /// The frontier's indices.
+    pub frontier: Vec<usize>,
+    /// Where actions go.
+    pub dispatch: Callback<Action>,
+}
+
+/// The frontier's points with the marginal rate of substitution between neighbours; a row's
+/// button applies its knob value.
+#[function_component(FrontierTable)]
+pub fn frontier_table(props: &FrontierTableProps) -> Html {
+    let s = &props.sweep;
+    let spec = s.knob.spec();
+    let (x, y) = table_metrics(&props.view);
+    let xs = s.metric(&x);
+    let ys = s.metric(&y);
+    let cs = s.metric(&props.view.colour);
+    let rates = marginal_rates(&xs, &ys, &props.frontier);
+    let num = |x: f64| {
+        if x.is_finite() {
+            format::number(x)
+        } else {
+            "—".to_string()
+        }
+    };
+    html! {
+        <section class="frontier-table card" aria-label="Frontier points">
+            <h2>{ "Frontier points" }</h2>
+            <p class="hint">{ format!(
+                "MRS: {} given up per unit of {} gained, between a point and the one before it.",
+                x.row.label.to_lowercase(), y.row.label.to_lowercase()) }</p>
+            <div class="table-scroll">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{ spec.label }</th>
+                        <th scope="col">{ metric_label(&x) }</th>
+                        <th scope="col">{ metric_label(&y) }</th>
+                        <th scope="col">{ metric_label(&props.view.colour) }</th>
+                        <th scope="col">{ "MRS" }</th>
+                        <th scope="col"><span class="visually-hidden">{ "Apply" }</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for props.frontier.iter().enumerate().map(|(k, &i)| {
+                            let apply = props.dispatch.reform(move |_: MouseEvent| Action::ApplySweepPoint(i));
+                            let (value, _) = s.point(i);
+                            let rate = if k == 0 { "—".to_string() } else { num(rates[k - 1]) };
+                            let current = props.current == Some(i);
+                            html! {
+                                <tr data-index={i.to_string()} class={classes!(current.then_some("current"))}>
+                                    <td>{ format::param_value(spec, &crate::core::model::knobs::Value::Number(value)) }</td>
+                                    <td>{ num(xs[i]) }</td>
+                                    <td>{ num(ys[i]) }</td>
+                                    <td>{ num(cs[i]) }</td>
+                                    <td>{ rate }</td>
+                                    <td><button type="button" class="button ghost small" data-action="apply-point"
+                                        data-index={i.to_string()} onclick={apply} disabled={current}>
+                                        { if current { "current" } else { "Apply" } }</button></td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

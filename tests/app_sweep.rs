@@ -1,0 +1,258 @@
+//! The Tradeoffs tab's sweep, natively: each point's answer is exactly a single run of that
+//! configuration, only answers to the current sweep count, cancelling drops the rest, progress
+//! counts answered points, and applying a point keeps the sweep while a base change drops it.
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
+
+use std::rc::Rc;
+
+use sandbox::app::protocol::{handle, EngineCache, JobKind, Request, Response};
+use sandbox::app::state::{Action, AppState, EngineMode, Tab};
+use sandbox::app::sweep::{default_knob, marginal_rates, resolve, table_metrics, Sweep};
+use sandbox::config::url::SweepView;
+use sandbox::core::model::knobs::{Knob, Value};
+use sandbox::core::model::{simulate, Params, Scenario, WindowedMetric};
+use sandbox::core::tradeoff::{pareto_frontier, Axis, AxisValues, Goal, Grid};
+
+/// A small design (200 users, 10 days) on the Tradeoffs tab, sweeping `every` over 7 points.
+const LINK: &str = "v=1&users=200&days=10&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=7";
+
+fn state() -> Rc<AppState> {
+    Rc::new(AppState::from_query(LINK, EngineMode::MainThread))
+}
+
+fn started(s: Rc<AppState>) -> Rc<AppState> {
+    s.reduce(Action::StartSweep { now_ms: 1000.0 })
+}
+
+fn sweep(s: &AppState) -> &Sweep {
+    s.sweep.as_deref().expect("a sweep")
+}
+
+/// Runs point `i` of the current sweep through the worker's handler.
+fn answer(s: &AppState, i: usize) -> Response {
+    handle(sweep(s).request(i), &mut EngineCache::default(), || 0.0)
+}
+
+#[test]
+fn the_link_opens_the_tab_with_the_sweep_settings_and_asks_for_a_sweep() {
+    let s = state();
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert_eq!(s.tab, Tab::Tradeoffs);
+    assert!(s.needs_sweep());
+    let s = started(s);
+    assert!(!s.needs_sweep());
+    let w = sweep(&s);
+    assert_eq!(w.knob, Knob::Every, "the fixed policy sweeps its spacing");
+    assert_eq!(w.values, vec![2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0]);
+    assert_eq!((w.done(), w.len()), (0, 7));
+    assert!(w.running());
+}
+
+#[test]
+fn every_point_is_a_single_run_of_its_configuration() {
+    let s = started(state());
+    // The same grid as the command line's sweep.
+    let grid = Grid::new(
+        Axis::new(
+            "ad_load.every",
+            &AxisValues::Range {
+                from: 2.0,
+                to: 14.0,
+                points: 7,
+            },
+        )
+        .unwrap(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(grid.len(), sweep(&s).len());
+    for i in 0..grid.len() {
+        let params = grid.params(&s.params, i);
+        assert_eq!(sweep(&s).point_params(i), params);
+        let expected = simulate(&Scenario::new(params).expect("valid")).summaries;
+        match answer(&s, i) {
+            Response::SweepPoint {
+                sweep: id,
+                index,
+                summaries,
+                ..
+            } => {
+                assert_eq!((id, index), (sweep(&s).id, i));
+                assert_eq!(*summaries, expected, "point {i}");
+            }
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    // Points differ where the knob acts: every 2 and every 14 are different designs.
+    let first = answer(&s, 0);
+    let last = answer(&s, 6);
+    assert_ne!(first, last);
+}
+
+#[test]
+fn a_sweep_point_is_its_own_kind_of_job() {
+    let s = started(state());
+    let request = sweep(&s).request(3);
+    assert_eq!(request.kind(), JobKind::SweepPoint);
+    assert_eq!(request.id(), sweep(&s).id);
+    let json = serde_json::to_string(&request).expect("serialises");
+    assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), request);
+}
+
+#[test]
+fn progress_counts_answered_points_and_the_clock_stops_when_done() {
+    let mut s = started(state());
+    let total = sweep(&s).len();
+    for i in 0..total {
+        assert_eq!(sweep(&s).done(), i);
+        // The host ticks the clock as each answer arrives.
+        s = s.reduce(Action::SweepClock(1000.0 + 100.0 * (i + 1) as f64));
+        let response = answer(&s, i);
+        s = s.reduce(Action::Engine(response.clone()));
+        // A repeated answer counts once.
+        s = s.reduce(Action::Engine(response));
+    }
+    let w = sweep(&s);
+    assert_eq!(w.done(), total);
+    assert!(w.finished() && !w.running());
+    assert_eq!(w.elapsed_ms, 100.0 * total as f64);
+    // Once done, the clock no longer moves.
+    let after = s.clone().reduce(Action::SweepClock(99_999.0));
+    assert!(Rc::ptr_eq(&after, &s));
+    // The frontier is the core's frontier of the answered points.
+    let x = WindowedMetric::parse("whole_run.revenue_per_day").unwrap();
+    let y = WindowedMetric::parse("whole_run.engagement_per_day").unwrap();
+    let xs = w.metric(&x);
+    let ys = w.metric(&y);
+    let points: Vec<(f64, f64)> = xs.iter().copied().zip(ys.iter().copied()).collect();
+    let frontier = w.frontier(&x, &y);
+    assert_eq!(frontier, pareto_frontier(&points, Goal::Max, Goal::Max));
+    assert!(
+        frontier.len() >= 2,
+        "denser ads trade engagement for revenue"
+    );
+    let rates = marginal_rates(&xs, &ys, &frontier);
+    assert_eq!(rates.len(), frontier.len() - 1);
+    for (k, rate) in rates.iter().enumerate() {
+        let (a, b) = (frontier[k], frontier[k + 1]);
+        assert!((rate - ((xs[b] - xs[a]) / (ys[b] - ys[a])).abs()).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn answers_to_an_older_sweep_are_dropped() {
+    let s = started(state());
+    let old = answer(&s, 0);
+    let s = s.reduce(Action::StartSweep { now_ms: 2000.0 });
+    assert_eq!(sweep(&s).id, 2);
+    let after = s.clone().reduce(Action::Engine(old));
+    assert!(Rc::ptr_eq(&after, &s), "a stale answer changes nothing");
+    assert_eq!(sweep(&after).done(), 0);
+    let fresh = answer(&s, 0);
+    assert_eq!(sweep(&s.reduce(Action::Engine(fresh))).done(), 1);
+}
+
+#[test]
+fn cancelling_drops_outstanding_answers() {
+    let s = started(state());
+    let s = s.clone().reduce(Action::Engine(answer(&s, 0)));
+    let s = s.reduce(Action::CancelSweep);
+    let w = sweep(&s);
+    assert!(w.cancelled && !w.running());
+    assert_eq!(w.done(), 1, "what was answered stays");
+    let late = s.clone().reduce(Action::Engine(answer(&s, 1)));
+    assert!(Rc::ptr_eq(&late, &s));
+    // A cancelled sweep is not restarted by itself; starting again runs every point.
+    assert!(!s.needs_sweep());
+    let again = s.reduce(Action::StartSweep { now_ms: 5.0 });
+    assert_eq!((sweep(&again).done(), sweep(&again).len()), (0, 7));
+}
+
+#[test]
+fn changing_the_base_design_supersedes_the_sweep_but_applying_a_point_does_not() {
+    let s = started(state());
+    let s = s.clone().reduce(Action::Engine(answer(&s, 2)));
+    let applied = s.clone().reduce(Action::ApplySweepPoint(4));
+    assert_eq!(applied.params.ad_load.every, 10);
+    assert_eq!(sweep(&applied).id, sweep(&s).id, "the sweep is kept");
+    assert_eq!(sweep(&applied).current_index(&applied.params), Some(4));
+    assert_eq!(
+        applied.query(),
+        "v=1&every=10&users=200&days=10&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=7",
+        "the link follows"
+    );
+    // A change of anything else supersedes it: its answers are dropped, a new one is asked for.
+    let moved = applied.reduce(Action::SetParam {
+        id: Knob::Reserve,
+        value: Value::Number(0.3),
+    });
+    assert!(moved.sweep.is_none());
+    assert!(moved.needs_sweep());
+    let late = moved.clone().reduce(Action::Engine(answer(&s, 3)));
+    assert!(late.sweep.is_none());
+}
+
+#[test]
+fn new_settings_rerun_only_when_the_points_change() {
+    let s = started(state());
+    let id = sweep(&s).id;
+    let redraw = s.clone().reduce(Action::SetSweepView(SweepView {
+        weeks: true,
+        y: WindowedMetric::parse("last_week.engagement_per_day").unwrap(),
+        ..s.sweep_view
+    }));
+    assert_eq!(sweep(&redraw).id, id, "metrics and the toggle only redraw");
+    assert!(redraw.query().contains("sweep.weeks=1"));
+    // With short vs long term on, the table and the frontier's indices read the last week.
+    let (x, y) = table_metrics(&redraw.sweep_view);
+    assert_eq!(x.to_string(), "last_week.revenue_per_day");
+    assert_eq!(y.to_string(), "last_week.engagement_per_day");
+    let rerun = redraw.reduce(Action::SetSweepView(SweepView {
+        knob: Some(Knob::Reserve),
+        from: None,
+        to: None,
+        ..s.sweep_view
+    }));
+    assert!(rerun.needs_sweep());
+    let rerun = rerun.reduce(Action::StartSweep { now_ms: 0.0 });
+    let w = sweep(&rerun);
+    assert_eq!(w.knob, Knob::Reserve);
+    let slider = Knob::Reserve.spec().slider().unwrap();
+    assert_eq!((w.from, w.to), (slider.min, slider.max));
+    assert_eq!(w.len(), 7);
+}
+
+#[test]
+fn the_default_knob_follows_the_policy_and_ranges_are_put_in_order() {
+    let mut p = Params::default();
+    assert_eq!(default_knob(&p), Knob::Every);
+    p.ad_load.policy = sandbox::core::model::AdLoadPolicy::Exact;
+    assert_eq!(default_knob(&p), Knob::Lambda);
+    p.ad_load.policy = sandbox::core::model::AdLoadPolicy::Threshold;
+    assert_eq!(default_knob(&p), Knob::Theta);
+    let view = SweepView {
+        knob: Some(Knob::Reserve),
+        from: Some(4.0),
+        to: Some(-1.0),
+        ..SweepView::default()
+    };
+    assert_eq!(resolve(&p, &view), (Knob::Reserve, 0.0, 4.0, 21));
+}
+
+#[test]
+fn the_knob_list_is_the_sweepable_numeric_knobs_of_the_table() {
+    use sandbox::app::sweep::sweepable_knobs;
+    use sandbox::core::tradeoff::sweep_knob;
+    let knobs = sweepable_knobs();
+    for knob in [Knob::Every, Knob::Theta, Knob::Lambda, Knob::Reserve] {
+        assert!(knobs.contains(&knob), "{knob:?}");
+    }
+    for knob in [Knob::Seed, Knob::Policy, Knob::Fatigue] {
+        assert!(!knobs.contains(&knob), "{knob:?}");
+    }
+    // The same knobs the command line's sweep accepts.
+    for spec in sandbox::core::model::knobs::table() {
+        let accepted = sweep_knob(spec.key).is_ok_and(|s| s.id == spec.id);
+        assert_eq!(knobs.contains(&spec.id), accepted, "{}", spec.key);
+    }
+}
