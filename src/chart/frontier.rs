@@ -349,7 +349,13 @@ pub fn draw_frontier<DB: DrawingBackend>(
                     .map_err(err)?;
             }
         }
-        for p in &layer.points {
+        // Dominated points first, so a frontier point is never hidden under a duplicate of it.
+        let points = layer
+            .points
+            .iter()
+            .filter(|p| p.dominated)
+            .chain(layer.points.iter().filter(|p| !p.dominated));
+        for p in points {
             let mut colour = scale_colour(to_t(p.colour));
             if p.dominated || !layer.primary {
                 colour = colour.lighten(DIMMED);

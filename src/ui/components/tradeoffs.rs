@@ -26,7 +26,7 @@ use crate::chart::frontier::{draw_frontier, frontier_chart, metric_label};
 use crate::config::url::SweepView;
 use crate::core::model::knobs::Knob;
 use crate::core::model::metric_table::summary_rows;
-use crate::core::model::{Window, WindowedMetric};
+use crate::core::model::{Summaries, Window, WindowedMetric};
 use crate::ui::browser::now_ms;
 use crate::ui::pool::SweepPool;
 
@@ -118,6 +118,15 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
     }
 
     let current = sweep.as_ref().and_then(|s| s.current_index(&state.params));
+    // The current design's own run, when it is not a point but lies on the sweep's line.
+    let design = match (&sweep, &state.results) {
+        (Some(s), Some(r))
+            if current.is_none() && *r.params == *state.params && s.same_base(&state.params) =>
+        {
+            Some(Rc::new(r.result.summaries.clone()))
+        }
+        _ => None,
+    };
     let (tx, ty) = table_metrics(&view);
     let frontier = sweep
         .as_ref()
@@ -130,7 +139,7 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
             if let Some(sweep) = sweep.clone() {
                 <SweepProgress sweep={sweep.clone()} dispatch={dispatch.clone()} />
                 <FrontierCanvas sweep={sweep.clone()} view={view} current={current}
-                    frontier={frontier.clone()} dispatch={dispatch.clone()} />
+                    frontier={frontier.clone()} design={design} dispatch={dispatch.clone()} />
                 <FrontierTable sweep={sweep} view={view} current={current}
                     frontier={frontier} dispatch={dispatch.clone()} />
             }
@@ -307,6 +316,10 @@ pub struct FrontierCanvasProps {
     pub current: Option<usize>,
     /// The frontier's indices.
     pub frontier: Vec<usize>,
+    /// The current design's summaries, when it is not a point of the sweep but varies only the
+    /// swept knob and its run is known.
+    #[prop_or_default]
+    pub design: Option<Rc<Summaries>>,
     /// Where actions go.
     pub dispatch: Callback<Action>,
 }
@@ -321,45 +334,56 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
         let (canvas, positions) = (canvas.clone(), positions.clone());
         let (sweep, view, current) = (props.sweep.clone(), props.view, props.current);
         let frontier = props.frontier.clone();
-        use_effect_with((sweep.clone(), view, current), move |_| {
-            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
-                return;
-            };
-            let width = el
-                .parent_element()
-                .map(|p| p.client_width().max(0) as u32)
-                .unwrap_or(0)
-                .max(300);
-            if el.width() != width {
-                el.set_width(width);
-            }
-            if el.height() != FRONTIER_HEIGHT {
-                el.set_height(FRONTIER_HEIGHT);
-            }
-            let chart = frontier_chart(&sweep, &view, current);
-            if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
-                let area = backend.into_drawing_area();
-                match draw_frontier(&area, &chart) {
-                    Ok(p) => {
-                        let text = p
-                            .iter()
-                            .map(|(i, x, y)| format!("{i}:{x}:{y}"))
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        let _ = el.set_attribute("data-positions", &text);
-                        *positions.borrow_mut() = p;
-                    }
-                    Err(e) => gloo::console::error!(e),
+        let design = props.design.clone();
+        use_effect_with(
+            (sweep.clone(), view, current, props.design.clone()),
+            move |_| {
+                let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                    return;
+                };
+                let width = el
+                    .parent_element()
+                    .map(|p| p.client_width().max(0) as u32)
+                    .unwrap_or(0)
+                    .max(300);
+                if el.width() != width {
+                    el.set_width(width);
                 }
-            }
-            let list = frontier
-                .iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
-            let _ = el.set_attribute("data-frontier", &list);
-            let _ = el.set_attribute("data-drawn-done", &sweep.done().to_string());
-        });
+                if el.height() != FRONTIER_HEIGHT {
+                    el.set_height(FRONTIER_HEIGHT);
+                }
+                let mut chart = frontier_chart(&sweep, &view, current);
+                // The current design between two points: mark it from its own run.
+                if chart.current.is_none() {
+                    if let Some(summaries) = design.as_deref() {
+                        let (x, y) = table_metrics(&view);
+                        chart.current = Some((x.value(summaries), y.value(summaries)));
+                    }
+                }
+                if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
+                    let area = backend.into_drawing_area();
+                    match draw_frontier(&area, &chart) {
+                        Ok(p) => {
+                            let text = p
+                                .iter()
+                                .map(|(i, x, y)| format!("{i}:{x}:{y}"))
+                                .collect::<Vec<_>>()
+                                .join(" ");
+                            let _ = el.set_attribute("data-positions", &text);
+                            *positions.borrow_mut() = p;
+                        }
+                        Err(e) => gloo::console::error!(e),
+                    }
+                }
+                let list = frontier
+                    .iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let _ = el.set_attribute("data-frontier", &list);
+                let _ = el.set_attribute("data-drawn-done", &sweep.done().to_string());
+            },
+        );
     }
     let onclick = {
         let (positions, dispatch, canvas) =
