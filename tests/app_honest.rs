@@ -357,3 +357,15 @@ fn the_panel_is_open_until_dismissed_and_remembers_it() {
     assert!(reopened.open);
     assert!(FirstStep::new(reopened.stored()).open);
 }
+
+#[test]
+fn a_count_of_one_reads_in_the_singular_and_other_values_keep_their_unit() {
+    use sandbox::app::format::param_value;
+    use sandbox::core::model::knobs::{Knob, Value};
+    let show = |knob: Knob, x: f64| param_value(knob.spec(), &Value::Number(x));
+    assert_eq!(show(Knob::Every, 1.0), "1 position");
+    assert_eq!(show(Knob::Every, 6.0), "6 positions");
+    assert_eq!(show(Knob::MaxAds, 1.0), "1 ad");
+    assert_eq!(show(Knob::Days, 1.0), "1 day");
+    assert_eq!(show(Knob::Users, 1_000.0), "1,000 users");
+}

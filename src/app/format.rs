@@ -107,10 +107,13 @@ pub fn param_value(spec: &ParamSpec, value: &Value) -> String {
     match (value, spec.slider()) {
         (Value::Number(x), Some(slider)) => {
             let text = group_thousands(&format!("{:.*}", step_decimals(slider.step), x));
-            if spec.unit.is_empty() {
-                text
-            } else {
-                format!("{text} {}", spec.unit)
+            match spec.unit {
+                "" => text,
+                // Count units are one plural word (positions, ads, days…): "1 position".
+                unit if text == "1" && !unit.contains(' ') => {
+                    format!("{text} {}", unit.strip_suffix('s').unwrap_or(unit))
+                }
+                unit => format!("{text} {unit}"),
             }
         }
         (Value::Number(x), None) => number(*x),
