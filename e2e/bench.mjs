@@ -5,10 +5,12 @@
 // 1. Latency: for each of N slider moves, time from the `input` event (performance.now() in the
 //    page just before dispatching it) to the app's `performance.mark("results-drawn")` for the
 //    run that move caused. It includes the 25 ms debounce, the worker's run, the transfer and
-//    drawing the 7 charts. Prints every sample, the median and the engine's share.
+//    drawing every chart. Prints every sample, the median and the engine's share.
 // 2. Long tasks: a 2-second drag (an `input` event every 16 ms, like a pointer drag at 60 Hz)
 //    followed by the results it causes, with a PerformanceObserver('longtask') recording every
 //    main-thread task over 50 ms.
+// 3. Sweep: the Tradeoffs tab's default 21-point sweep on the worker pool, against 21 / workers
+//    single runs of the engine in the worker (from 1b).
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -122,6 +124,25 @@ try {
   console.log(`drag: 125 input events over ${fmt(drag.ms)} ms; worst gap between 16 ms ticks ${fmt(drag.worstFrameGap)} ms`);
   console.log(`long tasks (> 50 ms) on the main thread during the drag and its redraw: ${durations.length}` +
     (durations.length ? ` (max ${fmt(Math.max(...durations))} ms: ${durations.map(fmt).join(', ')})` : ''));
+
+  // ---------------- 3. a 21-point sweep on the worker pool ----------------
+  const sweepPage = await newPage(browser);
+  await sweepPage.goto(server.url + `?v=1${QUERY ? `&${QUERY}` : ''}&page=tradeoffs`);
+  await sweepPage.waitForFunction(() => {
+    const p = document.querySelector('.sweep-progress');
+    return p && p.dataset.total && p.dataset.done === p.dataset.total;
+  }, null, { timeout: 300_000 });
+  const { total, text, cores } = await sweepPage.evaluate(() => ({
+    total: Number(document.querySelector('.sweep-progress').dataset.total),
+    text: document.querySelector('.sweep-progress').textContent,
+    cores: navigator.hardwareConcurrency,
+  }));
+  const seconds = Number(text.match(/·\s*([\d.]+)\s*s/)[1]);
+  const workers = Math.min(8, Math.max(1, cores - 1));
+  const ideal = (total / workers) * median(wasmEngine);
+  console.log(`sweep: ${total} points on ${workers} worker(s) (${cores} cores) in ${fmt(seconds * 1000)} ms; ` +
+    `${total} / ${workers} single runs take ${fmt(ideal)} ms: ratio ${(seconds * 1000 / ideal).toFixed(2)}`);
+  if (sweepPage.errors.length) console.log('sweep page errors:', sweepPage.errors);
 
   if (page.errors.length) console.log('page errors:', page.errors);
 } finally {
