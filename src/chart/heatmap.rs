@@ -17,7 +17,6 @@ use super::frontier::{metric_label, scale_colour};
 use super::Color;
 use crate::app::format;
 use crate::app::sweep::{goal, Sweep};
-use crate::core::model::knobs::Value;
 use crate::core::model::WindowedMetric;
 use crate::core::tradeoff::Goal;
 
@@ -78,7 +77,6 @@ pub fn heatmap_chart(
 ) -> Option<HeatmapChart> {
     let knob2 = sweep.knob2?;
     let (s1, s2) = (sweep.knob.spec(), knob2.spec());
-    let show = |spec, v: f64| format::param_value(spec, &Value::Number(v));
     let values = sweep.metric(metric);
     let better = |a: f64, b: f64| match goal(metric) {
         Goal::Max => a > b,
@@ -96,8 +94,8 @@ pub fn heatmap_chart(
         x_label: s1.label.to_string(),
         y_label: s2.label.to_string(),
         value_label: metric_label(metric),
-        xs: sweep.values.iter().map(|&v| show(s1, v)).collect(),
-        ys: sweep.values2.iter().map(|&v| show(s2, v)).collect(),
+        xs: sweep.values.iter().map(|&v| format::number(v)).collect(),
+        ys: sweep.values2.iter().map(|&v| format::number(v)).collect(),
         values,
         current,
         best,
@@ -197,8 +195,13 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     if let Some(&(_, x0, y0, x1, y1)) = chart.current.and_then(|c| cells.iter().find(|k| k.0 == c))
     {
         root.draw(&Rectangle::new(
-            [(x0 + 1, y0 + 1), (x1 - 1, y1 - 1)],
-            BLACK.stroke_width(3),
+            [(x0 + 2, y0 + 2), (x1 - 2, y1 - 2)],
+            WHITE.stroke_width(5),
+        ))
+        .map_err(err)?;
+        root.draw(&Rectangle::new(
+            [(x0 + 2, y0 + 2), (x1 - 2, y1 - 2)],
+            BLACK.stroke_width(2),
         ))
         .map_err(err)?;
     }
