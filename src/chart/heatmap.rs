@@ -194,16 +194,14 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     }
     if let Some(&(_, x0, y0, x1, y1)) = chart.current.and_then(|c| cells.iter().find(|k| k.0 == c))
     {
-        root.draw(&Rectangle::new(
-            [(x0 + 2, y0 + 2), (x1 - 2, y1 - 2)],
-            WHITE.stroke_width(5),
-        ))
-        .map_err(err)?;
-        root.draw(&Rectangle::new(
-            [(x0 + 2, y0 + 2), (x1 - 2, y1 - 2)],
-            BLACK.stroke_width(2),
-        ))
-        .map_err(err)?;
+        // Nested one-pixel rectangles (a stroke width is not kept by every backend).
+        for (k, colour) in [(1, BLACK), (2, BLACK), (3, BLACK), (4, WHITE)] {
+            root.draw(&Rectangle::new(
+                [(x0 + k, y0 + k), (x1 - k, y1 - k)],
+                colour,
+            ))
+            .map_err(err)?;
+        }
     }
     // Tick labels: at most about 12 per axis.
     let every = |n: usize| n.div_ceil(12).max(1);
