@@ -256,3 +256,78 @@ fn the_knob_list_is_the_sweepable_numeric_knobs_of_the_table() {
         assert_eq!(knobs.contains(&spec.id), accepted, "{}", spec.key);
     }
 }
+
+/// The small design swept over `every` (3 points) and the reserve price (3 points).
+const LINK_2D: &str =
+    "v=1&users=200&days=10&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=3\
+                       &sweep2=reserve&sweep2.from=0&sweep2.to=1&sweep2.points=3";
+
+#[test]
+fn a_two_knob_sweep_is_the_command_line_grid_and_each_point_a_single_run() {
+    let s = started(Rc::new(AppState::from_query(
+        LINK_2D,
+        EngineMode::MainThread,
+    )));
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    let sw = sweep(&s);
+    assert_eq!(sw.knob2, Some(Knob::Reserve));
+    // The command line's grid: the first knob varying fastest.
+    let range = |from, to| AxisValues::Range {
+        from,
+        to,
+        points: 3,
+    };
+    let grid = Grid::new(
+        Axis::new("ad_load.every", &range(2.0, 14.0)).unwrap(),
+        Some(Axis::new(Knob::Reserve.spec().key, &range(0.0, 1.0)).unwrap()),
+    )
+    .unwrap();
+    assert_eq!(grid.len(), 9);
+    assert_eq!(sw.len(), 9);
+    for i in 0..grid.len() {
+        let params = grid.params(&s.params, i);
+        assert_eq!(sw.point_params(i), params, "point {i}");
+        let expected = simulate(&Scenario::new(params).expect("valid")).summaries;
+        match answer(&s, i) {
+            Response::SweepPoint { summaries, .. } => assert_eq!(*summaries, expected, "{i}"),
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!(
+        sw.point(1),
+        (8.0, Some(0.0)),
+        "the first knob varies fastest"
+    );
+    assert_eq!(sw.point(3), (2.0, Some(0.5)));
+    // Applying a cell sets both knobs and keeps the sweep.
+    let applied = s.clone().reduce(Action::ApplySweepPoint(5));
+    assert_eq!(*applied.params, sw.point_params(5));
+    assert_eq!(applied.sweep.as_ref().map(|x| x.id), Some(sw.id));
+    assert_eq!(sweep(&applied).current_index(&applied.params), Some(5));
+}
+
+#[test]
+fn a_two_knob_sweep_runs_at_most_441_points() {
+    let view = SweepView {
+        points: 101,
+        knob2: Some(Knob::Reserve),
+        points2: 101,
+        ..SweepView::default()
+    };
+    let s = Sweep::new(1, Rc::new(Params::default()), &view, 0.0);
+    assert_eq!(s.values.len(), 30, "every 2 to 31 in whole steps");
+    assert_eq!(
+        s.values2.len(),
+        4,
+        "441 / 101 = 4 points of the second knob"
+    );
+    assert!(s.len() <= 441);
+    // The same knob twice is a one-knob sweep.
+    let same = SweepView {
+        knob: Some(Knob::Reserve),
+        knob2: Some(Knob::Reserve),
+        ..SweepView::default()
+    };
+    let s = Sweep::new(1, Rc::new(Params::default()), &same, 0.0);
+    assert_eq!((s.knob2, s.len()), (None, 21));
+}

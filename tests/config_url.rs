@@ -589,6 +589,7 @@ fn the_sweep_settings_round_trip() {
             y: WindowedMetric::parse("last_week.engagement_per_day").unwrap(),
             colour: WindowedMetric::parse("whole_run.roi").unwrap(),
             weeks: true,
+            ..SweepView::default()
         },
         ..View::default()
     };
@@ -639,5 +640,71 @@ fn bad_sweep_settings_are_reported_and_safe() {
         None,
         "the seed is not a quantity"
     );
+    assert_eq!(d.params, Params::default());
+}
+
+#[test]
+fn the_second_knob_round_trips_and_old_links_carry_none() {
+    use sandbox::config::url::{encode_link, Page, SweepView, View};
+    use sandbox::core::model::knobs::Knob;
+    let p = Params::default();
+    let view = View {
+        page: Page::Tradeoffs,
+        sweep: SweepView {
+            knob2: Some(Knob::Reserve),
+            from2: Some(0.5),
+            to2: Some(2.0),
+            points2: 5,
+            ..SweepView::default()
+        },
+        ..View::default()
+    };
+    let link = encode_link(&p, None, view);
+    assert_eq!(
+        link,
+        "v=1&page=tradeoffs&sweep2=reserve&sweep2.from=0.5&sweep2.to=2&sweep2.points=5"
+    );
+    let d = decode(&link);
+    assert_clean(&d, &link);
+    assert_eq!(d.view, view);
+    // Only the knob: the range and the default 7 points are not written.
+    let only = View {
+        sweep: SweepView {
+            knob2: Some(Knob::Reserve),
+            ..SweepView::default()
+        },
+        ..View::default()
+    };
+    assert_eq!(encode_link(&p, None, only), "v=1&sweep2=reserve");
+    assert_eq!(decode("v=1&sweep2=reserve").view.sweep.points2, 7);
+    assert_eq!(decode("v=1&sweep2=none").view.sweep.knob2, None);
+    assert!(decode("v=1&sweep2=none").problems.is_empty());
+    // The golden links have no second knob.
+    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
+    for line in links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let d = decode(line);
+        assert_eq!(d.view.sweep.knob2, None, "{line}");
+        assert_eq!(d.view.sweep.points2, 7, "{line}");
+    }
+}
+
+#[test]
+fn bad_second_knob_settings_are_reported_and_safe() {
+    let d = decode("v=1&sweep2=policy&sweep2.from=x&sweep2.to=inf&sweep2.points=0");
+    let keys: Vec<&str> = d.problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["sweep2", "sweep2.from", "sweep2.to", "sweep2.points"]
+    );
+    let s = d.view.sweep;
+    assert_eq!((s.knob2, s.from2, s.to2), (None, None, None));
+    assert_eq!(s.points2, 2, "clamped to the fewest points");
+    let d = decode("v=1&sweep2.points=abc");
+    assert_eq!(d.view.sweep.points2, 7, "the default");
+    assert!(d.problems[0].used.contains('7'), "{:?}", d.problems);
     assert_eq!(d.params, Params::default());
 }

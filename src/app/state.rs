@@ -480,6 +480,10 @@ fn reduce_sweep_view(state: Rc<AppState>, view: SweepView) -> Rc<AppState> {
         from: view.from.filter(|x| x.is_finite()),
         to: view.to.filter(|x| x.is_finite()),
         points: view.points.clamp(MIN_SWEEP_POINTS, MAX_SWEEP_POINTS),
+        knob2: view.knob2.filter(|k| sweepable(*k)),
+        from2: view.from2.filter(|x| x.is_finite()),
+        to2: view.to2.filter(|x| x.is_finite()),
+        points2: view.points2.clamp(MIN_SWEEP_POINTS, MAX_SWEEP_POINTS),
         ..view
     };
     if state.sweep_view == view {
@@ -488,8 +492,10 @@ fn reduce_sweep_view(state: Rc<AppState>, view: SweepView) -> Rc<AppState> {
     let old = state.sweep_view;
     // A new knob, range or number of points is a new sweep; the metrics and the toggle only
     // change what is drawn.
-    let rerun =
-        (old.knob, old.from, old.to, old.points) != (view.knob, view.from, view.to, view.points);
+    let rerun = (old.knob, old.from, old.to, old.points)
+        != (view.knob, view.from, view.to, view.points)
+        || (old.knob2, old.from2, old.to2, old.points2)
+            != (view.knob2, view.from2, view.to2, view.points2);
     state.with(|s| {
         s.sweep_view = view;
         if rerun {

@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use super::protocol::Request;
-use crate::config::url::{sweepable, SweepView};
+use crate::config::url::{sweepable, SweepView, MAX_SWEEP_TOTAL};
 use crate::core::model::knobs::Knob;
 use crate::core::model::{AdLoadPolicy, Params, Summaries, Window, WindowedMetric};
 use crate::core::tradeoff::{linspace, pareto_frontier, set_knob, snap, Goal};
@@ -89,25 +89,53 @@ pub fn resolve(params: &Params, view: &SweepView) -> (Knob, f64, f64, usize) {
     (knob, from, to, points)
 }
 
+/// The second knob, range and points of a two-knob sweep with settings `view` on `params`
+/// (`None` without a second knob, or when it is the first knob); its points are cut so that the
+/// grid has at most [`MAX_SWEEP_TOTAL`] points.
+pub fn resolve2(params: &Params, view: &SweepView) -> Option<(Knob, f64, f64, usize)> {
+    let (knob1, _, _, points1) = resolve(params, view);
+    let knob2 = view.knob2.filter(|k| sweepable(*k) && *k != knob1)?;
+    let as_first = SweepView {
+        knob: Some(knob2),
+        from: view.from2,
+        to: view.to2,
+        points: view.points2,
+        ..*view
+    };
+    let (knob, from, to, points) = resolve(params, &as_first);
+    let most = (MAX_SWEEP_TOTAL as usize / points1.max(1)).max(1);
+    Some((knob, from, to, points.min(most)))
+}
+
+/// `points` values from `from` to `to`, snapped to `knob`'s step and deduplicated.
+fn knob_values(knob: Knob, from: f64, to: f64, points: usize) -> Vec<f64> {
+    let spec = knob.spec();
+    let mut values: Vec<f64> = linspace(from, to, points)
+        .into_iter()
+        .map(|x| snap(spec, x))
+        .collect();
+    values.dedup();
+    values
+}
+
 impl Sweep {
     /// A new sweep of `params` with settings `view`, no point answered yet.
     pub fn new(id: u64, params: Rc<Params>, view: &SweepView, now_ms: f64) -> Sweep {
         let (knob, from, to, points) = resolve(&params, view);
-        let spec = knob.spec();
-        let mut values: Vec<f64> = linspace(from, to, points)
-            .into_iter()
-            .map(|x| snap(spec, x))
-            .collect();
-        values.dedup();
-        let n = values.len();
+        let values = knob_values(knob, from, to, points);
+        let second = resolve2(&params, view);
+        let values2 = second
+            .map(|(k, from, to, points)| knob_values(k, from, to, points))
+            .unwrap_or_default();
+        let n = values.len() * values2.len().max(1);
         Sweep {
             id,
             knob,
-            knob2: None,
+            knob2: second.map(|(k, ..)| k),
             from,
             to,
             values,
-            values2: Vec::new(),
+            values2,
             base: params,
             results: vec![None; n],
             started_ms: now_ms,

@@ -22,6 +22,7 @@ mod draw;
 mod export;
 pub mod frontier;
 mod groups;
+pub mod heatmap;
 mod lift;
 mod panel;
 mod tooltip;

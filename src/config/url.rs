@@ -36,6 +36,9 @@
 //!   from the default, with the same keys and rules (`b.reserve_cat`, `b.segments` too). `base=1`
 //!   alone pins the default configuration.
 //! - Values are percent-encoded except `A–Z a–z 0–9 - . _ ~ , :`.
+//!   A second knob makes the sweep a grid (the first knob varying fastest): `sweep2` (its link
+//!   key; absent or `none`: no second knob), `sweep2.from`, `sweep2.to` and `sweep2.points`
+//!   (absent: 7; a grid runs at most 441 points, the second knob's points are cut to fit).
 //!
 //! So `decode(encode(p, b))` gives back `p` and `b` exactly, and `encode(decode(s))` is the
 //! canonical form of `s`.
@@ -115,8 +118,16 @@ pub const SWEEP_Y_KEY: &str = "sweep.y";
 pub const SWEEP_COLOUR_KEY: &str = "sweep.colour";
 /// Key of the "short vs long term" toggle.
 pub const SWEEP_WEEKS_KEY: &str = "sweep.weeks";
+/// Key of the second swept knob (its link key; absent: no second knob).
+pub const SWEEP2_KEY: &str = "sweep2";
+/// Key of the second knob's range start.
+pub const SWEEP2_FROM_KEY: &str = "sweep2.from";
+/// Key of the second knob's range end.
+pub const SWEEP2_TO_KEY: &str = "sweep2.to";
+/// Key of the second knob's number of points.
+pub const SWEEP2_POINTS_KEY: &str = "sweep2.points";
 /// Every key of the sweep's settings.
-pub const SWEEP_KEYS: [&str; 8] = [
+pub const SWEEP_KEYS: [&str; 12] = [
     SWEEP_KEY,
     SWEEP_FROM_KEY,
     SWEEP_TO_KEY,
@@ -125,6 +136,10 @@ pub const SWEEP_KEYS: [&str; 8] = [
     SWEEP_Y_KEY,
     SWEEP_COLOUR_KEY,
     SWEEP_WEEKS_KEY,
+    SWEEP2_KEY,
+    SWEEP2_FROM_KEY,
+    SWEEP2_TO_KEY,
+    SWEEP2_POINTS_KEY,
 ];
 /// Points of a sweep when the link does not say.
 pub const DEFAULT_SWEEP_POINTS: u32 = 21;
@@ -132,6 +147,10 @@ pub const DEFAULT_SWEEP_POINTS: u32 = 21;
 pub const MIN_SWEEP_POINTS: u32 = 2;
 /// Most points of a sweep from the Tradeoffs tab.
 pub const MAX_SWEEP_POINTS: u32 = 101;
+/// Points of the second knob when the link does not say.
+pub const DEFAULT_SWEEP2_POINTS: u32 = 7;
+/// Most points of a two-knob sweep in all (21 × 21).
+pub const MAX_SWEEP_TOTAL: u32 = 441;
 /// The test window a comparison shows when the link does not say (a two-week A/B test).
 pub const DEFAULT_TEST_WINDOW_DAYS: u32 = 14;
 /// The longest test window (the longest run).
@@ -183,6 +202,15 @@ pub struct SweepView {
     pub colour: WindowedMetric,
     /// Whether the first-week and last-week frontiers are drawn ("short vs long term").
     pub weeks: bool,
+    /// A second swept knob (varying slowest); `None`: a one-knob sweep.
+    pub knob2: Option<Knob>,
+    /// The second knob's range start; `None`: its slider's minimum.
+    pub from2: Option<f64>,
+    /// The second knob's range end; `None`: its slider's maximum.
+    pub to2: Option<f64>,
+    /// The second knob's number of points, [`MIN_SWEEP_POINTS`]–[`MAX_SWEEP_POINTS`] (a sweep
+    /// runs at most [`MAX_SWEEP_TOTAL`] points in all).
+    pub points2: u32,
 }
 
 impl Default for SweepView {
@@ -197,6 +225,10 @@ impl Default for SweepView {
             y: whole(Metric::EngagementPerDay),
             colour: whole(Metric::MeanFatigue),
             weeks: false,
+            knob2: None,
+            from2: None,
+            to2: None,
+            points2: DEFAULT_SWEEP2_POINTS,
         }
     }
 }
@@ -237,6 +269,18 @@ impl SweepView {
         }
         if self.weeks {
             push(SWEEP_WEEKS_KEY, "1".to_string());
+        }
+        if let Some(knob) = self.knob2 {
+            push(SWEEP2_KEY, knob.spec().url.to_string());
+        }
+        if let Some(from) = self.from2 {
+            push(SWEEP2_FROM_KEY, from.to_string());
+        }
+        if let Some(to) = self.to2 {
+            push(SWEEP2_TO_KEY, to.to_string());
+        }
+        if self.points2 != default.points2 {
+            push(SWEEP2_POINTS_KEY, self.points2.to_string());
         }
         pairs
     }
@@ -551,17 +595,26 @@ fn read_sweep_pair(
                 "the ad-load knob of the current policy".into(),
             ),
         },
-        SWEEP_FROM_KEY | SWEEP_TO_KEY => match trimmed.parse::<f64>() {
-            Ok(x) if x.is_finite() => {
-                if key == SWEEP_FROM_KEY {
-                    sweep.from = Some(x);
-                } else {
-                    sweep.to = Some(x);
-                }
-            }
-            _ => problem("not a number".into(), "the knob's slider range".into()),
+        SWEEP2_KEY if trimmed == "none" => sweep.knob2 = None,
+        SWEEP2_KEY => match Knob::from_url(trimmed).filter(|k| sweepable(*k)) {
+            Some(knob) => sweep.knob2 = Some(knob),
+            None => problem(
+                "not the link key of a sweepable numeric knob".into(),
+                "no second knob".into(),
+            ),
         },
-        SWEEP_POINTS_KEY => match trimmed.parse::<f64>() {
+        SWEEP_FROM_KEY | SWEEP_TO_KEY | SWEEP2_FROM_KEY | SWEEP2_TO_KEY => {
+            match trimmed.parse::<f64>() {
+                Ok(x) if x.is_finite() => match key.as_str() {
+                    SWEEP_FROM_KEY => sweep.from = Some(x),
+                    SWEEP_TO_KEY => sweep.to = Some(x),
+                    SWEEP2_FROM_KEY => sweep.from2 = Some(x),
+                    _ => sweep.to2 = Some(x),
+                },
+                _ => problem("not a number".into(), "the knob's slider range".into()),
+            }
+        }
+        SWEEP_POINTS_KEY | SWEEP2_POINTS_KEY => match trimmed.parse::<f64>() {
             Ok(x) if x.is_finite() => {
                 let points = x
                     .round()
@@ -576,11 +629,22 @@ fn read_sweep_pair(
                         points.to_string(),
                     );
                 }
-                sweep.points = points;
+                if key == SWEEP_POINTS_KEY {
+                    sweep.points = points;
+                } else {
+                    sweep.points2 = points;
+                }
             }
             _ => problem(
                 "not a number of points".into(),
-                format!("the default {DEFAULT_SWEEP_POINTS}"),
+                format!(
+                    "the default {}",
+                    if key == SWEEP_POINTS_KEY {
+                        DEFAULT_SWEEP_POINTS
+                    } else {
+                        DEFAULT_SWEEP2_POINTS
+                    }
+                ),
             ),
         },
         SWEEP_X_KEY | SWEEP_Y_KEY | SWEEP_COLOUR_KEY => match metric(trimmed) {

@@ -21,8 +21,9 @@ use yew::prelude::*;
 
 use crate::app::format;
 use crate::app::state::{Action, AppState};
-use crate::app::sweep::{marginal_rates, resolve, sweepable_knobs, table_metrics, Sweep};
+use crate::app::sweep::{marginal_rates, resolve, resolve2, sweepable_knobs, table_metrics, Sweep};
 use crate::chart::frontier::{draw_frontier, frontier_chart, metric_label};
+use crate::chart::heatmap::{draw_heatmap, heatmap_chart};
 use crate::config::url::SweepView;
 use crate::core::model::knobs::Knob;
 use crate::core::model::metric_table::summary_rows;
@@ -32,6 +33,8 @@ use crate::ui::pool::SweepPool;
 
 /// Height of the frontier canvas (CSS pixels).
 pub const FRONTIER_HEIGHT: u32 = 460;
+/// Height of the heat map canvas (CSS pixels).
+pub const HEATMAP_HEIGHT: u32 = 420;
 /// How far from a point a click still picks it (pixels).
 const PICK_PX: i32 = 14;
 
@@ -138,6 +141,10 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
             <SweepControls state={state.clone()} dispatch={dispatch.clone()} />
             if let Some(sweep) = sweep.clone() {
                 <SweepProgress sweep={sweep.clone()} dispatch={dispatch.clone()} />
+                if sweep.knob2.is_some() {
+                    <HeatmapCanvas sweep={sweep.clone()} metric={view.colour} current={current}
+                        dispatch={dispatch.clone()} />
+                }
                 <FrontierCanvas sweep={sweep.clone()} view={view} current={current}
                     frontier={frontier.clone()} design={design} dispatch={dispatch.clone()} />
                 <FrontierTable sweep={sweep} view={view} current={current}
@@ -222,7 +229,41 @@ pub fn sweep_controls(props: &SweepControlsProps) -> Html {
             set(Box::new(move |v| v.weeks = on));
         })
     };
+    let on_knob2 = {
+        let set = set.clone();
+        Callback::from(move |e: Event| {
+            let Some(url) = select_value(&e) else { return };
+            let knob = Knob::from_url(&url);
+            set(Box::new(move |v| {
+                v.knob2 = knob;
+                v.from2 = None;
+                v.to2 = None;
+            }));
+        })
+    };
+    let second = resolve2(&props.state.params, &view);
     let step = spec.slider().map_or(0.01, |s| s.step).to_string();
+    let second_fields = second.map(|(k2, from2, to2, points2)| {
+        let step2 = k2.spec().slider().map_or(0.01, |s| s.step).to_string();
+        html! { <>
+            <label class="sweep-field narrow" for="sweep2-from">
+                <span>{ "From" }</span>
+                <input type="number" id="sweep2-from" name="sweep2.from" step={step2.clone()}
+                    value={from2.to_string()} onchange={number(|v, x| v.from2 = Some(x))} />
+            </label>
+            <label class="sweep-field narrow" for="sweep2-to">
+                <span>{ "To" }</span>
+                <input type="number" id="sweep2-to" name="sweep2.to" step={step2}
+                    value={to2.to_string()} onchange={number(|v, x| v.to2 = Some(x))} />
+            </label>
+            <label class="sweep-field narrow" for="sweep2-points">
+                <span>{ "Points" }</span>
+                <input type="number" id="sweep2-points" name="sweep2.points" min="2" max="101" step="1"
+                    value={points2.to_string()}
+                    onchange={number(|v, x| v.points2 = x.round().clamp(2.0, 101.0) as u32)} />
+            </label>
+        </> }
+    });
     html! {
         <section class="sweep-controls card" aria-label="Sweep settings">
             <label class="sweep-field" for="sweep-knob">
@@ -249,6 +290,16 @@ pub fn sweep_controls(props: &SweepControlsProps) -> Html {
                     value={view.points.to_string()}
                     onchange={number(|v, x| v.points = x.round().clamp(2.0, 101.0) as u32)} />
             </label>
+            <label class="sweep-field" for="sweep2-knob">
+                <span>{ "Second knob" }</span>
+                <select id="sweep2-knob" name="sweep2" onchange={on_knob2}>
+                    <option value="none" selected={second.is_none()}>{ "none" }</option>
+                    { for sweepable_knobs().into_iter().filter(|k| *k != knob).map(|k| html! {
+                        <option value={k.spec().url} selected={second.is_some_and(|s| s.0 == k)}>{ k.spec().label }</option>
+                    }) }
+                </select>
+            </label>
+            { for second_fields }
             { metric_select("sweep-x", "x", view.x, |v, m| v.x = m) }
             { metric_select("sweep-y", "y", view.y, |v, m| v.y = m) }
             { metric_select("sweep-colour", "Colour", view.colour, |v, m| v.colour = m) }
@@ -416,6 +467,102 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
             <div class="canvas-box">
                 <canvas ref={canvas} role="img" class="frontier-canvas" {onclick}
                     aria-label="Tradeoff frontier: click a point to apply its knob value"
+                    data-sweep={s.id.to_string()} data-done={s.done().to_string()}
+                    data-total={s.len().to_string()}></canvas>
+            </div>
+        </figure>
+    }
+}
+
+/// Props of [`HeatmapCanvas`].
+#[derive(Properties, PartialEq)]
+pub struct HeatmapCanvasProps {
+    /// The sweep (with a second knob).
+    pub sweep: Rc<Sweep>,
+    /// The metric that colours the cells.
+    pub metric: WindowedMetric,
+    /// The current design's point, if any.
+    pub current: Option<usize>,
+    /// Where actions go.
+    pub dispatch: Callback<Action>,
+}
+
+/// The heat map of a two-knob sweep, redrawn as points arrive; clicking a cell applies both
+/// knob values. The canvas carries `data-cells` (`index:x0:y0:x1:y1` in canvas pixels),
+/// `data-best`, `data-current` and `data-drawn-done`.
+#[function_component(HeatmapCanvas)]
+pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
+    let canvas = use_node_ref();
+    let cells: Rc<RefCell<Vec<(usize, i32, i32, i32, i32)>>> = use_mut_ref(Vec::new);
+    {
+        let (canvas, cells) = (canvas.clone(), cells.clone());
+        let (sweep, metric, current) = (props.sweep.clone(), props.metric, props.current);
+        use_effect_with((sweep.clone(), metric, current), move |_| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let width = el
+                .parent_element()
+                .map(|p| p.client_width().max(0) as u32)
+                .unwrap_or(0)
+                .max(300);
+            if el.width() != width {
+                el.set_width(width);
+            }
+            if el.height() != HEATMAP_HEIGHT {
+                el.set_height(HEATMAP_HEIGHT);
+            }
+            let Some(chart) = heatmap_chart(&sweep, &metric, current) else {
+                return;
+            };
+            if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
+                let area = backend.into_drawing_area();
+                match draw_heatmap(&area, &chart) {
+                    Ok(c) => {
+                        let text = c
+                            .iter()
+                            .map(|(i, x0, y0, x1, y1)| format!("{i}:{x0}:{y0}:{x1}:{y1}"))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let _ = el.set_attribute("data-cells", &text);
+                        *cells.borrow_mut() = c;
+                    }
+                    Err(e) => gloo::console::error!(e),
+                }
+            }
+            let opt = |i: Option<usize>| i.map_or(String::new(), |i| i.to_string());
+            let _ = el.set_attribute("data-best", &opt(chart.best));
+            let _ = el.set_attribute("data-current", &opt(chart.current));
+            let _ = el.set_attribute("data-drawn-done", &sweep.done().to_string());
+        });
+    }
+    let onclick = {
+        let (cells, dispatch, canvas) = (cells.clone(), props.dispatch.clone(), canvas.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let rect = el.get_bounding_client_rect();
+            let sx = f64::from(el.width()) / rect.width().max(1.0);
+            let sy = f64::from(el.height()) / rect.height().max(1.0);
+            let x = (f64::from(e.offset_x()) * sx) as i32;
+            let y = (f64::from(e.offset_y()) * sy) as i32;
+            let hit = cells
+                .borrow()
+                .iter()
+                .find(|&&(_, x0, y0, x1, y1)| (x0..x1).contains(&x) && (y0..y1).contains(&y))
+                .map(|c| c.0);
+            if let Some(i) = hit {
+                dispatch.emit(Action::ApplySweepPoint(i));
+            }
+        })
+    };
+    let s = &props.sweep;
+    html! {
+        <figure class="chart card heatmap-chart">
+            <div class="canvas-box">
+                <canvas ref={canvas} role="img" class="heatmap-canvas" {onclick}
+                    aria-label="Heat map of the two-knob sweep: click a cell to apply both knob values"
                     data-sweep={s.id.to_string()} data-done={s.done().to_string()}
                     data-total={s.len().to_string()}></canvas>
             </div>
