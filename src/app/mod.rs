@@ -15,6 +15,7 @@ pub mod compare;
 pub mod first_step;
 pub mod format;
 pub mod no_ads;
+pub mod promotion;
 pub mod protocol;
 pub mod state;
 pub mod sweep;

@@ -10,6 +10,7 @@ pub mod knobs;
 pub mod metric_table;
 pub mod metrics;
 pub mod params;
+pub mod promotion_metrics;
 pub mod validate;
 pub mod window;
 
@@ -24,5 +25,6 @@ pub use metrics::{
     PromotionSummaries, PromotionSummary, Summaries, Summary, SPEND_GROUPS,
 };
 pub use params::*;
+pub use promotion_metrics::{PromotionMetric, PromotionSide, PROMOTION_METRICS};
 pub use validate::{FieldError, Scenario, MAX_SEGMENTS};
 pub use window::{Window, WindowedMetric, WindowedMetricError};

@@ -202,6 +202,7 @@ pub fn app(props: &AppProps) -> Html {
                                     <NoAdsNotice reason={reason} />
                                 }
                                 <KpiCards results={state.results.clone()} test_window_days={state.test_window_days} />
+                                <super::promotion::PromotionCard results={state.results.clone()} />
                                 <ChartsPanel results={state.results.clone()} baseline={state.baseline.clone()}
                                     test_window_days={state.test_window_days} />
                                 <DetailsTable results={state.results.clone()} test_window_days={state.test_window_days} />

@@ -10,5 +10,6 @@ pub mod first_step;
 pub mod header;
 pub mod kpis;
 pub mod model_page;
+pub mod promotion;
 pub mod toolbar;
 pub mod tradeoffs;
