@@ -188,3 +188,67 @@ test('screenshots: tradeoffs at 1440×1000 and 390×844', { timeout: 180_000 }, 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// The same design sweeping `every` (2, 8, 14) and the reserve price (0, 0.5, 1): a 3×3 grid.
+const GRID = 'v=1&users=300&days=14&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=3'
+  + '&sweep2=reserve&sweep2.from=0&sweep2.to=1&sweep2.points=3';
+
+/** Waits until the heat map has drawn every cell; returns its attributes. */
+async function waitForHeatmap(page, timeout = 60_000) {
+  const handle = await page.waitForFunction(() => {
+    const c = document.querySelector('.heatmap-canvas');
+    if (!c) return false;
+    const total = c.getAttribute('data-total');
+    if (!(Number(total) > 0) || c.getAttribute('data-drawn-done') !== total) return false;
+    return {
+      total: Number(total),
+      cells: c.getAttribute('data-cells'),
+      best: c.getAttribute('data-best'),
+      current: c.getAttribute('data-current'),
+    };
+  }, null, { timeout, polling: 25 });
+  return handle.jsonValue();
+}
+
+test('a two-knob sweep draws a heat map, a cell applies both knobs and the link reproduces it', { timeout: 180_000 }, async () => {
+  const page = await open(GRID, { viewport: { width: 1440, height: 1000 } });
+  const map = await waitForHeatmap(page);
+  const done = await waitForSweep(page);
+  assert.equal(map.total, 9);
+  assert.equal(done.total, 9);
+  assert.equal(map.cells.split(' ').length, 9);
+  assert.ok(Number(map.best) >= 0 && Number(map.best) < 9, map.best);
+  const inked = await page.evaluate(() => {
+    const c = document.querySelector('.heatmap-canvas');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) n += 1;
+    return n;
+  });
+  assert.ok(inked > 20_000, `the heat map is drawn (${inked})`);
+  assert.equal(await page.locator('#sweep2-knob').inputValue(), 'reserve');
+  await page.screenshot({ path: path.join(ensureArtifacts(), 'tradeoffs-heatmap-1440.png'), fullPage: true });
+
+  // A fresh page from the link: the same cells, the same best cell, the same frontier.
+  const link = await waitForUrl(page, (q) => q.includes('sweep2=reserve'));
+  const fresh = await open(link, { viewport: { width: 1440, height: 1000 } });
+  const again = await waitForHeatmap(fresh);
+  const againDone = await waitForSweep(fresh);
+  assert.equal(again.cells, map.cells);
+  assert.equal(again.best, map.best);
+  assert.equal(againDone.frontier, done.frontier);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context().close();
+
+  // Clicking cell 8 (every 14, reserve 1) applies both knob values.
+  const [, x0, y0, x1, y1] = map.cells.split(' ').map((c) => c.split(':').map(Number)).find(([i]) => i === 8);
+  const canvas = page.locator('.heatmap-canvas');
+  const box = await canvas.boundingBox();
+  const [w, h] = await canvas.evaluate((c) => [c.width, c.height]);
+  await canvas.click({ position: { x: (((x0 + x1) / 2) * box.width) / w, y: (((y0 + y1) / 2) * box.height) / h } });
+  const query = await waitForUrl(page, (q) => /(^|&)every=14(&|$)/.test(q) && /(^|&)reserve=1(&|$)/.test(q));
+  assert.ok(query.includes('sweep2=reserve'), query);
+  await page.waitForFunction(() => document.querySelector('.heatmap-canvas')?.getAttribute('data-current') === '8');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

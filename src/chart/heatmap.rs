@@ -124,11 +124,14 @@ fn err<E: std::fmt::Display>(e: E) -> String {
     format!("chart drawing failed: {e}")
 }
 
-/// Draws `chart` on `root`; returns each cell's index and pixel rectangle `(i, x0, y0, x1, y1)`.
+/// A cell's index and pixel rectangle `(i, x0, y0, x1, y1)` (corners included, excluded).
+pub type CellRect = (usize, i32, i32, i32, i32);
+
+/// Draws `chart` on `root`; returns each cell's index and pixel rectangle.
 pub fn draw_heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &HeatmapChart,
-) -> Result<Vec<(usize, i32, i32, i32, i32)>, String> {
+) -> Result<Vec<CellRect>, String> {
     root.fill(&WHITE).map_err(err)?;
     let (width, height) = root.dim_in_pixel();
     let (nx, ny) = (chart.xs.len(), chart.ys.len());

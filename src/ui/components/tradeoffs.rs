@@ -23,7 +23,7 @@ use crate::app::format;
 use crate::app::state::{Action, AppState};
 use crate::app::sweep::{marginal_rates, resolve, resolve2, sweepable_knobs, table_metrics, Sweep};
 use crate::chart::frontier::{draw_frontier, frontier_chart, metric_label};
-use crate::chart::heatmap::{draw_heatmap, heatmap_chart};
+use crate::chart::heatmap::{draw_heatmap, heatmap_chart, CellRect};
 use crate::config::url::SweepView;
 use crate::core::model::knobs::Knob;
 use crate::core::model::metric_table::summary_rows;
@@ -493,7 +493,7 @@ pub struct HeatmapCanvasProps {
 #[function_component(HeatmapCanvas)]
 pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
     let canvas = use_node_ref();
-    let cells: Rc<RefCell<Vec<(usize, i32, i32, i32, i32)>>> = use_mut_ref(Vec::new);
+    let cells: Rc<RefCell<Vec<CellRect>>> = use_mut_ref(Vec::new);
     {
         let (canvas, cells) = (canvas.clone(), cells.clone());
         let (sweep, metric, current) = (props.sweep.clone(), props.metric, props.current);
