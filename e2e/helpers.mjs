@@ -104,8 +104,10 @@ export function launch() {
 }
 
 /** A new page that records console errors and page errors into `page.errors`. */
-export async function newPage(browser, { acceptDownloads = false, viewport = { width: 1440, height: 1000 } } = {}) {
-  const context = await browser.newContext({ acceptDownloads, viewport });
+export async function newPage(browser, {
+  acceptDownloads = false, viewport = { width: 1440, height: 1000 }, deviceScaleFactor = 1,
+} = {}) {
+  const context = await browser.newContext({ acceptDownloads, viewport, deviceScaleFactor });
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`); });

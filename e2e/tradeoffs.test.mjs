@@ -9,31 +9,21 @@
 // data-frontier (indices, comma-separated) and data-positions (`index:x:y` canvas pixels);
 // .sweep-progress carries data-done, data-total and data-cancelled.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-import { serveDist, launch, newPage, waitForUrl, queryOf, ensureArtifacts } from './helpers.mjs';
+import { useApp, newPage, waitForUrl, queryOf, ensureArtifacts } from './helpers.mjs';
 
 // A small design (300 users, 14 days) sweeping `every` from 2 to 14 over 7 points.
 const SWEEP = 'v=1&users=300&days=14&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=7';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// Serves dist/ and launches Chromium once for this file.
+const app = useApp();
 
 /** Opens `query`, recording every value the progress takes. */
 async function open(query, options = {}) {
-  const page = await newPage(browser, options);
+  const page = await newPage(app.browser, options);
   await page.addInitScript(() => {
     window.__progress = [];
     new MutationObserver(() => {
@@ -41,7 +31,7 @@ async function open(query, options = {}) {
       if (el) window.__progress.push(Number(el.getAttribute('data-done')));
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-done'] });
   });
-  await page.goto(`${server.url}?${query}`);
+  await page.goto(`${app.server.url}?${query}`);
   return page;
 }
 
@@ -251,4 +241,23 @@ test('a two-knob sweep draws a heat map, a cell applies both knobs and the link 
   await page.waitForFunction(() => document.querySelector('.heatmap-canvas')?.getAttribute('data-current') === '8');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('the tradeoff canvases are drawn at the device pixel ratio', { timeout: 180_000 }, async () => {
+  const page = await open(GRID, { deviceScaleFactor: 2 });
+  try {
+    await waitForSweep(page);
+    for (const selector of ['.frontier-canvas', '.heatmap-canvas']) {
+      const size = await page.locator(selector).evaluate((c) => {
+        const r = c.getBoundingClientRect();
+        return { w: c.width, h: c.height, cw: r.width, ch: r.height };
+      });
+      assert.ok(size.cw > 0 && size.ch > 0, `${selector} is laid out`);
+      assert.equal(size.w, Math.round(size.cw * 2), `${selector} backing width`);
+      assert.equal(size.h, Math.round(size.ch * 2), `${selector} backing height`);
+    }
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.context().close();
+  }
 });

@@ -25,6 +25,7 @@ mod groups;
 pub mod heatmap;
 mod lift;
 mod panel;
+pub mod scaled;
 mod tooltip;
 
 pub use daily::daily_charts;

@@ -151,3 +151,12 @@ pub fn store(key: &str, value: Option<&str>) -> bool {
         None => storage.remove_item(key).is_ok(),
     }
 }
+
+/// The window's device pixel ratio (1 when unknown): canvases' backing stores are their CSS size
+/// times it.
+pub fn device_pixel_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1.0)
+}

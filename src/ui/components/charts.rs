@@ -42,14 +42,6 @@ pub fn slug(title: &str) -> String {
     crate::config::slug::slug(title, '-')
 }
 
-/// The window's device pixel ratio (1 when unknown or nonsensical).
-fn device_pixel_ratio() -> f64 {
-    web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .filter(|r| r.is_finite() && *r > 0.0)
-        .unwrap_or(1.0)
-}
-
 /// Backing-store size for a canvas of `css_width` CSS pixels at `ratio`.
 fn backing_size(css_width: f64, ratio: f64) -> (u32, u32) {
     let css_width = css_width.max(f64::from(MIN_CHART_WIDTH));
@@ -156,7 +148,7 @@ fn viewport() -> Viewport {
             .and_then(|w| w.inner_width().ok())
             .and_then(|w| w.as_f64())
             .unwrap_or(1280.0) as i32,
-        ratio: device_pixel_ratio(),
+        ratio: browser::device_pixel_ratio(),
     }
 }
 

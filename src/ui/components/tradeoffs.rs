@@ -15,6 +15,8 @@ use std::rc::Rc;
 use gloo::timers::callback::Interval;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
+
+use crate::chart::scaled::Scaled;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -28,7 +30,7 @@ use crate::config::url::SweepView;
 use crate::core::model::knobs::Knob;
 use crate::core::model::metric_table::summary_rows;
 use crate::core::model::{Summaries, Window, WindowedMetric};
-use crate::ui::browser::now_ms;
+use crate::ui::browser::{self, now_ms};
 use crate::ui::pool::SweepPool;
 
 /// Height of the frontier canvas (CSS pixels).
@@ -397,12 +399,9 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
                     .map(|p| p.client_width().max(0) as u32)
                     .unwrap_or(0)
                     .max(300);
-                if el.width() != width {
-                    el.set_width(width);
-                }
-                if el.height() != FRONTIER_HEIGHT {
-                    el.set_height(FRONTIER_HEIGHT);
-                }
+                // Backing store at the device pixel ratio, drawn in CSS pixels through `Scaled`.
+                let ratio = browser::device_pixel_ratio();
+                size_canvas(&el, width, FRONTIER_HEIGHT, ratio);
                 let mut chart = frontier_chart(&sweep, &view, current);
                 // The current design between two points: mark it from its own run.
                 if chart.current.is_none() {
@@ -412,7 +411,7 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
                     }
                 }
                 if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
-                    let area = backend.into_drawing_area();
+                    let area = Scaled::new(backend, ratio).into_drawing_area();
                     match draw_frontier(&area, &chart) {
                         Ok(p) => {
                             let text = p
@@ -445,8 +444,9 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
             };
             // Canvas pixels may differ from CSS pixels when the canvas is scaled.
             let rect = el.get_bounding_client_rect();
-            let sx = f64::from(el.width()) / rect.width().max(1.0);
-            let sy = f64::from(el.height()) / rect.height().max(1.0);
+            let ratio = browser::device_pixel_ratio();
+            let sx = f64::from(el.width()) / ratio / rect.width().max(1.0);
+            let sy = f64::from(el.height()) / ratio / rect.height().max(1.0);
             let x = (f64::from(e.offset_x()) * sx) as i32;
             let y = (f64::from(e.offset_y()) * sy) as i32;
             let nearest = positions
@@ -506,17 +506,14 @@ pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
                 .map(|p| p.client_width().max(0) as u32)
                 .unwrap_or(0)
                 .max(300);
-            if el.width() != width {
-                el.set_width(width);
-            }
-            if el.height() != HEATMAP_HEIGHT {
-                el.set_height(HEATMAP_HEIGHT);
-            }
+            // Backing store at the device pixel ratio, drawn in CSS pixels through `Scaled`.
+            let ratio = browser::device_pixel_ratio();
+            size_canvas(&el, width, HEATMAP_HEIGHT, ratio);
             let Some(chart) = heatmap_chart(&sweep, &metric, current) else {
                 return;
             };
             if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
-                let area = backend.into_drawing_area();
+                let area = Scaled::new(backend, ratio).into_drawing_area();
                 match draw_heatmap(&area, &chart) {
                     Ok(c) => {
                         let text = c
@@ -543,8 +540,9 @@ pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
                 return;
             };
             let rect = el.get_bounding_client_rect();
-            let sx = f64::from(el.width()) / rect.width().max(1.0);
-            let sy = f64::from(el.height()) / rect.height().max(1.0);
+            let ratio = browser::device_pixel_ratio();
+            let sx = f64::from(el.width()) / ratio / rect.width().max(1.0);
+            let sy = f64::from(el.height()) / ratio / rect.height().max(1.0);
             let x = (f64::from(e.offset_x()) * sx) as i32;
             let y = (f64::from(e.offset_y()) * sy) as i32;
             let hit = cells
@@ -643,4 +641,19 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Sizes `el` to `width × height` CSS pixels with a backing store of that size × `ratio`.
+fn size_canvas(el: &HtmlCanvasElement, width: u32, height: u32, ratio: f64) {
+    let (bw, bh) = (
+        (f64::from(width) * ratio).round() as u32,
+        (f64::from(height) * ratio).round() as u32,
+    );
+    if el.width() != bw {
+        el.set_width(bw);
+    }
+    if el.height() != bh {
+        el.set_height(bh);
+    }
+    let _ = el.set_attribute("style", &format!("width: {width}px; height: {height}px"));
 }
