@@ -442,13 +442,7 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
             let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            // Canvas pixels may differ from CSS pixels when the canvas is scaled.
-            let rect = el.get_bounding_client_rect();
-            let ratio = browser::device_pixel_ratio();
-            let sx = f64::from(el.width()) / ratio / rect.width().max(1.0);
-            let sy = f64::from(el.height()) / ratio / rect.height().max(1.0);
-            let x = (f64::from(e.offset_x()) * sx) as i32;
-            let y = (f64::from(e.offset_y()) * sy) as i32;
+            let (x, y) = drawing_point(&el, &e);
             let nearest = positions
                 .borrow()
                 .iter()
@@ -539,12 +533,7 @@ pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
             let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            let rect = el.get_bounding_client_rect();
-            let ratio = browser::device_pixel_ratio();
-            let sx = f64::from(el.width()) / ratio / rect.width().max(1.0);
-            let sy = f64::from(el.height()) / ratio / rect.height().max(1.0);
-            let x = (f64::from(e.offset_x()) * sx) as i32;
-            let y = (f64::from(e.offset_y()) * sy) as i32;
+            let (x, y) = drawing_point(&el, &e);
             let hit = cells
                 .borrow()
                 .iter()
@@ -656,4 +645,17 @@ fn size_canvas(el: &HtmlCanvasElement, width: u32, height: u32, ratio: f64) {
         el.set_height(bh);
     }
     let _ = el.set_attribute("style", &format!("width: {width}px; height: {height}px"));
+}
+
+/// Where a click on `el` falls in the pixels the chart was laid out in (CSS pixels at drawing
+/// time: the backing store divided by the device pixel ratio), whatever size CSS shows it at.
+fn drawing_point(el: &HtmlCanvasElement, e: &MouseEvent) -> (i32, i32) {
+    let rect = el.get_bounding_client_rect();
+    let ratio = browser::device_pixel_ratio();
+    let sx = f64::from(el.width()) / ratio / rect.width().max(1.0);
+    let sy = f64::from(el.height()) / ratio / rect.height().max(1.0);
+    (
+        (f64::from(e.offset_x()) * sx) as i32,
+        (f64::from(e.offset_y()) * sy) as i32,
+    )
 }
