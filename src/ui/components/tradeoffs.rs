@@ -13,6 +13,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
@@ -394,14 +396,9 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
                 let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                     return;
                 };
-                let width = el
-                    .parent_element()
-                    .map(|p| p.client_width().max(0) as u32)
-                    .unwrap_or(0)
-                    .max(300);
-                // Backing store at the device pixel ratio, drawn in CSS pixels through `Scaled`.
-                let ratio = browser::device_pixel_ratio();
-                size_canvas(&el, width, FRONTIER_HEIGHT, ratio);
+                let Some(area) = drawing_area(&el, FRONTIER_HEIGHT) else {
+                    return;
+                };
                 let mut chart = frontier_chart(&sweep, &view, current);
                 // The current design between two points: mark it from its own run.
                 if chart.current.is_none() {
@@ -410,20 +407,17 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
                         chart.current = Some((x.value(summaries), y.value(summaries)));
                     }
                 }
-                if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
-                    let area = Scaled::new(backend, ratio).into_drawing_area();
-                    match draw_frontier(&area, &chart) {
-                        Ok(p) => {
-                            let text = p
-                                .iter()
-                                .map(|(i, x, y)| format!("{i}:{x}:{y}"))
-                                .collect::<Vec<_>>()
-                                .join(" ");
-                            let _ = el.set_attribute("data-positions", &text);
-                            *positions.borrow_mut() = p;
-                        }
-                        Err(e) => gloo::console::error!(e),
+                match draw_frontier(&area, &chart) {
+                    Ok(p) => {
+                        let text = p
+                            .iter()
+                            .map(|(i, x, y)| format!("{i}:{x}:{y}"))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let _ = el.set_attribute("data-positions", &text);
+                        *positions.borrow_mut() = p;
                     }
+                    Err(e) => gloo::console::error!(e),
                 }
                 let list = frontier
                     .iter()
@@ -495,31 +489,23 @@ pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
             let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            let width = el
-                .parent_element()
-                .map(|p| p.client_width().max(0) as u32)
-                .unwrap_or(0)
-                .max(300);
-            // Backing store at the device pixel ratio, drawn in CSS pixels through `Scaled`.
-            let ratio = browser::device_pixel_ratio();
-            size_canvas(&el, width, HEATMAP_HEIGHT, ratio);
+            let Some(area) = drawing_area(&el, HEATMAP_HEIGHT) else {
+                return;
+            };
             let Some(chart) = heatmap_chart(&sweep, &metric, current) else {
                 return;
             };
-            if let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) {
-                let area = Scaled::new(backend, ratio).into_drawing_area();
-                match draw_heatmap(&area, &chart) {
-                    Ok(c) => {
-                        let text = c
-                            .iter()
-                            .map(|(i, x0, y0, x1, y1)| format!("{i}:{x0}:{y0}:{x1}:{y1}"))
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        let _ = el.set_attribute("data-cells", &text);
-                        *cells.borrow_mut() = c;
-                    }
-                    Err(e) => gloo::console::error!(e),
+            match draw_heatmap(&area, &chart) {
+                Ok(c) => {
+                    let text = c
+                        .iter()
+                        .map(|(i, x0, y0, x1, y1)| format!("{i}:{x0}:{y0}:{x1}:{y1}"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let _ = el.set_attribute("data-cells", &text);
+                    *cells.borrow_mut() = c;
                 }
+                Err(e) => gloo::console::error!(e),
             }
             let opt = |i: Option<usize>| i.map_or(String::new(), |i| i.to_string());
             let _ = el.set_attribute("data-best", &opt(chart.best));
@@ -630,6 +616,24 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// The drawing area of `el`, sized to its parent's width (at least 300) × `height` CSS pixels
+/// with a backing store at the device pixel ratio; the chart draws in CSS pixels through
+/// [`Scaled`].
+fn drawing_area(
+    el: &HtmlCanvasElement,
+    height: u32,
+) -> Option<DrawingArea<Scaled<CanvasBackend>, Shift>> {
+    let width = el
+        .parent_element()
+        .map(|p| p.client_width().max(0) as u32)
+        .unwrap_or(0)
+        .max(300);
+    let ratio = browser::device_pixel_ratio();
+    size_canvas(el, width, height, ratio);
+    let backend = CanvasBackend::with_canvas_object(el.clone())?;
+    Some(Scaled::new(backend, ratio).into_drawing_area())
 }
 
 /// Sizes `el` to `width × height` CSS pixels with a backing store of that size × `ratio`.
