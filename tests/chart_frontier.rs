@@ -4,7 +4,6 @@
 //! the chart says: which points are dimmed, the frontier line, the current design, the arrows.
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use plotters::prelude::*;
@@ -57,28 +56,11 @@ fn sweep() -> Sweep {
     sweep
 }
 
-fn snapshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("snapshots")
-        .join(format!("frontier_{name}.svg"))
-}
+include!("snapshot_common.rs.inc");
 
+/// [`compare_snapshot`] of `frontier_<name>.svg`.
 fn check_snapshot(name: &str, svg: &str) -> Option<String> {
-    let path = snapshot_path(name);
-    let update = std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1");
-    if update || !path.exists() {
-        std::fs::write(&path, svg).expect("write snapshot");
-        return Some(format!("wrote {}: review it and commit it", path.display()));
-    }
-    let stored = std::fs::read_to_string(&path).expect("read snapshot");
-    (stored != svg).then(|| {
-        format!(
-            "{} differs from the rendering (rerun with UPDATE_SNAPSHOTS=1 and review the diff \
-             if the change is intended)",
-            path.display()
-        )
-    })
+    compare_snapshot(&format!("frontier_{name}.svg"), svg)
 }
 
 fn charts() -> Vec<(&'static str, FrontierChart)> {

@@ -5,7 +5,6 @@
 //! the hatched missing cells, the cells' rectangles for clicks.
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use sandbox::app::sweep::Sweep;
@@ -59,24 +58,11 @@ fn chart(metric_text: &str, current: Option<usize>) -> HeatmapChart {
     heatmap_chart(&sweep(), &metric(metric_text), current).expect("a two-knob sweep")
 }
 
+include!("snapshot_common.rs.inc");
+
+/// [`compare_snapshot`] of `heatmap_<name>.svg`.
 fn check_snapshot(name: &str, svg: &str) -> Option<String> {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("snapshots")
-        .join(format!("heatmap_{name}.svg"));
-    let update = std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1");
-    if update || !path.exists() {
-        std::fs::write(&path, svg).expect("write snapshot");
-        return Some(format!("wrote {}: review it and commit it", path.display()));
-    }
-    let stored = std::fs::read_to_string(&path).expect("read snapshot");
-    (stored != svg).then(|| {
-        format!(
-            "{} differs from the rendering (rerun with UPDATE_SNAPSHOTS=1 and review the diff \
-             if the change is intended)",
-            path.display()
-        )
-    })
+    compare_snapshot(&format!("heatmap_{name}.svg"), svg)
 }
 
 #[test]

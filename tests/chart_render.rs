@@ -5,8 +5,6 @@
 //! fails asking for review; `UPDATE_SNAPSHOTS=1` rewrites them all (then review the diff).
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
-use std::path::{Path, PathBuf};
-
 use sandbox::chart::{
     chart_sections, daily_charts, export_footer, render_export_svg, render_svg, render_svg_scaled,
     Annotations, ChartSpec, Color, Series, PALETTE,
@@ -61,33 +59,11 @@ fn slug(title: &str) -> String {
         .join("_")
 }
 
-fn snapshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("snapshots")
-        .join(format!("chart_{name}.svg"))
-}
+include!("snapshot_common.rs.inc");
 
-/// Compares `svg` with the stored snapshot; returns a failure message instead of panicking so
-/// that every snapshot is written in one run.
+/// [`compare_snapshot`] of `chart_<name>.svg`.
 fn check_snapshot(name: &str, svg: &str) -> Option<String> {
-    let path = snapshot_path(name);
-    let update = std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1");
-    if update || !path.exists() {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).ok();
-        }
-        std::fs::write(&path, svg).expect("write snapshot");
-        return Some(format!("wrote {}: review it and commit it", path.display()));
-    }
-    let stored = std::fs::read_to_string(&path).expect("read snapshot");
-    (stored != svg).then(|| {
-        format!(
-            "{} differs from the rendering (rerun with UPDATE_SNAPSHOTS=1 and review the diff \
-             if the change is intended)",
-            path.display()
-        )
-    })
+    compare_snapshot(&format!("chart_{name}.svg"), svg)
 }
 
 fn specials() -> Vec<(&'static str, ChartSpec)> {
