@@ -21,6 +21,9 @@ cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "native tests"
 cargo test --all-targets
 
+step "the README's Dask recipe for sharded sweeps, run as printed"
+bash scripts/recipe.sh target/debug
+
 step "release-only tests (inputs that debug assertions reject on purpose)"
 cargo test --release --test feed_props release_only
 
