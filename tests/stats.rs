@@ -7,9 +7,9 @@
 
 use sandbox::core::rng::{stream, Purpose, Random, SimRng};
 use sandbox::core::stats::{
-    chi_square_sf, cuped, fit_decay, mde, means, normal_cdf, normal_quantile, power,
-    proportions, ratio_metric, sample_size, sample_size_proportion, srm, summarize, Asymptote,
-    Proportion, Replicate, StatsError,
+    chi_square_sf, cuped, fit_decay, mde, means, normal_cdf, normal_quantile, power, proportions,
+    ratio_metric, sample_size, sample_size_proportion, srm, summarize, Asymptote, Proportion,
+    Replicate, StatsError,
 };
 
 const Z975: f64 = 1.959_963_984_540_054;
@@ -56,7 +56,12 @@ fn normal_quantile_matches_reference_values() {
         (0.5, 0.0),
         (0.025, -Z975),
     ] {
-        close(normal_quantile(p), want, 1e-14 * want.abs().max(1.0), "quantile");
+        close(
+            normal_quantile(p),
+            want,
+            1e-14 * want.abs().max(1.0),
+            "quantile",
+        );
     }
     assert_eq!(normal_quantile(0.0), f64::NEG_INFINITY);
     assert_eq!(normal_quantile(1.0), f64::INFINITY);
@@ -93,12 +98,27 @@ fn chi_square_tail_matches_tables_and_closed_forms() {
     // 18.307038053275146 (k = 10).
     close(chi_square_sf(3.841_458_820_694_124, 1), 0.05, 1e-14, "χ²₁");
     close(chi_square_sf(7.814_727_903_251_178, 3), 0.05, 1e-13, "χ²₃");
-    close(chi_square_sf(18.307_038_053_275_146, 10), 0.05, 1e-13, "χ²₁₀");
+    close(
+        chi_square_sf(18.307_038_053_275_146, 10),
+        0.05,
+        1e-13,
+        "χ²₁₀",
+    );
     for x in [0.01f64, 0.5, 1.0, 2.0, 3.0, 7.5, 20.0, 60.0] {
         // k = 2: e^(−x/2); k = 4: e^(−x/2)(1 + x/2); k = 3: erfc(√(x/2)) + √(2x/π)·e^(−x/2).
         let e = (-x / 2.0).exp();
-        close(chi_square_sf(x, 2), e, 1e-14 * e.max(1e-300) + 1e-300, "χ²₂");
-        close(chi_square_sf(x, 4), e * (1.0 + x / 2.0), 1e-13 * e.max(1e-300), "χ²₄");
+        close(
+            chi_square_sf(x, 2),
+            e,
+            1e-14 * e.max(1e-300) + 1e-300,
+            "χ²₂",
+        );
+        close(
+            chi_square_sf(x, 4),
+            e * (1.0 + x / 2.0),
+            1e-13 * e.max(1e-300),
+            "χ²₄",
+        );
         let k3 = chi_square_sf(x, 1) + (2.0 * x / std::f64::consts::PI).sqrt() * e;
         close(chi_square_sf(x, 3), k3, 1e-13 * k3, "χ²₃");
     }
@@ -114,8 +134,14 @@ fn two_proportions_match_newcombes_wald_interval() {
     // Newcombe (1998), Statistics in Medicine 17, Table II, example (a): 56/70 vs 48/80; the
     // simple asymptotic (Wald) interval of the difference 0.2 is 0.0575 to 0.3425.
     let c = proportions(
-        Proportion { successes: 48, n: 80 },
-        Proportion { successes: 56, n: 70 },
+        Proportion {
+            successes: 48,
+            n: 80,
+        },
+        Proportion {
+            successes: 56,
+            n: 70,
+        },
     )
     .unwrap();
     close(c.difference, 0.2, 1e-15, "difference");
@@ -128,14 +154,25 @@ fn two_proportions_match_newcombes_wald_interval() {
     close(c.p_value, 0.008_045_081_368_196_568, 1e-12, "p-value");
     // Relative lift 0.8/0.6 − 1 = 1/3, delta-method se √(v_T/C² + (T/C)²·v_C/C²) = 0.145479.
     close(c.relative.unwrap(), 1.0 / 3.0, 1e-14, "relative");
-    close(c.relative_se.unwrap(), 0.145_478_593_490_661_58, 1e-12, "relative se");
+    close(
+        c.relative_se.unwrap(),
+        0.145_478_593_490_661_58,
+        1e-12,
+        "relative se",
+    );
     let ci = c.relative_ci.unwrap();
     close(ci[0], 0.048_200_529_570_093_686, 1e-12, "relative low");
     close(ci[1], 0.618_466_137_096_573_3, 1e-12, "relative high");
     // No difference: p = 1; a control rate of 0 has no relative lift.
     let same = proportions(
-        Proportion { successes: 0, n: 10 },
-        Proportion { successes: 0, n: 20 },
+        Proportion {
+            successes: 0,
+            n: 10,
+        },
+        Proportion {
+            successes: 0,
+            n: 20,
+        },
     )
     .unwrap();
     assert_eq!(same.p_value, 1.0);
@@ -170,7 +207,12 @@ fn unit_means_use_welchs_variance_and_cover_the_truth() {
     // By hand: control 1, 2, 3, 4 (mean 2.5, s² = 5/3); treatment 2, 4, 6 (mean 4, s² = 4).
     let c = means(&[1.0, 2.0, 3.0, 4.0], &[2.0, 4.0, 6.0]).unwrap();
     close(c.difference, 1.5, 1e-15, "difference");
-    close(c.difference_se, (5.0 / 3.0 / 4.0 + 4.0 / 3.0_f64).sqrt(), 1e-15, "se");
+    close(
+        c.difference_se,
+        (5.0 / 3.0 / 4.0 + 4.0 / 3.0_f64).sqrt(),
+        1e-15,
+        "se",
+    );
     close(c.relative.unwrap(), 0.6, 1e-15, "relative");
     // Skewed (exponential) revenue per user, means 1.0 and 1.05, 2 000 users per arm.
     let reps = 600;
@@ -242,7 +284,10 @@ fn ratio_metric_delta_method_matches_the_spread_and_covers_the_truth() {
     );
     // Ignoring the unit under-covers: heterogeneous users make clicks overdispersed.
     let naive = naive as f64 / reps as f64;
-    assert!(naive < 0.85, "the naive impression-level interval covered {naive}");
+    assert!(
+        naive < 0.85,
+        "the naive impression-level interval covered {naive}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,8 +317,46 @@ fn cuped_variance_factor_is_one_minus_rho_squared() {
         close(r.variance_reduction, rho * rho, 0.03, "variance reduction");
         let factor = (r.adjusted.difference_se / r.raw.difference_se).powi(2);
         close(factor, 1.0 - rho * rho, 0.03, "variance factor");
-        close(r.adjusted.difference, 0.3, 4.0 * r.adjusted.difference_se, "adjusted effect");
+        close(
+            r.adjusted.difference,
+            0.3,
+            4.0 * r.adjusted.difference_se,
+            "adjusted effect",
+        );
     }
+}
+
+#[test]
+fn cuped_with_equal_arms_reduces_the_variance_by_exactly_rho_squared() {
+    // With n units in each arm and θ = Sxy/Sxx pooled, the adjusted difference's variance is
+    // (Syy − Sxy²/Sxx)/(n(n − 1)) against Syy/(n(n − 1)): a reduction of exactly ρ̂².
+    let mut g = rng(15, 0);
+    let (yc, xc) = cuped_arm(&mut g, 50, 0.6, 0.0);
+    let (yt, xt) = cuped_arm(&mut g, 50, 0.6, 1.0);
+    let r = cuped(&yc, &xc, &yt, &xt).unwrap();
+    close(
+        r.variance_reduction,
+        r.correlation * r.correlation,
+        1e-12,
+        "reduction = ρ̂²",
+    );
+    // The hand-computed example of the README: Sxx = 17.75, Sxy = Syy = 15.
+    let r = cuped(
+        &[1.0, 2.0, 3.0, 4.0],
+        &[1.0, 2.0, 2.0, 5.0],
+        &[2.0, 3.0, 5.0, 6.0],
+        &[1.0, 3.0, 4.0, 5.0],
+    )
+    .unwrap();
+    close(r.theta, 15.0 / 17.75, 1e-15, "θ");
+    close(r.variance_reduction, 15.0 / 17.75, 1e-12, "reduction");
+    // The adjusted control mean moves by θ·(x̄ − x̄_C) = θ·(2.875 − 2.5).
+    close(
+        r.adjusted.control,
+        2.5 - 15.0 / 17.75 * (2.5 - 2.875),
+        1e-14,
+        "adjusted control",
+    );
 }
 
 #[test]
@@ -334,7 +417,12 @@ fn sample_size_is_the_textbook_formula() {
     );
     // A proportion: baseline 10%, +5% relative: σ² = 0.09, δ = 0.005 → 56 511.93 → 56 512.
     let p = sample_size_proportion(0.1, 0.05, 0.05, 0.8).unwrap();
-    close(p.n_per_arm_exact, 56_511.934_087_313_4, 1e-6, "proportion n");
+    close(
+        p.n_per_arm_exact,
+        56_511.934_087_313_4,
+        1e-6,
+        "proportion n",
+    );
     assert_eq!(p.n_per_arm, 56_512);
 }
 
@@ -349,7 +437,12 @@ fn mde_and_power_invert_the_sample_size() {
     assert!(pw > 0.8 && pw < 0.801, "power {pw}");
     // More units, more power; at n = 1 and a tiny effect the power is about α/2.
     assert!(power(1.0, 0.1, 3_000, 0.05).unwrap() > pw);
-    close(power(1.0, 1e-9, 1, 0.05).unwrap(), 0.025, 1e-6, "null power");
+    close(
+        power(1.0, 1e-9, 1, 0.05).unwrap(),
+        0.025,
+        1e-6,
+        "null power",
+    );
 }
 
 #[test]
@@ -367,7 +460,12 @@ fn sample_size_achieves_the_power_in_simulation() {
         rejected += (means(&control, &treatment).unwrap().p_value < 0.05) as usize;
     }
     let share = rejected as f64 / reps as f64;
-    close(share, 0.8, 4.0 * (0.8 * 0.2 / reps as f64).sqrt(), "rejection rate");
+    close(
+        share,
+        0.8,
+        4.0 * (0.8 * 0.2 / reps as f64).sqrt(),
+        "rejection rate",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,9 +474,18 @@ fn sample_size_achieves_the_power_in_simulation() {
 #[test]
 fn replication_summary_by_hand() {
     let reps = [
-        Replicate { estimate: 1.0, ci: [0.0, 1.5] },
-        Replicate { estimate: 2.0, ci: [1.0, 3.0] },
-        Replicate { estimate: 4.0, ci: [2.0, 6.0] },
+        Replicate {
+            estimate: 1.0,
+            ci: [0.0, 1.5],
+        },
+        Replicate {
+            estimate: 2.0,
+            ci: [1.0, 3.0],
+        },
+        Replicate {
+            estimate: 4.0,
+            ci: [2.0, 6.0],
+        },
     ];
     let s = summarize(&reps, 2.0).unwrap();
     assert_eq!(s.replications, 3);
@@ -387,7 +494,12 @@ fn replication_summary_by_hand() {
     close(s.rmse, (5.0f64 / 3.0).sqrt(), 1e-15, "rmse"); // (1 + 0 + 4)/3
     close(s.sd, (14.0f64 / 9.0 / 2.0 * 3.0).sqrt(), 1e-15, "sd"); // Σ(e − 7/3)² = 14/3
     close(s.coverage, 2.0 / 3.0, 1e-15, "coverage"); // the ends count: [2, 6] contains 2
-    close(s.coverage_se, (2.0f64 / 9.0 / 3.0).sqrt(), 1e-15, "coverage se");
+    close(
+        s.coverage_se,
+        (2.0f64 / 9.0 / 3.0).sqrt(),
+        1e-15,
+        "coverage se",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,7 +508,10 @@ fn replication_summary_by_hand() {
 #[test]
 fn decay_fit_recovers_an_exact_curve() {
     let times: Vec<f64> = (0..40).map(f64::from).collect();
-    let zero: Vec<f64> = times.iter().map(|t| 2.0 * (-t * 2f64.ln() / 14.0).exp()).collect();
+    let zero: Vec<f64> = times
+        .iter()
+        .map(|t| 2.0 * (-t * 2f64.ln() / 14.0).exp())
+        .collect();
     let fit = fit_decay(&times, &zero, Asymptote::Zero).unwrap();
     close(fit.half_life, 14.0, 1e-7, "half-life");
     close(fit.amplitude, 2.0, 1e-8, "amplitude");
@@ -464,10 +579,16 @@ fn bad_input_names_the_field() {
     assert_eq!(field(means(&[1.0], &[1.0, 2.0])), "control");
     assert_eq!(field(means(&[1.0, 2.0], &[1.0, f64::NAN])), "treatment[1]");
     assert_eq!(
-        field(ratio_metric(&[(1.0, 0.0), (1.0, 0.0)], &[(1.0, 1.0), (1.0, 1.0)])),
+        field(ratio_metric(
+            &[(1.0, 0.0), (1.0, 0.0)],
+            &[(1.0, 1.0), (1.0, 1.0)]
+        )),
         "control"
     );
-    assert_eq!(field(cuped(&[1.0, 2.0], &[1.0], &[1.0, 2.0], &[1.0, 2.0])), "control");
+    assert_eq!(
+        field(cuped(&[1.0, 2.0], &[1.0], &[1.0, 2.0], &[1.0, 2.0])),
+        "control"
+    );
     assert_eq!(
         field(cuped(&[1.0, 2.0], &[1.0, 1.0], &[1.0, 2.0], &[3.0, 3.0])),
         "control_pre"
@@ -480,19 +601,41 @@ fn bad_input_names_the_field() {
     assert_eq!(field(sample_size(1.0, 1e-12, 0.05, 0.8)), "mde");
     assert_eq!(field(sample_size(1.0, 0.1, 1.0, 0.8)), "alpha");
     assert_eq!(field(sample_size(1.0, 0.1, 0.05, 0.0)), "power");
-    assert_eq!(field(sample_size_proportion(1.0, 0.1, 0.05, 0.8)), "baseline");
-    assert_eq!(field(sample_size_proportion(0.1, 0.0, 0.05, 0.8)), "relative_lift");
+    assert_eq!(
+        field(sample_size_proportion(1.0, 0.1, 0.05, 0.8)),
+        "baseline"
+    );
+    assert_eq!(
+        field(sample_size_proportion(0.1, 0.0, 0.05, 0.8)),
+        "relative_lift"
+    );
     assert_eq!(field(mde(1.0, 0, 0.05, 0.8)), "n_per_arm");
     assert_eq!(field(summarize(&[], 0.0)), "replicates");
-    let bad = Replicate { estimate: 1.0, ci: [2.0, 1.0] };
+    let bad = Replicate {
+        estimate: 1.0,
+        ci: [2.0, 1.0],
+    };
     assert_eq!(field(summarize(&[bad], 0.0)), "replicates[0]");
-    assert_eq!(field(fit_decay(&[0.0, 1.0], &[1.0, 0.5], Asymptote::Zero)), "times");
-    assert_eq!(field(fit_decay(&[0.0, 1.0, 2.0], &[1.0], Asymptote::Zero)), "values");
     assert_eq!(
-        field(fit_decay(&[0.0, 1.0, 2.0], &[0.0, 0.0, 0.0], Asymptote::Zero)),
+        field(fit_decay(&[0.0, 1.0], &[1.0, 0.5], Asymptote::Zero)),
+        "times"
+    );
+    assert_eq!(
+        field(fit_decay(&[0.0, 1.0, 2.0], &[1.0], Asymptote::Zero)),
+        "values"
+    );
+    assert_eq!(
+        field(fit_decay(
+            &[0.0, 1.0, 2.0],
+            &[0.0, 0.0, 0.0],
+            Asymptote::Zero
+        )),
         "values"
     );
     // The message reads as "`field`: what is wrong".
     let e = proportions(p(5, 4), p(1, 2)).unwrap_err();
-    assert_eq!(e.to_string(), "`control`: successes (5) cannot exceed n (4)");
+    assert_eq!(
+        e.to_string(),
+        "`control`: successes (5) cannot exceed n (4)"
+    );
 }

@@ -77,7 +77,10 @@ pub(crate) fn compare(
         treatment,
         difference,
         difference_se,
-        difference_ci: [difference - z * difference_se, difference + z * difference_se],
+        difference_ci: [
+            difference - z * difference_se,
+            difference + z * difference_se,
+        ],
         relative,
         relative_se,
         relative_ci,
@@ -103,10 +106,7 @@ fn check_proportion(field: &str, arm: Proportion) -> Result<(), StatsError> {
     if arm.successes > arm.n {
         return Err(StatsError::new(
             field,
-            format!(
-                "successes ({}) cannot exceed n ({})",
-                arm.successes, arm.n
-            ),
+            format!("successes ({}) cannot exceed n ({})", arm.successes, arm.n),
         ));
     }
     Ok(())

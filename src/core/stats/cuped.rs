@@ -56,13 +56,15 @@ fn check_arm(field: &str, y: &[f64], x: &[f64]) -> Result<(), StatsError> {
 fn centred_sums(y: &[f64], x: &[f64]) -> (f64, f64, f64) {
     let n = y.len() as f64;
     let (my, mx) = (y.iter().sum::<f64>() / n, x.iter().sum::<f64>() / n);
-    y.iter().zip(x).fold((0.0, 0.0, 0.0), |(sxx, syy, sxy), (&y, &x)| {
-        (
-            sxx + (x - mx) * (x - mx),
-            syy + (y - my) * (y - my),
-            sxy + (x - mx) * (y - my),
-        )
-    })
+    y.iter()
+        .zip(x)
+        .fold((0.0, 0.0, 0.0), |(sxx, syy, sxy), (&y, &x)| {
+            (
+                sxx + (x - mx) * (x - mx),
+                syy + (y - my) * (y - my),
+                sxy + (x - mx) * (y - my),
+            )
+        })
 }
 
 /// Mean and variance of that mean (sample variance / n) of `y − θ·(x − x_bar)`.

@@ -77,7 +77,10 @@ fn profile(s: &[f64], y: &[f64], k: f64, model: Asymptote) -> (f64, f64, f64) {
         Asymptote::Free => {
             let n = s.len() as f64;
             let (se, see) = (e.iter().sum::<f64>(), e.iter().map(|e| e * e).sum::<f64>());
-            let (sy, sye) = (y.iter().sum::<f64>(), e.iter().zip(y).map(|(e, y)| e * y).sum::<f64>());
+            let (sy, sye) = (
+                y.iter().sum::<f64>(),
+                e.iter().zip(y).map(|(e, y)| e * y).sum::<f64>(),
+            );
             let det = see * n - se * se;
             if det.abs() <= 1e-14 * see * n {
                 (0.0, sy / n)
@@ -163,11 +166,7 @@ fn invert(m: &[[f64; 3]; 3], dim: usize) -> Option<[[f64; 3]; 3]> {
 /// than parameters + 1 (3 for [`Asymptote::Zero`], 4 for [`Asymptote::Free`]) or fewer distinct
 /// times than parameters; and `values` when the fit is degenerate (all values 0, or a singular
 /// Jacobian, e.g. a fitted amplitude of 0).
-pub fn fit_decay(
-    times: &[f64],
-    values: &[f64],
-    model: Asymptote,
-) -> Result<DecayFit, StatsError> {
+pub fn fit_decay(times: &[f64], values: &[f64], model: Asymptote) -> Result<DecayFit, StatsError> {
     if times.len() != values.len() {
         return Err(StatsError::new(
             "values",
@@ -215,7 +214,10 @@ pub fn fit_decay(
     // Profile scan on log k, half-lives from min_gap/4 to 100·span.
     const GRID: usize = 400;
     let ln2 = std::f64::consts::LN_2;
-    let (log_k_lo, log_k_hi) = (math::ln(ln2 / (100.0 * span)), math::ln(4.0 * ln2 / min_gap));
+    let (log_k_lo, log_k_hi) = (
+        math::ln(ln2 / (100.0 * span)),
+        math::ln(4.0 * ln2 / min_gap),
+    );
     let log_k = |i: usize| log_k_lo + (log_k_hi - log_k_lo) * i as f64 / (GRID - 1) as f64;
     let rss_at = |lk: f64| profile(&s, y, math::exp(lk), model).2;
     let best = (0..GRID)
@@ -224,7 +226,10 @@ pub fn fit_decay(
         .map_or(0, |(i, _)| i);
     let identified = best > 0 && best < GRID - 1;
     // Golden-section search on the bracketing grid cells.
-    let (mut lo, mut hi) = (log_k(best.saturating_sub(1)), log_k((best + 1).min(GRID - 1)));
+    let (mut lo, mut hi) = (
+        log_k(best.saturating_sub(1)),
+        log_k((best + 1).min(GRID - 1)),
+    );
     let phi = (5f64.sqrt() - 1.0) / 2.0;
     let (mut x1, mut x2) = (hi - phi * (hi - lo), lo + phi * (hi - lo));
     let (mut f1, mut f2) = (rss_at(x1), rss_at(x2));

@@ -137,5 +137,7 @@ pub fn power(sd: f64, mde: f64, n_per_arm: u64, alpha: f64) -> Result<f64, Stats
     }
     check_level("alpha", alpha)?;
     let se = sd * (2.0 / n_per_arm as f64).sqrt();
-    Ok(normal_cdf(mde.abs() / se - normal_quantile(1.0 - alpha / 2.0)))
+    Ok(normal_cdf(
+        mde.abs() / se - normal_quantile(1.0 - alpha / 2.0),
+    ))
 }

@@ -43,7 +43,10 @@ pub struct ReplicationSummary {
 /// or `truth` (not finite).
 pub fn summarize(replicates: &[Replicate], truth: f64) -> Result<ReplicationSummary, StatsError> {
     if replicates.is_empty() {
-        return Err(StatsError::new("replicates", "needs at least 1 replication"));
+        return Err(StatsError::new(
+            "replicates",
+            "needs at least 1 replication",
+        ));
     }
     if !truth.is_finite() {
         return Err(StatsError::new(
@@ -52,8 +55,7 @@ pub fn summarize(replicates: &[Replicate], truth: f64) -> Result<ReplicationSumm
         ));
     }
     for (i, r) in replicates.iter().enumerate() {
-        if !r.estimate.is_finite() || r.ci[0].is_nan() || r.ci[1].is_nan() || r.ci[0] > r.ci[1]
-        {
+        if !r.estimate.is_finite() || r.ci[0].is_nan() || r.ci[1].is_nan() || r.ci[0] > r.ci[1] {
             return Err(StatsError::new(
                 format!("replicates[{i}]"),
                 format!(
