@@ -340,7 +340,7 @@ fn cuped_with_equal_arms_reduces_the_variance_by_exactly_rho_squared() {
         1e-12,
         "reduction = ρ̂²",
     );
-    // The hand-computed example of the README: Sxx = 17.75, Sxy = Syy = 15.
+    // By hand: Sxx = 9 + 8.75 = 17.75, Sxy = 6 + 9 = 15, Syy = 5 + 10 = 15.
     let r = cuped(
         &[1.0, 2.0, 3.0, 4.0],
         &[1.0, 2.0, 2.0, 5.0],
@@ -638,4 +638,83 @@ fn bad_input_names_the_field() {
         e.to_string(),
         "`control`: successes (5) cannot exceed n (4)"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arbitrary input
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_f64() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            prop::num::f64::ANY,
+            -1e3..1e3f64,
+            Just(0.0),
+            Just(f64::MAX),
+            Just(f64::MIN_POSITIVE),
+        ]
+    }
+
+    fn decay_model() -> impl Strategy<Value = Asymptote> {
+        prop_oneof![Just(Asymptote::Zero), Just(Asymptote::Free)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Every function returns a value or an error naming a field; none panics, whatever
+        /// the numbers (NaN, infinities, extremes, empty lists, u64::MAX counts).
+        #[test]
+        fn nothing_panics(
+            a in prop::collection::vec(any_f64(), 0..12),
+            b in prop::collection::vec(any_f64(), 0..12),
+            c in prop::collection::vec(any_f64(), 0..12),
+            d in prop::collection::vec(any_f64(), 0..12),
+            counts in prop::collection::vec(any::<u64>(), 0..5),
+            s in any::<u64>(), n in any::<u64>(), s2 in any::<u64>(), n2 in any::<u64>(),
+            x in any_f64(), y in any_f64(), z in any_f64(), w in any_f64(),
+            model in decay_model(),
+        ) {
+            let named = |e: StatsError| assert!(!e.field.is_empty() && !e.message.is_empty());
+            let _ = proportions(Proportion { successes: s, n }, Proportion { successes: s2, n: n2 })
+                .map_err(named);
+            let _ = proportions(Proportion { successes: s % (n | 1), n: n | 1 },
+                Proportion { successes: s2 % (n2 | 1), n: n2 | 1 }).map_err(named);
+            let _ = means(&a, &b).map_err(named);
+            let pairs = |u: &[f64], v: &[f64]| u.iter().copied().zip(v.iter().copied()).collect::<Vec<_>>();
+            let _ = ratio_metric(&pairs(&a, &b), &pairs(&c, &d)).map_err(named);
+            let _ = cuped(&a, &b, &c, &d).map_err(named);
+            let _ = srm(&counts, &a[..counts.len().min(a.len())]).map_err(named);
+            let _ = sample_size(x, y, z, w).map_err(named);
+            let _ = sample_size_proportion(x, y, z, w).map_err(named);
+            let _ = mde(x, n, z, w).map_err(named);
+            let _ = power(x, y, n, z).map_err(named);
+            let reps: Vec<Replicate> = a.iter().zip(&b).zip(&c)
+                .map(|((&e, &l), &h)| Replicate { estimate: e, ci: [l, h] }).collect();
+            let _ = summarize(&reps, x).map_err(named);
+            let _ = fit_decay(&a, &b, model).map_err(named);
+        }
+
+        /// On moderate numbers every interval that is computed is finite and holds its estimate.
+        #[test]
+        fn moderate_input_gives_finite_intervals(
+            a in prop::collection::vec(-1e3..1e3f64, 2..30),
+            b in prop::collection::vec(-1e3..1e3f64, 2..30),
+            t in prop::collection::vec(0.0..100.0f64, 4..30),
+            model in decay_model(),
+        ) {
+            if let Ok(cmp) = means(&a, &b) {
+                let [lo, hi] = cmp.difference_ci;
+                prop_assert!(lo.is_finite() && hi.is_finite() && lo <= cmp.difference && cmp.difference <= hi);
+                prop_assert!((0.0..=1.0).contains(&cmp.p_value));
+            }
+            let values: Vec<f64> = t.iter().zip(a.iter().cycle()).map(|(t, a)| (-t / 10.0).exp() + a / 1e4).collect();
+            if let Ok(fit) = fit_decay(&t, &values, model) {
+                prop_assert!(fit.half_life > 0.0 && fit.rate > 0.0);
+                prop_assert!(!fit.half_life_ci[0].is_nan() && !fit.half_life_ci[1].is_nan());
+            }
+        }
+    }
 }

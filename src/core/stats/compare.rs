@@ -124,7 +124,7 @@ pub fn proportions(control: Proportion, treatment: Proportion) -> Result<Compari
     let rate = |a: Proportion| a.successes as f64 / a.n as f64;
     let (pc, pt) = (rate(control), rate(treatment));
     let (nc, nt) = (control.n as f64, treatment.n as f64);
-    let pooled = (control.successes + treatment.successes) as f64 / (nc + nt);
+    let pooled = (control.successes as f64 + treatment.successes as f64) / (nc + nt);
     let pooled_se = (pooled * (1.0 - pooled) * (1.0 / nc + 1.0 / nt)).sqrt();
     let p_value = wald_p(pt - pc, pooled_se);
     Ok(compare(

@@ -72,7 +72,7 @@ pub fn sample_size(sd: f64, mde: f64, alpha: f64, power: f64) -> Result<SampleSi
     }
     let z = z_sum(alpha, power)?;
     let exact = 2.0 * z * z * sd * sd / (mde * mde);
-    if !(exact <= MAX_N_PER_ARM) {
+    if exact.is_nan() || exact > MAX_N_PER_ARM {
         return Err(StatsError::new(
             "mde",
             format!("{mde} is too small to detect: it needs more than 10^15 units per arm"),
