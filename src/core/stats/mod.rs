@@ -7,11 +7,11 @@
 //!   (Welch variance) and ratio metrics such as CTR = Σclicks/Σimpressions over users (the delta
 //!   method of Deng, Knoblich & Lu 2018); each gives the difference and the relative lift with
 //!   95% confidence intervals.
-//! - [`cuped`] — variance reduction with the pre-period value of the same metric (Deng, Xu,
+//! - [`cuped`](mod@cuped) — variance reduction with the pre-period value of the same metric (Deng, Xu,
 //!   Kohavi & Walker 2013), θ pooled across arms.
-//! - [`srm`] — the sample-ratio-mismatch check (chi-square of observed counts against the
+//! - [`srm`](mod@srm) — the sample-ratio-mismatch check (chi-square of observed counts against the
 //!   intended split).
-//! - [`power`] — sample size per arm, minimum detectable effect and power.
+//! - [`power`](mod@power) — sample size per arm, minimum detectable effect and power.
 //! - [`replication`] — mean, bias, RMSE and 95%-CI coverage of an estimator over replications.
 //! - [`decay`] — the exponential decay `y = a·e^(−k·t)` (+ an optional asymptote) fitted by
 //!   nonlinear least squares, with the half-life `ln 2 / k` and its confidence interval.
