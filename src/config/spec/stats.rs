@@ -10,7 +10,7 @@
 //! | `srm` | `{"counts": [c, …], "shares": [w, …]}` (`shares` default equal) | `chi_square`, `degrees_of_freedom`, `p_value`, `expected` |
 //! | `sample_size` | `{"baseline": p, "relative_lift": r, "alpha": a, "power": b}` or `{"sd": s, "mde": d, "alpha": a, "power": b}` | `n_per_arm` (rounded up), `n_per_arm_exact`, `sd`, `mde`, `alpha`, `power` |
 //! | `mde` | `{"baseline": p, "n_per_arm": n, …}` or `{"sd": s, "n_per_arm": n, …}` | `mde` (absolute), `relative_mde` (for a proportion), `sd`, `n_per_arm`, `alpha`, `power` |
-//! | `decay` | `{"times": [t, …], "values": [y, …], "asymptote": "zero" \| "free"}` | `half_life`, `half_life_se`, `half_life_ci`, `rate`, `amplitude`, `asymptote`, … |
+//! | `decay` | `{"times": [t, …], "values": [y, …], "asymptote": "zero" \| "free"}` | `half_life`, `half_life_se`, `half_life_ci`, `rate`, `amplitude`, `asymptote`, `identified`, … |
 //!
 //! `alpha` defaults to 0.05 and `power` to 0.8; intervals are 95%. Unknown keys, missing keys
 //! and bad values are errors that name the key (`proportions.control[1]`); [`run_json`] never

@@ -286,7 +286,7 @@ pub fn fit_decay(times: &[f64], values: &[f64], model: Asymptote) -> Result<Deca
     let Some(inv) = invert(&jtj, dim) else {
         return Err(StatsError::new(
             "values",
-            "the decay is not identified: the fitted amplitude is 0 or the values are constant",
+            "no decay to fit: the best fit has no decaying part (an amplitude of 0, or constant values)",
         ));
     };
     let se = |i: usize| (s2 * inv[i][i]).max(0.0).sqrt();
