@@ -48,10 +48,14 @@
 //!     and a constrained optimizer over one to three knobs (coarse grid, then golden-section or
 //!     compass search, an exact penalty for constraints, shadow prices), generic over a batch
 //!     evaluator so that the CLI runs batches on threads and the browser on workers.
+//!   - [`core::stats`] — experiment statistics at the randomisation unit: differences and
+//!     relative lifts with 95% CIs (the delta method for ratio metrics such as CTR), CUPED, the
+//!     sample-ratio-mismatch check, sample size and MDE, replication summaries (bias, RMSE,
+//!     coverage) and an exponential decay's half-life; pure functions on numbers.
 //! - [`config`] — the serialised contract: JSON configuration, the versioned URL codec with its
 //!   migrations, presets, the configuration reference generated from the knob table
 //!   ([`config::reference`]: `sandbox knobs`), the CLI's one-shot specs (`auction`, `feed`,
-//!   `sweep` with its shards, `optimize`).
+//!   `sweep` with its shards, `optimize`, `stats`).
 //! - [`app`] — the app's logic without the browser, compiled and tested natively: the one
 //!   reducer ([`app::state`]), the comparison of a design with the pinned baseline in four
 //!   windows ([`app::compare`]), the worker protocol and its request handler

@@ -6,4 +6,5 @@ pub mod lab;
 pub mod math;
 pub mod model;
 pub mod rng;
+pub mod stats;
 pub mod tradeoff;

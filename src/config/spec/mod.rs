@@ -1,10 +1,11 @@
 //! JSON specifications of the CLI's one-shot subcommands (`sandbox auction`, `sandbox feed`,
-//! `sandbox sweep`, `sandbox optimize`): raw serde structs, validated into core types, run, and
-//! reported as JSON.
+//! `sandbox sweep`, `sandbox optimize`, `sandbox stats`): raw serde structs, validated into core
+//! types, run, and reported as JSON.
 
 pub mod auction;
 pub mod feed;
 pub mod optimize;
+pub mod stats;
 pub mod sweep;
 
 use std::fmt;
