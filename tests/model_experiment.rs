@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use sandbox::core::model::experiment::{
-    arm_scenarios, per_advertiser_only, user_in_treatment, Period,
+    advertiser_in_treatment, arm_scenarios, per_advertiser_only, user_in_treatment, Period,
 };
 use sandbox::core::model::knobs::{self, Role};
 use sandbox::core::model::{
@@ -115,7 +115,11 @@ fn pre_and_post_periods_serve_control() {
             } else {
                 (&r.control[day], &r.treatment[day])
             };
-            assert!(served.sessions > 0 && idle.sessions == 0, "{}", design.name());
+            assert!(
+                served.sessions > 0 && idle.sessions == 0,
+                "{}",
+                design.name()
+            );
         }
         // The experiment moved the world: after it, control's days differ from the control run.
         assert_ne!(r.control[5..], truth_c.days[5..]);
@@ -161,11 +165,7 @@ fn assignment_alone_changes_nothing() {
             assert_eq!(c.new_advertisers, truth_day.new_advertisers);
             assert_eq!(c.churned_advertisers, truth_day.churned_advertisers);
             assert_eq!(t.active_advertisers, truth_day.active_advertisers);
-            for ((x, y), want) in additive(c)
-                .iter()
-                .zip(additive(t))
-                .zip(additive(truth_day))
-            {
+            for ((x, y), want) in additive(c).iter().zip(additive(t)).zip(additive(truth_day)) {
                 close(x + y, want, design.name());
             }
             for (s, want) in truth_day.segment_sessions.iter().enumerate() {
@@ -199,9 +199,36 @@ fn users_keep_their_arm_across_days_treatments_and_shares() {
     let sched = schedule(4);
     let t1 = treatment_of(&w, |p| p.ad_load.max_ads = 2);
     let t2 = treatment_of(&w, |p| p.utility.w_qual = 0.2);
-    let a = run_arms(&w, &w, &t1, Assignment::User { treatment_share: 0.3 }, sched).unwrap();
-    let b = run_arms(&w, &w, &t2, Assignment::User { treatment_share: 0.3 }, sched).unwrap();
-    let c = run_arms(&w, &w, &t2, Assignment::User { treatment_share: 0.6 }, sched).unwrap();
+    let a = run_arms(
+        &w,
+        &w,
+        &t1,
+        Assignment::User {
+            treatment_share: 0.3,
+        },
+        sched,
+    )
+    .unwrap();
+    let b = run_arms(
+        &w,
+        &w,
+        &t2,
+        Assignment::User {
+            treatment_share: 0.3,
+        },
+        sched,
+    )
+    .unwrap();
+    let c = run_arms(
+        &w,
+        &w,
+        &t2,
+        Assignment::User {
+            treatment_share: 0.6,
+        },
+        sched,
+    )
+    .unwrap();
     assert_eq!(a.user_arm, b.user_arm);
     let treated = a.user_arm.iter().filter(|&&k| k == 1).count() as f64;
     // Binomial(800, 0.3): within 4 SE.
@@ -287,7 +314,11 @@ fn shared_budgets_tilt_spend_to_the_higher_bidding_arm_and_split_budgets_do_not(
         assert!(user.control[day].budget_utilisation < 0.9);
     }
     // The traffic really is split about evenly.
-    let traffic: f64 = user.treatment.iter().map(|d| d.sessions as f64).sum::<f64>()
+    let traffic: f64 = user
+        .treatment
+        .iter()
+        .map(|d| d.sessions as f64)
+        .sum::<f64>()
         / user
             .control
             .iter()
@@ -296,8 +327,14 @@ fn shared_budgets_tilt_spend_to_the_higher_bidding_arm_and_split_budgets_do_not(
             .sum::<f64>();
     assert!((traffic - share).abs() < 0.05, "traffic share {traffic}");
     let (s_user, s_split) = (spend_share(&user), spend_share(&split));
-    assert!(s_user > traffic + 0.05, "user design: spend share {s_user}, traffic {traffic}");
-    assert!((s_split - share).abs() < 0.03, "budget split: spend share {s_split}");
+    assert!(
+        s_user > traffic + 0.05,
+        "user design: spend share {s_user}, traffic {traffic}"
+    );
+    assert!(
+        (s_split - share).abs() < 0.03,
+        "budget split: spend share {s_split}"
+    );
 }
 
 #[test]
@@ -369,4 +406,91 @@ fn bad_experiments_name_their_field() {
     )
     .unwrap_err();
     assert_eq!(err.field, "treatment");
+}
+
+#[test]
+fn advertiser_randomisation_keys_by_identity_and_extreme_shares_are_the_one_arm_runs() {
+    let w = world(500, 5);
+    let sched = schedule(5);
+    // Only per-advertiser knobs: treatment advertisers bid their full value (no shading) and
+    // face a higher reserve.
+    let base = treatment_of(&w, |p| p.auction.bid_shading = Some(0.3));
+    let t = treatment_of(&w, |p| {
+        p.auction.bid_shading = Some(0.0);
+        p.auction.reserve = 0.08;
+    });
+    assert!(per_advertiser_only(&base, &t).is_empty());
+    let [cs, ts] = arm_scenarios(&w, &base, &t, sched).expect("valid");
+    let zero = run_arms(
+        &w,
+        &base,
+        &t,
+        Assignment::Advertiser {
+            treatment_share: 0.0,
+        },
+        sched,
+    )
+    .unwrap();
+    assert_eq!(zero.control, simulate(&cs).days);
+    let one = run_arms(
+        &w,
+        &base,
+        &t,
+        Assignment::Advertiser {
+            treatment_share: 1.0,
+        },
+        sched,
+    )
+    .unwrap();
+    // One auction for everyone: the whole market is in `control`, under treatment's knobs.
+    assert_eq!(one.control, simulate(&ts).days);
+    assert!(one.advertiser_arm.iter().all(|&k| k == 1));
+
+    let half = run_arms(
+        &w,
+        &base,
+        &t,
+        Assignment::Advertiser {
+            treatment_share: 0.5,
+        },
+        sched,
+    )
+    .unwrap();
+    let seed = w.params().sim.seed;
+    assert!(!half.advertiser_arm.is_empty());
+    for (unit, &k) in half.advertisers.iter().zip(&half.advertiser_arm) {
+        assert_eq!(
+            k == 1,
+            advertiser_in_treatment(seed, unit.identity, 0.5),
+            "{:?}",
+            unit.identity
+        );
+        // Each advertiser's totals sit under its own arm.
+        assert_eq!(unit.arms[1 - k as usize].spend, 0.0);
+    }
+    // Per-advertiser spend sums to the market's revenue.
+    let market: f64 = half.control.iter().map(|d| d.revenue).sum();
+    let units: f64 = half
+        .advertisers
+        .iter()
+        .map(|a| a.arms[0].spend + a.arms[1].spend)
+        .sum();
+    assert!((market - units).abs() <= 1e-9 * market);
+    // Treated advertisers bid more: they win more and spend more on average.
+    let mean_spend = |k: u8| {
+        let spends: Vec<f64> = half
+            .advertisers
+            .iter()
+            .zip(&half.advertiser_arm)
+            .filter(|(_, &a)| a == k)
+            .map(|(u, _)| u.arms[k as usize].spend)
+            .collect();
+        spends.iter().sum::<f64>() / spends.len() as f64
+    };
+    assert!(
+        mean_spend(1) > 1.2 * mean_spend(0),
+        "{} vs {}",
+        mean_spend(1),
+        mean_spend(0)
+    );
 }

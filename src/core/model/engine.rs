@@ -4,10 +4,11 @@
 //! ## Users
 //!
 //! User `u` belongs to a segment and draws (stream `UserInit`, `u`): a visit rate `v_u` (segment
-//! mean × log-normal noise, σ = 0.3, mean-preserving), an ad click propensity `c_u` (σ = 0.5), an
-//! organic engagement propensity `o_u` (σ = 0.3, capped at 1), and interests `I_u[c]` over the
-//! categories (Dirichlet around the segment's weights, concentration 6, scaled so the mean over
-//! categories is 1). Fatigue `F_u` starts at 0.
+//! mean × log-normal noise, σ = 0.3 ([`USER_VISIT_SIGMA`]), mean-preserving), an ad click
+//! propensity `c_u` (σ = 0.5, [`USER_CLICK_SIGMA`]), an organic engagement propensity `o_u`
+//! (σ = 0.3, [`USER_ORGANIC_SIGMA`], capped at 1), and interests `I_u[c]` over the categories
+//! (Dirichlet around the segment's weights, concentration 6 ([`INTEREST_CONCENTRATION`]), scaled
+//! so the mean over categories is 1). Fatigue `F_u` starts at 0.
 //!
 //! Each day the user has `Poisson(v_u · e^{−γ·F_u})` sessions (`γ` = `visit_sensitivity`: tired
 //! users return less — Goldstein, McAfee & Suri 2013; Huang, Reiley & Riabov 2018), each at a
@@ -102,6 +103,33 @@
 //! impressions, clicks, spend and value and how many promoted sessions were restricted
 //! ([`PromotionDay`]).
 //!
+//! ## Structure: population, mechanism, scratch
+//!
+//! An [`Engine`] is three parts:
+//!
+//! - the **population** (`Population`): what the platform faces — users (with their fatigue and
+//!   today's frequency counts), advertisers (value, quality, budget, ROI history, and today's
+//!   budget pots with their spend and pacing multipliers), the day count, and the world's
+//!   parameters. Churn, growth and arrivals act on it once a day, whatever served the sessions;
+//! - one **mechanism** per arm (`Mechanism`): what a design decides — ranking weights, auction
+//!   (format, reserves, squashing, bid shading), ad-load policy and guardrails, pacing, the
+//!   promoted share — precomputed once (layouts, scroll tables, users' squashed interests). Each
+//!   arm also owns its order book (today's bids under its mechanism and the hour's live
+//!   candidates) and its day accumulators: the sessions it served, the spend they caused, its
+//!   users' fatigue;
+//! - **scratch** (`Scratch`): reusable buffers, shared because sessions run one at a time.
+//!
+//! A one-arm engine is the model above ([`simulate`]). With two arms (see
+//! [`super::experiment`]) a routing decides each day which arm serves each session (by user, or
+//! the whole day) and whether the arms share each advertiser's budget (one pot, one pacing
+//! multiplier: the arms compete for it) or split it into one pot per arm, each paced on its own.
+//! An advertiser that exhausts a pot leaves every arm spending from it.
+//!
+//! A day runs in phases: `Engine::arrivals`, `Engine::start_advertiser_day`,
+//! `Engine::draw_visits`, `Engine::run_sessions` (hour by hour, `Engine::pace` between
+//! hours), `Engine::end_user_day`, `Engine::end_advertiser_day`,
+//! `Engine::derive_day_metrics`.
+//!
 //! ## Randomness
 //!
 //! Users, advertisers, visits, churn and arrivals each draw from their own stream
@@ -122,8 +150,9 @@ use crate::core::rng::{fast_stream, stream, Purpose, Random};
 
 // Kept public here too: they were first defined in this module.
 use super::constants::{
-    CHURN_MIN_DAYS_WITH_SPEND, GROWTH_MIN_BUDGET_SPENT, PACING_MAX_MULTIPLIER, PACING_RECOVERY,
-    PACING_SLOWDOWN, ROI_MEMORY, ROI_WEIGHT_TODAY,
+    CHURN_MIN_DAYS_WITH_SPEND, GROWTH_MIN_BUDGET_SPENT, INTEREST_CONCENTRATION,
+    PACING_MAX_MULTIPLIER, PACING_RECOVERY, PACING_SLOWDOWN, ROI_MEMORY, ROI_WEIGHT_TODAY,
+    USER_CLICK_SIGMA, USER_ORGANIC_SIGMA, USER_VISIT_SIGMA,
 };
 pub use super::constants::{FATIGUE_PER_IMPRESSION, HOURS, QUALITY_TERCILES};
 
@@ -256,7 +285,7 @@ struct Tally {
 #[derive(Debug, Clone)]
 struct Advertiser {
     active: bool,
-    /// Names the advertiser's random streams (see [`Population::add_advertiser`]).
+    /// Names the advertiser's random streams (see `Population::add_advertiser`).
     identity: (u64, u64),
     cohort: Cohort,
     /// Whether the advertiser belongs to the promoted class (fixed for the run).
@@ -449,6 +478,10 @@ pub(crate) struct Routing {
     pub pots: usize,
     /// Share of each advertiser's budget an arm's metrics count as its own.
     pub budget_weight: [f64; MAX_ARMS],
+    /// When advertisers are randomised: the treatment share. Each advertiser then bids, prices
+    /// against its reserve and paces under its own arm's mechanism, in one auction that arm 0
+    /// runs (only per-advertiser knobs may differ between the arms).
+    pub advertiser_share: Option<f64>,
 }
 
 impl Default for Routing {
@@ -460,6 +493,7 @@ impl Default for Routing {
             pot_share: [1.0, 0.0],
             pots: 1,
             budget_weight: [1.0, 0.0],
+            advertiser_share: None,
         }
     }
 }
@@ -517,12 +551,12 @@ pub(crate) struct UnitRecord {
     pub advertisers: Vec<[AdvertiserTotals; MAX_ARMS]>,
 }
 
-/// The day-by-day engine: a [`Population`] served by one [`Mechanism`] per arm, with shared
-/// [`Scratch`] buffers.
+/// The day-by-day engine: a population served by one mechanism per arm, with shared scratch
+/// buffers (see the module docs).
 ///
 /// A one-arm engine ([`Engine::new`]) is the model [`simulate`] runs. A two-arm engine
 /// ([`Engine::with_arms`]) puts both arms of an experiment in one world: each session is served
-/// by its unit's arm (see [`Routing`]), and what the arms share — advertisers' budgets and pacing
+/// by its unit's arm, and what the arms share — advertisers' budgets and pacing
 /// (unless split), users' fatigue, churn and arrivals — couples them as it would for real.
 pub struct Engine {
     pop: Population,
@@ -530,6 +564,9 @@ pub struct Engine {
     scratch: Scratch,
     pub(crate) routing: Routing,
     pub(crate) units: UnitRecord,
+    /// Arm of each advertiser, drawn from its identity when it first meets a day with
+    /// advertisers randomised (see [`super::experiment::advertiser_in_treatment`]).
+    advertiser_arm: Vec<u8>,
 }
 
 /// Marks a promoted session in an hour's bucket of user indices.
@@ -699,17 +736,29 @@ impl Population {
 
 impl Book {
     /// Today's bids of every active advertiser under `mech`, and the day's order.
-    fn start_day(&mut self, advertisers: &[Advertiser], mech: &Mechanism) {
+    ///
+    /// With `treated = Some((mech_1, arms))`, an advertiser whose arm is 1 bids under `mech_1`
+    /// (advertiser designs: one auction, each advertiser under its own arm's knobs).
+    fn start_day(
+        &mut self,
+        advertisers: &[Advertiser],
+        mech: &Mechanism,
+        treated: Option<(&Mechanism, &[u8])>,
+    ) {
         let n = advertisers.len();
         self.bids.resize(n, ArmBid::default());
         self.live_index.resize(n, u32::MAX);
         let q = mech.auction.squashing;
-        for (b, a) in self.bids.iter_mut().zip(advertisers) {
+        for (i, (b, a)) in self.bids.iter_mut().zip(advertisers).enumerate() {
             if a.active {
+                let m = match treated {
+                    Some((m1, arms)) if arms[i] == 1 => m1,
+                    _ => mech,
+                };
                 *b = ArmBid {
-                    bid: a.value * (1.0 - mech.shading),
+                    bid: a.value * (1.0 - m.shading),
                     click_factor_q: pow_q(a.click_factor, q),
-                    reserve: mech.reserves[a.category],
+                    reserve: m.reserves[a.category],
                 };
             }
         }
@@ -834,6 +883,7 @@ impl Engine {
             },
             routing: Routing::default(),
             units: UnitRecord::default(),
+            advertiser_arm: Vec::new(),
         }
     }
 
@@ -847,8 +897,13 @@ impl Engine {
         self.pop.users.len()
     }
 
+    /// Arm of each advertiser ever assigned (advertiser designs), in index order.
+    pub(crate) fn advertiser_arms(&self) -> &[u8] {
+        &self.advertiser_arm
+    }
+
     /// Advertisers ever in the population, with their identities `(tag, serial)` (see
-    /// [`Population::add_advertiser`]), in index order.
+    /// `Population::add_advertiser`), in index order.
     pub fn advertiser_identities(&self) -> Vec<(u64, u64)> {
         self.pop.advertisers.iter().map(|a| a.identity).collect()
     }
@@ -922,8 +977,23 @@ impl Engine {
             }
             a.tally = [Tally::default(); MAX_ARMS];
         }
-        for arm in &mut self.arms {
-            arm.book.start_day(&self.pop.advertisers, &arm.mech);
+        if let Some(share) = self.routing.advertiser_share {
+            let seed = self.pop.p.sim.seed;
+            for a in &self.pop.advertisers[self.advertiser_arm.len()..] {
+                let treated = super::experiment::advertiser_in_treatment(seed, a.identity, share);
+                self.advertiser_arm.push(u8::from(treated));
+            }
+        }
+        let (first, rest) = self.arms.split_at_mut(1);
+        let treated = match (self.routing.advertiser_share, rest.first()) {
+            (Some(_), Some(arm1)) => Some((&arm1.mech, &self.advertiser_arm[..])),
+            _ => None,
+        };
+        first[0]
+            .book
+            .start_day(&self.pop.advertisers, &first[0].mech, treated);
+        for arm in rest {
+            arm.book.start_day(&self.pop.advertisers, &arm.mech, None);
         }
     }
 
@@ -1000,10 +1070,14 @@ impl Engine {
             let Some(k) = (0..self.arms.len()).find(|&k| self.routing.pot_of_arm[k] == pot) else {
                 continue;
             };
-            if !self.arms[k].mech.pacing {
+            let mixed = self.routing.advertiser_share.is_some();
+            if !mixed && !self.arms[k].mech.pacing {
                 continue;
             }
-            for a in self.pop.advertisers.iter_mut().filter(|a| a.active) {
+            for (i, a) in self.pop.advertisers.iter_mut().enumerate() {
+                if !a.active || (mixed && !self.arms[self.advertiser_arm[i] as usize].mech.pacing) {
+                    continue;
+                }
                 let p = &mut a.pots[pot];
                 if p.spend > p.budget * target_share {
                     p.pacing *= PACING_SLOWDOWN;
@@ -1094,7 +1168,12 @@ impl Engine {
                 m.spend_by_group[group] += t.spend;
                 clicks_by_group[k][group] += t.clicks;
                 if record {
-                    let r = &mut self.units.advertisers[i][k];
+                    // Advertiser designs count each advertiser under its own arm.
+                    let slot = match self.routing.advertiser_share {
+                        Some(_) => self.advertiser_arm[i] as usize,
+                        None => k,
+                    };
+                    let r = &mut self.units.advertisers[i][slot];
                     r.spend += t.spend;
                     r.value += t.value;
                     r.clicks += t.clicks;
@@ -1253,8 +1332,7 @@ fn rank_candidates(
                 // Nothing further in this category can enter the list (fatigue terms only
                 // lower utility; an equal utility enters only with a lower advertiser index).
                 if s.ranked.len() == keep
-                    && s
-                        .ranked
+                    && s.ranked
                         .last()
                         .is_some_and(|r| l.bound(a_cat[c], e_cat[c]) < r.utility)
                 {
@@ -1707,9 +1785,9 @@ fn draw_user(p: &Params, shares: &[f64], u: u64) -> User {
         }
     }
     let s = &p.users.segments[segment];
-    let visit_rate = lognormal_with_mean(rng, s.visits_per_day, 0.3);
-    let click = lognormal_with_mean(rng, s.ad_click, 0.5).min(1.0);
-    let organic = lognormal_with_mean(rng, s.organic_engagement, 0.3).min(1.0);
+    let visit_rate = lognormal_with_mean(rng, s.visits_per_day, USER_VISIT_SIGMA);
+    let click = lognormal_with_mean(rng, s.ad_click, USER_CLICK_SIGMA).min(1.0);
+    let organic = lognormal_with_mean(rng, s.organic_engagement, USER_ORGANIC_SIGMA).min(1.0);
     let mut interest = [1.0; N_CATEGORIES];
     let total_w: f64 = s.interests.iter().sum();
     let mut sum = 0.0;
@@ -1719,7 +1797,7 @@ fn draw_user(p: &Params, shares: &[f64], u: u64) -> User {
         } else {
             1.0 / N_CATEGORIES as f64
         };
-        *w = rng.gamma(6.0 * N_CATEGORIES as f64 * mean);
+        *w = rng.gamma(INTEREST_CONCENTRATION * N_CATEGORIES as f64 * mean);
         sum += *w;
     }
     for w in &mut interest {
@@ -1800,7 +1878,13 @@ mod tests {
             for _ in 0..5 {
                 engine.step_day();
                 let bids = &engine.arms[0].book.bids;
-                for (a, b) in engine.pop.advertisers.iter().zip(bids).filter(|(a, _)| a.active) {
+                for (a, b) in engine
+                    .pop
+                    .advertisers
+                    .iter()
+                    .zip(bids)
+                    .filter(|(a, _)| a.active)
+                {
                     // The highest price one click can cost is the bid (GSP and VCG never
                     // charge more; the pacing multiplier only lowers it).
                     let spend = a.pots[0].spend;
@@ -1845,7 +1929,11 @@ mod tests {
         .expect("valid");
         let mut engine = Engine::new(&rich);
         engine.step_day();
-        assert!(engine.pop.advertisers.iter().all(|a| a.pots[0].pacing == 1.0));
+        assert!(engine
+            .pop
+            .advertisers
+            .iter()
+            .all(|a| a.pots[0].pacing == 1.0));
     }
 
     // The named constants are the numbers the day loop uses: each test below fails if the

@@ -14,9 +14,12 @@
 //!   for budget.
 //! - [`Assignment::Switchback`]: whole days alternate between arms, each day in treatment with
 //!   probability `treatment_share` (a stream keyed by the day).
-//! - [`Assignment::Advertiser`]: advertisers randomised; only knobs the knob table marks
-//!   `per_advertiser` may differ between the arms. Checked ([`per_advertiser_only`]) but not yet
-//!   simulated.
+//! - [`Assignment::Advertiser`]: advertisers randomised (a stream keyed by the advertiser's
+//!   identity); only knobs the knob table marks `per_advertiser` may differ between the arms
+//!   ([`per_advertiser_only`]): bid shading, reserve, pacing. Every session runs one auction in
+//!   which each advertiser bids, meets its reserve and paces under its own arm's knobs. The
+//!   sessions are not split, so `control` holds the whole market's days and `treatment` is
+//!   empty; the comparison is per advertiser ([`ArmsResult::advertisers`]).
 //!
 //! The [`Schedule`] adds a pre-period and a post-period in which both arms get control (every
 //! session is served by control and budgets are whole).
@@ -31,8 +34,8 @@ use serde::{Deserialize, Serialize};
 use super::engine::{AdvertiserTotals, Engine, RunResult, UserTotals, MAX_ARMS};
 use super::knobs::{self, Role};
 use super::metrics::DayMetrics;
-use super::params::{AdLoadParams, AuctionParams, LaunchParams, Params, PromotionParams};
 use super::params::UtilityWeights;
+use super::params::{AdLoadParams, AuctionParams, LaunchParams, Params, PromotionParams};
 use super::validate::Scenario;
 use crate::core::rng::{stream, Purpose, Random};
 
@@ -96,7 +99,7 @@ pub enum Assignment {
         /// Probability that a user is in treatment, and treatment's share of every budget.
         treatment_share: f64,
     },
-    /// Advertisers randomised (only per-advertiser knobs may differ). Not yet simulated.
+    /// Advertisers randomised (only per-advertiser knobs may differ).
     Advertiser {
         /// Probability that an advertiser is in treatment.
         treatment_share: f64,
@@ -202,8 +205,12 @@ pub struct ArmsResult {
     pub user_arm: Vec<u8>,
     /// Per user: totals over the experiment period.
     pub users: Vec<UserTotals>,
-    /// Per advertiser ever present: totals over the experiment period.
+    /// Per advertiser ever present: totals over the experiment period (in advertiser designs,
+    /// under the advertiser's own arm).
     pub advertisers: Vec<AdvertiserUnit>,
+    /// Per advertiser (advertiser designs; else empty): the arm, in the order of `advertisers`
+    /// (advertisers that joined after the experiment have none).
+    pub advertiser_arm: Vec<u8>,
 }
 
 /// Why a two-arm run cannot be made.
@@ -237,14 +244,7 @@ pub fn user_in_treatment(seed: u64, u: u64, share: f64) -> bool {
 
 /// Whether the advertiser named `identity` is in treatment (keyed by its identity).
 pub fn advertiser_in_treatment(seed: u64, identity: (u64, u64), share: f64) -> bool {
-    stream(
-        seed,
-        Purpose::Assignment,
-        identity.1,
-        (identity.0 << 8) | 1,
-    )
-    .uniform()
-        < share
+    stream(seed, Purpose::Assignment, identity.1, (identity.0 << 8) | 1).uniform() < share
 }
 
 /// Whether experiment day `day` (from 1) is a treatment day in a switchback.
@@ -345,10 +345,6 @@ pub fn run_arms(
                 ),
             ));
         }
-        return Err(error(
-            "design",
-            "advertiser randomisation is not simulated yet",
-        ));
     }
 
     // The population is the control configuration's world (the world with control's launch and
@@ -373,6 +369,7 @@ pub fn run_arms(
         user_arm: user_arm.clone(),
         users: Vec::new(),
         advertisers: Vec::new(),
+        advertiser_arm: Vec::new(),
     };
     for day in 1..=schedule.total() {
         let period = schedule.period(day);
@@ -398,7 +395,12 @@ pub fn run_arms(
                     r.budget_weight = [0.0; MAX_ARMS];
                     r.budget_weight[k as usize] = 1.0;
                 }
-                Assignment::Advertiser { .. } => unreachable!("rejected above"),
+                Assignment::Advertiser { .. } => {
+                    // One auction, run by control's mechanism, each advertiser under its own
+                    // arm's per-advertiser knobs.
+                    r.day_arm = Some(0);
+                    r.advertiser_share = Some(share);
+                }
             }
         } else {
             r.day_arm = Some(0);
@@ -409,6 +411,7 @@ pub fn run_arms(
         result.control.push(days.next().expect("control"));
         result.treatment.push(days.next().expect("treatment"));
     }
+    result.advertiser_arm = engine.advertiser_arms().to_vec();
     let units = std::mem::take(&mut engine.units);
     result.users = units.users;
     result.advertisers = engine
