@@ -44,6 +44,10 @@
 //!     [`core::model::metric_table`] lists every metric once (key, label, unit, format, which way
 //!     is better, accessors); the KPI cards, the details table, the CSV and the charts read it.
 //!     [`core::model::window`] names a summary metric in text (`last_week.engagement_per_day`).
+//!     [`core::model::engine`] splits a run into the population (users, advertisers, the day),
+//!     one mechanism per arm (what a design decides) and shared scratch buffers;
+//!     [`core::model::experiment`] serves two arms in one world (user, budget-split and
+//!     switchback designs), the one-arm case being [`core::model::simulate`].
 //!   - [`core::tradeoff`] — tradeoff curves: sweep grids of one or two knobs, Pareto frontiers,
 //!     and a constrained optimizer over one to three knobs (coarse grid, then golden-section or
 //!     compass search, an exact penalty for constraints, shadow prices), generic over a batch

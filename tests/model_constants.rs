@@ -66,6 +66,10 @@ fn engine_docs_cite_the_constants_values() {
             percent(GROWTH_MIN_BUDGET_SPENT)
         ),
         format!("k = {FATIGUE_PER_IMPRESSION}` fatigue units ([`FATIGUE_PER_IMPRESSION`])"),
+        format!("σ = {USER_VISIT_SIGMA} ([`USER_VISIT_SIGMA`])"),
+        format!("σ = {USER_CLICK_SIGMA}, [`USER_CLICK_SIGMA`]"),
+        format!("σ = {USER_ORGANIC_SIGMA}, [`USER_ORGANIC_SIGMA`]"),
+        format!("concentration {INTEREST_CONCENTRATION} ([`INTEREST_CONCENTRATION`])"),
     ] {
         assert!(docs.contains(&cited), "engine docs lack {cited:?}");
     }
@@ -121,6 +125,10 @@ fn model_page_formats_the_constants_in() {
         "AUTO_SHADING_FIRST_PRICE",
         "FATIGUE_PER_IMPRESSION",
         "QUALITY_TERCILES",
+        "USER_VISIT_SIGMA",
+        "USER_CLICK_SIGMA",
+        "USER_ORGANIC_SIGMA",
+        "INTEREST_CONCENTRATION",
     ] {
         // Imported, and used (an unused import fails the lint run).
         assert!(

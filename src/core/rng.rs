@@ -35,6 +35,8 @@ pub enum Purpose {
     Lab = 6,
     /// Order in which users arrive within a day (budget competition).
     DayOrder = 7,
+    /// Which arm of an experiment a unit (user, advertiser, day) belongs to.
+    Assignment = 8,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).

@@ -58,3 +58,20 @@ pub const FATIGUE_PER_IMPRESSION: f64 = 0.005;
 
 /// Quality below which an incumbent is in the "low" spend group, and above which "high".
 pub const QUALITY_TERCILES: (f64, f64) = (0.4, 0.6);
+
+/// Spread of a user's visit rate around its segment's mean: the log-scale σ of the
+/// mean-preserving log-normal noise (log scale). Users of one segment differ in how often they
+/// come.
+pub const USER_VISIT_SIGMA: f64 = 0.3;
+
+/// Spread of a user's ad click propensity around its segment's mean (log-scale σ of the
+/// mean-preserving log-normal; the draw is capped at 1).
+pub const USER_CLICK_SIGMA: f64 = 0.5;
+
+/// Spread of a user's organic engagement propensity around its segment's mean (log-scale σ of
+/// the mean-preserving log-normal; the draw is capped at 1).
+pub const USER_ORGANIC_SIGMA: f64 = 0.3;
+
+/// Concentration of a user's interests around its segment's interest weights (the Dirichlet's
+/// total concentration per category, dimensionless): higher makes users of a segment more alike.
+pub const INTEREST_CONCENTRATION: f64 = 6.0;

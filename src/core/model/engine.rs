@@ -4,10 +4,11 @@
 //! ## Users
 //!
 //! User `u` belongs to a segment and draws (stream `UserInit`, `u`): a visit rate `v_u` (segment
-//! mean × log-normal noise, σ = 0.3, mean-preserving), an ad click propensity `c_u` (σ = 0.5), an
-//! organic engagement propensity `o_u` (σ = 0.3, capped at 1), and interests `I_u[c]` over the
-//! categories (Dirichlet around the segment's weights, concentration 6, scaled so the mean over
-//! categories is 1). Fatigue `F_u` starts at 0.
+//! mean × log-normal noise, σ = 0.3 ([`USER_VISIT_SIGMA`]), mean-preserving), an ad click
+//! propensity `c_u` (σ = 0.5, [`USER_CLICK_SIGMA`]), an organic engagement propensity `o_u`
+//! (σ = 0.3, [`USER_ORGANIC_SIGMA`], capped at 1), and interests `I_u[c]` over the categories
+//! (Dirichlet around the segment's weights, concentration 6 ([`INTEREST_CONCENTRATION`]), scaled
+//! so the mean over categories is 1). Fatigue `F_u` starts at 0.
 //!
 //! Each day the user has `Poisson(v_u · e^{−γ·F_u})` sessions (`γ` = `visit_sensitivity`: tired
 //! users return less — Goldstein, McAfee & Suri 2013; Huang, Reiley & Riabov 2018), each at a
@@ -102,6 +103,33 @@
 //! impressions, clicks, spend and value and how many promoted sessions were restricted
 //! ([`PromotionDay`]).
 //!
+//! ## Structure: population, mechanism, scratch
+//!
+//! An [`Engine`] is three parts:
+//!
+//! - the **population** (`Population`): what the platform faces — users (with their fatigue and
+//!   today's frequency counts), advertisers (value, quality, budget, ROI history, and today's
+//!   budget pots with their spend and pacing multipliers), the day count, and the world's
+//!   parameters. Churn, growth and arrivals act on it once a day, whatever served the sessions;
+//! - one **mechanism** per arm (`Mechanism`): what a design decides — ranking weights, auction
+//!   (format, reserves, squashing, bid shading), ad-load policy and guardrails, pacing, the
+//!   promoted share — precomputed once (layouts, scroll tables, users' squashed interests). Each
+//!   arm also owns its order book (today's bids under its mechanism and the hour's live
+//!   candidates) and its day accumulators: the sessions it served, the spend they caused, its
+//!   users' fatigue;
+//! - **scratch** (`Scratch`): reusable buffers, shared because sessions run one at a time.
+//!
+//! A one-arm engine is the model above ([`simulate`]). With two arms (see
+//! [`super::experiment`]) a routing decides each day which arm serves each session (by user, or
+//! the whole day) and whether the arms share each advertiser's budget (one pot, one pacing
+//! multiplier: the arms compete for it) or split it into one pot per arm, each paced on its own.
+//! An advertiser that exhausts a pot leaves every arm spending from it.
+//!
+//! A day runs in phases: `Engine::arrivals`, `Engine::start_advertiser_day`,
+//! `Engine::draw_visits`, `Engine::run_sessions` (hour by hour, `Engine::pace` between
+//! hours), `Engine::end_user_day`, `Engine::end_advertiser_day`,
+//! `Engine::derive_day_metrics`.
+//!
 //! ## Randomness
 //!
 //! Users, advertisers, visits, churn and arrivals each draw from their own stream
@@ -111,7 +139,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{promotion_summaries, summaries, DayMetrics, PromotionDay, Summaries};
-use super::params::{AdLoadPolicy, Params, PromotedClass, N_CATEGORIES};
+use super::params::{
+    AdLoadParams, AdLoadPolicy, AuctionParams, Params, PromotedClass, UtilityWeights, N_CATEGORIES,
+};
 use super::validate::Scenario;
 use crate::core::auction::{self, pow_q, Candidate, RankingRule};
 use crate::core::feed::{self, AdItem, BlendRequest, FeedScratch, Guardrails, Method};
@@ -120,10 +150,14 @@ use crate::core::rng::{fast_stream, stream, Purpose, Random};
 
 // Kept public here too: they were first defined in this module.
 use super::constants::{
-    CHURN_MIN_DAYS_WITH_SPEND, GROWTH_MIN_BUDGET_SPENT, PACING_MAX_MULTIPLIER, PACING_RECOVERY,
-    PACING_SLOWDOWN, ROI_MEMORY, ROI_WEIGHT_TODAY,
+    CHURN_MIN_DAYS_WITH_SPEND, GROWTH_MIN_BUDGET_SPENT, INTEREST_CONCENTRATION,
+    PACING_MAX_MULTIPLIER, PACING_RECOVERY, PACING_SLOWDOWN, ROI_MEMORY, ROI_WEIGHT_TODAY,
+    USER_CLICK_SIGMA, USER_ORGANIC_SIGMA, USER_VISIT_SIGMA,
 };
 pub use super::constants::{FATIGUE_PER_IMPRESSION, HOURS, QUALITY_TERCILES};
+
+/// The most arms one world serves: control (arm 0) and treatment (arm 1).
+pub const MAX_ARMS: usize = 2;
 
 /// Everything a run produces.
 ///
@@ -168,15 +202,12 @@ impl Serialize for RunResult {
 /// advertisers later). Draws the same populations as [`simulate`] and runs no day.
 pub fn initial_bids(scenario: &Scenario) -> Vec<(f64, f64)> {
     let engine = Engine::new(scenario);
+    let mech = &engine.arms[0].mech;
     engine
+        .pop
         .advertisers
         .iter()
-        .map(|a| {
-            (
-                a.value * (1.0 - engine.shading),
-                engine.reserves[a.category],
-            )
-        })
+        .map(|a| (a.value * (1.0 - mech.shading), mech.reserves[a.category]))
         .collect()
 }
 
@@ -188,13 +219,13 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
     for _ in 0..days {
         records.push(engine.step_day());
     }
-    let promotion = std::mem::take(&mut engine.promotion_days);
+    let promotion = std::mem::take(&mut engine.arms[0].promotion_days);
     let mut summaries = summaries(&records);
     if scenario.params().promotion.enabled {
         summaries.promotion = Some(promotion_summaries(&records, &promotion));
     }
     RunResult {
-        users: engine.users.len(),
+        users: engine.pop.users.len(),
         summaries,
         promotion,
         days: records,
@@ -216,7 +247,6 @@ struct User {
     click: f64,
     sensitivity: f64,
     interest: [f64; N_CATEGORIES],
-    interest_q: [f64; N_CATEGORIES],
     fatigue: f64,
     /// Ad blindness `e^{−β·F}` for the current fatigue (updated with it, at the end of a day).
     blindness: f64,
@@ -232,10 +262,30 @@ enum Cohort {
     Launched,
 }
 
+/// A budget pot: the part of an advertiser's daily budget one or more arms spend from, with its
+/// own pacing multiplier. A one-arm run, and a two-arm run whose arms share budgets, use pot 0
+/// with the whole budget; a split budget gives each arm its own pot.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pot {
+    /// Today's budget of the pot (the advertiser's budget × the pot's share).
+    budget: f64,
+    spend: f64,
+    pacing: f64,
+}
+
+/// What one arm's sessions brought an advertiser today.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    spend: f64,
+    clicks: f64,
+    value: f64,
+}
+
+/// An advertiser of the population: drawn once, shared by every arm.
 #[derive(Debug, Clone)]
 struct Advertiser {
     active: bool,
-    /// Names the advertiser's random streams (see [`Engine::add_advertiser`]).
+    /// Names the advertiser's random streams (see `Population::add_advertiser`).
     identity: (u64, u64),
     cohort: Cohort,
     /// Whether the advertiser belongs to the promoted class (fixed for the run).
@@ -247,18 +297,24 @@ struct Advertiser {
     /// `2·quality·m`: the advertiser's factor in the click propensity.
     click_factor: f64,
     targeted: bool,
-    // Per-day state.
-    bid: f64,
-    click_factor_q: f64,
+    /// `κ + (1 − κ)·2·(1 − quality)`: the fatigue factor of its impressions.
     annoyance: f64,
-    reserve: f64,
-    pacing: f64,
-    spend: f64,
-    clicks_today: f64,
-    value_today: f64,
+    // Per-day state.
+    pots: [Pot; MAX_ARMS],
+    tally: [Tally; MAX_ARMS],
     // History.
     roi_ewma: f64,
     days_with_spend: u32,
+}
+
+impl Advertiser {
+    fn spend_today(&self) -> f64 {
+        self.pots[0].spend + self.pots[1].spend
+    }
+
+    fn value_today(&self) -> f64 {
+        self.tally[0].value + self.tally[1].value
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -304,19 +360,35 @@ impl Live {
     }
 }
 
-/// The day-by-day engine: owns the population and steps one day at a time.
-///
-/// [`simulate`] runs it to the end; experiment designs that switch treatments mid-run (post-period
-/// designs, lagged starts) can drive it day by day.
-pub struct Engine {
+/// The population: what the platform faces and every arm shares — the users (with their
+/// fatigue), the advertisers (with their budgets, pacing pots, ROI history, churn), the day
+/// count, and the world's parameters (users, advertisers, seed, and the launch and promoted class,
+/// which change who is in the market).
+struct Population {
+    /// The world's parameters (in a one-arm run, the whole configuration).
     p: Params,
-    shading: f64,
-    reserves: [f64; N_CATEGORIES],
-    rule: RankingRule,
     users: Vec<User>,
     advertisers: Vec<Advertiser>,
     day: u32,
+    /// Fatigue kept from one day to the next, `2^{−1/half_life}`.
     decay: f64,
+}
+
+/// The mechanism: everything a design decides — ranking weights, auction (format, reserve,
+/// squashing, shading), ad-load policy and guardrails, pacing, promotional share — precomputed
+/// from the design part of a configuration. One per arm; it never changes during a run.
+struct Mechanism {
+    utility: UtilityWeights,
+    auction: AuctionParams,
+    load: AdLoadParams,
+    /// Whether advertisers pace their budget pots in this arm.
+    pacing: bool,
+    shading: f64,
+    reserves: [f64; N_CATEGORIES],
+    rule: RankingRule,
+    /// `a`: engagements per unit of click propensity (a world parameter, copied for the session).
+    ad_engagement_per_click: f64,
+    /// The planner's attention weights `w_p`.
     weights: Vec<f64>,
     guard: Guardrails,
     /// The fixed policy's ad positions for each number of available ads, 0..=max_ads.
@@ -327,8 +399,27 @@ pub struct Engine {
     scroll: Vec<ScrollTable>,
     /// The gap effect `g = 1 − gap_penalty / d` for an ad `d` positions after the previous ad.
     gap_factor: Vec<f64>,
-    // Reusable buffers (no allocation per session after warm-up).
-    buckets: Vec<Vec<u32>>,
+    /// Probability that a session is promoted: the promoted share when promotional bandwidth is
+    /// on, else 0 (then no promotion draw is ever made).
+    promo_share: f64,
+    /// Per user: `I_u[c]^q` with this mechanism's squashing `q`.
+    interest_q: Vec<[f64; N_CATEGORIES]>,
+}
+
+/// What an arm's auction knows of one advertiser today.
+#[derive(Debug, Clone, Copy, Default)]
+struct ArmBid {
+    /// Bid per click at full pacing, `value · (1 − shading)`.
+    bid: f64,
+    /// `(2·quality·m)^q`.
+    click_factor_q: f64,
+    reserve: f64,
+}
+
+/// An arm's order book: today's bids under its mechanism and this hour's live candidates.
+#[derive(Default)]
+struct Book {
+    bids: Vec<ArmBid>,
     live: Vec<Live>,
     /// Active advertisers ordered by their bid term at the start of the day (at full pacing): the
     /// hourly lists start from this order, which pacing changes only a little.
@@ -337,30 +428,155 @@ pub struct Engine {
     live_index: Vec<u32>,
     /// `live[start..end]` holds the live advertisers of each category.
     live_ranges: [(usize, usize); N_CATEGORIES],
+}
+
+/// One arm: its mechanism, its order book, the budget pot it spends from, and its own day
+/// accumulators (sessions served by the arm, spend its sessions caused, its users' fatigue).
+struct Arm {
+    mech: Mechanism,
+    book: Book,
+    acc: DayAcc,
+    /// One record per day stepped, with promotional bandwidth on.
+    promotion_days: Vec<PromotionDay>,
+}
+
+/// Reusable buffers: no allocation per session after warm-up. Sessions run one at a time, so
+/// the arms share them.
+struct Scratch {
+    /// Per hour: the day's sessions, as user indices tagged with [`PROMOTED_SESSION`] and
+    /// [`TREATMENT_SESSION`].
+    buckets: Vec<Vec<u32>>,
     ranked: Vec<Ranked>,
     capped_stamp: Vec<u64>,
     session_stamp: u64,
     organic: Vec<f64>,
     ads: Vec<AdItem>,
     positions: Vec<usize>,
-    scratch: FeedScratch,
+    feed: FeedScratch,
     cands: Vec<Candidate>,
     slot_ctrs: Vec<f64>,
     prices: Vec<f64>,
-    /// Probability that a session is promoted: the promoted share when promotional bandwidth is
-    /// on, else 0 (then no promotion draw is ever made).
-    promo_share: f64,
     /// (hour, index in the hour's bucket) of each session of the current user, for the
     /// promotion draws.
     session_slots: Vec<(usize, usize)>,
-    /// One record per day stepped, with promotional bandwidth on.
-    promotion_days: Vec<PromotionDay>,
 }
 
-/// Marks a promoted session in an hour's bucket of user indices (users are far fewer than 2^31).
-const PROMOTED_SESSION: u32 = 1 << 31;
+/// Which arm serves which session today, and how budgets are split: set by an experiment before
+/// each day (a one-arm run keeps the default: everything on arm 0, one pot).
+#[derive(Debug, Clone)]
+pub(crate) struct Routing {
+    /// Arm of each user when users are randomised (empty otherwise).
+    pub user_arm: Vec<u8>,
+    /// The arm serving every session today (day-level designs, pre- and post-periods); wins over
+    /// `user_arm`.
+    pub day_arm: Option<u8>,
+    /// The pot each arm spends from.
+    pub pot_of_arm: [usize; MAX_ARMS],
+    /// Share of each advertiser's budget in each pot (they sum to 1).
+    pub pot_share: [f64; MAX_ARMS],
+    /// Pots in use (1 or 2).
+    pub pots: usize,
+    /// Share of each advertiser's budget an arm's metrics count as its own.
+    pub budget_weight: [f64; MAX_ARMS],
+    /// When advertisers are randomised: the treatment share. Each advertiser then bids, prices
+    /// against its reserve and paces under its own arm's mechanism, in one auction that arm 0
+    /// runs (only per-advertiser knobs may differ between the arms).
+    pub advertiser_share: Option<f64>,
+}
 
-/// Per-day accumulators.
+impl Default for Routing {
+    fn default() -> Self {
+        Routing {
+            user_arm: Vec::new(),
+            day_arm: None,
+            pot_of_arm: [0, 0],
+            pot_share: [1.0, 0.0],
+            pots: 1,
+            budget_weight: [1.0, 0.0],
+            advertiser_share: None,
+        }
+    }
+}
+
+impl Routing {
+    /// The arm serving user `u`'s sessions today.
+    #[inline]
+    fn arm_of_user(&self, u: usize) -> usize {
+        match self.day_arm {
+            Some(k) => k as usize,
+            None => self.user_arm.get(u).map_or(0, |&k| k as usize),
+        }
+    }
+
+    /// Whether user `u` counts in arm `k`'s user metrics (fatigue): its own arm when users are
+    /// randomised, every arm otherwise.
+    #[inline]
+    fn user_counts_in(&self, u: usize, k: usize) -> bool {
+        self.user_arm.is_empty() || self.user_arm[u] as usize == k
+    }
+}
+
+/// Per-unit totals an experiment's statistics need (recorded only when asked for).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserTotals {
+    /// Feed sessions.
+    pub sessions: f64,
+    /// Organic plus ad engagement.
+    pub engagement: f64,
+    /// Expected ad clicks.
+    pub clicks: f64,
+    /// Expected ad impressions.
+    pub impressions: f64,
+    /// Revenue from the user's sessions.
+    pub revenue: f64,
+}
+
+/// An advertiser's totals from one arm's sessions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdvertiserTotals {
+    /// Spend.
+    pub spend: f64,
+    /// Value from clicks.
+    pub value: f64,
+    /// Expected clicks.
+    pub clicks: f64,
+}
+
+/// Per-unit recording, filled while `recording` is on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct UnitRecord {
+    pub recording: bool,
+    pub users: Vec<UserTotals>,
+    /// Per advertiser, per arm.
+    pub advertisers: Vec<[AdvertiserTotals; MAX_ARMS]>,
+}
+
+/// The day-by-day engine: a population served by one mechanism per arm, with shared scratch
+/// buffers (see the module docs).
+///
+/// A one-arm engine ([`Engine::new`]) is the model [`simulate`] runs. A two-arm engine
+/// ([`Engine::with_arms`]) puts both arms of an experiment in one world: each session is served
+/// by its unit's arm, and what the arms share — advertisers' budgets and pacing
+/// (unless split), users' fatigue, churn and arrivals — couples them as it would for real.
+pub struct Engine {
+    pop: Population,
+    arms: Vec<Arm>,
+    scratch: Scratch,
+    pub(crate) routing: Routing,
+    pub(crate) units: UnitRecord,
+    /// Arm of each advertiser, drawn from its identity when it first meets a day with
+    /// advertisers randomised (see [`super::experiment::advertiser_in_treatment`]).
+    advertiser_arm: Vec<u8>,
+}
+
+/// Marks a promoted session in an hour's bucket of user indices.
+const PROMOTED_SESSION: u32 = 1 << 31;
+/// Marks a session served by arm 1 (users are far fewer than 2^30).
+const TREATMENT_SESSION: u32 = 1 << 30;
+/// The user index of a bucket entry.
+const USER_BITS: u32 = !(PROMOTED_SESSION | TREATMENT_SESSION);
+
+/// Per-day accumulators of one arm.
 #[derive(Default)]
 struct DayAcc {
     m: DayMetrics,
@@ -369,36 +585,47 @@ struct DayAcc {
     reserve_clicks: f64,
 }
 
-impl Engine {
-    /// Draws the populations for `scenario`.
-    pub fn new(scenario: &Scenario) -> Engine {
-        let p = scenario.params().clone();
-        let shares = segment_shares(&p);
-        let users = (0..p.users.count)
-            .map(|u| draw_user(&p, &shares, u as u64))
-            .collect();
+impl DayAcc {
+    fn start(day: u32, n_seg: usize) -> DayAcc {
+        let mut acc = DayAcc::default();
+        acc.m.day = day;
+        acc.m.segment_sessions = vec![0; n_seg];
+        acc.m.segment_engagement = vec![0.0; n_seg];
+        acc.m.segment_fatigue = vec![0.0; n_seg];
+        acc.m.segment_revenue = vec![0.0; n_seg];
+        acc
+    }
+}
+
+impl Mechanism {
+    /// Precomputes the mechanism of `scenario` (its design part; the world part it reads — the
+    /// users' scroll and engagement parameters — must be the population's).
+    fn new(scenario: &Scenario, users: &[User]) -> Mechanism {
+        let p = scenario.params();
         let mut reserves = [0.0; N_CATEGORIES];
         for (c, r) in reserves.iter_mut().enumerate() {
             *r = scenario.reserve_for(c);
         }
-        let mut engine = Engine {
+        let q = p.auction.squashing;
+        Mechanism {
+            utility: p.utility.clone(),
+            auction: p.auction.clone(),
+            load: p.ad_load.clone(),
+            pacing: p.advertisers.pacing,
             shading: scenario.bid_shading(),
             reserves,
             rule: RankingRule {
                 w_rev: p.utility.w_rev,
-                squashing: p.auction.squashing,
+                squashing: q,
             },
-            users,
-            advertisers: Vec::new(),
-            day: 0,
-            decay: math::pow(0.5, 1.0 / p.users.fatigue_half_life_days),
+            ad_engagement_per_click: p.users.ad_engagement_per_click,
             weights: feed::default_position_weights(p.ad_load.feed_length),
             guard: Guardrails {
                 top_slot: p.ad_load.top_slot,
                 min_gap: p.ad_load.min_gap,
                 max_ads: p.ad_load.max_ads,
             },
-            fixed_layouts: fixed_layouts(&p),
+            fixed_layouts: fixed_layouts(p),
             organic_decay: (0..p.ad_load.feed_length)
                 .map(|r| math::powi(p.users.organic_decay, r as i32))
                 .collect(),
@@ -406,39 +633,48 @@ impl Engine {
                 .users
                 .segments
                 .iter()
-                .map(|s| ScrollTable::new(&p, 1.0 / s.feed_depth))
+                .map(|s| ScrollTable::new(p, 1.0 / s.feed_depth))
                 .collect(),
             gap_factor: (0..=p.ad_load.feed_length)
                 .map(|d| 1.0 - p.users.gap_penalty / d as f64)
                 .collect(),
-            buckets: vec![Vec::new(); HOURS],
-            live: Vec::new(),
-            day_order: Vec::new(),
-            live_index: Vec::new(),
-            live_ranges: [(0, 0); N_CATEGORIES],
-            ranked: Vec::new(),
-            capped_stamp: Vec::new(),
-            session_stamp: 0,
-            organic: Vec::with_capacity(p.ad_load.feed_length),
-            ads: Vec::new(),
-            positions: Vec::new(),
-            scratch: FeedScratch::new(),
-            cands: Vec::new(),
-            slot_ctrs: Vec::new(),
-            prices: Vec::new(),
             promo_share: if p.promotion.enabled {
                 p.promotion.share
             } else {
                 0.0
             },
-            session_slots: Vec::new(),
-            promotion_days: Vec::new(),
-            p,
-        };
-        for i in 0..engine.p.advertisers.count {
-            engine.add_advertiser(Cohort::Incumbent, (0, i as u64));
+            interest_q: users
+                .iter()
+                .map(|user| {
+                    let mut iq = [1.0; N_CATEGORIES];
+                    for (iq, i) in iq.iter_mut().zip(&user.interest) {
+                        *iq = pow_q(*i, q);
+                    }
+                    iq
+                })
+                .collect(),
         }
-        engine
+    }
+}
+
+impl Population {
+    /// Draws the users and the initial advertisers of `p`.
+    fn new(p: &Params) -> Population {
+        let shares = segment_shares(p);
+        let users = (0..p.users.count)
+            .map(|u| draw_user(p, &shares, u as u64))
+            .collect();
+        let mut pop = Population {
+            p: p.clone(),
+            users,
+            advertisers: Vec::new(),
+            day: 0,
+            decay: math::pow(0.5, 1.0 / p.users.fatigue_half_life_days),
+        };
+        for i in 0..pop.p.advertisers.count {
+            pop.add_advertiser(Cohort::Incumbent, (0, i as u64));
+        }
+        pop
     }
 
     /// Adds an advertiser whose draws come from the stream named by `identity`: `(0, i)` for the
@@ -485,42 +721,68 @@ impl Engine {
             quality,
             click_factor: 2.0 * quality * ctr_mult,
             targeted,
-            bid: 0.0,
-            click_factor_q: 0.0,
             annoyance: 0.0,
-            reserve: 0.0,
-            pacing: PACING_MAX_MULTIPLIER,
-            spend: 0.0,
-            clicks_today: 0.0,
-            value_today: 0.0,
+            pots: [Pot {
+                budget: 0.0,
+                spend: 0.0,
+                pacing: PACING_MAX_MULTIPLIER,
+            }; MAX_ARMS],
+            tally: [Tally::default(); MAX_ARMS],
             roi_ewma: 0.0,
             days_with_spend: 0,
         });
-        self.capped_stamp.push(0);
-        self.live_index.push(u32::MAX);
+    }
+}
+
+impl Book {
+    /// Today's bids of every active advertiser under `mech`, and the day's order.
+    ///
+    /// With `treated = Some((mech_1, arms))`, an advertiser whose arm is 1 bids under `mech_1`
+    /// (advertiser designs: one auction, each advertiser under its own arm's knobs).
+    fn start_day(
+        &mut self,
+        advertisers: &[Advertiser],
+        mech: &Mechanism,
+        treated: Option<(&Mechanism, &[u8])>,
+    ) {
+        let n = advertisers.len();
+        self.bids.resize(n, ArmBid::default());
+        self.live_index.resize(n, u32::MAX);
+        let q = mech.auction.squashing;
+        for (i, (b, a)) in self.bids.iter_mut().zip(advertisers).enumerate() {
+            if a.active {
+                let m = match treated {
+                    Some((m1, arms)) if arms[i] == 1 => m1,
+                    _ => mech,
+                };
+                *b = ArmBid {
+                    bid: a.value * (1.0 - m.shading),
+                    click_factor_q: pow_q(a.click_factor, q),
+                    reserve: m.reserves[a.category],
+                };
+            }
+        }
+        self.day_order.clear();
+        self.day_order
+            .extend((0..n as u32).filter(|&i| advertisers[i as usize].active));
+        let bids = &self.bids;
+        let key = |i: &u32| {
+            let b = &bids[*i as usize];
+            b.bid * b.click_factor_q
+        };
+        self.day_order
+            .sort_by(|x, y| key(y).total_cmp(&key(x)).then(x.cmp(y)));
     }
 
     /// Rebuilds the list of advertisers able to compete, with their utility terms (hourly: pacing
-    /// multipliers change between hours).
+    /// multipliers change between hours), spending from pot `pot`.
     ///
     /// Entries are grouped by category and, within a category, ordered by this hour's bid term,
     /// so that a session can stop scanning a category once no remaining advertiser in it can beat
     /// its current top list.
-    fn refresh_live(&mut self, new_day: bool) {
-        let util = &self.p.utility;
-        let eng_per_click = self.p.users.ad_engagement_per_click;
-        if new_day {
-            self.day_order.clear();
-            self.day_order.extend(
-                (0..self.advertisers.len() as u32).filter(|&i| self.advertisers[i as usize].active),
-            );
-            let key = |i: &u32| {
-                let a = &self.advertisers[*i as usize];
-                a.bid * a.click_factor_q
-            };
-            self.day_order
-                .sort_by(|x, y| key(y).total_cmp(&key(x)).then(x.cmp(y)));
-        }
+    fn refresh_live(&mut self, advertisers: &[Advertiser], mech: &Mechanism, pot: usize) {
+        let util = &mech.utility;
+        let eng_per_click = mech.ad_engagement_per_click;
         self.live.clear();
         for &i in &self.day_order {
             self.live_index[i as usize] = u32::MAX;
@@ -531,12 +793,14 @@ impl Engine {
             let start = self.live.len();
             for &i in &self.day_order {
                 let i = i as usize;
-                let a = &self.advertisers[i];
-                let bid = a.bid * a.pacing;
+                let a = &advertisers[i];
+                let b = &self.bids[i];
+                let pot = &a.pots[pot];
+                let bid = b.bid * pot.pacing;
                 if a.category != category
                     || !a.active
-                    || a.spend >= a.budget
-                    || bid < a.reserve
+                    || pot.spend >= pot.budget
+                    || bid < b.reserve
                     || bid <= 0.0
                 {
                     continue;
@@ -547,7 +811,7 @@ impl Engine {
                     promoted: a.promoted,
                     exhausted: false,
                     bid,
-                    bid_term: util.w_rev * bid * a.click_factor_q,
+                    bid_term: util.w_rev * bid * b.click_factor_q,
                     eng_term: util.w_eng * eng_per_click * a.click_factor,
                     bid_weight: util.w_rev * bid,
                     eng_weight: util.w_eng * eng_per_click,
@@ -576,153 +840,349 @@ impl Engine {
             self.live_ranges[category] = (start, self.live.len());
         }
     }
+}
 
-    /// Simulates the next day and returns its metrics.
+impl Engine {
+    /// Draws the population for `scenario` and builds its one mechanism.
+    pub fn new(scenario: &Scenario) -> Engine {
+        Engine::with_arms(scenario, &[scenario])
+    }
+
+    /// Draws the population of `world` and builds one mechanism per arm from `designs` (each a
+    /// full configuration whose world part must be `world`'s: see
+    /// [`super::experiment::Design::apply`]). Routing starts as a one-arm run on arm 0.
+    pub(crate) fn with_arms(world: &Scenario, designs: &[&Scenario]) -> Engine {
+        assert!(!designs.is_empty() && designs.len() <= MAX_ARMS);
+        let pop = Population::new(world.params());
+        let n_seg = world.params().users.segments.len();
+        let arms = designs
+            .iter()
+            .map(|d| Arm {
+                mech: Mechanism::new(d, &pop.users),
+                book: Book::default(),
+                acc: DayAcc::start(0, n_seg),
+                promotion_days: Vec::new(),
+            })
+            .collect();
+        Engine {
+            pop,
+            arms,
+            scratch: Scratch {
+                buckets: vec![Vec::new(); HOURS],
+                ranked: Vec::new(),
+                capped_stamp: Vec::new(),
+                session_stamp: 0,
+                organic: Vec::with_capacity(world.params().ad_load.feed_length),
+                ads: Vec::new(),
+                positions: Vec::new(),
+                feed: FeedScratch::new(),
+                cands: Vec::new(),
+                slot_ctrs: Vec::new(),
+                prices: Vec::new(),
+                session_slots: Vec::new(),
+            },
+            routing: Routing::default(),
+            units: UnitRecord::default(),
+            advertiser_arm: Vec::new(),
+        }
+    }
+
+    /// The day last stepped (0 before the first).
+    pub fn day(&self) -> u32 {
+        self.pop.day
+    }
+
+    /// Users in the population.
+    pub fn user_count(&self) -> usize {
+        self.pop.users.len()
+    }
+
+    /// Arm of each advertiser ever assigned (advertiser designs), in index order.
+    pub(crate) fn advertiser_arms(&self) -> &[u8] {
+        &self.advertiser_arm
+    }
+
+    /// Advertisers ever in the population, with their identities `(tag, serial)` (see
+    /// `Population::add_advertiser`), in index order.
+    pub fn advertiser_identities(&self) -> Vec<(u64, u64)> {
+        self.pop.advertisers.iter().map(|a| a.identity).collect()
+    }
+
+    /// Simulates the next day and returns arm 0's metrics (in a one-arm run, the day's).
     pub fn step_day(&mut self) -> DayMetrics {
-        self.day += 1;
-        let day = self.day;
-        let seed = self.p.sim.seed;
-        let mut acc = DayAcc::default();
-        let n_seg = self.p.users.segments.len();
-        acc.m.day = day;
-        acc.m.segment_sessions = vec![0; n_seg];
-        acc.m.segment_engagement = vec![0.0; n_seg];
-        acc.m.segment_fatigue = vec![0.0; n_seg];
-        acc.m.segment_revenue = vec![0.0; n_seg];
+        self.step();
+        std::mem::take(&mut self.arms[0].acc.m)
+    }
 
-        // Arrivals and launches, at the start of the day.
-        let before = self.advertisers.len();
-        if self.p.launch.enabled && self.p.launch.day == day {
-            for j in 0..self.p.launch.count {
-                self.add_advertiser(Cohort::Launched, (1, j as u64));
+    /// Simulates the next day and returns each arm's metrics, in arm order.
+    pub(crate) fn step_arms(&mut self) -> Vec<DayMetrics> {
+        self.step();
+        self.arms
+            .iter_mut()
+            .map(|arm| std::mem::take(&mut arm.acc.m))
+            .collect()
+    }
+
+    /// One day, phase by phase.
+    fn step(&mut self) {
+        self.pop.day += 1;
+        let n_seg = self.pop.p.users.segments.len();
+        for arm in &mut self.arms {
+            arm.acc = DayAcc::start(self.pop.day, n_seg);
+        }
+        self.arrivals();
+        self.start_advertiser_day();
+        self.draw_visits();
+        self.run_sessions();
+        self.end_user_day();
+        self.end_advertiser_day();
+        self.derive_day_metrics();
+    }
+
+    /// Phase 1: launches and arrivals join at the start of the day.
+    fn arrivals(&mut self) {
+        let pop = &mut self.pop;
+        let day = pop.day;
+        let before = pop.advertisers.len();
+        if pop.p.launch.enabled && pop.p.launch.day == day {
+            for j in 0..pop.p.launch.count {
+                pop.add_advertiser(Cohort::Launched, (1, j as u64));
             }
         }
-        let arrivals =
-            stream(seed, Purpose::Arrivals, day as u64, 0).poisson(self.p.advertisers.arrival_rate);
+        let arrivals = stream(pop.p.sim.seed, Purpose::Arrivals, day as u64, 0)
+            .poisson(pop.p.advertisers.arrival_rate);
         for j in 0..arrivals {
-            self.add_advertiser(Cohort::Incumbent, (2 + day as u64, j as u64));
+            pop.add_advertiser(Cohort::Incumbent, (2 + day as u64, j as u64));
         }
-        acc.m.new_advertisers = (self.advertisers.len() - before) as u32;
+        let new = (pop.advertisers.len() - before) as u32;
+        for arm in &mut self.arms {
+            arm.acc.m.new_advertisers = new;
+        }
+        self.scratch.capped_stamp.resize(pop.advertisers.len(), 0);
+    }
 
-        // Per-day advertiser state.
-        let q = self.p.auction.squashing;
-        let count_share = self.p.users.count_share;
-        for a in self.advertisers.iter_mut().filter(|a| a.active) {
-            a.bid = a.value * (1.0 - self.shading);
-            a.click_factor_q = pow_q(a.click_factor, q);
+    /// Phase 2: advertisers' per-day state — full pacing, empty pots split as routed, and each
+    /// arm's bids under its mechanism.
+    fn start_advertiser_day(&mut self) {
+        let count_share = self.pop.p.users.count_share;
+        let shares = self.routing.pot_share;
+        for a in self.pop.advertisers.iter_mut().filter(|a| a.active) {
             a.annoyance = count_share + (1.0 - count_share) * 2.0 * (1.0 - a.quality);
-            a.reserve = self.reserves[a.category];
-            a.pacing = PACING_MAX_MULTIPLIER;
-            a.spend = 0.0;
-            a.clicks_today = 0.0;
-            a.value_today = 0.0;
+            for (pot, share) in a.pots.iter_mut().zip(shares) {
+                *pot = Pot {
+                    budget: a.budget * share,
+                    spend: 0.0,
+                    pacing: PACING_MAX_MULTIPLIER,
+                };
+            }
+            a.tally = [Tally::default(); MAX_ARMS];
         }
+        if let Some(share) = self.routing.advertiser_share {
+            let seed = self.pop.p.sim.seed;
+            for a in &self.pop.advertisers[self.advertiser_arm.len()..] {
+                let treated = super::experiment::advertiser_in_treatment(seed, a.identity, share);
+                self.advertiser_arm.push(u8::from(treated));
+            }
+        }
+        let (first, rest) = self.arms.split_at_mut(1);
+        let treated = match (self.routing.advertiser_share, rest.first()) {
+            (Some(_), Some(arm1)) => Some((&arm1.mech, &self.advertiser_arm[..])),
+            _ => None,
+        };
+        first[0]
+            .book
+            .start_day(&self.pop.advertisers, &first[0].mech, treated);
+        for arm in rest {
+            arm.book.start_day(&self.pop.advertisers, &arm.mech, None);
+        }
+    }
 
-        // Who visits, and when.
-        for b in &mut self.buckets {
+    /// Phase 3: who visits, and when; each session tagged with the arm serving it.
+    fn draw_visits(&mut self) {
+        let seed = self.pop.p.sim.seed;
+        let day = self.pop.day;
+        let s = &mut self.scratch;
+        for b in &mut s.buckets {
             b.clear();
         }
-        let visit_sens = self.p.users.visit_sensitivity;
-        for (u, user) in self.users.iter_mut().enumerate() {
+        let visit_sens = self.pop.p.users.visit_sensitivity;
+        for (u, user) in self.pop.users.iter_mut().enumerate() {
             user.shown_today.clear();
             user.fatigue_today = 0.0;
+            let k = self.routing.arm_of_user(u);
+            let arm = &mut self.arms[k];
+            let tag = u as u32 | if k == 1 { TREATMENT_SESSION } else { 0 };
+            let promo_share = arm.mech.promo_share;
             let mut rng = fast_stream(seed, Purpose::UserDay, u as u64, day as u64);
             let rate = user.visit_rate * math::exp(-visit_sens * user.fatigue);
             let sessions = rng.poisson(rate);
             if sessions > 0 {
-                acc.m.active_users += 1;
+                arm.acc.m.active_users += 1;
             }
             for _ in 0..sessions {
                 let hour = rng.index(HOURS);
-                if self.promo_share > 0.0 {
-                    self.session_slots.push((hour, self.buckets[hour].len()));
+                if promo_share > 0.0 {
+                    s.session_slots.push((hour, s.buckets[hour].len()));
                 }
-                self.buckets[hour].push(u as u32);
+                s.buckets[hour].push(tag);
             }
             // Promotion draws come after every other draw of the user's day, so they move
             // nothing else; with no promoted share none is made.
-            for (hour, k) in self.session_slots.drain(..) {
-                if rng.uniform() < self.promo_share {
-                    self.buckets[hour][k] |= PROMOTED_SESSION;
+            for (hour, k) in s.session_slots.drain(..) {
+                if rng.uniform() < promo_share {
+                    s.buckets[hour][k] |= PROMOTED_SESSION;
                 }
             }
         }
+    }
 
-        // Sessions hour by hour, pacing between hours.
-        let buckets = std::mem::take(&mut self.buckets);
+    /// Phase 4: sessions hour by hour, pacing between hours.
+    fn run_sessions(&mut self) {
+        let buckets = std::mem::take(&mut self.scratch.buckets);
         for (hour, bucket) in buckets.iter().enumerate() {
-            self.refresh_live(hour == 0);
-            for &u in bucket {
-                self.session(
-                    (u & !PROMOTED_SESSION) as usize,
-                    u & PROMOTED_SESSION != 0,
-                    &mut acc,
+            for (k, arm) in self.arms.iter_mut().enumerate() {
+                arm.book
+                    .refresh_live(&self.pop.advertisers, &arm.mech, self.routing.pot_of_arm[k]);
+            }
+            for &entry in bucket {
+                let k = usize::from(entry & TREATMENT_SESSION != 0);
+                session(
+                    &mut self.pop,
+                    &mut self.arms,
+                    k,
+                    &self.routing,
+                    &mut self.scratch,
+                    &mut self.units,
+                    (entry & USER_BITS) as usize,
+                    entry & PROMOTED_SESSION != 0,
                 );
             }
-            if self.p.advertisers.pacing {
-                let target_share = (hour + 1) as f64 / HOURS as f64;
-                for a in self.advertisers.iter_mut().filter(|a| a.active) {
-                    if a.spend > a.budget * target_share {
-                        a.pacing *= PACING_SLOWDOWN;
-                    } else {
-                        a.pacing = (a.pacing * PACING_RECOVERY).min(PACING_MAX_MULTIPLIER);
-                    }
+            self.pace(hour);
+        }
+        self.scratch.buckets = buckets;
+    }
+
+    /// Pacing after hour `hour`: each pot whose spend ran ahead of its schedule slows down, the
+    /// others recover. A pot is paced when the first arm spending from it paces.
+    fn pace(&mut self, hour: usize) {
+        let target_share = (hour + 1) as f64 / HOURS as f64;
+        for pot in 0..self.routing.pots {
+            let Some(k) = (0..self.arms.len()).find(|&k| self.routing.pot_of_arm[k] == pot) else {
+                continue;
+            };
+            let mixed = self.routing.advertiser_share.is_some();
+            if !mixed && !self.arms[k].mech.pacing {
+                continue;
+            }
+            for (i, a) in self.pop.advertisers.iter_mut().enumerate() {
+                if !a.active || (mixed && !self.arms[self.advertiser_arm[i] as usize].mech.pacing) {
+                    continue;
+                }
+                let p = &mut a.pots[pot];
+                if p.spend > p.budget * target_share {
+                    p.pacing *= PACING_SLOWDOWN;
+                } else {
+                    p.pacing = (p.pacing * PACING_RECOVERY).min(PACING_MAX_MULTIPLIER);
                 }
             }
         }
-        self.buckets = buckets;
+    }
 
-        // End of day: users.
-        let fatigue_on = self.p.users.fatigue;
-        let blindness = self.p.users.blindness;
-        let mut fatigue_sum = 0.0;
-        let mut blind_sum = 0.0;
-        let mut seg_users = vec![0usize; n_seg];
-        for user in &mut self.users {
+    /// Phase 5: end of day for users — fatigue decays and grows, blindness follows; each arm
+    /// averages over its users.
+    fn end_user_day(&mut self) {
+        let pop = &mut self.pop;
+        let fatigue_on = pop.p.users.fatigue;
+        let blindness = pop.p.users.blindness;
+        let n_seg = pop.p.users.segments.len();
+        let n_arms = self.arms.len();
+        let mut fatigue_sum = [0.0; MAX_ARMS];
+        let mut blind_sum = [0.0; MAX_ARMS];
+        let mut n_users = [0usize; MAX_ARMS];
+        let mut seg_users = vec![[0usize; MAX_ARMS]; n_seg];
+        for (u, user) in pop.users.iter_mut().enumerate() {
             if fatigue_on {
-                user.fatigue = user.fatigue * self.decay + user.fatigue_today;
+                user.fatigue = user.fatigue * pop.decay + user.fatigue_today;
             }
-            fatigue_sum += user.fatigue;
             user.blindness = math::exp(-blindness * user.fatigue);
-            blind_sum += user.blindness;
-            acc.m.segment_fatigue[user.segment] += user.fatigue;
-            seg_users[user.segment] += 1;
-        }
-        for (f, n) in acc.m.segment_fatigue.iter_mut().zip(&seg_users) {
-            if *n > 0 {
-                *f /= *n as f64;
+            for k in 0..n_arms {
+                if self.routing.user_counts_in(u, k) {
+                    fatigue_sum[k] += user.fatigue;
+                    blind_sum[k] += user.blindness;
+                    self.arms[k].acc.m.segment_fatigue[user.segment] += user.fatigue;
+                    seg_users[user.segment][k] += 1;
+                    n_users[k] += 1;
+                }
             }
         }
-        let n_users = self.users.len().max(1) as f64;
-        acc.m.mean_fatigue = fatigue_sum / n_users;
-        acc.m.mean_blindness = blind_sum / n_users;
+        for (k, arm) in self.arms.iter_mut().enumerate() {
+            let m = &mut arm.acc.m;
+            for (f, n) in m.segment_fatigue.iter_mut().zip(&seg_users) {
+                if n[k] > 0 {
+                    *f /= n[k] as f64;
+                }
+            }
+            let n = n_users[k].max(1) as f64;
+            m.mean_fatigue = fatigue_sum[k] / n;
+            m.mean_blindness = blind_sum[k] / n;
+        }
+    }
 
-        // End of day: advertisers.
-        let ap = &self.p.advertisers;
+    /// Phase 6: end of day for advertisers — each arm's spend statistics, then ROI history,
+    /// churn and budget growth on the advertiser's whole day.
+    fn end_advertiser_day(&mut self) {
+        let seed = self.pop.p.sim.seed;
+        let day = self.pop.day;
+        let ap = &self.pop.p.advertisers;
+        let n_arms = self.arms.len();
         let (lo, hi) = QUALITY_TERCILES;
-        let mut budget_total = 0.0;
-        let mut spend_total = 0.0;
-        let mut spends = Vec::new();
-        let mut clicks_by_group = [0.0; 4];
-        for a in self.advertisers.iter_mut() {
+        let mut budget_total = [0.0; MAX_ARMS];
+        let mut spend_total = [0.0; MAX_ARMS];
+        let mut spends: Vec<[f64; MAX_ARMS]> = Vec::new();
+        let mut clicks_by_group = [[0.0; 4]; MAX_ARMS];
+        let mut churned = 0;
+        let mut active = 0;
+        let record = self.units.recording;
+        if record {
+            self.units
+                .advertisers
+                .resize(self.pop.advertisers.len(), Default::default());
+        }
+        for (i, a) in self.pop.advertisers.iter_mut().enumerate() {
             if !a.active {
                 continue;
             }
-            acc.m.active_advertisers += 1;
-            budget_total += a.budget;
-            spend_total += a.spend;
-            acc.m.advertiser_value += a.value_today;
-            spends.push(a.spend);
+            active += 1;
             let group = match a.cohort {
                 Cohort::Launched => 3,
                 Cohort::Incumbent if a.quality < lo => 0,
                 Cohort::Incumbent if a.quality > hi => 2,
                 Cohort::Incumbent => 1,
             };
-            acc.m.spend_by_group[group] += a.spend;
-            clicks_by_group[group] += a.clicks_today;
-            if a.spend > 0.0 {
-                let roi = a.value_today / a.spend;
+            for k in 0..n_arms {
+                let t = a.tally[k];
+                budget_total[k] += a.budget * self.routing.budget_weight[k];
+                spend_total[k] += t.spend;
+                let m = &mut self.arms[k].acc.m;
+                m.advertiser_value += t.value;
+                m.spend_by_group[group] += t.spend;
+                clicks_by_group[k][group] += t.clicks;
+                if record {
+                    // Advertiser designs count each advertiser under its own arm.
+                    let slot = match self.routing.advertiser_share {
+                        Some(_) => self.advertiser_arm[i] as usize,
+                        None => k,
+                    };
+                    let r = &mut self.units.advertisers[i][slot];
+                    r.spend += t.spend;
+                    r.value += t.value;
+                    r.clicks += t.clicks;
+                }
+            }
+            spends.push([a.tally[0].spend, a.tally[1].spend]);
+            let spend = a.spend_today();
+            if spend > 0.0 {
+                let roi = a.value_today() / spend;
                 a.roi_ewma = if a.days_with_spend == 0 {
                     roi
                 } else {
@@ -741,342 +1201,402 @@ impl Engine {
             if a.days_with_spend >= CHURN_MIN_DAYS_WITH_SPEND && a.roi_ewma < ap.roi_target {
                 if draw < ap.churn_probability {
                     a.active = false;
-                    acc.m.churned_advertisers += 1;
+                    churned += 1;
                 }
             } else if a.days_with_spend > 0
                 && a.roi_ewma >= ap.roi_target
-                && a.spend >= GROWTH_MIN_BUDGET_SPENT * a.budget
+                && spend >= GROWTH_MIN_BUDGET_SPENT * a.budget
             {
                 a.budget *= 1.0 + ap.budget_growth;
             }
         }
-        acc.m.budget_utilisation = ratio(spend_total, budget_total);
-        for ((cpc, spend), clicks) in acc
-            .m
-            .cpc_by_group
-            .iter_mut()
-            .zip(&acc.m.spend_by_group)
-            .zip(&clicks_by_group)
-        {
-            *cpc = ratio(*spend, *clicks);
-        }
-        acc.m.incumbent_cpc = ratio(
-            acc.m.spend_by_group[..3].iter().sum(),
-            clicks_by_group[..3].iter().sum(),
-        );
-        acc.m.spend_hhi = if spend_total > 0.0 {
-            spends
-                .iter()
-                .map(|s| (s / spend_total) * (s / spend_total))
-                .sum()
-        } else {
-            0.0
-        };
-
-        // Derived day metrics.
-        let m = &mut acc.m;
-        m.ctr = ratio(m.clicks, m.impressions);
-        m.avg_cpc = ratio(m.revenue, m.clicks);
-        m.ecpm = 1000.0 * ratio(m.revenue, m.impressions);
-        m.ads_per_session = ratio(acc.placed, m.sessions as f64);
-        m.ad_load = ratio(m.impressions, m.positions_viewed);
-        m.total_engagement = m.organic_engagement + m.ad_engagement;
-        m.advertiser_surplus = m.advertiser_value - m.revenue;
-        m.roi = ratio(m.advertiser_value, m.revenue);
-        m.reserve_binding_rate = ratio(acc.reserve_clicks, m.clicks);
-        if self.p.promotion.enabled {
-            acc.promo.day = day;
-            self.promotion_days.push(acc.promo);
-        }
-        acc.m
-    }
-
-    /// Steps 1–3 for one session of user `u`: fills `self.ranked` with the best candidates,
-    /// best first (see [`ranks_above`]).
-    ///
-    /// Each category's live list is sorted by bid term, and `suffix_max` bounds the utility of an
-    /// entry and everything after it, so a category is scanned only until its bound falls below
-    /// the last entry of a full list. The result equals ranking every candidate (tested against
-    /// that brute force).
-    ///
-    /// With `promoted_only`, only advertisers of the promoted class are candidates (a promoted
-    /// session's restricted auction).
-    fn rank_candidates(&mut self, u: usize, promoted_only: bool) {
-        let p = &self.p;
-        let load = &p.ad_load;
-        let user = &self.users[u];
-        self.session_stamp += 1;
-        let stamp = self.session_stamp;
-        for &(adv, n) in &user.shown_today {
-            if n >= load.frequency_cap {
-                self.capped_stamp[adv as usize] = stamp;
-            }
-        }
-        let click_u = user.click * user.blindness;
-        let click_u_q = pow_q(click_u, p.auction.squashing);
-        let fatigue_unit = FATIGUE_PER_IMPRESSION * user.sensitivity;
-        let keep = if load.no_adjacent_same_category {
-            2 * load.max_ads + 1
-        } else {
-            load.max_ads + 1
-        };
-        self.ranked.clear();
-        if load.max_ads > 0 {
-            let mut a_cat = [0.0; N_CATEGORIES];
-            let mut e_cat = [0.0; N_CATEGORIES];
-            let mut above_avg = [false; N_CATEGORIES];
-            for c in 0..N_CATEGORIES {
-                a_cat[c] = click_u_q * user.interest_q[c];
-                e_cat[c] = click_u * user.interest[c];
-                above_avg[c] = user.interest[c] >= 1.0;
-            }
-            // The category whose best entry could score highest goes first: it fills the top
-            // list with strong candidates, so the bounds cut the other categories short. (Fully
-            // sorting the six categories costs more than it saves.)
-            let mut head_bound = [f64::NEG_INFINITY; N_CATEGORIES];
-            for (c, hb) in head_bound.iter_mut().enumerate() {
-                let (start, end) = self.live_ranges[c];
-                if start < end {
-                    *hb = self.live[start].bound(a_cat[c], e_cat[c]);
-                }
-            }
-            let mut best = 0;
-            for c in 1..N_CATEGORIES {
-                if head_bound[c] > head_bound[best] {
-                    best = c;
-                }
-            }
-            let mut order = [0usize, 1, 2, 3, 4, 5];
-            order.swap(0, best);
-            for &c in &order {
-                let (start, end) = self.live_ranges[c];
-                for l in &self.live[start..end] {
-                    // Nothing further in this category can enter the list (fatigue terms only
-                    // lower utility; an equal utility enters only with a lower advertiser index).
-                    if self.ranked.len() == keep
-                        && self
-                            .ranked
-                            .last()
-                            .is_some_and(|r| l.bound(a_cat[c], e_cat[c]) < r.utility)
-                    {
-                        break;
-                    }
-                    if l.exhausted
-                        || (promoted_only && !l.promoted)
-                        || self.capped_stamp[l.advertiser as usize] == stamp
-                        || (l.targeted && !above_avg[c])
-                    {
-                        continue;
-                    }
-                    let mut click = e_cat[c] * l.click_factor;
-                    let (bonus, utility) = if click < 1.0 {
-                        let bonus =
-                            l.eng_term * e_cat[c] + l.quality_term - fatigue_unit * l.fatigue_term;
-                        (bonus, l.bid_term * a_cat[c] + bonus)
-                    } else {
-                        // A click propensity is a probability: capped at 1 (extreme settings only).
-                        click = 1.0;
-                        let bonus = l.eng_weight + l.quality_term - fatigue_unit * l.fatigue_term;
-                        (bonus, l.bid_weight + bonus)
-                    };
-                    if utility <= 0.0 {
-                        continue;
-                    }
-                    insert_top(
-                        &mut self.ranked,
-                        keep,
-                        Ranked {
-                            advertiser: l.advertiser,
-                            utility,
-                            click,
-                            bid: l.bid,
-                            bonus,
-                        },
-                    );
-                }
-            }
-            if load.no_adjacent_same_category {
-                skip_adjacent_categories(&mut self.ranked, &self.advertisers, load.max_ads + 1);
-            }
-        }
-    }
-
-    /// One feed session of user `u`.
-    fn session(&mut self, u: usize, promoted: bool, acc: &mut DayAcc) {
-        // 1–3: candidates and ranking. A promoted session ranks the promoted class only, and
-        // falls back to every candidate when none of it is eligible.
-        if promoted {
-            acc.promo.promoted_sessions += 1;
-            self.rank_candidates(u, true);
-            if self.ranked.is_empty() {
-                self.rank_candidates(u, false);
-            } else {
-                acc.promo.restricted_sessions += 1;
-            }
-        } else {
-            self.rank_candidates(u, false);
-        }
-
-        let p = &self.p;
-        let up = &p.users;
-        let load = &p.ad_load;
-        let user = &self.users[u];
-        let seg = user.segment;
-        acc.m.sessions += 1;
-        acc.m.segment_sessions[seg] += 1;
-        let fatigue_unit = FATIGUE_PER_IMPRESSION * user.sensitivity;
-
-        // 4: blending. The fixed policy's layout depends only on how many ads there are: it is
-        // looked up; the other policies solve the request.
-        let length = load.feed_length;
-        let n_ads = self.ranked.len().min(load.max_ads);
-        self.positions.clear();
-        if load.policy == AdLoadPolicy::Fixed {
-            self.positions.extend_from_slice(&self.fixed_layouts[n_ads]);
-        } else {
-            self.organic.clear();
-            self.organic
-                .extend(self.organic_decay.iter().map(|d| user.organic * d));
-            self.ads.clear();
-            let threshold = load.policy == AdLoadPolicy::Threshold;
-            for r in &self.ranked[..n_ads] {
-                self.ads.push(if threshold {
-                    AdItem {
-                        revenue: r.utility,
-                        engagement: 0.0,
-                    }
-                } else {
-                    AdItem {
-                        revenue: r.bid * r.click,
-                        engagement: up.ad_engagement_per_click * r.click,
-                    }
-                });
-            }
-            let method = if threshold {
-                Method::Threshold { lambda: load.theta }
-            } else {
-                Method::Exact {
-                    lambda: load.lambda,
-                }
-            };
-            let request = BlendRequest {
-                organic: &self.organic,
-                ads: &self.ads,
-                length,
-                position_weights: &self.weights,
-                guardrails: self.guard,
-                method,
-            };
-            feed::blend_into(&request, &mut self.scratch, &mut self.positions);
-        }
-        let placed = self.positions.len();
-        acc.placed += placed as f64;
-
-        // 5: prices over the placed ads plus the first unplaced candidate.
-        self.cands.clear();
-        self.slot_ctrs.clear();
-        for (k, r) in self.ranked.iter().take(placed + 1).enumerate() {
-            self.cands.push(Candidate {
-                bid: r.bid,
-                click_weight: r.click,
-                bonus: r.bonus,
-                reserve: self.advertisers[r.advertiser as usize].reserve,
-            });
-            if k < placed {
-                self.slot_ctrs.push(self.weights[self.positions[k] - 1]);
-            }
-        }
-        auction::price_into(
-            &self.cands,
-            &self.slot_ctrs,
-            &self.rule,
-            p.auction.format,
-            &mut self.prices,
-        );
-
-        // 6–7: scroll and accumulate expected outcomes. Between two ads the hazard is constant,
-        // so each run of organic positions is summed in closed form (geometric series) rather
-        // than position by position.
-        let user = &mut self.users[u];
-        let scroll = &self.scroll[seg];
-        let mut survive = 1.0;
-        let mut organic_rank = 0;
-        let mut next_pos = 1;
-        let mut last_ad: Option<usize> = None;
-        let mut engagement = 0.0;
-        let mut revenue = 0.0;
-        for k in 0..=placed {
-            // Organic positions next_pos..end, with end the next ad's position or past the feed.
-            let end = if k < placed {
-                self.positions[k]
-            } else {
-                length + 1
-            };
-            let run = end - next_pos;
-            if run > 0 && survive > 0.0 {
-                let t = scroll.run(k, run);
-                let first_item = user.organic * self.organic_decay[organic_rank];
-                let viewed = survive * t.viewed;
-                let e = survive * first_item * t.engaged;
-                acc.m.positions_viewed += viewed;
-                acc.m.organic_engagement += e;
-                engagement += e;
-                survive *= t.survive;
-            }
-            organic_rank += run;
-            if k == placed {
-                break;
-            }
-            let pos = end;
-            let r = self.ranked[k];
-            let price = self.prices[k];
-            let a = &mut self.advertisers[r.advertiser as usize];
-            let gap = last_ad.map_or(1.0, |prev| self.gap_factor[pos - prev]);
-            let clicks = survive * r.click * gap;
-            acc.m.impressions += survive;
-            acc.m.positions_viewed += survive;
-            acc.m.clicks += clicks;
-            a.spend += clicks * price;
-            a.clicks_today += clicks;
-            if a.spend >= a.budget {
-                let li = self.live_index[r.advertiser as usize];
-                if let Some(l) = self.live.get_mut(li as usize) {
-                    l.exhausted = true;
-                }
-            }
-            a.value_today += clicks * a.value;
-            if a.promoted {
-                acc.promo.impressions += survive;
-                acc.promo.clicks += clicks;
-                acc.promo.spend += clicks * price;
-                acc.promo.value += clicks * a.value;
-            }
-            revenue += clicks * price;
-            if price <= a.reserve * (1.0 + 1e-12) {
-                acc.reserve_clicks += clicks;
-            }
-            let e = survive * up.ad_engagement_per_click * r.click * gap;
-            acc.m.ad_engagement += e;
-            engagement += e;
-            user.fatigue_today += survive * fatigue_unit * a.annoyance;
-            match user
-                .shown_today
+        for (k, arm) in self.arms.iter_mut().enumerate() {
+            let m = &mut arm.acc.m;
+            m.active_advertisers = active;
+            m.churned_advertisers = churned;
+            m.budget_utilisation = ratio(spend_total[k], budget_total[k]);
+            for ((cpc, spend), clicks) in m
+                .cpc_by_group
                 .iter_mut()
-                .find(|(adv, _)| *adv == r.advertiser)
+                .zip(&m.spend_by_group)
+                .zip(&clicks_by_group[k])
             {
-                Some((_, n)) => *n += 1,
-                None => user.shown_today.push((r.advertiser, 1)),
+                *cpc = ratio(*spend, *clicks);
             }
-            survive *= scroll.stay[k + 1];
-            last_ad = Some(pos);
-            next_pos = pos + 1;
+            m.incumbent_cpc = ratio(
+                m.spend_by_group[..3].iter().sum(),
+                clicks_by_group[k][..3].iter().sum(),
+            );
+            m.spend_hhi = if spend_total[k] > 0.0 {
+                spends
+                    .iter()
+                    .map(|s| (s[k] / spend_total[k]) * (s[k] / spend_total[k]))
+                    .sum()
+            } else {
+                0.0
+            };
         }
-        acc.m.revenue += revenue;
-        acc.m.segment_revenue[seg] += revenue;
-        acc.m.segment_engagement[seg] += engagement;
+    }
+
+    /// Phase 7: each arm's derived day metrics (ratios of the day's totals).
+    fn derive_day_metrics(&mut self) {
+        let promotion = self.pop.p.promotion.enabled;
+        let day = self.pop.day;
+        for arm in &mut self.arms {
+            let acc = &mut arm.acc;
+            let m = &mut acc.m;
+            m.ctr = ratio(m.clicks, m.impressions);
+            m.avg_cpc = ratio(m.revenue, m.clicks);
+            m.ecpm = 1000.0 * ratio(m.revenue, m.impressions);
+            m.ads_per_session = ratio(acc.placed, m.sessions as f64);
+            m.ad_load = ratio(m.impressions, m.positions_viewed);
+            m.total_engagement = m.organic_engagement + m.ad_engagement;
+            m.advertiser_surplus = m.advertiser_value - m.revenue;
+            m.roi = ratio(m.advertiser_value, m.revenue);
+            m.reserve_binding_rate = ratio(acc.reserve_clicks, m.clicks);
+            if promotion {
+                acc.promo.day = day;
+                arm.promotion_days.push(std::mem::take(&mut acc.promo));
+            }
+        }
     }
 }
 
+/// Steps 1–3 for one session of user `u` in an arm: fills `s.ranked` with the best candidates,
+/// best first (see [`ranks_above`]).
+///
+/// Each category's live list is sorted by bid term, and `suffix_max` bounds the utility of an
+/// entry and everything after it, so a category is scanned only until its bound falls below
+/// the last entry of a full list. The result equals ranking every candidate (tested against
+/// that brute force).
+///
+/// With `promoted_only`, only advertisers of the promoted class are candidates (a promoted
+/// session's restricted auction).
+fn rank_candidates(
+    pop: &Population,
+    mech: &Mechanism,
+    book: &Book,
+    s: &mut Scratch,
+    u: usize,
+    promoted_only: bool,
+) {
+    let load = &mech.load;
+    let user = &pop.users[u];
+    let interest_q = &mech.interest_q[u];
+    s.session_stamp += 1;
+    let stamp = s.session_stamp;
+    for &(adv, n) in &user.shown_today {
+        if n >= load.frequency_cap {
+            s.capped_stamp[adv as usize] = stamp;
+        }
+    }
+    let click_u = user.click * user.blindness;
+    let click_u_q = pow_q(click_u, mech.auction.squashing);
+    let fatigue_unit = FATIGUE_PER_IMPRESSION * user.sensitivity;
+    let keep = if load.no_adjacent_same_category {
+        2 * load.max_ads + 1
+    } else {
+        load.max_ads + 1
+    };
+    s.ranked.clear();
+    if load.max_ads > 0 {
+        let mut a_cat = [0.0; N_CATEGORIES];
+        let mut e_cat = [0.0; N_CATEGORIES];
+        let mut above_avg = [false; N_CATEGORIES];
+        for c in 0..N_CATEGORIES {
+            a_cat[c] = click_u_q * interest_q[c];
+            e_cat[c] = click_u * user.interest[c];
+            above_avg[c] = user.interest[c] >= 1.0;
+        }
+        // The category whose best entry could score highest goes first: it fills the top
+        // list with strong candidates, so the bounds cut the other categories short. (Fully
+        // sorting the six categories costs more than it saves.)
+        let mut head_bound = [f64::NEG_INFINITY; N_CATEGORIES];
+        for (c, hb) in head_bound.iter_mut().enumerate() {
+            let (start, end) = book.live_ranges[c];
+            if start < end {
+                *hb = book.live[start].bound(a_cat[c], e_cat[c]);
+            }
+        }
+        let mut best = 0;
+        for c in 1..N_CATEGORIES {
+            if head_bound[c] > head_bound[best] {
+                best = c;
+            }
+        }
+        let mut order = [0usize, 1, 2, 3, 4, 5];
+        order.swap(0, best);
+        for &c in &order {
+            let (start, end) = book.live_ranges[c];
+            for l in &book.live[start..end] {
+                // Nothing further in this category can enter the list (fatigue terms only
+                // lower utility; an equal utility enters only with a lower advertiser index).
+                if s.ranked.len() == keep
+                    && s.ranked
+                        .last()
+                        .is_some_and(|r| l.bound(a_cat[c], e_cat[c]) < r.utility)
+                {
+                    break;
+                }
+                if l.exhausted
+                    || (promoted_only && !l.promoted)
+                    || s.capped_stamp[l.advertiser as usize] == stamp
+                    || (l.targeted && !above_avg[c])
+                {
+                    continue;
+                }
+                let mut click = e_cat[c] * l.click_factor;
+                let (bonus, utility) = if click < 1.0 {
+                    let bonus =
+                        l.eng_term * e_cat[c] + l.quality_term - fatigue_unit * l.fatigue_term;
+                    (bonus, l.bid_term * a_cat[c] + bonus)
+                } else {
+                    // A click propensity is a probability: capped at 1 (extreme settings only).
+                    click = 1.0;
+                    let bonus = l.eng_weight + l.quality_term - fatigue_unit * l.fatigue_term;
+                    (bonus, l.bid_weight + bonus)
+                };
+                if utility <= 0.0 {
+                    continue;
+                }
+                insert_top(
+                    &mut s.ranked,
+                    keep,
+                    Ranked {
+                        advertiser: l.advertiser,
+                        utility,
+                        click,
+                        bid: l.bid,
+                        bonus,
+                    },
+                );
+            }
+        }
+        if load.no_adjacent_same_category {
+            skip_adjacent_categories(&mut s.ranked, &pop.advertisers, load.max_ads + 1);
+        }
+    }
+}
+
+/// One feed session of user `u`, served by arm `k`.
+#[allow(clippy::too_many_arguments)]
+fn session(
+    pop: &mut Population,
+    arms: &mut [Arm],
+    k: usize,
+    routing: &Routing,
+    s: &mut Scratch,
+    units: &mut UnitRecord,
+    u: usize,
+    promoted: bool,
+) {
+    let pot_index = routing.pot_of_arm[k];
+    // 1–3: candidates and ranking. A promoted session ranks the promoted class only, and
+    // falls back to every candidate when none of it is eligible.
+    {
+        let arm = &mut arms[k];
+        if promoted {
+            arm.acc.promo.promoted_sessions += 1;
+            rank_candidates(pop, &arm.mech, &arm.book, s, u, true);
+            if s.ranked.is_empty() {
+                rank_candidates(pop, &arm.mech, &arm.book, s, u, false);
+            } else {
+                arm.acc.promo.restricted_sessions += 1;
+            }
+        } else {
+            rank_candidates(pop, &arm.mech, &arm.book, s, u, false);
+        }
+    }
+
+    let (before, rest) = arms.split_at_mut(k);
+    let (arm, after) = rest.split_first_mut().expect("arm k exists");
+    let mech = &arm.mech;
+    let acc = &mut arm.acc;
+    let load = &mech.load;
+    let user = &pop.users[u];
+    let seg = user.segment;
+    acc.m.sessions += 1;
+    acc.m.segment_sessions[seg] += 1;
+    let fatigue_unit = FATIGUE_PER_IMPRESSION * user.sensitivity;
+
+    // 4: blending. The fixed policy's layout depends only on how many ads there are: it is
+    // looked up; the other policies solve the request.
+    let length = load.feed_length;
+    let n_ads = s.ranked.len().min(load.max_ads);
+    s.positions.clear();
+    if load.policy == AdLoadPolicy::Fixed {
+        s.positions.extend_from_slice(&mech.fixed_layouts[n_ads]);
+    } else {
+        s.organic.clear();
+        s.organic
+            .extend(mech.organic_decay.iter().map(|d| user.organic * d));
+        s.ads.clear();
+        let threshold = load.policy == AdLoadPolicy::Threshold;
+        for r in &s.ranked[..n_ads] {
+            s.ads.push(if threshold {
+                AdItem {
+                    revenue: r.utility,
+                    engagement: 0.0,
+                }
+            } else {
+                AdItem {
+                    revenue: r.bid * r.click,
+                    engagement: mech.ad_engagement_per_click * r.click,
+                }
+            });
+        }
+        let method = if threshold {
+            Method::Threshold { lambda: load.theta }
+        } else {
+            Method::Exact {
+                lambda: load.lambda,
+            }
+        };
+        let request = BlendRequest {
+            organic: &s.organic,
+            ads: &s.ads,
+            length,
+            position_weights: &mech.weights,
+            guardrails: mech.guard,
+            method,
+        };
+        feed::blend_into(&request, &mut s.feed, &mut s.positions);
+    }
+    let placed = s.positions.len();
+    acc.placed += placed as f64;
+
+    // 5: prices over the placed ads plus the first unplaced candidate.
+    s.cands.clear();
+    s.slot_ctrs.clear();
+    for (j, r) in s.ranked.iter().take(placed + 1).enumerate() {
+        s.cands.push(Candidate {
+            bid: r.bid,
+            click_weight: r.click,
+            bonus: r.bonus,
+            reserve: arm.book.bids[r.advertiser as usize].reserve,
+        });
+        if j < placed {
+            s.slot_ctrs.push(mech.weights[s.positions[j] - 1]);
+        }
+    }
+    auction::price_into(
+        &s.cands,
+        &s.slot_ctrs,
+        &mech.rule,
+        mech.auction.format,
+        &mut s.prices,
+    );
+
+    // 6–7: scroll and accumulate expected outcomes. Between two ads the hazard is constant,
+    // so each run of organic positions is summed in closed form (geometric series) rather
+    // than position by position.
+    let user = &mut pop.users[u];
+    let scroll = &mech.scroll[seg];
+    let mut survive = 1.0;
+    let mut organic_rank = 0;
+    let mut next_pos = 1;
+    let mut last_ad: Option<usize> = None;
+    let mut engagement = 0.0;
+    let mut revenue = 0.0;
+    let mut impressions = 0.0;
+    let mut clicks_sum = 0.0;
+    for j in 0..=placed {
+        // Organic positions next_pos..end, with end the next ad's position or past the feed.
+        let end = if j < placed {
+            s.positions[j]
+        } else {
+            length + 1
+        };
+        let run = end - next_pos;
+        if run > 0 && survive > 0.0 {
+            let t = scroll.run(j, run);
+            let first_item = user.organic * mech.organic_decay[organic_rank];
+            let viewed = survive * t.viewed;
+            let e = survive * first_item * t.engaged;
+            acc.m.positions_viewed += viewed;
+            acc.m.organic_engagement += e;
+            engagement += e;
+            survive *= t.survive;
+        }
+        organic_rank += run;
+        if j == placed {
+            break;
+        }
+        let pos = end;
+        let r = s.ranked[j];
+        let price = s.prices[j];
+        let reserve = arm.book.bids[r.advertiser as usize].reserve;
+        let a = &mut pop.advertisers[r.advertiser as usize];
+        let gap = last_ad.map_or(1.0, |prev| mech.gap_factor[pos - prev]);
+        let clicks = survive * r.click * gap;
+        acc.m.impressions += survive;
+        acc.m.positions_viewed += survive;
+        acc.m.clicks += clicks;
+        impressions += survive;
+        clicks_sum += clicks;
+        let pot = &mut a.pots[pot_index];
+        pot.spend += clicks * price;
+        let tally = &mut a.tally[k];
+        tally.spend += clicks * price;
+        tally.clicks += clicks;
+        if pot.spend >= pot.budget {
+            // Every arm spending from this pot loses the advertiser.
+            let li = arm.book.live_index[r.advertiser as usize];
+            if let Some(l) = arm.book.live.get_mut(li as usize) {
+                l.exhausted = true;
+            }
+            for (j2, other) in before.iter_mut().chain(after.iter_mut()).enumerate() {
+                let other_k = if j2 < k { j2 } else { j2 + 1 };
+                if routing.pot_of_arm[other_k] == pot_index {
+                    let li = other.book.live_index[r.advertiser as usize];
+                    if let Some(l) = other.book.live.get_mut(li as usize) {
+                        l.exhausted = true;
+                    }
+                }
+            }
+        }
+        tally.value += clicks * a.value;
+        if a.promoted {
+            acc.promo.impressions += survive;
+            acc.promo.clicks += clicks;
+            acc.promo.spend += clicks * price;
+            acc.promo.value += clicks * a.value;
+        }
+        revenue += clicks * price;
+        if price <= reserve * (1.0 + 1e-12) {
+            acc.reserve_clicks += clicks;
+        }
+        let e = survive * mech.ad_engagement_per_click * r.click * gap;
+        acc.m.ad_engagement += e;
+        engagement += e;
+        user.fatigue_today += survive * fatigue_unit * a.annoyance;
+        match user
+            .shown_today
+            .iter_mut()
+            .find(|(adv, _)| *adv == r.advertiser)
+        {
+            Some((_, n)) => *n += 1,
+            None => user.shown_today.push((r.advertiser, 1)),
+        }
+        survive *= scroll.stay[j + 1];
+        last_ad = Some(pos);
+        next_pos = pos + 1;
+    }
+    acc.m.revenue += revenue;
+    acc.m.segment_revenue[seg] += revenue;
+    acc.m.segment_engagement[seg] += engagement;
+    if units.recording {
+        if units.users.len() < pop.users.len() {
+            units.users.resize(pop.users.len(), UserTotals::default());
+        }
+        let t = &mut units.users[u];
+        t.sessions += 1.0;
+        t.engagement += engagement;
+        t.clicks += clicks_sum;
+        t.impressions += impressions;
+        t.revenue += revenue;
+    }
+}
 /// The scroll factors of one segment's sessions, tabulated once per run. After `k` ads the exit
 /// hazard is `h_k = min(1, 1/depth + h_ad·k)` and the user stays with probability
 /// `t_k = 1 − h_k`. A run of `n` organic positions entered with probability `s` is viewed
@@ -1265,9 +1785,9 @@ fn draw_user(p: &Params, shares: &[f64], u: u64) -> User {
         }
     }
     let s = &p.users.segments[segment];
-    let visit_rate = lognormal_with_mean(rng, s.visits_per_day, 0.3);
-    let click = lognormal_with_mean(rng, s.ad_click, 0.5).min(1.0);
-    let organic = lognormal_with_mean(rng, s.organic_engagement, 0.3).min(1.0);
+    let visit_rate = lognormal_with_mean(rng, s.visits_per_day, USER_VISIT_SIGMA);
+    let click = lognormal_with_mean(rng, s.ad_click, USER_CLICK_SIGMA).min(1.0);
+    let organic = lognormal_with_mean(rng, s.organic_engagement, USER_ORGANIC_SIGMA).min(1.0);
     let mut interest = [1.0; N_CATEGORIES];
     let total_w: f64 = s.interests.iter().sum();
     let mut sum = 0.0;
@@ -1277,7 +1797,7 @@ fn draw_user(p: &Params, shares: &[f64], u: u64) -> User {
         } else {
             1.0 / N_CATEGORIES as f64
         };
-        *w = rng.gamma(6.0 * N_CATEGORIES as f64 * mean);
+        *w = rng.gamma(INTEREST_CONCENTRATION * N_CATEGORIES as f64 * mean);
         sum += *w;
     }
     for w in &mut interest {
@@ -1287,10 +1807,6 @@ fn draw_user(p: &Params, shares: &[f64], u: u64) -> User {
             1.0
         };
     }
-    let mut interest_q = [1.0; N_CATEGORIES];
-    for (iq, i) in interest_q.iter_mut().zip(&interest) {
-        *iq = pow_q(*i, p.auction.squashing);
-    }
     User {
         segment,
         visit_rate,
@@ -1298,7 +1814,6 @@ fn draw_user(p: &Params, shares: &[f64], u: u64) -> User {
         click,
         sensitivity: s.fatigue_sensitivity * p.users.fatigue_sensitivity,
         interest,
-        interest_q,
         fatigue: 0.0,
         blindness: 1.0,
         fatigue_today: 0.0,
@@ -1330,6 +1845,20 @@ fn beta_with_sd(rng: &mut impl Random, mean: f64, sd: f64) -> f64 {
 mod tests {
     use super::*;
 
+    impl Engine {
+        /// Rebuilds arm 0's live list for this hour's state.
+        fn refresh_arm0(&mut self) {
+            let arm = &mut self.arms[0];
+            arm.book.refresh_live(&self.pop.advertisers, &arm.mech, 0);
+        }
+
+        /// Ranks user `u`'s candidates in arm 0 into `scratch.ranked`.
+        fn rank_arm0(&mut self, u: usize) {
+            let arm = &self.arms[0];
+            rank_candidates(&self.pop, &arm.mech, &arm.book, &mut self.scratch, u, false);
+        }
+    }
+
     fn tight_budgets(pacing: bool) -> Scenario {
         let mut p = Params::default();
         p.users.count = 800;
@@ -1348,17 +1877,25 @@ mod tests {
             let mut exhausted = 0;
             for _ in 0..5 {
                 engine.step_day();
-                for a in engine.advertisers.iter().filter(|a| a.active) {
+                let bids = &engine.arms[0].book.bids;
+                for (a, b) in engine
+                    .pop
+                    .advertisers
+                    .iter()
+                    .zip(bids)
+                    .filter(|(a, _)| a.active)
+                {
                     // The highest price one click can cost is the bid (GSP and VCG never
                     // charge more; the pacing multiplier only lowers it).
+                    let spend = a.pots[0].spend;
                     assert!(
-                        a.spend <= a.budget + a.bid + 1e-9,
+                        spend <= a.budget + b.bid + 1e-9,
                         "spend {} budget {} bid {}",
-                        a.spend,
+                        spend,
                         a.budget,
-                        a.bid
+                        b.bid
                     );
-                    if a.spend >= a.budget {
+                    if spend >= a.budget {
                         exhausted += 1;
                     }
                 }
@@ -1376,9 +1913,10 @@ mod tests {
         let mut engine = Engine::new(&scenario);
         engine.step_day();
         let paced: Vec<&Advertiser> = engine
+            .pop
             .advertisers
             .iter()
-            .filter(|a| a.pacing < 1.0)
+            .filter(|a| a.pots[0].pacing < 1.0)
             .collect();
         assert!(!paced.is_empty());
         let rich = Scenario::new(Params {
@@ -1391,7 +1929,11 @@ mod tests {
         .expect("valid");
         let mut engine = Engine::new(&rich);
         engine.step_day();
-        assert!(engine.advertisers.iter().all(|a| a.pacing == 1.0));
+        assert!(engine
+            .pop
+            .advertisers
+            .iter()
+            .all(|a| a.pots[0].pacing == 1.0));
     }
 
     // The named constants are the numbers the day loop uses: each test below fails if the
@@ -1403,12 +1945,13 @@ mod tests {
         let mut engine = Engine::new(&scenario);
         engine.step_day();
         let mut slowed = 0;
-        for a in engine.advertisers.iter().filter(|a| a.active) {
-            assert!(a.pacing <= PACING_MAX_MULTIPLIER);
+        for a in engine.pop.advertisers.iter().filter(|a| a.active) {
+            let pacing = a.pots[0].pacing;
+            assert!(pacing <= PACING_MAX_MULTIPLIER);
             // Each hour multiplies by 0.8 or by 1.25 = 1/0.8 (capped at 1): the day ends on a
             // whole power of the slowdown, at most one per hour.
-            let k = math::ln(a.pacing) / math::ln(PACING_SLOWDOWN);
-            assert!((k - k.round()).abs() < 1e-9, "multiplier {}", a.pacing);
+            let k = math::ln(pacing) / math::ln(PACING_SLOWDOWN);
+            assert!((k - k.round()).abs() < 1e-9, "multiplier {pacing}");
             assert!(k.round() <= HOURS as f64);
             if k.round() >= 1.0 {
                 slowed += 1;
@@ -1423,15 +1966,16 @@ mod tests {
         let mut engine = Engine::new(&scenario);
         engine.step_day();
         let before: Vec<(u32, f64)> = engine
+            .pop
             .advertisers
             .iter()
             .map(|a| (a.days_with_spend, a.roi_ewma))
             .collect();
         engine.step_day();
         let mut checked = 0;
-        for (a, &(days, ewma)) in engine.advertisers.iter().zip(&before) {
+        for (a, &(days, ewma)) in engine.pop.advertisers.iter().zip(&before) {
             if days == 1 && a.days_with_spend == 2 {
-                let roi = a.value_today / a.spend;
+                let roi = a.value_today() / a.spend_today();
                 assert_eq!(a.roi_ewma, ROI_MEMORY * ewma + ROI_WEIGHT_TODAY * roi);
                 checked += 1;
             }
@@ -1453,6 +1997,7 @@ mod tests {
         }
         assert!(engine.step_day().churned_advertisers > 0);
         assert!(engine
+            .pop
             .advertisers
             .iter()
             .filter(|a| a.active && a.roi_ewma < 10.0)
@@ -1467,11 +2012,11 @@ mod tests {
         p.advertisers.arrival_rate = 0.0;
         let scenario = Scenario::new(p).expect("valid");
         let mut engine = Engine::new(&scenario);
-        let budgets: Vec<f64> = engine.advertisers.iter().map(|a| a.budget).collect();
+        let budgets: Vec<f64> = engine.pop.advertisers.iter().map(|a| a.budget).collect();
         engine.step_day();
         let (mut grew, mut kept) = (0, 0);
-        for (a, &old) in engine.advertisers.iter().zip(&budgets) {
-            if a.spend > 0.0 && a.spend >= GROWTH_MIN_BUDGET_SPENT * old {
+        for (a, &old) in engine.pop.advertisers.iter().zip(&budgets) {
+            if a.spend_today() > 0.0 && a.spend_today() >= GROWTH_MIN_BUDGET_SPENT * old {
                 assert_eq!(a.budget, old * (1.0 + 0.1));
                 grew += 1;
             } else {
@@ -1485,18 +2030,19 @@ mod tests {
     /// Every live candidate ranked without bounds: the reference for `rank_candidates`. The
     /// utility is computed from the same precomputed terms, so the lists must agree exactly.
     fn rank_brute(engine: &Engine, u: usize) -> Vec<Ranked> {
-        let p = &engine.p;
-        let load = &p.ad_load;
-        let user = &engine.users[u];
+        let mech = &engine.arms[0].mech;
+        let load = &mech.load;
+        let user = &engine.pop.users[u];
+        let interest_q = &mech.interest_q[u];
         let click_u = user.click * user.blindness;
-        let click_u_q = pow_q(click_u, p.auction.squashing);
+        let click_u_q = pow_q(click_u, mech.auction.squashing);
         let fatigue_unit = FATIGUE_PER_IMPRESSION * user.sensitivity;
         let mut all: Vec<Ranked> = Vec::new();
         if load.max_ads == 0 {
             return all;
         }
-        for l in &engine.live {
-            let a = &engine.advertisers[l.advertiser as usize];
+        for l in &engine.arms[0].book.live {
+            let a = &engine.pop.advertisers[l.advertiser as usize];
             let c = a.category;
             let capped = user
                 .shown_today
@@ -1506,7 +2052,7 @@ mod tests {
                 continue;
             }
             let e_cat = click_u * user.interest[c];
-            let a_cat = click_u_q * user.interest_q[c];
+            let a_cat = click_u_q * interest_q[c];
             let click = e_cat * a.click_factor;
             let (click, bonus, utility) = if click < 1.0 {
                 let bonus = l.eng_term * e_cat + l.quality_term - fatigue_unit * l.fatigue_term;
@@ -1539,7 +2085,7 @@ mod tests {
         };
         all.truncate(keep);
         if load.no_adjacent_same_category {
-            skip_adjacent_categories(&mut all, &engine.advertisers, load.max_ads + 1);
+            skip_adjacent_categories(&mut all, &engine.pop.advertisers, load.max_ads + 1);
         }
         all
     }
@@ -1574,14 +2120,14 @@ mod tests {
             for _ in 0..3 {
                 engine.step_day();
                 // This hour's lists, with some advertisers marked as having run out of budget.
-                engine.refresh_live(false);
-                for l in &mut engine.live {
+                engine.refresh_arm0();
+                for l in &mut engine.arms[0].book.live {
                     l.exhausted = rng.bernoulli(0.1);
                 }
-                for u in 0..engine.users.len() {
-                    engine.rank_candidates(u, false);
+                for u in 0..engine.pop.users.len() {
+                    engine.rank_arm0(u);
                     let want = rank_brute(&engine, u);
-                    let got = &engine.ranked;
+                    let got = &engine.scratch.ranked;
                     let key = |r: &Ranked| (r.advertiser, r.utility.to_bits(), r.click.to_bits());
                     assert_eq!(
                         got.iter().map(key).collect::<Vec<_>>(),
@@ -1612,18 +2158,18 @@ mod tests {
         let scenario = Scenario::new(p).expect("valid");
         let mut engine = Engine::new(&scenario);
         engine.step_day();
-        engine.refresh_live(false);
+        engine.refresh_arm0();
         let mut checked = 0;
-        for u in 0..engine.users.len() {
-            engine.rank_candidates(u, false);
-            let user = &engine.users[u];
-            for r in &engine.ranked {
-                let a = &engine.advertisers[r.advertiser as usize];
+        for u in 0..engine.pop.users.len() {
+            engine.rank_arm0(u);
+            let user = &engine.pop.users[u];
+            for r in &engine.scratch.ranked {
+                let a = &engine.pop.advertisers[r.advertiser as usize];
                 let e = user.click * user.blindness * 2.0 * a.quality * user.interest[a.category];
                 let fatigue = FATIGUE_PER_IMPRESSION * user.sensitivity * a.annoyance;
-                let util = &engine.p.utility;
+                let util = &engine.pop.p.utility;
                 let want = util.w_rev * r.bid * math::pow(e, 0.6)
-                    + util.w_eng * engine.p.users.ad_engagement_per_click * e
+                    + util.w_eng * engine.pop.p.users.ad_engagement_per_click * e
                     + util.w_qual * a.quality
                     - util.w_fat * fatigue;
                 assert!(

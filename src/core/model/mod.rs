@@ -6,6 +6,7 @@
 
 pub mod constants;
 pub mod engine;
+pub mod experiment;
 pub mod knobs;
 pub mod metric_table;
 pub mod metrics;
@@ -15,7 +16,8 @@ pub mod validate;
 pub mod window;
 
 pub use constants::*;
-pub use engine::{initial_bids, simulate, RunResult};
+pub use engine::{initial_bids, simulate, AdvertiserTotals, RunResult, UserTotals, MAX_ARMS};
+pub use experiment::{run_arms, ArmsResult, Assignment, Design, ExperimentError, Schedule};
 pub use metric_table::{
     daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
     SUMMARY_WINDOW_FIELDS,

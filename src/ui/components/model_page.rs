@@ -10,8 +10,9 @@ use yew::prelude::*;
 use crate::app::format;
 use crate::core::model::constants::{
     AUTO_SHADING_FIRST_PRICE, CHURN_MIN_DAYS_WITH_SPEND, FATIGUE_PER_IMPRESSION,
-    GROWTH_MIN_BUDGET_SPENT, HOURS, PACING_MAX_MULTIPLIER, PACING_RECOVERY, PACING_SLOWDOWN,
-    QUALITY_TERCILES, ROI_WEIGHT_TODAY,
+    GROWTH_MIN_BUDGET_SPENT, HOURS, INTEREST_CONCENTRATION, PACING_MAX_MULTIPLIER, PACING_RECOVERY,
+    PACING_SLOWDOWN, QUALITY_TERCILES, ROI_WEIGHT_TODAY, USER_CLICK_SIGMA, USER_ORGANIC_SIGMA,
+    USER_VISIT_SIGMA,
 };
 use crate::core::model::knobs::{table, Group};
 use crate::ui::components::controls::group_slug;
@@ -85,7 +86,7 @@ pub fn model_page() -> Html {
 
             <section id="m-users">
                 <h3>{ "Users" }</h3>
-                <p>{ "Each user belongs to a segment (casual, regular, heavy by default; the heavy-user tilt reweights their shares by exp(tilt · 2 · (i/(S−1) − ½))) and draws, once, a visit rate v, an ad click propensity c, an organic engagement propensity o and interest weights I[category] around the segment's values (log-normal noise that keeps the mean; Dirichlet interests scaled to mean 1). Fatigue F starts at 0." }</p>
+                <p>{ format!("Each user belongs to a segment (casual, regular, heavy by default; the heavy-user tilt reweights their shares by exp(tilt · 2 · (i/(S−1) − ½))) and draws, once, a visit rate v, an ad click propensity c, an organic engagement propensity o and interest weights I[category] around the segment's values (log-normal noise that keeps the mean, log-spread σ = {USER_VISIT_SIGMA} for v, {USER_CLICK_SIGMA} for c, {USER_ORGANIC_SIGMA} for o; Dirichlet interests with concentration {INTEREST_CONCENTRATION} per category, scaled to mean 1). Fatigue F starts at 0.") }</p>
                 <p>{ "Each day a user has a Poisson number of sessions, fewer when tired (" }{ cite("goldstein", "Goldstein, McAfee & Suri 2013") }{ "; " }{ cite("huang", "Huang, Reiley & Riabov 2018") }{ "):" }</p>
                 { eq("sessions ~ Poisson( v · e^(−γ·F) )        γ = visit sensitivity") }
             </section>
