@@ -44,6 +44,9 @@ USAGE:
                                      exact policies at the configuration's own last-week
                                      engagement/day (each policy's ad-load knob optimised), as
                                      JSON (or a text table)
+  sandbox experiment SPEC|-          both arms of an experiment in one world (user, budget_split,
+                                     switchback or advertiser design) against the global truth:
+                                     per metric the truth, the long-term truth and the estimate
   sandbox bench [CONFIG|-] [--runs N] time the engine on a configuration (default: the app's
                                      default scenario); prints the median and every run in ms
   sandbox help                       this text
@@ -115,10 +118,19 @@ fn run(args: &[String]) -> Result<String, String> {
         "sweep" => sweep_command(rest),
         "optimize" => optimize_command(rest),
         "policies" => policies_command(rest),
+        "experiment" => {
+            let input = read_input(one_arg(rest, "experiment")?)?;
+            let (report, warnings) =
+                spec::experiment::run_json(&input).map_err(|e| e.to_string())?;
+            for w in warnings {
+                eprintln!("sandbox: {w}");
+            }
+            Ok(report)
+        }
         "bench" => bench_command(rest),
         other => Err(format!(
             "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, \
-             stats, sweep, optimize, policies, bench, help"
+             stats, sweep, optimize, policies, experiment, bench, help"
         )),
     }
 }

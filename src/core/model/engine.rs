@@ -1908,6 +1908,49 @@ mod tests {
     }
 
     #[test]
+    fn split_budget_pots_are_spent_and_paced_each_on_its_own() {
+        // Two arms on one design, users split 30/70, each advertiser's budget split 30/70.
+        let scenario = tight_budgets(true);
+        let mut engine = Engine::with_arms(&scenario, &[&scenario, &scenario]);
+        let n = engine.pop.users.len();
+        engine.routing = Routing {
+            user_arm: (0..n).map(|u| u8::from(u % 10 >= 3)).collect(),
+            day_arm: None,
+            pot_of_arm: [0, 1],
+            pot_share: [0.3, 0.7],
+            pots: 2,
+            budget_weight: [0.3, 0.7],
+            advertiser_share: None,
+        };
+        let mut exhausted = [0; MAX_ARMS];
+        let mut paced_apart = 0;
+        for _ in 0..3 {
+            engine.step_arms();
+            for (i, a) in engine.pop.advertisers.iter().enumerate() {
+                if !a.active {
+                    continue;
+                }
+                for k in 0..MAX_ARMS {
+                    let pot = a.pots[k];
+                    let bid = engine.arms[k].book.bids[i].bid;
+                    assert_eq!(pot.budget, a.budget * [0.3, 0.7][k]);
+                    // Each arm spends only from its own pot, at most one click past it.
+                    assert_eq!(pot.spend, a.tally[k].spend);
+                    assert!(pot.spend <= pot.budget + bid + 1e-9);
+                    if pot.spend >= pot.budget {
+                        exhausted[k] += 1;
+                    }
+                }
+                if a.pots[0].pacing != a.pots[1].pacing {
+                    paced_apart += 1;
+                }
+            }
+        }
+        assert!(exhausted.iter().all(|&e| e > 0), "{exhausted:?}");
+        assert!(paced_apart > 0, "each pot has its own pacing multiplier");
+    }
+
+    #[test]
     fn pacing_lowers_multipliers_of_fast_spenders_only() {
         let scenario = tight_budgets(true);
         let mut engine = Engine::new(&scenario);
