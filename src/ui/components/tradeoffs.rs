@@ -33,7 +33,8 @@ use crate::core::model::knobs::Knob;
 use crate::core::model::metric_table::summary_rows;
 use crate::core::model::{Summaries, Window, WindowedMetric};
 use crate::ui::browser::{self, now_ms};
-use crate::ui::pool::SweepPool;
+use crate::ui::components::optimizer::{OptimizerPanel, PoliciesPanel};
+use crate::ui::pool::{Lane, SweepPool};
 
 /// Height of the frontier canvas (CSS pixels).
 pub const FRONTIER_HEIGHT: u32 = 460;
@@ -114,7 +115,52 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
             }
         });
     }
-    // The elapsed time ticks while the sweep runs.
+    // A link with optimizer settings: run them once.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.needs_optimize(), move |needs| {
+            if *needs {
+                dispatch.emit(Action::StartOptimize { now_ms: now_ms() });
+            }
+        });
+    }
+    // The optimizer's and the comparison's current batches go to the pool (or their lanes empty).
+    {
+        let pool = pool.clone();
+        let run = state.optimize.clone();
+        let key = run
+            .as_ref()
+            .map(|r| (r.id, r.batches.job, r.running()));
+        use_effect_with((key, state.engine), move |_| {
+            if let Some(pool) = pool.borrow().as_ref() {
+                let requests = run
+                    .filter(|r| r.running())
+                    .map(|r| r.batches.requests())
+                    .unwrap_or_default();
+                pool.submit(Lane::Optimize, requests);
+            }
+        });
+    }
+    {
+        let pool = pool.clone();
+        let run = state.policies.clone();
+        let key = run
+            .as_ref()
+            .map(|r| (r.id, r.batches.job, r.running()));
+        use_effect_with((key, state.engine), move |_| {
+            if let Some(pool) = pool.borrow().as_ref() {
+                let requests = run
+                    .filter(|r| r.running())
+                    .map(|r| r.batches.requests())
+                    .unwrap_or_default();
+                pool.submit(Lane::Policies, requests);
+            }
+        });
+    }
+    let running = running
+        || state.optimize.as_ref().is_some_and(|r| r.running())
+        || state.policies.as_ref().is_some_and(|r| r.running());
+    // The elapsed time ticks while the sweep, the optimizer or the comparison runs.
     {
         let dispatch = dispatch.clone();
         use_effect_with(running, move |running| {
@@ -146,7 +192,7 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
             if let Some(sweep) = sweep.clone() {
                 <SweepProgress sweep={sweep.clone()} dispatch={dispatch.clone()} />
                 if sweep.knob2.is_some() {
-                    <HeatmapCanvas sweep={sweep.clone()} metric={view.colour} current={current}
+                    <HeatmapCanvas sweep={sweep.clone()} metric={view.heat_metric()} current={current}
                         dispatch={dispatch.clone()} />
                 }
                 <FrontierCanvas sweep={sweep.clone()} view={view} current={current}
@@ -154,6 +200,8 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
                 <FrontierTable sweep={sweep} view={view} current={current}
                     frontier={frontier} dispatch={dispatch.clone()} />
             }
+            <OptimizerPanel state={state.clone()} dispatch={dispatch.clone()} />
+            <PoliciesPanel run={state.policies.clone()} dispatch={dispatch.clone()} />
         </main>
     }
 }
@@ -307,6 +355,9 @@ pub fn sweep_controls(props: &SweepControlsProps) -> Html {
             { metric_select("sweep-x", "x", view.x, |v, m| v.x = m) }
             { metric_select("sweep-y", "y", view.y, |v, m| v.y = m) }
             { metric_select("sweep-colour", "Colour", view.colour, |v, m| v.colour = m) }
+            if second.is_some() {
+                { metric_select("sweep-heat", "Heat map", view.heat_metric(), |v, m| v.heat = Some(m)) }
+            }
             <label class="sweep-field toggle" for="sweep-weeks">
                 <input type="checkbox" id="sweep-weeks" name="sweep.weeks" checked={view.weeks} onchange={on_weeks} />
                 <span>{ "Short vs long term (first and last week)" }</span>
