@@ -100,17 +100,19 @@ pub fn optimizer_panel(props: &OptimizerProps) -> Html {
         let set = set.clone();
         Callback::from(move |e: Event| {
             let Some(key) = select_value(&e) else { return };
-            set(OptView {
-                objective: Metric::from_key(&key).filter(|m| m.has_summary()),
-                ..view
-            });
+            // The whole settings are copied (a struct update here would capture them in parts).
+            let mut next = view;
+            next.objective = Metric::from_key(&key).filter(|m| m.has_summary());
+            set(next);
         })
     };
     let on_window = {
         let set = set.clone();
         Callback::from(move |e: Event| {
             if let Some(w) = select_value(&e).and_then(|t| Window::from_name(&t)) {
-                set(OptView { window: w, ..view });
+                let mut next = view;
+                next.window = w;
+                set(next);
             }
         })
     };
