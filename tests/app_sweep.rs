@@ -353,6 +353,6 @@ fn a_hover_read_out_names_the_knob_values_and_the_metrics_of_the_nearest_point()
     // The nearest point within the radius, or none.
     let positions = [(0, 10, 10), (1, 40, 10), (2, 70, 12)];
     assert_eq!(nearest_point(&positions, 37, 14, 14), Some(1));
-    assert_eq!(nearest_point(&positions, 56, 11, 14), Some(2));
+    assert_eq!(nearest_point(&positions, 58, 11, 14), Some(2));
     assert_eq!(nearest_point(&positions, 200, 200, 14), None);
 }
