@@ -362,3 +362,43 @@ test('screenshots: the optimizer and policy panels at 1440×1000 (DPR 2) and 390
     await page.context().close();
   }
 });
+
+test('hovering a frontier point or a heat map cell reads out its knob values and metrics; the heat map has its own metric', { timeout: 180_000 }, async () => {
+  const page = await open(GRID, { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 2 });
+  const map = await waitForHeatmap(page);
+  const done = await waitForSweep(page);
+  // The heat map's metric: its own picker, in the link; the cells are recoloured.
+  assert.equal(await page.locator('#sweep-heat').inputValue(), 'whole_run.mean_fatigue');
+  await page.locator('#sweep-heat').selectOption('last_week.roi');
+  await waitForUrl(page, (q) => q.includes('sweep.heat=last_week.roi'));
+  await page.waitForFunction(() => document.querySelector('.heatmap-canvas')?.getAttribute('data-drawn-done') === '9');
+  // Hover cell 4 (every 8, reserve 0.5).
+  const [, x0, y0, x1, y1] = map.cells.split(' ').map((c) => c.split(':').map(Number)).find(([i]) => i === 4);
+  const heat = page.locator('.heatmap-canvas');
+  const hbox = await heat.boundingBox();
+  const [hw, hh] = await heat.evaluate((c) => [c.width / 2, c.height / 2]);
+  await heat.hover({ position: { x: (((x0 + x1) / 2) * hbox.width) / hw, y: (((y0 + y1) / 2) * hbox.height) / hh } });
+  const tip = page.locator('.heatmap-chart .tradeoff-tooltip');
+  await tip.waitFor({ timeout: 5_000 });
+  assert.equal(await tip.getAttribute('data-index'), '4');
+  const text = await tip.innerText();
+  assert.match(text, /: 8 /, text);
+  assert.match(text, /0\.5/, text);
+  assert.match(text, /ROI, last week/, text);
+  await page.screenshot({ path: path.join(ensureArtifacts(), 'tradeoffs-heatmap-hover-1440.png'), fullPage: false, clip: { x: hbox.x, y: hbox.y, width: hbox.width, height: hbox.height } });
+  // Hover a frontier point.
+  const positions = done.positions.split(' ').map((p) => p.split(':').map(Number));
+  const [index, px, py] = positions[0];
+  const canvas = page.locator('.frontier-canvas');
+  const box = await canvas.boundingBox();
+  const [w, h] = await canvas.evaluate((c) => [c.width / 2, c.height / 2]);
+  await canvas.hover({ position: { x: (px * box.width) / w, y: (py * box.height) / h } });
+  const ftip = page.locator('.frontier-chart .tradeoff-tooltip');
+  await ftip.waitFor({ timeout: 5_000 });
+  assert.equal(await ftip.getAttribute('data-index'), String(index));
+  assert.match(await ftip.innerText(), /Revenue \/ day, whole run/);
+  await page.mouse.move(1, 1);
+  await ftip.waitFor({ state: 'detached', timeout: 5_000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
