@@ -112,7 +112,10 @@ fn one_knob_gives_the_command_lines_answer_with_a_relative_floor() {
     let own = simulate(&Scenario::new(decode(DESIGN).params).unwrap()).summaries;
     let floor = 0.97 * metric("last_week.engagement_per_day").value(&own);
     let resolved = run.constraints.clone().expect("resolved");
-    assert_eq!(resolved[0].current, metric("last_week.engagement_per_day").value(&own));
+    assert_eq!(
+        resolved[0].current,
+        metric("last_week.engagement_per_day").value(&own)
+    );
     assert_eq!(resolved[0].bound, floor);
     assert_eq!(resolved[1].bound, 0.9, "absolute bounds stay as set");
     let expected = cli_report(
@@ -135,7 +138,10 @@ fn one_knob_gives_the_command_lines_answer_with_a_relative_floor() {
     let visited = out.evaluations - 1;
     assert_eq!(run.batches.simulated, visited);
     assert_eq!(run.batches.batches, batches);
-    assert!(out.gain >= 0.0, "the current design is in the range: no loss");
+    assert!(
+        out.gain >= 0.0,
+        "the current design is in the range: no loss"
+    );
 }
 
 #[test]
@@ -196,7 +202,11 @@ fn an_impossible_constraint_reports_the_least_violating_design() {
 fn only_answers_to_the_current_batch_count_and_cancel_drops_the_rest() {
     let s = start(one_knob_view());
     let first = optimizer(&s).batches.requests();
-    assert_eq!(first.len(), 1, "the current design alone, to resolve relative bounds");
+    assert_eq!(
+        first.len(),
+        1,
+        "the current design alone, to resolve relative bounds"
+    );
     let Request::Evaluate { params, .. } = &first[0] else {
         panic!("an evaluation")
     };
@@ -218,7 +228,10 @@ fn only_answers_to_the_current_batch_count_and_cancel_drops_the_rest() {
         "the coarse grid: 11 spacings from 2 to 14, less the current design's, already run"
     );
     let again = answer_all(s.clone(), first);
-    assert_eq!(again.optimize, s.optimize, "an answer to a finished batch is dropped");
+    assert_eq!(
+        again.optimize, s.optimize,
+        "an answer to a finished batch is dropped"
+    );
     // Cancelled: no answer counts any more.
     let c = s.clone().reduce(Action::CancelOptimize);
     assert!(!optimizer(&c).running() && optimizer(&c).cancelled);
@@ -239,8 +252,14 @@ fn apply_puts_the_optimum_into_the_design_and_keeps_the_report() {
     let pinned = s.clone().reduce(Action::PinBaseline);
     let applied = pinned.reduce(Action::ApplyOptimum);
     assert_eq!(applied.params.ad_load.every as f64, best);
-    assert!(applied.baseline.is_some(), "the pinned design stays to compare");
-    assert!(applied.optimize.is_some(), "only the optimized knob changed");
+    assert!(
+        applied.baseline.is_some(),
+        "the pinned design stays to compare"
+    );
+    assert!(
+        applied.optimize.is_some(),
+        "only the optimized knob changed"
+    );
     assert!(applied.query().contains("opt.objective=revenue_per_day"));
     assert!(applied.query().contains(&format!("every={best}")));
     // Another knob changes the market: the report no longer describes it.
@@ -249,7 +268,10 @@ fn apply_puts_the_optimum_into_the_design_and_keeps_the_report() {
         value: Value::Number(1.5),
     });
     assert!(moved.optimize.is_none());
-    assert!(!moved.needs_optimize(), "a dropped run is not rerun by itself");
+    assert!(
+        !moved.needs_optimize(),
+        "a dropped run is not rerun by itself"
+    );
 }
 
 #[test]
@@ -275,7 +297,10 @@ fn a_link_with_optimizer_settings_reruns_the_same_optimization() {
         optimizer(&s).optimum().unwrap().report_json()
     );
     // Settings without an objective ask for nothing.
-    let plain = AppState::from_query("v=1&page=tradeoffs&opt.knobs=every:2:14", EngineMode::MainThread);
+    let plain = AppState::from_query(
+        "v=1&page=tradeoffs&opt.knobs=every:2:14",
+        EngineMode::MainThread,
+    );
     assert!(!plain.needs_optimize());
 }
 
@@ -284,7 +309,10 @@ fn settings_that_cannot_run_say_why() {
     let s = start(OptView::default());
     let run = optimizer(&s);
     assert!(!run.running());
-    assert_eq!(run.outcome.clone().unwrap().unwrap_err(), "choose an objective");
+    assert_eq!(
+        run.outcome.clone().unwrap().unwrap_err(),
+        "choose an objective"
+    );
     let s = start(OptView {
         objective: Some(Metric::RevenuePerDay),
         ..OptView::default()

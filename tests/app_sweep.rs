@@ -345,10 +345,19 @@ fn a_hover_read_out_names_the_knob_values_and_the_metrics_of_the_nearest_point()
     assert_eq!(r.index, 3);
     assert!(r.heading.contains(": 8"), "{}", r.heading);
     let summaries = w.results[3].clone().unwrap();
-    assert_eq!(r.rows[0], (x.to_string(), sandbox::app::format::number(x.value(&summaries))));
+    assert_eq!(
+        r.rows[0],
+        (
+            x.to_string(),
+            sandbox::app::format::number(x.value(&summaries))
+        )
+    );
     assert_eq!(r.rows[1].0, y.to_string());
     // An unanswered point reads "—"; a point beyond the sweep has none.
-    assert_eq!(w.readout(0, &[x], |m| m.to_string()).unwrap().rows[0].1, "—");
+    assert_eq!(
+        w.readout(0, &[x], |m| m.to_string()).unwrap().rows[0].1,
+        "—"
+    );
     assert!(w.readout(7, &[x], |m| m.to_string()).is_none());
     // The nearest point within the radius, or none.
     let positions = [(0, 10, 10), (1, 40, 10), (2, 70, 12)];

@@ -769,7 +769,10 @@ fn the_optimizer_settings_round_trip_in_a_golden_form() {
     let d = decode(&link);
     assert_clean(&d, &link);
     assert_eq!(d.view, view);
-    assert_eq!(d.params, p, "optimizer settings never change the configuration");
+    assert_eq!(
+        d.params, p,
+        "optimizer settings never change the configuration"
+    );
     assert!(d.view.opt.runnable());
     // Defaults write nothing: no objective, whole run, no knobs, no constraints.
     assert_eq!(
@@ -799,7 +802,10 @@ fn old_links_carry_no_optimization_and_no_heat_metric() {
         assert_eq!(d.view.opt, OptView::default(), "{line}");
         assert_eq!(d.view.sweep.heat, None, "{line}");
         let again = sandbox::config::url::encode_link(&d.params, d.baseline.as_ref(), d.view);
-        assert!(!again.contains("opt.") && !again.contains("sweep.heat"), "{again}");
+        assert!(
+            !again.contains("opt.") && !again.contains("sweep.heat"),
+            "{again}"
+        );
         n += 1;
     }
     assert!(n > 10);

@@ -100,7 +100,8 @@ impl Batches {
         if job != self.job || self.received.get(index).is_none_or(|r| r.is_some()) {
             return false;
         }
-        self.known.insert(key(&self.asked[index]), summaries.clone());
+        self.known
+            .insert(key(&self.asked[index]), summaries.clone());
         self.received[index] = Some(summaries);
         self.simulated += 1;
         true

@@ -322,9 +322,7 @@ impl Sweep {
         let rows = metrics
             .iter()
             .map(|m| {
-                let v = self.results[i]
-                    .as_deref()
-                    .map_or(f64::NAN, |s| m.value(s));
+                let v = self.results[i].as_deref().map_or(f64::NAN, |s| m.value(s));
                 (label(m), super::format::number(v))
             })
             .collect();
@@ -338,7 +336,12 @@ impl Sweep {
 
 /// The point of `positions` (`(index, x, y)` in drawing pixels) nearest `(x, y)`, if within
 /// `radius` pixels.
-pub fn nearest_point(positions: &[(usize, i32, i32)], x: i32, y: i32, radius: i32) -> Option<usize> {
+pub fn nearest_point(
+    positions: &[(usize, i32, i32)],
+    x: i32,
+    y: i32,
+    radius: i32,
+) -> Option<usize> {
     positions
         .iter()
         .map(|&(i, px, py)| (i, (px - x).pow(2) + (py - y).pow(2)))

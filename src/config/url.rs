@@ -39,6 +39,13 @@
 //!   A second knob makes the sweep a grid (the first knob varying fastest): `sweep2` (its link
 //!   key; absent or `none`: no second knob), `sweep2.from`, `sweep2.to` and `sweep2.points`
 //!   (absent: 7; a grid runs at most 441 points, the second knob's points are cut to fit).
+//!   `sweep.heat` (a summary metric) colours the heat map (absent: the colour metric).
+//!   The optimizer's settings ([`OptView`]): `opt.objective` (a summary metric's key, maximised;
+//!   absent: no optimization), `opt.window` (`first_week`, `last_week`; absent: `whole_run`),
+//!   `opt.knobs` (`knob:min:max` per knob, up to 3, comma-separated: `every:2:14,reserve:0:1.5`)
+//!   and `opt.cons` (`window.metric:min:value` or `…:max:value`, up to 6; a value `xR` is R times
+//!   the current design's own value: `last_week.engagement_per_day:min:x0.97`). A bad entry is
+//!   reported and left out. These keys never change a run either.
 //!
 //! So `decode(encode(p, b))` gives back `p` and `b` exactly, and `encode(decode(s))` is the
 //! canonical form of `s`.
@@ -153,7 +160,12 @@ pub const OPT_KNOBS_KEY: &str = "opt.knobs";
 /// Key of the optimizer's constraints.
 pub const OPT_CONS_KEY: &str = "opt.cons";
 /// Every key of the optimizer's settings.
-pub const OPT_KEYS: [&str; 4] = [OPT_OBJECTIVE_KEY, OPT_WINDOW_KEY, OPT_KNOBS_KEY, OPT_CONS_KEY];
+pub const OPT_KEYS: [&str; 4] = [
+    OPT_OBJECTIVE_KEY,
+    OPT_WINDOW_KEY,
+    OPT_KNOBS_KEY,
+    OPT_CONS_KEY,
+];
 /// Most knobs the optimizer varies at once (as [`crate::core::tradeoff::optimize::MAX_KNOBS`]).
 pub const MAX_OPT_KNOBS: usize = 3;
 /// Most constraints of an optimization from the Tradeoffs tab.

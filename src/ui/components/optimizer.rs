@@ -18,7 +18,9 @@ use crate::app::optimize::{OptimizeRun, PoliciesRun};
 use crate::app::state::{Action, AppState};
 use crate::app::sweep::{default_knob, sweepable_knobs};
 use crate::chart::frontier::metric_label;
-use crate::config::url::{OptConstraint, OptKnob, OptView, Side, MAX_OPT_CONSTRAINTS, MAX_OPT_KNOBS};
+use crate::config::url::{
+    OptConstraint, OptKnob, OptView, Side, MAX_OPT_CONSTRAINTS, MAX_OPT_KNOBS,
+};
 use crate::core::model::knobs::{Knob, Value};
 use crate::core::model::metric_table::{summary_rows, Metric};
 use crate::core::model::{Window, WindowedMetric};
@@ -306,7 +308,9 @@ pub fn optimizer_panel(props: &OptimizerProps) -> Html {
     let start = props
         .dispatch
         .reform(|_: MouseEvent| Action::StartOptimize { now_ms: now_ms() });
-    let cancel = props.dispatch.reform(|_: MouseEvent| Action::CancelOptimize);
+    let cancel = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::CancelOptimize);
     html! {
         <section class="optimizer card" aria-label="Optimizer">
             <h2>{ "Optimize" }</h2>
@@ -372,9 +376,15 @@ pub fn optimize_report(props: &ReportProps) -> Html {
     let status = if run.cancelled {
         format!("cancelled after {} runs · {seconds:.1} s", b.simulated)
     } else if run.running() {
-        format!("batch {} · {} runs · {seconds:.1} s", b.batches, b.simulated)
+        format!(
+            "batch {} · {} runs · {seconds:.1} s",
+            b.batches, b.simulated
+        )
     } else {
-        format!("{} runs in {} batches · {seconds:.1} s", b.simulated, b.batches)
+        format!(
+            "{} runs in {} batches · {seconds:.1} s",
+            b.simulated, b.batches
+        )
     };
     let progress = html! {
         <p class="sweep-status opt-status" role="status" aria-live="polite"
@@ -427,7 +437,8 @@ pub fn optimize_report(props: &ReportProps) -> Html {
     let summary_line = if out.feasible {
         "Feasible: the best design meets every constraint.".to_string()
     } else {
-        "No design in the ranges meets every constraint: this is the least-violating one.".to_string()
+        "No design in the ranges meets every constraint: this is the least-violating one."
+            .to_string()
     };
     html! { <>
         { progress }
@@ -536,7 +547,9 @@ pub fn policies_panel(props: &PoliciesProps) -> Html {
     let start = props
         .dispatch
         .reform(|_: MouseEvent| Action::StartPolicies { now_ms: now_ms() });
-    let cancel = props.dispatch.reform(|_: MouseEvent| Action::CancelPolicies);
+    let cancel = props
+        .dispatch
+        .reform(|_: MouseEvent| Action::CancelPolicies);
     let running = props.run.as_ref().is_some_and(|r| r.running());
     let body = props.run.as_ref().map(|run| {
         let b = &run.batches;
@@ -567,7 +580,7 @@ pub fn policies_panel(props: &PoliciesProps) -> Html {
                                 <tr data-policy={r.policy} data-revenue={r.revenue_per_day.to_string()}
                                     class={classes!((r.policy == c.own.policy).then_some("current"))}>
                                     <th scope="row">{ r.policy }</th>
-                                    <td>{ r.knob }</td>
+                                    <td title={r.knob}>{ r.knob.rsplit('.').next().unwrap_or(r.knob) }</td>
                                     <td>{ format::number(r.value) }</td>
                                     <td>{ format::number(r.revenue_per_day) }</td>
                                     <td>{ format::number(r.engagement_per_day) }</td>

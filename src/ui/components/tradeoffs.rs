@@ -131,9 +131,7 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
     {
         let pool = pool.clone();
         let run = state.optimize.clone();
-        let key = run
-            .as_ref()
-            .map(|r| (r.id, r.batches.job, r.running()));
+        let key = run.as_ref().map(|r| (r.id, r.batches.job, r.running()));
         use_effect_with((key, state.engine), move |_| {
             if let Some(pool) = pool.borrow().as_ref() {
                 let requests = run
@@ -147,9 +145,7 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
     {
         let pool = pool.clone();
         let run = state.policies.clone();
-        let key = run
-            .as_ref()
-            .map(|r| (r.id, r.batches.job, r.running()));
+        let key = run.as_ref().map(|r| (r.id, r.batches.job, r.running()));
         use_effect_with((key, state.engine), move |_| {
             if let Some(pool) = pool.borrow().as_ref() {
                 let requests = run
