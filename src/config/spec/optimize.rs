@@ -1,5 +1,5 @@
 //! `sandbox optimize SPEC`: the best values of one to three knobs for an objective metric under
-//! metric constraints ([`crate::core::tradeoff::optimize`]).
+//! metric constraints ([`crate::core::tradeoff::optimize`](mod@crate::core::tradeoff::optimize)).
 //!
 //! ```json
 //! {

@@ -8,7 +8,7 @@
 //!   knobs snap to integers); with a second knob the first varies fastest.
 //! - [`frontier`] — the Pareto frontier of a set of `(x, y)` outcomes, each metric judged in its
 //!   own direction (higher or lower is better).
-//! - [`optimize`] — the best knob values for an objective metric under metric constraints, with
+//! - [`optimize`](mod@optimize) — the best knob values for an objective metric under metric constraints, with
 //!   which constraints bind and what each costs (its shadow price).
 //! - [`policies`] — the fixed, threshold and exact ad-load policies compared at the configuration's
 //!   own last-week engagement: each policy's ad-load knob optimised for whole-run revenue.
