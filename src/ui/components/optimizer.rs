@@ -459,7 +459,8 @@ pub fn optimize_report(props: &ReportProps) -> Html {
                 <dd data-gain={out.gain.to_string()}>{ format!("{} ({})", format::signed(out.gain),
                     format::relative_change(out.objective, out.base_objective).unwrap_or_default()) }</dd>
                 <dt>{ "Evaluations" }</dt>
-                <dd>{ out.evaluations }</dd>
+                <dd>{ out.evaluations }
+                    <span class="muted">{ format!(" ({} runs on the pool: a design met twice is run once)", b.simulated) }</span></dd>
             </dl>
             if !problem.constraints.is_empty() {
                 <div class="table-scroll">
