@@ -261,3 +261,144 @@ test('the tradeoff canvases are drawn at the device pixel ratio', { timeout: 180
     await page.context().close();
   }
 });
+
+/** Waits until the optimizer's report is shown; returns its attributes. */
+async function waitForOptimum(page, timeout = 120_000) {
+  const handle = await page.waitForFunction(() => {
+    const r = document.querySelector('.opt-report');
+    if (!r) return false;
+    return {
+      feasible: r.getAttribute('data-feasible'),
+      evaluations: Number(r.getAttribute('data-evaluations')),
+      best: r.getAttribute('data-best'),
+      binding: r.getAttribute('data-binding'),
+      gain: Number(r.querySelector('[data-gain]')?.getAttribute('data-gain')),
+    };
+  }, null, { timeout, polling: 50 });
+  return handle.jsonValue();
+}
+
+test('the optimizer runs on the pool, reports binding constraints, applies the optimum and its link reruns it', { timeout: 300_000 }, async () => {
+  const page = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
+  await waitForSweep(page);
+  // Maximise whole-run revenue over the ad spacing 2–14 with last-week engagement ≥ 97% of the
+  // current design's (the constraint a new row starts with).
+  await page.locator('#opt-objective').selectOption('revenue_per_day');
+  await page.locator('[data-action=add-opt-knob]').click();
+  assert.equal(await page.locator('#opt-knob-0').inputValue(), 'every');
+  await page.locator('#opt-min-0').fill('2');
+  await page.locator('#opt-min-0').dispatchEvent('change');
+  await page.locator('#opt-max-0').fill('14');
+  await page.locator('#opt-max-0').dispatchEvent('change');
+  await page.locator('[data-action=add-opt-constraint]').click();
+  assert.equal(await page.locator('#opt-con-0').inputValue(), 'last_week.engagement_per_day');
+  assert.equal(await page.locator('#opt-value-0').inputValue(), '97');
+  const link = await waitForUrl(page, (q) => q.includes('opt.knobs=every:2:14')
+    && q.includes('opt.cons=last_week.engagement_per_day:min:x0.97'));
+  assert.ok(link.includes('opt.objective=revenue_per_day'), link);
+  await page.locator('[data-action=run-optimize]').click();
+  const report = await waitForOptimum(page);
+  assert.equal(report.feasible, 'true');
+  assert.equal(report.binding, 'last_week.engagement_per_day', 'the engagement floor binds');
+  assert.ok(report.evaluations > 5, `evaluations: ${report.evaluations}`);
+  assert.ok(report.gain >= 0, `no loss against the current design: ${report.gain}`);
+  const best = Number(report.best.match(/^every=(\d+)$/)[1]);
+  // The relative bound is shown with its absolute value; the binding row has a shadow price.
+  assert.match(await page.locator('.opt-resolved').innerText(), /^= [\d,.]+ \(current [\d,.]+\)$/);
+  const row = page.locator('.opt-constraints tr[data-metric="last_week.engagement_per_day"]');
+  assert.match(await row.innerText(), /97% of current = [\d,.]+/);
+  assert.match(await row.locator('td').nth(2).innerText(), /^yes$/);
+  assert.match(await row.locator('td').nth(3).innerText(), /^[−\-\d,.]+$/);
+
+  // A fresh page from the link reruns the optimization by itself: the same optimum.
+  const fresh = await open(link);
+  const again = await waitForOptimum(fresh);
+  assert.deepEqual(again, report);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context().close();
+
+  // Pin the current design, then apply the optimum: the link and the control follow.
+  await page.locator('[data-action=pin-current]').click();
+  await waitForUrl(page, (q) => q.includes('base=1'));
+  await page.locator('[data-action=apply-optimum]').click();
+  const applied = await waitForUrl(page, (q) => (best === 6 ? true : new RegExp(`(^|&)every=${best}(&|$)`).test(q)));
+  assert.ok(applied.includes('opt.objective=revenue_per_day'), applied);
+  assert.equal(await page.locator('[data-action=apply-optimum]').innerText(), 'Applied');
+  await page.getByRole('tab', { name: 'Sandbox' }).click();
+  await page.waitForFunction((b) => document.querySelector('#param-every')?.value === String(b), best, { timeout: 10_000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('ad-load policies compared at equal engagement on the pool', { timeout: 300_000 }, async () => {
+  const page = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
+  await waitForSweep(page);
+  await page.locator('[data-action=run-policies]').click();
+  await page.waitForFunction(() => document.querySelectorAll('.policies-table tbody tr').length === 3, null,
+    { timeout: 180_000, polling: 50 });
+  const rows = await page.locator('.policies-table tbody tr').evaluateAll(
+    (trs) => trs.map((tr) => [tr.getAttribute('data-policy'), Number(tr.getAttribute('data-revenue'))]),
+  );
+  assert.deepEqual(rows.map((r) => r[0]), ['fixed', 'threshold', 'exact']);
+  assert.ok(rows.every((r) => r[1] > 0), JSON.stringify(rows));
+  assert.match(await page.locator('.policies .hint').nth(1).innerText(), /last-week engagement\/day ≥ [\d,.]+/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('screenshots: the optimizer and policy panels at 1440×1000 (DPR 2) and 390×844', { timeout: 300_000 }, async () => {
+  const dir = ensureArtifacts();
+  const link = 'v=1&users=300&days=14&page=tradeoffs&sweep.points=3&opt.objective=revenue_per_day'
+    + '&opt.knobs=every:2:14&opt.cons=last_week.engagement_per_day:min:x0.97,whole_run.mean_fatigue:max:0.9';
+  for (const [width, height, scale] of [[1440, 1000, 2], [390, 844, 1]]) {
+    const page = await open(link, { viewport: { width, height }, deviceScaleFactor: scale });
+    await waitForOptimum(page);
+    await page.locator('[data-action=run-policies]').click();
+    await page.waitForFunction(() => document.querySelectorAll('.policies-table tbody tr').length === 3, null,
+      { timeout: 180_000, polling: 50 });
+    await page.locator('.optimizer').screenshot({ path: path.join(dir, `tradeoffs-optimizer-${width}.png`) });
+    await page.locator('.policies').screenshot({ path: path.join(dir, `tradeoffs-policies-${width}.png`) });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
+test('hovering a frontier point or a heat map cell reads out its knob values and metrics; the heat map has its own metric', { timeout: 180_000 }, async () => {
+  const page = await open(GRID, { viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 2 });
+  const map = await waitForHeatmap(page);
+  const done = await waitForSweep(page);
+  // The heat map's metric: its own picker, in the link; the cells are recoloured.
+  assert.equal(await page.locator('#sweep-heat').inputValue(), 'whole_run.mean_fatigue');
+  await page.locator('#sweep-heat').selectOption('last_week.roi');
+  await waitForUrl(page, (q) => q.includes('sweep.heat=last_week.roi'));
+  await page.waitForFunction(() => document.querySelector('.heatmap-canvas')?.getAttribute('data-drawn-done') === '9');
+  // Hover cell 4 (every 8, reserve 0.5).
+  const [, x0, y0, x1, y1] = map.cells.split(' ').map((c) => c.split(':').map(Number)).find(([i]) => i === 4);
+  const heat = page.locator('.heatmap-canvas');
+  const hbox = await heat.boundingBox();
+  const [hw, hh] = await heat.evaluate((c) => [c.width / 2, c.height / 2]);
+  await heat.hover({ position: { x: (((x0 + x1) / 2) * hbox.width) / hw, y: (((y0 + y1) / 2) * hbox.height) / hh } });
+  const tip = page.locator('.heatmap-chart .tradeoff-tooltip');
+  await tip.waitFor({ timeout: 5_000 });
+  assert.equal(await tip.getAttribute('data-index'), '4');
+  const text = await tip.innerText();
+  assert.match(text, /: 8 /, text);
+  assert.match(text, /0\.5/, text);
+  assert.match(text, /ROI, last week/, text);
+  await page.screenshot({ path: path.join(ensureArtifacts(), 'tradeoffs-heatmap-hover-1440.png'), fullPage: false, clip: { x: hbox.x, y: hbox.y, width: hbox.width, height: hbox.height } });
+  // Hover a frontier point.
+  const positions = done.positions.split(' ').map((p) => p.split(':').map(Number));
+  const [index, px, py] = positions[0];
+  const canvas = page.locator('.frontier-canvas');
+  const box = await canvas.boundingBox();
+  const [w, h] = await canvas.evaluate((c) => [c.width / 2, c.height / 2]);
+  await canvas.hover({ position: { x: (px * box.width) / w, y: (py * box.height) / h } });
+  const ftip = page.locator('.frontier-chart .tradeoff-tooltip');
+  await ftip.waitFor({ timeout: 5_000 });
+  assert.equal(await ftip.getAttribute('data-index'), String(index));
+  assert.match(await ftip.innerText(), /Revenue \/ day, whole run/);
+  await page.mouse.move(1, 1);
+  await ftip.waitFor({ state: 'detached', timeout: 5_000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

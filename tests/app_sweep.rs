@@ -331,3 +331,37 @@ fn a_two_knob_sweep_runs_at_most_441_points() {
     let s = Sweep::new(1, Rc::new(Params::default()), &same, 0.0);
     assert_eq!((s.knob2, s.len()), (None, 21));
 }
+
+#[test]
+fn a_hover_read_out_names_the_knob_values_and_the_metrics_of_the_nearest_point() {
+    use sandbox::app::sweep::nearest_point;
+    let mut s = started(state());
+    let response = answer(&s, 3);
+    s = s.reduce(Action::Engine(response));
+    let w = sweep(&s);
+    let x = WindowedMetric::parse("whole_run.revenue_per_day").unwrap();
+    let y = WindowedMetric::parse("whole_run.mean_fatigue").unwrap();
+    let r = w.readout(3, &[x, y], |m| m.to_string()).expect("a point");
+    assert_eq!(r.index, 3);
+    assert!(r.heading.contains(": 8"), "{}", r.heading);
+    let summaries = w.results[3].clone().unwrap();
+    assert_eq!(
+        r.rows[0],
+        (
+            x.to_string(),
+            sandbox::app::format::number(x.value(&summaries))
+        )
+    );
+    assert_eq!(r.rows[1].0, y.to_string());
+    // An unanswered point reads "—"; a point beyond the sweep has none.
+    assert_eq!(
+        w.readout(0, &[x], |m| m.to_string()).unwrap().rows[0].1,
+        "—"
+    );
+    assert!(w.readout(7, &[x], |m| m.to_string()).is_none());
+    // The nearest point within the radius, or none.
+    let positions = [(0, 10, 10), (1, 40, 10), (2, 70, 12)];
+    assert_eq!(nearest_point(&positions, 37, 14, 14), Some(1));
+    assert_eq!(nearest_point(&positions, 58, 11, 14), Some(2));
+    assert_eq!(nearest_point(&positions, 200, 200, 14), None);
+}

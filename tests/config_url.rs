@@ -708,3 +708,144 @@ fn bad_second_knob_settings_are_reported_and_safe() {
     assert!(d.problems[0].used.contains('7'), "{:?}", d.problems);
     assert_eq!(d.params, Params::default());
 }
+
+#[test]
+fn the_optimizer_settings_round_trip_in_a_golden_form() {
+    use sandbox::config::url::{
+        encode_link, OptConstraint, OptKnob, OptView, Page, Side, SweepView, View,
+    };
+    use sandbox::core::model::knobs::Knob;
+    use sandbox::core::model::metric_table::Metric;
+    use sandbox::core::model::{Window, WindowedMetric};
+    let p = Params::default();
+    let m = |t: &str| WindowedMetric::parse(t).unwrap();
+    let view = View {
+        page: Page::Tradeoffs,
+        sweep: SweepView {
+            heat: Some(m("last_week.roi")),
+            ..SweepView::default()
+        },
+        opt: OptView {
+            objective: Some(Metric::RevenuePerDay),
+            window: Window::LastWeek,
+            ..OptView::default()
+        }
+        .with_knobs(&[
+            OptKnob {
+                knob: Knob::Every,
+                min: 2.0,
+                max: 12.0,
+            },
+            OptKnob {
+                knob: Knob::Reserve,
+                min: 0.0,
+                max: 1.5,
+            },
+        ])
+        .with_constraints(&[
+            OptConstraint {
+                metric: m("last_week.engagement_per_day"),
+                side: Side::Min,
+                value: 0.97,
+                relative: true,
+            },
+            OptConstraint {
+                metric: m("whole_run.mean_fatigue"),
+                side: Side::Max,
+                value: 0.2,
+                relative: false,
+            },
+        ]),
+        ..View::default()
+    };
+    let link = encode_link(&p, None, view);
+    // The golden form: changing it breaks every shared link with an optimization.
+    assert_eq!(
+        link,
+        "v=1&page=tradeoffs&sweep.heat=last_week.roi&opt.objective=revenue_per_day\
+         &opt.window=last_week&opt.knobs=every:2:12,reserve:0:1.5\
+         &opt.cons=last_week.engagement_per_day:min:x0.97,whole_run.mean_fatigue:max:0.2"
+    );
+    let d = decode(&link);
+    assert_clean(&d, &link);
+    assert_eq!(d.view, view);
+    assert_eq!(
+        d.params, p,
+        "optimizer settings never change the configuration"
+    );
+    assert!(d.view.opt.runnable());
+    // Defaults write nothing: no objective, whole run, no knobs, no constraints.
+    assert_eq!(
+        encode_link(
+            &p,
+            None,
+            View {
+                opt: OptView::default(),
+                ..View::default()
+            }
+        ),
+        "v=1"
+    );
+}
+
+#[test]
+fn old_links_carry_no_optimization_and_no_heat_metric() {
+    use sandbox::config::url::OptView;
+    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
+    let mut n = 0;
+    for line in links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let d = decode(line);
+        assert_eq!(d.view.opt, OptView::default(), "{line}");
+        assert_eq!(d.view.sweep.heat, None, "{line}");
+        let again = sandbox::config::url::encode_link(&d.params, d.baseline.as_ref(), d.view);
+        assert!(
+            !again.contains("opt.") && !again.contains("sweep.heat"),
+            "{again}"
+        );
+        n += 1;
+    }
+    assert!(n > 10);
+}
+
+#[test]
+fn bad_optimizer_settings_are_reported_and_safe() {
+    use sandbox::config::url::Side;
+    use sandbox::core::model::knobs::Knob;
+    let d = decode(
+        "v=1&opt.objective=nope&opt.window=month\
+         &opt.knobs=every:2:12,policy:0:1,reserve:3:1,every:1:2,theta:0:9\
+         &opt.cons=last_week.roi:min:1.2,whole_run.nope:max:1,last_week.roi:above:1,x:min:y\
+         &sweep.heat=daily",
+    );
+    let keys: Vec<&str> = d.problems.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "opt.objective",
+            "opt.window",
+            "opt.knobs",
+            "opt.cons",
+            "sweep.heat"
+        ]
+    );
+    let o = d.view.opt;
+    assert_eq!(o.objective, None);
+    assert!(!o.runnable());
+    let knobs = o.knob_list();
+    assert_eq!(knobs.len(), 1, "only the good, first entry is kept");
+    assert_eq!(knobs[0].knob, Knob::Every);
+    let cons = o.constraint_list();
+    assert_eq!(cons.len(), 1);
+    assert_eq!(cons[0].side, Side::Min);
+    assert_eq!(cons[0].value, 1.2);
+    assert!(!cons[0].relative);
+    let message = &d.problems[2].message;
+    for bad in ["policy", "reserve:3:1", "listed twice", "theta:0:9"] {
+        assert!(message.contains(bad), "{message} names {bad}");
+    }
+    assert_eq!(d.params, Params::default());
+}

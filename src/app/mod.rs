@@ -1,6 +1,7 @@
 //! The app's logic without the browser: the one reducer ([`state`]), the comparison with a
 //! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
-//! the Tradeoffs tab's sweep and its frontier ([`sweep`]),
+//! the Tradeoffs tab's sweep and its frontier ([`sweep`]), its optimizer and policy comparison
+//! ([`optimize`](mod@optimize)),
 //! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]) and
 //! the "no ads were shown" diagnosis ([`no_ads`]).
 //!
@@ -15,6 +16,7 @@ pub mod compare;
 pub mod first_step;
 pub mod format;
 pub mod no_ads;
+pub mod optimize;
 pub mod promotion;
 pub mod protocol;
 pub mod state;

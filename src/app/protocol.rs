@@ -12,6 +12,7 @@
 //! | *(bridge connected)* | [`Response::Ready`] | the worker's wasm is loaded; sent once per bridge |
 //! | [`Request::Simulate`] | [`Response::Simulated`] or [`Response::Failed`] | one run, plus the baseline run when a baseline is pinned |
 //! | [`Request::SweepPoint`] | [`Response::SweepPoint`] | one point of a sweep (the Tradeoffs tab): its summaries only |
+//! | [`Request::Evaluate`] | [`Response::Evaluated`] | one configuration of an optimizer's batch (the Tradeoffs tab's optimizer and policy comparison; see [`crate::app::optimize`]): its summaries only |
 //!
 //! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A sweep is
 //! one [`Request::SweepPoint`] per point, spread by the app over a pool of workers (each worker
@@ -55,6 +56,15 @@ pub enum Request {
         /// The point's configuration (repaired again by the engine host).
         params: Params,
     },
+    /// Run one configuration of an optimizer's batch and answer with its summaries.
+    Evaluate {
+        /// The batch's job id (increasing; only the current batch's answers count).
+        job: u64,
+        /// The configuration's index in the batch.
+        index: usize,
+        /// The configuration (repaired again by the engine host).
+        params: Params,
+    },
 }
 
 /// The kinds of job the engine host runs. A newer request supersedes a queued older one of the
@@ -65,6 +75,8 @@ pub enum JobKind {
     Simulate,
     /// One point of a sweep.
     SweepPoint,
+    /// One configuration of an optimizer's batch.
+    Evaluate,
 }
 
 impl Request {
@@ -73,6 +85,7 @@ impl Request {
         match self {
             Request::Simulate { id, .. } => *id,
             Request::SweepPoint { sweep, .. } => *sweep,
+            Request::Evaluate { job, .. } => *job,
         }
     }
 
@@ -81,6 +94,7 @@ impl Request {
         match self {
             Request::Simulate { .. } => JobKind::Simulate,
             Request::SweepPoint { .. } => JobKind::SweepPoint,
+            Request::Evaluate { .. } => JobKind::Evaluate,
         }
     }
 }
@@ -108,6 +122,17 @@ pub enum Response {
         /// The point's index.
         index: usize,
         /// The point's summaries (first week, last week, whole run).
+        summaries: Box<Summaries>,
+        /// Wall time of the run inside the engine host, in milliseconds.
+        engine_ms: f64,
+    },
+    /// The result of [`Request::Evaluate`].
+    Evaluated {
+        /// The batch's job id.
+        job: u64,
+        /// The configuration's index in the batch.
+        index: usize,
+        /// Its summaries.
         summaries: Box<Summaries>,
         /// Wall time of the run inside the engine host, in milliseconds.
         engine_ms: f64,
@@ -160,6 +185,17 @@ pub fn handle(request: Request, cache: &mut EngineCache, now_ms: impl Fn() -> f6
             let summaries = simulate(&scenario).summaries;
             Response::SweepPoint {
                 sweep,
+                index,
+                summaries: Box::new(summaries),
+                engine_ms: now_ms() - started,
+            }
+        }
+        Request::Evaluate { job, index, params } => {
+            let started = now_ms();
+            let (scenario, _problems) = Scenario::repair(params);
+            let summaries = simulate(&scenario).summaries;
+            Response::Evaluated {
+                job,
                 index,
                 summaries: Box::new(summaries),
                 engine_ms: now_ms() - started,

@@ -14,15 +14,16 @@
 
 use std::rc::Rc;
 
+use super::optimize::{OptimizeRun, PoliciesRun};
 use super::protocol::Response;
 use super::sweep::Sweep;
 use crate::config::presets::presets;
 use crate::config::url::{
-    decode, encode_link, sweepable, SweepView, UrlProblem, View, MAX_SWEEP_POINTS,
+    decode, encode_link, sweepable, OptView, SweepView, UrlProblem, View, MAX_SWEEP_POINTS,
     MAX_TEST_WINDOW_DAYS, MIN_SWEEP_POINTS,
 };
 use crate::core::model::knobs::{Kind, Knob, ParamSpec, Value};
-use crate::core::model::{Params, RunResult};
+use crate::core::model::{Params, RunResult, Summaries};
 
 /// The page's tabs (part of the link: `page=model`).
 pub use crate::config::url::Page as Tab;
@@ -137,6 +138,19 @@ pub struct AppState {
     /// The current sweep and its answers; `None` before the first and after the base design or
     /// the sweep's knob, range or points changed (the Tradeoffs tab then starts a new one).
     pub sweep: Option<Rc<Sweep>>,
+    /// The Tradeoffs tab's optimizer settings (in the link).
+    pub opt_view: OptView,
+    /// Whether the optimizer should run when the Tradeoffs tab shows (set by a link that carries
+    /// runnable optimizer settings; cleared once a run starts).
+    pub opt_autorun: bool,
+    /// Id of the latest optimizer batch (shared by optimizations and policy comparisons).
+    pub latest_job: u64,
+    /// Id of the latest optimization or policy comparison.
+    pub latest_run: u64,
+    /// The current optimization; dropped when the design changes other than in its knobs.
+    pub optimize: Option<Rc<OptimizeRun>>,
+    /// The current comparison of ad-load policies; dropped when the design changes.
+    pub policies: Option<Rc<PoliciesRun>>,
 }
 
 /// Everything that can happen.
@@ -192,6 +206,24 @@ pub enum Action {
     SweepClock(f64),
     /// Apply point `index` of the current sweep to the design (its knob value(s)).
     ApplySweepPoint(usize),
+    /// Change the optimizer's settings (they apply to the next run).
+    SetOptView(OptView),
+    /// Start an optimization of the current design with the current settings.
+    StartOptimize {
+        /// The host's clock (ms).
+        now_ms: f64,
+    },
+    /// Stop the current optimization.
+    CancelOptimize,
+    /// Put the optimum's knob values into the design.
+    ApplyOptimum,
+    /// Start a comparison of the ad-load policies on the current design's market.
+    StartPolicies {
+        /// The host's clock (ms).
+        now_ms: f64,
+    },
+    /// Stop the current comparison of policies.
+    CancelPolicies,
 }
 
 impl AppState {
@@ -219,6 +251,12 @@ impl AppState {
             sweep_view: decoded.view.sweep,
             latest_sweep: 0,
             sweep: None,
+            opt_autorun: decoded.view.opt.runnable(),
+            opt_view: decoded.view.opt,
+            latest_job: 0,
+            latest_run: 0,
+            optimize: None,
+            policies: None,
         }
     }
 
@@ -233,7 +271,14 @@ impl AppState {
             page: self.tab,
             test_window_days: self.test_window_days,
             sweep: self.sweep_view,
+            opt: self.opt_view,
         }
+    }
+
+    /// Whether the Tradeoffs tab should start an optimization: it is shown and a link asked for
+    /// one that has not started yet.
+    pub fn needs_optimize(&self) -> bool {
+        self.tab == Tab::Tradeoffs && self.opt_autorun && self.optimize.is_none()
     }
 
     /// Whether the Tradeoffs tab should start a sweep: it is shown and has none.
@@ -260,6 +305,13 @@ impl AppState {
             // A sweep of another base design no longer describes this one.
             if s.sweep.as_ref().is_some_and(|w| !w.same_base(&params)) {
                 s.sweep = None;
+            }
+            // So does an optimization (applying its optimum keeps it) or a policy comparison.
+            if s.optimize.as_ref().is_some_and(|o| !o.same_base(&params)) {
+                s.optimize = None;
+            }
+            if s.policies.as_ref().is_some_and(|p| *p.base != params) {
+                s.policies = None;
             }
             s.params = Rc::new(params);
             s.preset = preset;
@@ -400,19 +452,94 @@ impl AppState {
                 }
                 _ => self,
             },
-            Action::SweepClock(now_ms) => match &self.sweep {
-                Some(sweep) if sweep.running() => {
-                    let mut sweep = (**sweep).clone();
-                    sweep.elapsed_ms = (now_ms - sweep.started_ms).max(sweep.elapsed_ms);
-                    self.with(|s| s.sweep = Some(Rc::new(sweep)))
+            Action::SweepClock(now_ms) => {
+                let sweep = self.sweep.as_ref().filter(|w| w.running()).map(|w| {
+                    let mut w = (**w).clone();
+                    w.elapsed_ms = (now_ms - w.started_ms).max(w.elapsed_ms);
+                    Rc::new(w)
+                });
+                let opt = self.optimize.as_ref().filter(|o| o.running()).map(|o| {
+                    let mut o = (**o).clone();
+                    o.elapsed_ms = (now_ms - o.started_ms).max(o.elapsed_ms);
+                    Rc::new(o)
+                });
+                let pol = self.policies.as_ref().filter(|p| p.running()).map(|p| {
+                    let mut p = (**p).clone();
+                    p.elapsed_ms = (now_ms - p.started_ms).max(p.elapsed_ms);
+                    Rc::new(p)
+                });
+                if sweep.is_none() && opt.is_none() && pol.is_none() {
+                    return self;
                 }
-                _ => self,
-            },
+                self.with(|s| {
+                    if sweep.is_some() {
+                        s.sweep = sweep;
+                    }
+                    if opt.is_some() {
+                        s.optimize = opt;
+                    }
+                    if pol.is_some() {
+                        s.policies = pol;
+                    }
+                })
+            }
             Action::ApplySweepPoint(index) => match &self.sweep {
                 Some(sweep) if index < sweep.len() => {
                     let params = sweep.apply(&self.params, index);
                     let preset = matching_preset(&params);
                     self.with_params(params, preset)
+                }
+                _ => self,
+            },
+            Action::SetOptView(view) => {
+                if self.opt_view == view {
+                    return self;
+                }
+                self.with(|s| s.opt_view = view)
+            }
+            Action::StartOptimize { now_ms } => self.with(|s| {
+                s.latest_run += 1;
+                s.latest_job += 1;
+                s.opt_autorun = false;
+                s.optimize = Some(Rc::new(OptimizeRun::new(
+                    s.latest_run,
+                    s.latest_job,
+                    s.params.clone(),
+                    s.opt_view,
+                    now_ms,
+                )));
+            }),
+            Action::CancelOptimize => match &self.optimize {
+                Some(run) if run.running() => {
+                    let mut run = (**run).clone();
+                    run.cancelled = true;
+                    self.with(|s| s.optimize = Some(Rc::new(run)))
+                }
+                _ => self,
+            },
+            Action::ApplyOptimum => match self.optimize.as_ref().and_then(|o| o.optimum()) {
+                Some(optimum) => {
+                    let params = optimum.apply(&self.params);
+                    let preset = matching_preset(&params);
+                    self.with_params(params, preset)
+                }
+                None => self,
+            },
+            Action::StartPolicies { now_ms } => self.with(|s| {
+                s.latest_run += 1;
+                s.latest_job += 1;
+                s.policies = Some(Rc::new(PoliciesRun::new(
+                    s.latest_run,
+                    s.latest_job,
+                    s.params.clone(),
+                    now_ms,
+                )));
+            }),
+            Action::CancelPolicies => match &self.policies {
+                Some(run) if run.running() => {
+                    let mut run = (**run).clone();
+                    run.cancelled = true;
+                    self.with(|s| s.policies = Some(Rc::new(run)))
                 }
                 _ => self,
             },
@@ -464,6 +591,39 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
             let mut sweep = (**sweep).clone();
             sweep.results[index] = Some(Rc::from(summaries));
             state.with(|s| s.sweep = Some(Rc::new(sweep)))
+        }
+        Response::Evaluated {
+            job,
+            index,
+            summaries,
+            ..
+        } => {
+            // Only answers to the current batch of a running optimization or comparison count.
+            let summaries: Rc<Summaries> = Rc::from(summaries);
+            let latest_job = std::cell::Cell::new(state.latest_job);
+            let mut next = || {
+                latest_job.set(latest_job.get() + 1);
+                latest_job.get()
+            };
+            if let Some(run) = state.optimize.as_ref().filter(|o| o.batches.job == job) {
+                let mut run = (**run).clone();
+                if run.receive(job, index, summaries.clone(), &mut next) {
+                    return state.with(|s| {
+                        s.optimize = Some(Rc::new(run));
+                        s.latest_job = latest_job.get();
+                    });
+                }
+            }
+            if let Some(run) = state.policies.as_ref().filter(|p| p.batches.job == job) {
+                let mut run = (**run).clone();
+                if run.receive(job, index, summaries, &mut next) {
+                    return state.with(|s| {
+                        s.policies = Some(Rc::new(run));
+                        s.latest_job = latest_job.get();
+                    });
+                }
+            }
+            state
         }
         Response::Failed { id, message } => {
             if id != state.latest_request {

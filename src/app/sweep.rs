@@ -282,3 +282,70 @@ pub fn marginal_rates(xs: &[f64], ys: &[f64], frontier: &[usize]) -> Vec<f64> {
         })
         .collect()
 }
+
+/// What a hover read-out shows for one point of a sweep: its knob values as the heading, then
+/// each metric's label and value (`—` before the point is answered).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readout {
+    /// The point's index.
+    pub index: usize,
+    /// "Ad every: 6 positions · Reserve price: 0.5".
+    pub heading: String,
+    /// `(label, value)` per metric, in the order asked.
+    pub rows: Vec<(String, String)>,
+}
+
+impl Sweep {
+    /// The hover read-out of point `i` with `metrics` (labelled as `label` names them).
+    pub fn readout(
+        &self,
+        i: usize,
+        metrics: &[WindowedMetric],
+        label: impl Fn(&WindowedMetric) -> String,
+    ) -> Option<Readout> {
+        if i >= self.len() {
+            return None;
+        }
+        let (x, y) = self.point(i);
+        let knob_text = |knob: Knob, v: f64| {
+            let spec = knob.spec();
+            format!(
+                "{}: {}",
+                spec.label,
+                super::format::param_value(spec, &crate::core::model::knobs::Value::Number(v))
+            )
+        };
+        let mut heading = knob_text(self.knob, x);
+        if let (Some(k2), Some(y)) = (self.knob2, y) {
+            heading = format!("{heading} · {}", knob_text(k2, y));
+        }
+        let rows = metrics
+            .iter()
+            .map(|m| {
+                let v = self.results[i].as_deref().map_or(f64::NAN, |s| m.value(s));
+                (label(m), super::format::number(v))
+            })
+            .collect();
+        Some(Readout {
+            index: i,
+            heading,
+            rows,
+        })
+    }
+}
+
+/// The point of `positions` (`(index, x, y)` in drawing pixels) nearest `(x, y)`, if within
+/// `radius` pixels.
+pub fn nearest_point(
+    positions: &[(usize, i32, i32)],
+    x: i32,
+    y: i32,
+    radius: i32,
+) -> Option<usize> {
+    positions
+        .iter()
+        .map(|&(i, px, py)| (i, (px - x).pow(2) + (py - y).pow(2)))
+        .min_by_key(|&(_, d)| d)
+        .filter(|&(_, d)| d <= radius * radius)
+        .map(|(i, _)| i)
+}

@@ -39,6 +39,13 @@
 //!   A second knob makes the sweep a grid (the first knob varying fastest): `sweep2` (its link
 //!   key; absent or `none`: no second knob), `sweep2.from`, `sweep2.to` and `sweep2.points`
 //!   (absent: 7; a grid runs at most 441 points, the second knob's points are cut to fit).
+//!   `sweep.heat` (a summary metric) colours the heat map (absent: the colour metric).
+//!   The optimizer's settings ([`OptView`]): `opt.objective` (a summary metric's key, maximised;
+//!   absent: no optimization), `opt.window` (`first_week`, `last_week`; absent: `whole_run`),
+//!   `opt.knobs` (`knob:min:max` per knob, up to 3, comma-separated: `every:2:14,reserve:0:1.5`)
+//!   and `opt.cons` (`window.metric:min:value` or `…:max:value`, up to 6; a value `xR` is R times
+//!   the current design's own value: `last_week.engagement_per_day:min:x0.97`). A bad entry is
+//!   reported and left out. These keys never change a run either.
 //!
 //! So `decode(encode(p, b))` gives back `p` and `b` exactly, and `encode(decode(s))` is the
 //! canonical form of `s`.
@@ -126,8 +133,10 @@ pub const SWEEP2_FROM_KEY: &str = "sweep2.from";
 pub const SWEEP2_TO_KEY: &str = "sweep2.to";
 /// Key of the second knob's number of points.
 pub const SWEEP2_POINTS_KEY: &str = "sweep2.points";
+/// Key of the heat map's metric (absent: the colour metric).
+pub const SWEEP_HEAT_KEY: &str = "sweep.heat";
 /// Every key of the sweep's settings.
-pub const SWEEP_KEYS: [&str; 12] = [
+pub const SWEEP_KEYS: [&str; 13] = [
     SWEEP_KEY,
     SWEEP_FROM_KEY,
     SWEEP_TO_KEY,
@@ -140,7 +149,27 @@ pub const SWEEP_KEYS: [&str; 12] = [
     SWEEP2_FROM_KEY,
     SWEEP2_TO_KEY,
     SWEEP2_POINTS_KEY,
+    SWEEP_HEAT_KEY,
 ];
+/// Key of the optimizer's objective metric (absent: no optimization).
+pub const OPT_OBJECTIVE_KEY: &str = "opt.objective";
+/// Key of the objective's window (absent: the whole run).
+pub const OPT_WINDOW_KEY: &str = "opt.window";
+/// Key of the optimizer's knobs and ranges.
+pub const OPT_KNOBS_KEY: &str = "opt.knobs";
+/// Key of the optimizer's constraints.
+pub const OPT_CONS_KEY: &str = "opt.cons";
+/// Every key of the optimizer's settings.
+pub const OPT_KEYS: [&str; 4] = [
+    OPT_OBJECTIVE_KEY,
+    OPT_WINDOW_KEY,
+    OPT_KNOBS_KEY,
+    OPT_CONS_KEY,
+];
+/// Most knobs the optimizer varies at once (as [`crate::core::tradeoff::optimize::MAX_KNOBS`]).
+pub const MAX_OPT_KNOBS: usize = 3;
+/// Most constraints of an optimization from the Tradeoffs tab.
+pub const MAX_OPT_CONSTRAINTS: usize = 6;
 /// Points of a sweep when the link does not say.
 pub const DEFAULT_SWEEP_POINTS: u32 = 21;
 /// Fewest points of a sweep from the Tradeoffs tab.
@@ -211,6 +240,8 @@ pub struct SweepView {
     /// The second knob's number of points, [`MIN_SWEEP_POINTS`]–[`MAX_SWEEP_POINTS`] (a sweep
     /// runs at most [`MAX_SWEEP_TOTAL`] points in all).
     pub points2: u32,
+    /// The metric that colours the heat map's cells; `None`: the colour metric.
+    pub heat: Option<WindowedMetric>,
 }
 
 impl Default for SweepView {
@@ -229,6 +260,7 @@ impl Default for SweepView {
             from2: None,
             to2: None,
             points2: DEFAULT_SWEEP2_POINTS,
+            heat: None,
         }
     }
 }
@@ -282,6 +314,164 @@ impl SweepView {
         if self.points2 != default.points2 {
             push(SWEEP2_POINTS_KEY, self.points2.to_string());
         }
+        if let Some(heat) = self.heat {
+            push(SWEEP_HEAT_KEY, heat.to_string());
+        }
+        pairs
+    }
+
+    /// The heat map's metric: its own, or the colour metric.
+    pub fn heat_metric(&self) -> WindowedMetric {
+        self.heat.unwrap_or(self.colour)
+    }
+}
+
+/// A knob the optimizer moves and its range, as the link carries it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptKnob {
+    /// The knob (sweepable and numeric).
+    pub knob: Knob,
+    /// Smallest value searched.
+    pub min: f64,
+    /// Largest value searched (above `min`).
+    pub max: f64,
+}
+
+/// Which side of a constraint's metric is bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The metric must be at least the bound.
+    Min,
+    /// The metric must be at most the bound.
+    Max,
+}
+
+impl Side {
+    /// The side's name in a link (`min`, `max`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Min => "min",
+            Side::Max => "max",
+        }
+    }
+}
+
+/// A constraint of the optimizer, as the link carries it: `metric ≥ value` or `metric ≤ value`,
+/// where a relative value is a multiple of the current design's own value of the metric
+/// (`0.97`: 97% of it), resolved to an absolute bound when a run starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptConstraint {
+    /// The constrained metric.
+    pub metric: WindowedMetric,
+    /// Lower or upper bound.
+    pub side: Side,
+    /// The bound, or with `relative` the multiple of the current design's value.
+    pub value: f64,
+    /// Whether `value` is a multiple of the current design's value.
+    pub relative: bool,
+}
+
+/// The optimizer's settings on the Tradeoffs tab (see the module docs for the link keys). The
+/// objective is maximised; `objective: None` means no optimization.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptView {
+    /// The objective metric (one with a summary value); `None`: no optimization.
+    pub objective: Option<Metric>,
+    /// The window the objective is read over.
+    pub window: Window,
+    /// Up to [`MAX_OPT_KNOBS`] knobs with their ranges, first ones first.
+    pub knobs: [Option<OptKnob>; MAX_OPT_KNOBS],
+    /// Up to [`MAX_OPT_CONSTRAINTS`] constraints, first ones first.
+    pub constraints: [Option<OptConstraint>; MAX_OPT_CONSTRAINTS],
+}
+
+impl Default for OptView {
+    fn default() -> Self {
+        OptView {
+            objective: None,
+            window: Window::WholeRun,
+            knobs: [None; MAX_OPT_KNOBS],
+            constraints: [None; MAX_OPT_CONSTRAINTS],
+        }
+    }
+}
+
+impl OptView {
+    /// The objective over its window, if an objective is set.
+    pub fn objective_metric(&self) -> Option<WindowedMetric> {
+        self.objective
+            .and_then(|m| WindowedMetric::new(self.window, m))
+    }
+
+    /// The knobs set, in order.
+    pub fn knob_list(&self) -> Vec<OptKnob> {
+        self.knobs.iter().flatten().copied().collect()
+    }
+
+    /// The constraints set, in order.
+    pub fn constraint_list(&self) -> Vec<OptConstraint> {
+        self.constraints.iter().flatten().copied().collect()
+    }
+
+    /// `self` with the knobs `list` (at most [`MAX_OPT_KNOBS`] kept).
+    pub fn with_knobs(mut self, list: &[OptKnob]) -> OptView {
+        self.knobs = [None; MAX_OPT_KNOBS];
+        for (slot, k) in self.knobs.iter_mut().zip(list) {
+            *slot = Some(*k);
+        }
+        self
+    }
+
+    /// `self` with the constraints `list` (at most [`MAX_OPT_CONSTRAINTS`] kept).
+    pub fn with_constraints(mut self, list: &[OptConstraint]) -> OptView {
+        self.constraints = [None; MAX_OPT_CONSTRAINTS];
+        for (slot, c) in self.constraints.iter_mut().zip(list) {
+            *slot = Some(*c);
+        }
+        self
+    }
+
+    /// Whether the settings describe a run: an objective and at least one knob.
+    pub fn runnable(&self) -> bool {
+        self.objective_metric().is_some() && self.knobs.iter().any(Option::is_some)
+    }
+
+    /// The `(key, value)` pairs of the settings that differ from the default, in [`OPT_KEYS`]
+    /// order.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        if let Some(m) = self.objective {
+            pairs.push((OPT_OBJECTIVE_KEY.to_string(), m.key().to_string()));
+        }
+        if self.window != Window::WholeRun {
+            pairs.push((OPT_WINDOW_KEY.to_string(), self.window.name().to_string()));
+        }
+        let knobs = self.knob_list();
+        if !knobs.is_empty() {
+            let text = knobs
+                .iter()
+                .map(|k| format!("{}:{}:{}", k.knob.spec().url, k.min, k.max))
+                .collect::<Vec<_>>()
+                .join(",");
+            pairs.push((OPT_KNOBS_KEY.to_string(), text));
+        }
+        let cons = self.constraint_list();
+        if !cons.is_empty() {
+            let text = cons
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}:{}:{}{}",
+                        c.metric,
+                        c.side.as_str(),
+                        if c.relative { "x" } else { "" },
+                        c.value
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            pairs.push((OPT_CONS_KEY.to_string(), text));
+        }
         pairs
     }
 }
@@ -297,6 +487,8 @@ pub struct View {
     pub test_window_days: u32,
     /// The Tradeoffs tab's sweep settings.
     pub sweep: SweepView,
+    /// The Tradeoffs tab's optimizer settings.
+    pub opt: OptView,
 }
 
 impl Default for View {
@@ -305,6 +497,7 @@ impl Default for View {
             page: Page::Sandbox,
             test_window_days: DEFAULT_TEST_WINDOW_DAYS,
             sweep: SweepView::default(),
+            opt: OptView::default(),
         }
     }
 }
@@ -373,6 +566,7 @@ pub fn encode_link(params: &Params, baseline: Option<&Params>, view: View) -> St
         pairs.push((WINDOW_KEY.to_string(), view.test_window_days.to_string()));
     }
     pairs.extend(view.sweep.pairs());
+    pairs.extend(view.opt.pairs());
     if let Some(base) = baseline {
         pairs.push((BASE_KEY.to_string(), "1".to_string()));
         encode_into(base, BASE_PREFIX, &mut pairs);
@@ -464,7 +658,11 @@ pub fn decode(query: &str) -> Decoded {
         let value = percent_decode(raw_value);
         if key == VERSION_KEY {
             version_pairs.push((key, value));
-        } else if key == PAGE_KEY || key == WINDOW_KEY || SWEEP_KEYS.contains(&key.as_str()) {
+        } else if key == PAGE_KEY
+            || key == WINDOW_KEY
+            || SWEEP_KEYS.contains(&key.as_str())
+            || OPT_KEYS.contains(&key.as_str())
+        {
             view_pairs.push((key, value));
         } else if key == BASE_KEY {
             base_pairs.push((key, value));
@@ -540,6 +738,8 @@ fn read_view(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> Vi
                     used: "the default sandbox".into(),
                 }),
             }
+        } else if OPT_KEYS.contains(&key.as_str()) {
+            read_opt_pair(&mut view.opt, key, value, problems);
         } else if key != WINDOW_KEY {
             read_sweep_pair(&mut view.sweep, key, value, problems);
         } else {
@@ -647,10 +847,11 @@ fn read_sweep_pair(
                 ),
             ),
         },
-        SWEEP_X_KEY | SWEEP_Y_KEY | SWEEP_COLOUR_KEY => match metric(trimmed) {
+        SWEEP_X_KEY | SWEEP_Y_KEY | SWEEP_COLOUR_KEY | SWEEP_HEAT_KEY => match metric(trimmed) {
             Ok(m) => match key.as_str() {
                 SWEEP_X_KEY => sweep.x = m,
                 SWEEP_Y_KEY => sweep.y = m,
+                SWEEP_HEAT_KEY => sweep.heat = Some(m),
                 _ => sweep.colour = m,
             },
             Err(message) => problem(message, "the default".into()),
@@ -660,6 +861,138 @@ fn read_sweep_pair(
             None => problem("expected 1 or 0".into(), "0".into()),
         },
     }
+}
+
+/// Reads one of the optimizer's settings; a bad value (or list entry) is reported and left out.
+fn read_opt_pair(opt: &mut OptView, key: String, value: String, problems: &mut Vec<UrlProblem>) {
+    let trimmed = value.trim();
+    let mut problem = |message: String, used: String| {
+        problems.push(UrlProblem {
+            key: key.clone(),
+            value: value.clone(),
+            message,
+            used,
+        })
+    };
+    match key.as_str() {
+        OPT_OBJECTIVE_KEY => match Metric::from_key(trimmed).filter(|m| m.has_summary()) {
+            Some(m) => opt.objective = Some(m),
+            None => problem(
+                "not the key of a summary metric (such as revenue_per_day)".into(),
+                "no optimization".into(),
+            ),
+        },
+        OPT_WINDOW_KEY => match Window::from_name(trimmed) {
+            Some(w) => opt.window = w,
+            None => problem(
+                "not one of first_week, last_week, whole_run".into(),
+                "the default whole_run".into(),
+            ),
+        },
+        OPT_KNOBS_KEY => {
+            let mut list: Vec<OptKnob> = Vec::new();
+            let mut bad: Vec<String> = Vec::new();
+            for entry in trimmed.split(',').filter(|e| !e.trim().is_empty()) {
+                match parse_opt_knob(entry.trim()) {
+                    Ok(k) if list.iter().any(|o| o.knob == k.knob) => {
+                        bad.push(format!("`{entry}`: the knob is listed twice"))
+                    }
+                    Ok(_) if list.len() == MAX_OPT_KNOBS => {
+                        bad.push(format!("`{entry}`: at most {MAX_OPT_KNOBS} knobs"))
+                    }
+                    Ok(k) => list.push(k),
+                    Err(e) => bad.push(format!("`{entry}`: {e}")),
+                }
+            }
+            if !bad.is_empty() {
+                problem(
+                    format!("{} (each entry is knob:min:max)", bad.join("; ")),
+                    "the other knobs".into(),
+                );
+            }
+            *opt = opt.with_knobs(&list);
+        }
+        _ => {
+            let mut list: Vec<OptConstraint> = Vec::new();
+            let mut bad: Vec<String> = Vec::new();
+            for entry in trimmed.split(',').filter(|e| !e.trim().is_empty()) {
+                match parse_opt_constraint(entry.trim()) {
+                    Ok(_) if list.len() == MAX_OPT_CONSTRAINTS => bad.push(format!(
+                        "`{entry}`: at most {MAX_OPT_CONSTRAINTS} constraints"
+                    )),
+                    Ok(c) => list.push(c),
+                    Err(e) => bad.push(format!("`{entry}`: {e}")),
+                }
+            }
+            if !bad.is_empty() {
+                problem(
+                    format!(
+                        "{} (each entry is window.metric:min:value or :max:value; xR for R times \
+                         the current design's value)",
+                        bad.join("; ")
+                    ),
+                    "the other constraints".into(),
+                );
+            }
+            *opt = opt.with_constraints(&list);
+        }
+    }
+}
+
+/// `knob:min:max`: a sweepable knob's link key and a range within its limits.
+fn parse_opt_knob(entry: &str) -> Result<OptKnob, String> {
+    let parts: Vec<&str> = entry.split(':').collect();
+    let [name, min, max] = parts[..] else {
+        return Err("expected knob:min:max".into());
+    };
+    let knob = Knob::from_url(name.trim())
+        .filter(|k| sweepable(*k))
+        .ok_or("not the link key of a sweepable numeric knob")?;
+    let number = |t: &str| t.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+    let (Some(min), Some(max)) = (number(min), number(max)) else {
+        return Err("the range is not two numbers".into());
+    };
+    let limits = knob.spec().limits().ok_or("not a numeric knob")?;
+    if !(limits.contains(min) && limits.contains(max)) {
+        return Err(format!(
+            "the range is outside the knob's {} to {}",
+            limits.min, limits.max
+        ));
+    }
+    if min >= max {
+        return Err("min must be below max".into());
+    }
+    Ok(OptKnob { knob, min, max })
+}
+
+/// `window.metric:min:value` or `…:max:value`; a value `xR` is R times the current design's.
+fn parse_opt_constraint(entry: &str) -> Result<OptConstraint, String> {
+    let parts: Vec<&str> = entry.split(':').collect();
+    let [metric, side, value] = parts[..] else {
+        return Err("expected window.metric:min:value or window.metric:max:value".into());
+    };
+    let metric = WindowedMetric::parse(metric.trim()).map_err(|e| e.to_string())?;
+    let side = match side.trim() {
+        "min" => Side::Min,
+        "max" => Side::Max,
+        _ => return Err("the side is not min or max".into()),
+    };
+    let value = value.trim();
+    let (relative, number) = match value.strip_prefix('x') {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
+    let value = number
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or("the bound is not a number")?;
+    Ok(OptConstraint {
+        metric,
+        side,
+        value,
+        relative,
+    })
 }
 
 /// The link's version from its (deduplicated) `v` pairs; reports unreadable and unknown ones.

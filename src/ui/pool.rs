@@ -4,6 +4,10 @@
 //! cancelling empties it, and the answers of points still running are dropped by the reducer
 //! (their sweep is no longer the current, uncancelled one). On the main-thread engine the pool
 //! is one slot that runs each point on a zero-delay timer.
+//!
+//! The optimizer and the policy comparison ([`crate::app::optimize`]) hand the pool their
+//! batches through [`SweepPool::submit`], each in its own lane; a free worker takes the
+//! optimizer's work first, then the comparison's, then the sweep's.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -38,10 +42,20 @@ enum Slot {
     MainThread,
 }
 
+/// A queue of evaluations besides the sweep's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// The optimizer's batches.
+    Optimize,
+    /// The policy comparison's batches.
+    Policies,
+}
+
 struct Inner {
     slots: Vec<Slot>,
     busy: Vec<bool>,
     queue: VecDeque<Request>,
+    lanes: [VecDeque<Request>; 2],
     dispatch: Callback<Action>,
 }
 
@@ -58,6 +72,7 @@ impl SweepPool {
             slots: Vec::new(),
             busy: Vec::new(),
             queue: VecDeque::new(),
+            lanes: [VecDeque::new(), VecDeque::new()],
             dispatch,
         }));
         let slots: Vec<Slot> = match mode {
@@ -103,6 +118,13 @@ impl SweepPool {
     pub fn cancel(&self) {
         self.inner.borrow_mut().queue.clear();
     }
+
+    /// Queues `requests` in `lane` (replacing what was queued there) and hands them to the free
+    /// workers; an empty list empties the lane.
+    pub fn submit(&self, lane: Lane, requests: Vec<Request>) {
+        self.inner.borrow_mut().lanes[lane as usize] = requests.into();
+        pump(&self.inner);
+    }
 }
 
 /// An answer from slot `k`.
@@ -110,7 +132,10 @@ fn answered(weak: &Weak<RefCell<Inner>>, k: usize, response: Response) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    if !matches!(response, Response::SweepPoint { .. }) {
+    if !matches!(
+        response,
+        Response::SweepPoint { .. } | Response::Evaluated { .. }
+    ) {
         return; // `Ready`: the worker loaded; it was not given this answer's work.
     }
     let dispatch = {
@@ -132,7 +157,14 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
         let Some(k) = i.busy.iter().position(|b| !b) else {
             return;
         };
-        let Some(request) = i.queue.pop_front() else {
+        let next = match i.lanes[0].pop_front() {
+            Some(r) => Some(r),
+            None => match i.lanes[1].pop_front() {
+                Some(r) => Some(r),
+                None => i.queue.pop_front(),
+            },
+        };
+        let Some(request) = next else {
             return;
         };
         i.busy[k] = true;

@@ -10,6 +10,7 @@ pub mod first_step;
 pub mod header;
 pub mod kpis;
 pub mod model_page;
+pub mod optimizer;
 pub mod promotion;
 pub mod toolbar;
 pub mod tradeoffs;

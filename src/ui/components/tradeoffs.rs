@@ -25,7 +25,10 @@ use yew::prelude::*;
 
 use crate::app::format;
 use crate::app::state::{Action, AppState};
-use crate::app::sweep::{marginal_rates, resolve, resolve2, sweepable_knobs, table_metrics, Sweep};
+use crate::app::sweep::{
+    marginal_rates, nearest_point, resolve, resolve2, sweepable_knobs, table_metrics, Readout,
+    Sweep,
+};
 use crate::chart::frontier::{draw_frontier, frontier_chart, metric_label};
 use crate::chart::heatmap::{draw_heatmap, heatmap_chart, CellRect};
 use crate::config::url::SweepView;
@@ -33,7 +36,8 @@ use crate::core::model::knobs::Knob;
 use crate::core::model::metric_table::summary_rows;
 use crate::core::model::{Summaries, Window, WindowedMetric};
 use crate::ui::browser::{self, now_ms};
-use crate::ui::pool::SweepPool;
+use crate::ui::components::optimizer::{OptimizerPanel, PoliciesPanel};
+use crate::ui::pool::{Lane, SweepPool};
 
 /// Height of the frontier canvas (CSS pixels).
 pub const FRONTIER_HEIGHT: u32 = 460;
@@ -114,7 +118,48 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
             }
         });
     }
-    // The elapsed time ticks while the sweep runs.
+    // A link with optimizer settings: run them once.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.needs_optimize(), move |needs| {
+            if *needs {
+                dispatch.emit(Action::StartOptimize { now_ms: now_ms() });
+            }
+        });
+    }
+    // The optimizer's and the comparison's current batches go to the pool (or their lanes empty).
+    {
+        let pool = pool.clone();
+        let run = state.optimize.clone();
+        let key = run.as_ref().map(|r| (r.id, r.batches.job, r.running()));
+        use_effect_with((key, state.engine), move |_| {
+            if let Some(pool) = pool.borrow().as_ref() {
+                let requests = run
+                    .filter(|r| r.running())
+                    .map(|r| r.batches.requests())
+                    .unwrap_or_default();
+                pool.submit(Lane::Optimize, requests);
+            }
+        });
+    }
+    {
+        let pool = pool.clone();
+        let run = state.policies.clone();
+        let key = run.as_ref().map(|r| (r.id, r.batches.job, r.running()));
+        use_effect_with((key, state.engine), move |_| {
+            if let Some(pool) = pool.borrow().as_ref() {
+                let requests = run
+                    .filter(|r| r.running())
+                    .map(|r| r.batches.requests())
+                    .unwrap_or_default();
+                pool.submit(Lane::Policies, requests);
+            }
+        });
+    }
+    let running = running
+        || state.optimize.as_ref().is_some_and(|r| r.running())
+        || state.policies.as_ref().is_some_and(|r| r.running());
+    // The elapsed time ticks while the sweep, the optimizer or the comparison runs.
     {
         let dispatch = dispatch.clone();
         use_effect_with(running, move |running| {
@@ -146,7 +191,8 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
             if let Some(sweep) = sweep.clone() {
                 <SweepProgress sweep={sweep.clone()} dispatch={dispatch.clone()} />
                 if sweep.knob2.is_some() {
-                    <HeatmapCanvas sweep={sweep.clone()} metric={view.colour} current={current}
+                    <HeatmapCanvas sweep={sweep.clone()} metric={view.heat_metric()} current={current}
+                    extra={vec![tx, ty]}
                         dispatch={dispatch.clone()} />
                 }
                 <FrontierCanvas sweep={sweep.clone()} view={view} current={current}
@@ -154,6 +200,8 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
                 <FrontierTable sweep={sweep} view={view} current={current}
                     frontier={frontier} dispatch={dispatch.clone()} />
             }
+            <OptimizerPanel state={state.clone()} dispatch={dispatch.clone()} />
+            <PoliciesPanel run={state.policies.clone()} dispatch={dispatch.clone()} />
         </main>
     }
 }
@@ -307,6 +355,9 @@ pub fn sweep_controls(props: &SweepControlsProps) -> Html {
             { metric_select("sweep-x", "x", view.x, |v, m| v.x = m) }
             { metric_select("sweep-y", "y", view.y, |v, m| v.y = m) }
             { metric_select("sweep-colour", "Colour", view.colour, |v, m| v.colour = m) }
+            if second.is_some() {
+                { metric_select("sweep-heat", "Heat map", view.heat_metric(), |v, m| v.heat = Some(m)) }
+            }
             <label class="sweep-field toggle" for="sweep-weeks">
                 <input type="checkbox" id="sweep-weeks" name="sweep.weeks" checked={view.weeks} onchange={on_weeks} />
                 <span>{ "Short vs long term (first and last week)" }</span>
@@ -449,16 +500,92 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
             }
         })
     };
+    let hover = use_state(|| None::<Hover>);
+    let onmousemove = {
+        let (positions, canvas, hover) = (positions.clone(), canvas.clone(), hover.clone());
+        let (sweep, view) = (props.sweep.clone(), props.view);
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let (x, y) = drawing_point(&el, &e);
+            let (tx, ty) = table_metrics(&view);
+            let next = nearest_point(&positions.borrow(), x, y, 2 * PICK_PX).and_then(|i| {
+                sweep
+                    .readout(i, &[tx, ty, view.colour], metric_label)
+                    .map(|readout| Hover::at(&el, &e, readout))
+            });
+            if *hover != next {
+                hover.set(next);
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
     let s = &props.sweep;
     html! {
         <figure class="chart card frontier-chart">
-            <div class="canvas-box">
+            <div class="canvas-box" {onmousemove} {onmouseleave}>
                 <canvas ref={canvas} role="img" class="frontier-canvas" {onclick}
                     aria-label="Tradeoff frontier: click a point to apply its knob value"
                     data-sweep={s.id.to_string()} data-done={s.done().to_string()}
                     data-total={s.len().to_string()}></canvas>
+                <div class="chart-overlay">{ for hover.as_ref().map(Hover::view) }</div>
             </div>
         </figure>
+    }
+}
+
+/// A hover read-out over a tradeoff canvas: the point's read-out and where to show it (CSS
+/// pixels in the canvas box; flipped to the pointer's left on the right half).
+#[derive(Debug, Clone, PartialEq)]
+struct Hover {
+    readout: Readout,
+    x: f64,
+    y: f64,
+    flip: bool,
+}
+
+impl Hover {
+    fn at(el: &HtmlCanvasElement, e: &MouseEvent, readout: Readout) -> Hover {
+        let rect = el.get_bounding_client_rect();
+        let x = f64::from(e.client_x()) - rect.left();
+        let y = f64::from(e.client_y()) - rect.top();
+        Hover {
+            readout,
+            x,
+            y,
+            flip: x > 0.5 * rect.width(),
+        }
+    }
+
+    fn view(&self) -> Html {
+        let place = if self.flip {
+            format!(
+                "left: {:.1}px; top: {:.1}px; transform: translateX(calc(-100% - 12px));",
+                self.x,
+                self.y + 12.0
+            )
+        } else {
+            format!(
+                "left: {:.1}px; top: {:.1}px; transform: translateX(12px);",
+                self.x,
+                self.y + 12.0
+            )
+        };
+        html! {
+            <div class="chart-tooltip tradeoff-tooltip" role="tooltip"
+                data-index={self.readout.index.to_string()} style={place}>
+                <div class="chart-tooltip-day">{ self.readout.heading.clone() }</div>
+                <table>
+                    { for self.readout.rows.iter().map(|(label, value)| html! {
+                        <tr><td>{ label.clone() }</td><td class="num">{ value.clone() }</td></tr>
+                    }) }
+                </table>
+            </div>
+        }
     }
 }
 
@@ -469,6 +596,9 @@ pub struct HeatmapCanvasProps {
     pub sweep: Rc<Sweep>,
     /// The metric that colours the cells.
     pub metric: WindowedMetric,
+    /// More metrics the hover read-out shows (the frontier's x and y).
+    #[prop_or_default]
+    pub extra: Vec<WindowedMetric>,
     /// The current design's point, if any.
     pub current: Option<usize>,
     /// Where actions go.
@@ -530,14 +660,45 @@ pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
             }
         })
     };
+    let hover = use_state(|| None::<Hover>);
+    let onmousemove = {
+        let (cells, canvas, hover) = (cells.clone(), canvas.clone(), hover.clone());
+        let (sweep, metric, extra) = (props.sweep.clone(), props.metric, props.extra.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let (x, y) = drawing_point(&el, &e);
+            let hit = cells
+                .borrow()
+                .iter()
+                .find(|&&(_, x0, y0, x1, y1)| (x0..x1).contains(&x) && (y0..y1).contains(&y))
+                .map(|c| c.0);
+            let mut metrics = vec![metric];
+            metrics.extend(extra.iter().filter(|m| **m != metric));
+            let next = hit.and_then(|i| {
+                sweep
+                    .readout(i, &metrics, metric_label)
+                    .map(|readout| Hover::at(&el, &e, readout))
+            });
+            if *hover != next {
+                hover.set(next);
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
     let s = &props.sweep;
     html! {
         <figure class="chart card heatmap-chart">
-            <div class="canvas-box">
+            <div class="canvas-box" {onmousemove} {onmouseleave}>
                 <canvas ref={canvas} role="img" class="heatmap-canvas" {onclick}
                     aria-label="Heat map of the two-knob sweep: click a cell to apply both knob values"
                     data-sweep={s.id.to_string()} data-done={s.done().to_string()}
                     data-total={s.len().to_string()}></canvas>
+                <div class="chart-overlay">{ for hover.as_ref().map(Hover::view) }</div>
             </div>
         </figure>
     }
