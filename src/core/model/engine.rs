@@ -556,8 +556,9 @@ pub(crate) struct UnitRecord {
 ///
 /// A one-arm engine ([`Engine::new`]) is the model [`simulate`] runs. A two-arm engine
 /// (`Engine::with_arms`, built by [`super::experiment::run_arms`]) puts both arms of an
-/// experiment in one world: each session is served by its unit's arm, and what the arms share — advertisers' budgets and pacing
-/// (unless split), users' fatigue, churn and arrivals — couples them as it would for real.
+/// experiment in one world: each session is served by its unit's arm, and what the arms share —
+/// advertisers' budgets and pacing (unless split), users' fatigue, churn and arrivals — couples
+/// them as it would for real.
 pub struct Engine {
     pop: Population,
     arms: Vec<Arm>,
