@@ -1,6 +1,6 @@
 //! The app's logic without the browser: the one reducer ([`state`]), the comparison with a
 //! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
-//! the Tradeoffs tab's sweep and its frontier ([`sweep`]),
+//! the Tradeoffs tab's sweep and its frontier ([`sweep`]), the Lab tab's batches ([`lab`]),
 //! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]) and
 //! the "no ads were shown" diagnosis ([`no_ads`]).
 //!
@@ -14,6 +14,7 @@
 pub mod compare;
 pub mod first_step;
 pub mod format;
+pub mod lab;
 pub mod no_ads;
 pub mod promotion;
 pub mod protocol;

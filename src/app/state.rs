@@ -14,11 +14,12 @@
 
 use std::rc::Rc;
 
+use super::lab::{LabAction, LabState};
 use super::protocol::Response;
 use super::sweep::Sweep;
 use crate::config::presets::presets;
 use crate::config::url::{
-    decode, encode_link, sweepable, SweepView, UrlProblem, View, MAX_SWEEP_POINTS,
+    decode, encode_link_with_lab, sweepable, SweepView, UrlProblem, View, MAX_SWEEP_POINTS,
     MAX_TEST_WINDOW_DAYS, MIN_SWEEP_POINTS,
 };
 use crate::core::model::knobs::{Kind, Knob, ParamSpec, Value};
@@ -137,6 +138,8 @@ pub struct AppState {
     /// The current sweep and its answers; `None` before the first and after the base design or
     /// the sweep's knob, range or points changed (the Tradeoffs tab then starts a new one).
     pub sweep: Option<Rc<Sweep>>,
+    /// The Lab tab: its settings (in the link), batches and answers.
+    pub lab: Rc<LabState>,
 }
 
 /// Everything that can happen.
@@ -192,6 +195,8 @@ pub enum Action {
     SweepClock(f64),
     /// Apply point `index` of the current sweep to the design (its knob value(s)).
     ApplySweepPoint(usize),
+    /// Something on the Lab tab.
+    Lab(LabAction),
 }
 
 impl AppState {
@@ -219,12 +224,18 @@ impl AppState {
             sweep_view: decoded.view.sweep,
             latest_sweep: 0,
             sweep: None,
+            lab: Rc::new(LabState::new(decoded.lab)),
         }
     }
 
     /// The query string that reproduces this state (no leading `?`).
     pub fn query(&self) -> String {
-        encode_link(&self.params, self.baseline.as_deref(), self.view())
+        encode_link_with_lab(
+            &self.params,
+            self.baseline.as_deref(),
+            self.view(),
+            &self.lab.view,
+        )
     }
 
     /// The view the link carries: the tab and the test window.
@@ -416,6 +427,10 @@ impl AppState {
                 }
                 _ => self,
             },
+            Action::Lab(action) => match self.lab.reduce(action) {
+                Some(lab) => self.with(|s| s.lab = Rc::new(lab)),
+                None => self,
+            },
         }
     }
 }
@@ -465,6 +480,10 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
             sweep.results[index] = Some(Rc::from(summaries));
             state.with(|s| s.sweep = Some(Rc::new(sweep)))
         }
+        Response::Lab { .. } => match state.lab.answer(&response) {
+            Some(lab) => state.with(|s| s.lab = Rc::new(lab)),
+            None => state,
+        },
         Response::Failed { id, message } => {
             if id != state.latest_request {
                 return state;
