@@ -859,7 +859,8 @@ mod lab_keys {
         let (_, keys) = problem_keys("lab.ctrs=0.5,1");
         assert_eq!(keys, vec!["lab.ctrs".to_string()]);
         // First-price equilibrium with two slots has no closed-form bid.
-        let (lab, keys) = problem_keys("lab.format=first_price&lab.bidding=equilibrium&lab.ctrs=1,0.5");
+        let (lab, keys) =
+            problem_keys("lab.format=first_price&lab.bidding=equilibrium&lab.ctrs=1,0.5");
         assert_eq!(keys, vec!["lab.bidding".to_string()]);
         assert_eq!(lab.format, Format::Gsp);
         // An explicit auction with a quality of 0.

@@ -33,7 +33,9 @@ fn run_batch(view: &LabView) -> (LabState, Response) {
         .reduce(LabAction::Submit)
         .expect("a first submit asks for both parts");
     let response = lab_answer(state.monte_carlo.as_ref().expect("a Monte Carlo batch"));
-    let answered = state.answer(&response).expect("the latest batch's answer is kept");
+    let answered = state
+        .answer(&response)
+        .expect("the latest batch's answer is kept");
     (answered, response)
 }
 
@@ -74,8 +76,16 @@ fn the_batch_carries_replicates_a_reserve_grid_and_the_formats() {
     assert_eq!(job.roles[0], Role::Main);
     assert_eq!(reserve_grid(&view.values).len(), RESERVE_POINTS);
     assert_eq!(reserve_grid(&view.values)[RESERVE_POINTS - 1], 1.0);
-    let grid = job.roles.iter().filter(|r| matches!(r, Role::Reserve(_))).count();
-    let compared = job.roles.iter().filter(|r| matches!(r, Role::Compare(_))).count();
+    let grid = job
+        .roles
+        .iter()
+        .filter(|r| matches!(r, Role::Reserve(_)))
+        .count();
+    let compared = job
+        .roles
+        .iter()
+        .filter(|r| matches!(r, Role::Compare(_)))
+        .count();
     assert_eq!((grid, compared), (RESERVE_POINTS, COMPARED.len()));
     // Settings that do not run ask for nothing.
     let bad = LabView {
@@ -105,13 +115,18 @@ fn revenue_against_reserve_follows_theory_and_peaks_at_myersons_reserve() {
     let points = answer.reserve_points();
     assert_eq!(points.len(), RESERVE_POINTS);
     for &(r, mean, se) in &points {
-        assert!(agrees(mean, se, exact(r)), "simulated {mean} ± {se} at {r}, theory {}", exact(r));
+        assert!(
+            agrees(mean, se, exact(r)),
+            "simulated {mean} ± {se} at {r}, theory {}",
+            exact(r)
+        );
     }
-    let best = points
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .unwrap();
-    assert!((best.0 - 0.5).abs() <= 0.1 + 1e-12, "best simulated reserve {}", best.0);
+    let best = points.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    assert!(
+        (best.0 - 0.5).abs() <= 0.1 + 1e-12,
+        "best simulated reserve {}",
+        best.0
+    );
     // Revenue equivalence: the equilibrium formats agree with one theory value.
     let theory = exact(0.0);
     for (i, (format, bidding, _)) in COMPARED.iter().enumerate() {
@@ -119,12 +134,19 @@ fn revenue_against_reserve_follows_theory_and_peaks_at_myersons_reserve() {
         let efficient = !(*format == Format::FirstPrice && *bidding == Bidding::Truthful);
         if efficient {
             assert!((m.revenue_theory.unwrap() - theory).abs() < 1e-9);
-            assert!(agrees(m.revenue_per_auction, m.revenue_se, theory), "{format:?} {bidding:?}");
+            assert!(
+                agrees(m.revenue_per_auction, m.revenue_se, theory),
+                "{format:?} {bidding:?}"
+            );
         }
     }
     // Price standard errors come from the replicates and are of the revenue's order.
     let se = answer.price_se(1)[0].unwrap();
-    assert!(se > 0.2 * main.revenue_se && se < 5.0 * main.revenue_se, "{se} vs {}", main.revenue_se);
+    assert!(
+        se > 0.2 * main.revenue_se && se < 5.0 * main.revenue_se,
+        "{se} vs {}",
+        main.revenue_se
+    );
 }
 
 #[test]
@@ -140,8 +162,16 @@ fn gsp_at_eos_against_vcg_with_two_slots_and_first_price_disabled_honestly() {
     let eos = answer.report(Role::Compare(2)).unwrap();
     let vcg = answer.report(Role::Compare(3)).unwrap();
     let truthful_gsp = answer.report(Role::Compare(1)).unwrap();
-    assert!(agrees(eos.revenue_per_auction, eos.revenue_se, vcg.revenue_theory.unwrap()));
-    assert!(agrees(vcg.revenue_per_auction, vcg.revenue_se, vcg.revenue_theory.unwrap()));
+    assert!(agrees(
+        eos.revenue_per_auction,
+        eos.revenue_se,
+        vcg.revenue_theory.unwrap()
+    ));
+    assert!(agrees(
+        vcg.revenue_per_auction,
+        vcg.revenue_se,
+        vcg.revenue_theory.unwrap()
+    ));
     assert!(truthful_gsp.revenue_per_auction > vcg.revenue_per_auction + 4.0 * vcg.revenue_se);
     // First price in equilibrium is not defined for two slots: the row says why.
     match answer.outcome(Role::Compare(0)) {
@@ -152,10 +182,16 @@ fn gsp_at_eos_against_vcg_with_two_slots_and_first_price_disabled_honestly() {
 
 #[test]
 fn the_explicit_editor_reports_allocation_prices_and_the_nash_check() {
-    let state = LabState::new(LabView::default()).reduce(LabAction::Submit).unwrap();
+    let state = LabState::new(LabView::default())
+        .reduce(LabAction::Submit)
+        .unwrap();
     let job = state.explicit.clone().unwrap();
     let state = state.answer(&lab_answer(&job)).unwrap();
-    let Some(Outcome::Explicit(r)) = state.explicit_answer.unwrap().outcome(Role::Explicit).cloned()
+    let Some(Outcome::Explicit(r)) = state
+        .explicit_answer
+        .unwrap()
+        .outcome(Role::Explicit)
+        .cloned()
     else {
         panic!()
     };
@@ -176,19 +212,23 @@ fn the_explicit_editor_reports_allocation_prices_and_the_nash_check() {
             others.get(slot).copied().unwrap_or(0.0)
         };
         let mut best: f64 = 0.0;
-        for me in 0..3 {
+        for (me, value) in values.iter().enumerate() {
             let now = match r.allocation.iter().position(|&b| b == me) {
-                Some(k) => ctrs[k] * (values[me] - r.slot_price_per_click[k]),
+                Some(k) => ctrs[k] * (value - r.slot_price_per_click[k]),
                 None => 0.0,
             };
             for (k, a) in ctrs.iter().enumerate() {
-                best = best.max(a * (values[me] - prices_if(k, me)) - now);
+                best = best.max(a * (value - prices_if(k, me)) - now);
             }
             best = best.max(-now);
         }
         best
     };
-    assert_eq!(nash.nash, brute_gain <= 1e-12, "brute-force gain {brute_gain}");
+    assert_eq!(
+        nash.nash,
+        brute_gain <= 1e-12,
+        "brute-force gain {brute_gain}"
+    );
     if let Some(d) = nash.deviation {
         assert!((d.gain - brute_gain).abs() < 1e-9);
     }
@@ -196,7 +236,10 @@ fn the_explicit_editor_reports_allocation_prices_and_the_nash_check() {
 
 #[test]
 fn the_reducer_keeps_only_the_latest_batch_and_the_link_carries_the_settings() {
-    let state = Rc::new(AppState::from_query("page=lab&lab.reserve=0.3", EngineMode::MainThread));
+    let state = Rc::new(AppState::from_query(
+        "page=lab&lab.reserve=0.3",
+        EngineMode::MainThread,
+    ));
     assert_eq!(state.tab, Tab::Lab);
     assert_eq!(state.lab.view.reserve, 0.3);
     assert_eq!(state.query(), "v=1&page=lab&lab.reserve=0.3");
@@ -240,7 +283,9 @@ fn reserve_chart_snapshot() {
                 (r, exact(r) + 0.002 * f64::from(i % 3) - 0.002, 0.003)
             })
             .collect(),
-        theory: (0..=40).map(|i| (f64::from(i) / 40.0, exact(f64::from(i) / 40.0))).collect(),
+        theory: (0..=40)
+            .map(|i| (f64::from(i) / 40.0, exact(f64::from(i) / 40.0)))
+            .collect(),
         myerson: Some(0.5),
         current: Some(0.3),
     };

@@ -36,9 +36,21 @@ pub const AGREEMENT_SE: f64 = 4.0;
 
 /// The formats of the revenue-equivalence table: format, bidding and label.
 pub const COMPARED: [(Format, Bidding, &str); 4] = [
-    (Format::FirstPrice, Bidding::Equilibrium, "First price (Bayes–Nash bids)"),
-    (Format::Gsp, Bidding::Truthful, "Second price / GSP, truthful bids"),
-    (Format::Gsp, Bidding::Equilibrium, "GSP at the EOS equilibrium"),
+    (
+        Format::FirstPrice,
+        Bidding::Equilibrium,
+        "First price (Bayes–Nash bids)",
+    ),
+    (
+        Format::Gsp,
+        Bidding::Truthful,
+        "Second price / GSP, truthful bids",
+    ),
+    (
+        Format::Gsp,
+        Bidding::Equilibrium,
+        "GSP at the EOS equilibrium",
+    ),
     (Format::Vcg, Bidding::Truthful, "VCG (truthful)"),
 ];
 
@@ -321,9 +333,11 @@ pub fn monte_carlo_job(view: &LabView, id: u64) -> Option<LabJob> {
     }
     for (i, (format, bidding, _)) in COMPARED.iter().enumerate() {
         roles.push(Role::Compare(i));
-        specs.push(json(&monte_carlo_spec(
-            &view.monte_carlo_with(*format, *bidding, view.reserve),
-        )));
+        specs.push(json(&monte_carlo_spec(&view.monte_carlo_with(
+            *format,
+            *bidding,
+            view.reserve,
+        ))));
     }
     Some(LabJob {
         id,

@@ -127,8 +127,13 @@ pub fn draw_reserve<DB: DrawingBackend>(
     let vline = |x: f64| vec![(x, 0.0), (x, y1)];
     if let Some(m) = chart.myerson.filter(|m| *m <= x1) {
         let style = ShapeStyle::from(rgb(1)).stroke_width(2);
-        cc.draw_series(std::iter::once(DashedPathElement::new(vline(m), 6, 4, style)))
-            .map_err(err)?;
+        cc.draw_series(std::iter::once(DashedPathElement::new(
+            vline(m),
+            6,
+            4,
+            style,
+        )))
+        .map_err(err)?;
         let label = (FONT, LEGEND_PX)
             .into_font()
             .color(&rgb(1))
@@ -142,13 +147,21 @@ pub fn draw_reserve<DB: DrawingBackend>(
     }
     if let Some(r) = chart.current.filter(|r| *r <= x1) {
         let style = ShapeStyle::from(AXIS).stroke_width(1);
-        cc.draw_series(std::iter::once(DashedPathElement::new(vline(r), 2, 3, style)))
-            .map_err(err)?;
+        cc.draw_series(std::iter::once(DashedPathElement::new(
+            vline(r),
+            2,
+            3,
+            style,
+        )))
+        .map_err(err)?;
     }
     if !chart.theory.is_empty() {
         let style = ShapeStyle::from(rgb(6)).stroke_width(2);
-        cc.draw_series(std::iter::once(PathElement::new(chart.theory.clone(), style)))
-            .map_err(err)?;
+        cc.draw_series(std::iter::once(PathElement::new(
+            chart.theory.clone(),
+            style,
+        )))
+        .map_err(err)?;
     }
     let sim = rgb(0);
     for &(x, y, se) in &chart.points {
@@ -174,11 +187,7 @@ pub fn draw_reserve<DB: DrawingBackend>(
     let mut item = |label: &str, draw: &dyn Fn(i32) -> Result<(), String>| -> Result<(), String> {
         draw(x)?;
         legend_area
-            .draw(&Text::new(
-                label.to_string(),
-                (x + 24, y - 7),
-                font.clone(),
-            ))
+            .draw(&Text::new(label.to_string(), (x + 24, y - 7), font.clone()))
             .map_err(err)?;
         x += 34 + 6 * label.chars().count() as i32;
         Ok(())

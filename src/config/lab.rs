@@ -152,7 +152,12 @@ impl Default for LabView {
 impl LabView {
     /// The Monte Carlo configuration with `format`, `bidding` and `reserve` replaced (the
     /// comparisons and the reserve grid run variants of the one experiment).
-    pub fn monte_carlo_with(&self, format: Format, bidding: Bidding, reserve: f64) -> MonteCarloConfig {
+    pub fn monte_carlo_with(
+        &self,
+        format: Format,
+        bidding: Bidding,
+        reserve: f64,
+    ) -> MonteCarloConfig {
         MonteCarloConfig {
             format,
             bidding,
@@ -375,7 +380,10 @@ fn number(text: &str) -> Option<f64> {
 }
 
 fn list_text(xs: &[f64]) -> String {
-    xs.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+    xs.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn parse_list(text: &str) -> Option<Vec<f64>> {

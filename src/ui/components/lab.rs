@@ -17,7 +17,9 @@ use crate::app::lab::{agrees, LabAction, LabState, Outcome, Role, AGREEMENT_SE, 
 use crate::app::state::Action;
 use crate::chart::lab::{draw_reserve, ReserveChart};
 use crate::chart::scaled::Scaled;
-use crate::config::lab::{format_text, ExplicitRow, LabView, MAX_EXPLICIT_BIDDERS, MAX_LAB_BIDDERS};
+use crate::config::lab::{
+    format_text, ExplicitRow, LabView, MAX_EXPLICIT_BIDDERS, MAX_LAB_BIDDERS,
+};
 use crate::core::auction::Format;
 use crate::core::lab::dist::ValueDist;
 use crate::core::lab::Bidding;
@@ -66,7 +68,10 @@ fn format_label(f: Format) -> &'static str {
 }
 
 fn list_text(xs: &[f64]) -> String {
-    xs.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")
+    xs.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn parse_list(text: &str) -> Option<Vec<f64>> {
@@ -139,7 +144,9 @@ pub fn lab_controls(props: &ControlsProps) -> Html {
     let (dist_name, p1, p2) = match v.values {
         ValueDist::Uniform { low, high } => ("uniform", ("Low", low), Some(("High", high))),
         ValueDist::Exponential { rate } => ("exponential", ("Rate λ", rate), None),
-        ValueDist::Lognormal { mu, sigma } => ("lognormal", ("μ of ln v", mu), Some(("σ of ln v", sigma))),
+        ValueDist::Lognormal { mu, sigma } => {
+            ("lognormal", ("μ of ln v", mu), Some(("σ of ln v", sigma)))
+        }
     };
     html! {
         <section class="lab-controls card" aria-label="Lab settings">
@@ -240,8 +247,12 @@ fn mean_se(mean: f64, se: f64) -> String {
 
 fn verdict(mean: f64, se: f64, theory: Option<f64>) -> Html {
     match theory {
-        Some(t) if agrees(mean, se, t) => html! { <td class="agree" data-agree="true">{ format!("{} ✓ within {AGREEMENT_SE} SE", fmt(t)) }</td> },
-        Some(t) => html! { <td class="disagree" data-agree="false">{ format!("{} ✗ {:.1} SE away", fmt(t), (mean - t).abs() / se.max(1e-300)) }</td> },
+        Some(t) if agrees(mean, se, t) => {
+            html! { <td class="agree" data-agree="true">{ format!("{} ✓ within {AGREEMENT_SE} SE", fmt(t)) }</td> }
+        }
+        Some(t) => {
+            html! { <td class="disagree" data-agree="false">{ format!("{} ✗ {:.1} SE away", fmt(t), (mean - t).abs() / se.max(1e-300)) }</td> }
+        }
         None => html! { <td class="no-theory">{ "no closed form" }</td> },
     }
 }
@@ -289,7 +300,11 @@ pub fn lab_results(props: &ResultsProps) -> Html {
         Ok(m) => ReserveChart {
             title: "Revenue against the reserve".into(),
             points: answer.reserve_points(),
-            theory: if m.revenue_theory.is_some() { answer.curve.clone() } else { Vec::new() },
+            theory: if m.revenue_theory.is_some() {
+                answer.curve.clone()
+            } else {
+                Vec::new()
+            },
             myerson: Some(m.myerson_reserve),
             current: Some(lab.view.reserve),
         },
@@ -359,14 +374,20 @@ pub struct ReserveCanvasProps {
     pub id: u64,
 }
 
-fn drawing_area(el: &HtmlCanvasElement, height: u32) -> Option<DrawingArea<Scaled<CanvasBackend>, Shift>> {
+fn drawing_area(
+    el: &HtmlCanvasElement,
+    height: u32,
+) -> Option<DrawingArea<Scaled<CanvasBackend>, Shift>> {
     let width = el
         .parent_element()
         .map(|p| p.client_width().max(0) as u32)
         .unwrap_or(0)
         .max(300);
     let ratio = browser::device_pixel_ratio();
-    let (bw, bh) = ((f64::from(width) * ratio).round() as u32, (f64::from(height) * ratio).round() as u32);
+    let (bw, bh) = (
+        (f64::from(width) * ratio).round() as u32,
+        (f64::from(height) * ratio).round() as u32,
+    );
     if el.width() != bw {
         el.set_width(bw);
     }
@@ -432,7 +453,11 @@ pub fn explicit_editor(props: &EditorProps) -> Html {
         })
     };
     let equilibrium = x.bidding == Bidding::Equilibrium;
-    let cell = |i: usize, field: &'static str, value: f64, disabled: bool, title: Option<&'static str>| {
+    let cell = |i: usize,
+                field: &'static str,
+                value: f64,
+                disabled: bool,
+                title: Option<&'static str>| {
         let onchange = on(Box::new(move |v: &mut LabView, t: &str| {
             if let (Some(n), Some(row)) = (num(t), v.explicit.rows.get_mut(i)) {
                 match field {
@@ -459,7 +484,11 @@ pub fn explicit_editor(props: &EditorProps) -> Html {
             set(Box::new(|v| {
                 if v.explicit.rows.len() < MAX_EXPLICIT_BIDDERS {
                     let last = v.explicit.rows.last().map_or(1.0, |r| r.value / 2.0);
-                    v.explicit.rows.push(ExplicitRow { value: last, bid: last, quality: 1.0 });
+                    v.explicit.rows.push(ExplicitRow {
+                        value: last,
+                        bid: last,
+                        quality: 1.0,
+                    });
                 }
             }))
         })
@@ -474,14 +503,22 @@ pub fn explicit_editor(props: &EditorProps) -> Html {
             }))
         })
     };
-    let report = props.lab.explicit_answer.as_ref().and_then(|a| a.outcome(Role::Explicit).cloned());
+    let report = props
+        .lab
+        .explicit_answer
+        .as_ref()
+        .and_then(|a| a.outcome(Role::Explicit).cloned());
     let problem = props.lab.view.explicit_problem();
     let fp_reason = "A single explicit auction has no Bayesian prior, so first price has no equilibrium bid here";
     let outcome = match (&problem, report) {
-        (Some((field, message)), _) => html! { <p class="lab-problem" role="alert">{ format!("This auction does not run: `{field}` {message}") }</p> },
+        (Some((field, message)), _) => {
+            html! { <p class="lab-problem" role="alert">{ format!("This auction does not run: `{field}` {message}") }</p> }
+        }
         (None, Some(Outcome::Explicit(r))) => {
             let nash = match (&r.nash_check, x.format) {
-                (Some(n), _) if n.nash => html! { <p class="nash ok" data-nash="true">{ "Nash check: no bidder gains by changing its bid alone — these bids are an equilibrium." }</p> },
+                (Some(n), _) if n.nash => {
+                    html! { <p class="nash ok" data-nash="true">{ "Nash check: no bidder gains by changing its bid alone — these bids are an equilibrium." }</p> }
+                }
                 (Some(n), _) => {
                     let d = n.deviation;
                     html! { <p class="nash bad" data-nash="false">{ match d {
@@ -490,8 +527,12 @@ pub fn explicit_editor(props: &EditorProps) -> Html {
                         None => "Nash check: not an equilibrium.".into(),
                     } }</p> }
                 }
-                (None, Format::Vcg) => html! { <p class="nash" data-nash="na">{ "Nash check: VCG is truthful in dominant strategies, so truthful bids are always an equilibrium." }</p> },
-                (None, _) => html! { <p class="nash" data-nash="na">{ "Nash check: computed for GSP only (first price has no complete-information check here)." }</p> },
+                (None, Format::Vcg) => {
+                    html! { <p class="nash" data-nash="na">{ "Nash check: VCG is truthful in dominant strategies, so truthful bids are always an equilibrium." }</p> }
+                }
+                (None, _) => {
+                    html! { <p class="nash" data-nash="na">{ "Nash check: computed for GSP only (first price has no complete-information check here)." }</p> }
+                }
             };
             html! {
                 <>
