@@ -123,6 +123,8 @@ test('screenshots: lab at 1440×1000 (DPR 2) and 390×844', { timeout: 180_000 }
     const page = await open('page=lab&lab.bidders=3&lab.ctrs=1,0.5', { viewport: { width, height }, deviceScaleFactor: scale });
     await waitForLab(page);
     await page.screenshot({ path: path.join(dir, name), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `no sideways scrolling at ${width} px (overflow ${overflow} px)`);
     assert.deepEqual(page.errors, []);
   }
 });

@@ -312,9 +312,10 @@ pub fn lab_results(props: &ResultsProps) -> Html {
     };
     let theory_note = match answer.report(Role::Main) {
         Ok(m) if m.revenue_theory.is_none() => Some(format!(
-            "No theory curve: {} with {} bids is not an efficient mechanism with a closed-form revenue here.",
-            format_label(lab.view.format).to_lowercase(),
-            lab.view.bidding.as_str()
+            "No theory curve: revenue equivalence covers efficient formats in equilibrium, and {} with {} bids{} is not one.",
+            format_label(lab.view.format),
+            lab.view.bidding.as_str(),
+            if lab.view.slot_ctrs.len() > 1 { " on several slots" } else { "" }
         )),
         _ => None,
     };
@@ -329,10 +330,10 @@ pub fn lab_results(props: &ResultsProps) -> Html {
                 "{} auctions, seed {}. Standard errors of prices from {} independent replicates (batch means). Theory agrees when within {AGREEMENT_SE} SE. Engine {:.0} ms.",
                 lab.view.auctions, lab.view.seed, crate::app::lab::REPLICATES, answer.engine_ms) }</p>
         </section>
-        <figure class="chart card lab-chart">
+        <figure class="card lab-chart">
             <ReserveCanvas chart={Rc::new(chart)} id={answer.job.id} />
             <figcaption class="hint">
-                { myerson.map(|m| format!("Myerson's optimal reserve r* solves φ(r*) = 0: r* = {} (for uniform [0, 1] it is 0.5). ", fmt(m))).unwrap_or_default() }
+                { myerson.map(|m| format!("Myerson's optimal reserve r* solves φ(r*) = r* − (1 − F(r*))/f(r*) = 0: here r* = {}. ", fmt(m))).unwrap_or_default() }
                 { theory_note.unwrap_or_default() }
             </figcaption>
         </figure>
@@ -536,6 +537,7 @@ pub fn explicit_editor(props: &EditorProps) -> Html {
             };
             html! {
                 <>
+                <div class="table-scroll">
                 <table class="lab-table" id="lab-allocation">
                     <thead><tr><th scope="col">{ "Slot" }</th><th scope="col">{ "CTR" }</th><th scope="col">{ "Winner" }</th><th scope="col">{ "Price per click" }</th><th scope="col">{ "Payment" }</th></tr></thead>
                     <tbody>
@@ -549,6 +551,7 @@ pub fn explicit_editor(props: &EditorProps) -> Html {
                     }) }
                     </tbody>
                 </table>
+                </div>
                 <p data-explicit-revenue={r.revenue.to_string()}>{ format!("Revenue {} · welfare {}", fmt(r.revenue), fmt(r.welfare)) }
                     { r.bids.as_ref().map(|b| format!(" · equilibrium bids {}", b.iter().map(|x| fmt(*x)).collect::<Vec<_>>().join(", "))).unwrap_or_default() }</p>
                 { nash }
