@@ -81,6 +81,9 @@ fn parse_list(text: &str) -> Option<Vec<f64>> {
 /// A setter: applies `change` to a copy of the settings and dispatches it.
 type Set = Rc<dyn Fn(Box<dyn FnOnce(&mut LabView)>)>;
 
+/// An edit of the settings from a control's text.
+type Edit = Box<dyn Fn(&mut LabView, &str)>;
+
 /// The whole tab.
 #[function_component(LabPage)]
 pub fn lab_page(props: &LabProps) -> Html {
@@ -443,7 +446,7 @@ pub struct EditorProps {
 pub fn explicit_editor(props: &EditorProps) -> Html {
     let x = &props.lab.view.explicit;
     let set = props.set.0.clone();
-    let on = |apply: Box<dyn Fn(&mut LabView, &str)>| {
+    let on = |apply: Edit| {
         let set = set.clone();
         let apply = Rc::new(apply);
         Callback::from(move |e: Event| {
