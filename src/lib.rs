@@ -64,11 +64,13 @@
 //!   reducer ([`app::state`]), the comparison of a design with the pinned baseline in four
 //!   windows ([`app::compare`]), the worker protocol and its request handler
 //!   ([`app::protocol`]), the Tradeoffs tab's sweep (points as worker jobs, latest sweep wins;
-//!   [`app::sweep`]), number formatting ("—" for a ratio with nothing to divide by), the
+//!   [`app::sweep`]), the Lab tab's batches of `sandbox auction` specs ([`app::lab`], settings
+//!   in the link under `lab.*` keys: [`config::lab`]), number formatting ("—" for a ratio with nothing to divide by), the
 //!   "no ads were shown" diagnosis ([`app::no_ads`]) and the first step's questions
 //!   ([`app::first_step`]).
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
-//!   canvas in the browser); [`chart::frontier`] draws the Tradeoffs tab's frontier.
+//!   canvas in the browser); [`chart::frontier`] draws the Tradeoffs tab's frontier, [`chart::lab`] the Lab tab's revenue
+//!   against the reserve.
 //! - `ui` (wasm32 only) — the thin Yew front end: components that render [`app::state`] and
 //!   dispatch its actions, the Web Worker that runs [`app::protocol`], browser glue.
 //! - `src/bin/sandbox.rs` — the CLI; `src/bin/app.rs`, `src/bin/worker.rs` — the browser entry points.

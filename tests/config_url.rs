@@ -849,3 +849,169 @@ fn bad_optimizer_settings_are_reported_and_safe() {
     }
     assert_eq!(d.params, Params::default());
 }
+
+// ------------------------------------------------------------------------------------------
+// The Lab tab's `lab.*` keys
+// ------------------------------------------------------------------------------------------
+
+mod lab_keys {
+    use sandbox::config::lab::{ExplicitRow, LabView};
+    use sandbox::config::url::{decode, encode_link_with_lab, Page, View};
+    use sandbox::core::auction::Format;
+    use sandbox::core::lab::dist::ValueDist;
+    use sandbox::core::lab::Bidding;
+    use sandbox::core::model::Params;
+
+    fn link(lab: &LabView) -> String {
+        let view = View {
+            page: Page::Lab,
+            ..View::default()
+        };
+        encode_link_with_lab(&Params::default(), None, view, lab)
+    }
+
+    fn changed() -> LabView {
+        let mut lab = LabView {
+            format: Format::FirstPrice,
+            bidding: Bidding::Equilibrium,
+            bidders: 7,
+            values: ValueDist::Exponential { rate: 2.0 },
+            slot_ctrs: vec![1.0],
+            reserve: 0.35,
+            auctions: 5000,
+            seed: 18_446_744_073_709_551_615,
+            ..LabView::default()
+        };
+        lab.explicit.format = Format::Vcg;
+        lab.explicit.rows = vec![
+            ExplicitRow {
+                value: 3.0,
+                bid: 2.5,
+                quality: 0.5,
+            },
+            ExplicitRow {
+                value: 1.0,
+                bid: 1.0,
+                quality: 1.0,
+            },
+        ];
+        lab.explicit.slot_ctrs = vec![0.4];
+        lab.explicit.reserve = 0.1;
+        lab.explicit.squashing = 0.5;
+        lab
+    }
+
+    #[test]
+    fn default_lab_writes_only_the_page() {
+        assert_eq!(link(&LabView::default()), "v=1&page=lab");
+        let decoded = decode("v=1&page=lab");
+        assert_eq!(decoded.view.page, Page::Lab);
+        assert_eq!(decoded.lab, LabView::default());
+        assert!(decoded.problems.is_empty());
+    }
+
+    #[test]
+    fn older_links_decode_to_the_default_lab() {
+        for old in ["", "v=1&reserve=0.25", "v=1&page=tradeoffs&sweep.points=9"] {
+            let decoded = decode(old);
+            assert_eq!(decoded.lab, LabView::default(), "{old}");
+            assert!(decoded.problems.is_empty(), "{old}: {:?}", decoded.problems);
+        }
+    }
+
+    #[test]
+    fn every_lab_key_round_trips() {
+        let lab = changed();
+        let text = link(&lab);
+        assert_eq!(
+            text,
+            "v=1&page=lab&lab.format=first_price&lab.bidding=equilibrium&lab.bidders=7\
+             &lab.values=exponential:2&lab.reserve=0.35&lab.auctions=5000\
+             &lab.seed=18446744073709551615&lab.x.format=vcg&lab.x.bids=3:2.5:0.5,1:1:1\
+             &lab.x.ctrs=0.4&lab.x.reserve=0.1&lab.x.squash=0.5"
+        );
+        let decoded = decode(&text);
+        assert!(decoded.problems.is_empty(), "{:?}", decoded.problems);
+        assert_eq!(decoded.lab, lab);
+        for values in [
+            ValueDist::Uniform {
+                low: 0.5,
+                high: 2.0,
+            },
+            ValueDist::Lognormal {
+                mu: -0.3,
+                sigma: 0.7,
+            },
+        ] {
+            let lab = LabView {
+                values,
+                slot_ctrs: vec![0.5, 0.25],
+                ..LabView::default()
+            };
+            assert_eq!(decode(&link(&lab)).lab, lab);
+        }
+    }
+
+    fn problem_keys(query: &str) -> (LabView, Vec<String>) {
+        let decoded = decode(query);
+        let keys = decoded.problems.iter().map(|p| p.key.clone()).collect();
+        (decoded.lab, keys)
+    }
+
+    #[test]
+    fn malformed_lab_values_are_problems_and_defaults() {
+        let d = LabView::default();
+        for (query, key) in [
+            ("lab.format=dutch", "lab.format"),
+            ("lab.bidding=shaded", "lab.bidding"),
+            ("lab.bidders=0", "lab.bidders"),
+            ("lab.bidders=2.5", "lab.bidders"),
+            ("lab.bidders=100000", "lab.bidders"),
+            ("lab.values=uniform:1:0", "lab.values"),
+            ("lab.values=normal:0:1", "lab.values"),
+            ("lab.values=exponential:-1", "lab.values"),
+            ("lab.values=lognormal:0", "lab.values"),
+            ("lab.ctrs=1,x", "lab.ctrs"),
+            ("lab.reserve=-1", "lab.reserve"),
+            ("lab.reserve=NaN", "lab.reserve"),
+            ("lab.auctions=0", "lab.auctions"),
+            ("lab.auctions=99999999999", "lab.auctions"),
+            ("lab.seed=-3", "lab.seed"),
+            ("lab.x.squash=3", "lab.x.squash"),
+            ("lab.x.bids=", "lab.x.bids"),
+            ("lab.x.bids=1:2:3:4", "lab.x.bids"),
+            ("lab.nonsense=1", "lab.nonsense"),
+        ] {
+            let (lab, keys) = problem_keys(&format!("v=1&page=lab&{query}"));
+            assert_eq!(keys, vec![key.to_string()], "{query}");
+            assert_eq!(lab, d, "{query}");
+        }
+    }
+
+    #[test]
+    fn settings_the_lab_rejects_fall_back_to_that_part_s_defaults() {
+        // More slots than bidders: the Monte Carlo part is reset, the explicit part kept.
+        let (lab, keys) = problem_keys("lab.bidders=2&lab.ctrs=1,0.5,0.2&lab.x.reserve=0.2");
+        assert_eq!(keys, vec!["lab.ctrs".to_string()]);
+        assert_eq!(lab.bidders, 5);
+        assert_eq!(lab.slot_ctrs, vec![1.0]);
+        assert_eq!(lab.explicit.reserve, 0.2);
+        // Increasing CTRs.
+        let (_, keys) = problem_keys("lab.ctrs=0.5,1");
+        assert_eq!(keys, vec!["lab.ctrs".to_string()]);
+        // First-price equilibrium with two slots has no closed-form bid.
+        let (lab, keys) =
+            problem_keys("lab.format=first_price&lab.bidding=equilibrium&lab.ctrs=1,0.5");
+        assert_eq!(keys, vec!["lab.bidding".to_string()]);
+        assert_eq!(lab.format, Format::Gsp);
+        // An explicit auction with a quality of 0.
+        let (lab, keys) = problem_keys("lab.x.bids=1:1:0,2:2:1&lab.reserve=0.3");
+        assert_eq!(keys, vec!["lab.x.bids".to_string()]);
+        assert_eq!(lab.explicit, LabView::default().explicit);
+        assert_eq!(lab.reserve, 0.3);
+        // Repeated key: the later value wins, reported.
+        let (lab, keys) = problem_keys("lab.reserve=0.1&lab.reserve=0.2");
+        assert_eq!(keys, vec!["lab.reserve".to_string()]);
+        assert_eq!(lab.reserve, 0.2);
+    }
+}

@@ -1,7 +1,7 @@
 //! The app's logic without the browser: the one reducer ([`state`]), the comparison with a
 //! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
 //! the Tradeoffs tab's sweep and its frontier ([`sweep`]), its optimizer and policy comparison
-//! ([`optimize`](mod@optimize)),
+//! ([`optimize`](mod@optimize)), the Lab tab's batches ([`lab`]),
 //! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]) and
 //! the "no ads were shown" diagnosis ([`no_ads`]).
 //!
@@ -15,6 +15,7 @@
 pub mod compare;
 pub mod first_step;
 pub mod format;
+pub mod lab;
 pub mod no_ads;
 pub mod optimize;
 pub mod promotion;

@@ -13,6 +13,7 @@
 //! | [`Request::Simulate`] | [`Response::Simulated`] or [`Response::Failed`] | one run, plus the baseline run when a baseline is pinned |
 //! | [`Request::SweepPoint`] | [`Response::SweepPoint`] | one point of a sweep (the Tradeoffs tab): its summaries only |
 //! | [`Request::Evaluate`] | [`Response::Evaluated`] | one configuration of an optimizer's batch (the Tradeoffs tab's optimizer and policy comparison; see [`crate::app::optimize`]): its summaries only |
+//! | [`Request::Lab`] | [`Response::Lab`] | a batch of mechanism-lab runs (the Lab tab): each answered exactly as `sandbox auction` prints it |
 //!
 //! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A sweep is
 //! one [`Request::SweepPoint`] per point, spread by the app over a pool of workers (each worker
@@ -30,7 +31,55 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::spec::auction::run_json;
+use crate::core::lab::dist::ValueDist;
+use crate::core::lab::{efficient_expectation, lowest_type_payoffs};
 use crate::core::model::{simulate, Params, RunResult, Scenario, Summaries};
+
+/// The two parts of the Lab tab, each its own job kind (editing the explicit auction never
+/// drops the Monte Carlo batch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LabPart {
+    /// The Monte Carlo experiment, its replicates, reserve grid and format comparison.
+    MonteCarlo,
+    /// The explicit auction editor.
+    Explicit,
+}
+
+/// The theory curve of expected revenue against the reserve (Myerson: every efficient
+/// mechanism earns `Σ_k α_k E[φ(v_(k))·1{v_(k) ≥ r}] − n·U(v_min)`), `points` reserves evenly
+/// from `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TheoryCurve {
+    /// The value distribution.
+    pub values: ValueDist,
+    /// Bidders per auction.
+    pub bidders: usize,
+    /// Slot CTRs.
+    pub slot_ctrs: Vec<f64>,
+    /// First reserve.
+    pub from: f64,
+    /// Last reserve.
+    pub to: f64,
+    /// Number of reserves (at least 2).
+    pub points: usize,
+}
+
+impl TheoryCurve {
+    /// `(reserve, expected revenue)` at each reserve of the curve.
+    pub fn evaluate(&self) -> Vec<(f64, f64)> {
+        let points = self.points.max(2);
+        (0..points)
+            .map(|i| {
+                let r = self.from + (self.to - self.from) * i as f64 / (points - 1) as f64;
+                let revenue =
+                    efficient_expectation(&self.values, self.bidders, &self.slot_ctrs, r, true)
+                        - lowest_type_payoffs(&self.values, self.bidders, &self.slot_ctrs, r);
+                (r, revenue)
+            })
+            .collect()
+    }
+}
 
 /// A request from the app to the engine.
 // A request is built once and sent across the worker boundary; its size does not matter.
@@ -65,6 +114,17 @@ pub enum Request {
         /// The configuration (repaired again by the engine host).
         params: Params,
     },
+    /// Run a batch of lab specs (`sandbox auction` JSON) and, if asked, a theory curve.
+    Lab {
+        /// Increasing id chosen by the app (shared by both parts).
+        id: u64,
+        /// Which part of the Lab tab asks.
+        part: LabPart,
+        /// The specs, each as `sandbox auction` reads it.
+        specs: Vec<String>,
+        /// The theory curve to evaluate, if any.
+        curve: Option<TheoryCurve>,
+    },
 }
 
 /// The kinds of job the engine host runs. A newer request supersedes a queued older one of the
@@ -77,6 +137,8 @@ pub enum JobKind {
     SweepPoint,
     /// One configuration of an optimizer's batch.
     Evaluate,
+    /// A batch of the Lab tab (per part).
+    Lab(LabPart),
 }
 
 impl Request {
@@ -86,6 +148,7 @@ impl Request {
             Request::Simulate { id, .. } => *id,
             Request::SweepPoint { sweep, .. } => *sweep,
             Request::Evaluate { job, .. } => *job,
+            Request::Lab { id, .. } => *id,
         }
     }
 
@@ -95,6 +158,7 @@ impl Request {
             Request::Simulate { .. } => JobKind::Simulate,
             Request::SweepPoint { .. } => JobKind::SweepPoint,
             Request::Evaluate { .. } => JobKind::Evaluate,
+            Request::Lab { part, .. } => JobKind::Lab(*part),
         }
     }
 }
@@ -135,6 +199,20 @@ pub enum Response {
         /// Its summaries.
         summaries: Box<Summaries>,
         /// Wall time of the run inside the engine host, in milliseconds.
+        engine_ms: f64,
+    },
+    /// The answer to [`Request::Lab`].
+    Lab {
+        /// The request's id.
+        id: u64,
+        /// Which part asked.
+        part: LabPart,
+        /// Per spec, in order: the report exactly as [`run_json`] gives it (the CLI's output),
+        /// or its error message.
+        reports: Vec<Result<String, String>>,
+        /// The theory curve's `(reserve, revenue)` points (empty when none was asked).
+        curve: Vec<(f64, f64)>,
+        /// Wall time inside the engine host, in milliseconds.
         engine_ms: f64,
     },
     /// The request could not be run (kept for robustness: the engine itself does not fail on
@@ -198,6 +276,26 @@ pub fn handle(request: Request, cache: &mut EngineCache, now_ms: impl Fn() -> f6
                 job,
                 index,
                 summaries: Box::new(summaries),
+                engine_ms: now_ms() - started,
+            }
+        }
+        Request::Lab {
+            id,
+            part,
+            specs,
+            curve,
+        } => {
+            let started = now_ms();
+            let reports = specs
+                .iter()
+                .map(|spec| run_json(spec).map_err(|e| e.to_string()))
+                .collect();
+            let curve = curve.map(|c| c.evaluate()).unwrap_or_default();
+            Response::Lab {
+                id,
+                part,
+                reports,
+                curve,
                 engine_ms: now_ms() - started,
             }
         }

@@ -14,13 +14,14 @@
 
 use std::rc::Rc;
 
+use super::lab::{LabAction, LabState};
 use super::optimize::{OptimizeRun, PoliciesRun};
 use super::protocol::Response;
 use super::sweep::Sweep;
 use crate::config::presets::presets;
 use crate::config::url::{
-    decode, encode_link, sweepable, OptView, SweepView, UrlProblem, View, MAX_SWEEP_POINTS,
-    MAX_TEST_WINDOW_DAYS, MIN_SWEEP_POINTS,
+    decode, encode_link_with_lab, sweepable, OptView, SweepView, UrlProblem, View,
+    MAX_SWEEP_POINTS, MAX_TEST_WINDOW_DAYS, MIN_SWEEP_POINTS,
 };
 use crate::core::model::knobs::{Kind, Knob, ParamSpec, Value};
 use crate::core::model::{Params, RunResult, Summaries};
@@ -151,6 +152,8 @@ pub struct AppState {
     pub optimize: Option<Rc<OptimizeRun>>,
     /// The current comparison of ad-load policies; dropped when the design changes.
     pub policies: Option<Rc<PoliciesRun>>,
+    /// The Lab tab: its settings (in the link), batches and answers.
+    pub lab: Rc<LabState>,
 }
 
 /// Everything that can happen.
@@ -224,6 +227,8 @@ pub enum Action {
     },
     /// Stop the current comparison of policies.
     CancelPolicies,
+    /// Something on the Lab tab.
+    Lab(LabAction),
 }
 
 impl AppState {
@@ -257,12 +262,18 @@ impl AppState {
             latest_run: 0,
             optimize: None,
             policies: None,
+            lab: Rc::new(LabState::new(decoded.lab)),
         }
     }
 
     /// The query string that reproduces this state (no leading `?`).
     pub fn query(&self) -> String {
-        encode_link(&self.params, self.baseline.as_deref(), self.view())
+        encode_link_with_lab(
+            &self.params,
+            self.baseline.as_deref(),
+            self.view(),
+            &self.lab.view,
+        )
     }
 
     /// The view the link carries: the tab and the test window.
@@ -543,6 +554,10 @@ impl AppState {
                 }
                 _ => self,
             },
+            Action::Lab(action) => match self.lab.reduce(action) {
+                Some(lab) => self.with(|s| s.lab = Rc::new(lab)),
+                None => self,
+            },
         }
     }
 }
@@ -625,6 +640,10 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
             }
             state
         }
+        Response::Lab { .. } => match state.lab.answer(&response) {
+            Some(lab) => state.with(|s| s.lab = Rc::new(lab)),
+            None => state,
+        },
         Response::Failed { id, message } => {
             if id != state.latest_request {
                 return state;

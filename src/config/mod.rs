@@ -6,6 +6,7 @@
 //! either (the UI turns its outputs into DOM).
 
 pub mod export;
+pub mod lab;
 pub mod presets;
 pub mod reference;
 pub mod slug;

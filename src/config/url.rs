@@ -32,6 +32,9 @@
 //!   `whole_run.engagement_per_day`, `whole_run.mean_fatigue`) and `sweep.weeks=1` (the first-
 //!   and last-week frontiers). These keys are new in version 1 and never change a run, so older
 //!   links read exactly as before.
+//! - The Lab tab (`page=lab`) carries its settings under `lab.*` keys, each only when it differs
+//!   from its default (see [`crate::config::lab`]); they are written last
+//!   ([`encode_link_with_lab`]) and never change a run of the model.
 //! - Baseline: `base=1` marks a pinned baseline; `b.<key>` carries each baseline value that differs
 //!   from the default, with the same keys and rules (`b.reserve_cat`, `b.segments` too). `base=1`
 //!   alone pins the default configuration.
@@ -86,6 +89,7 @@
 use std::fmt;
 
 use crate::config::export::parse_json_exact;
+use crate::config::lab::{LabView, LAB_PREFIX};
 use crate::core::model::knobs::{numeric_by_key, table, Kind, Knob, Limits, ParamSpec, Value};
 use crate::core::model::metric_table::Metric;
 use crate::core::model::{
@@ -195,11 +199,14 @@ pub enum Page {
     Model,
     /// Tradeoff curves: a sweep of one knob and its Pareto frontier.
     Tradeoffs,
+    /// The mechanism lab: one-shot auctions against auction theory (`lab.*` keys,
+    /// [`crate::config::lab`]).
+    Lab,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 3] = [Page::Sandbox, Page::Model, Page::Tradeoffs];
+    pub const ALL: [Page; 4] = [Page::Sandbox, Page::Model, Page::Tradeoffs, Page::Lab];
 
     /// The value in a link.
     pub fn as_str(self) -> &'static str {
@@ -207,6 +214,7 @@ impl Page {
             Page::Sandbox => "sandbox",
             Page::Model => "model",
             Page::Tradeoffs => "tradeoffs",
+            Page::Lab => "lab",
         }
     }
 }
@@ -534,6 +542,8 @@ pub struct Decoded {
     pub baseline: Option<Params>,
     /// The view (page, test window).
     pub view: View,
+    /// The Lab tab's settings (`lab.*` keys).
+    pub lab: LabView,
     /// Everything that was wrong, in the order found.
     pub problems: Vec<UrlProblem>,
 }
@@ -552,6 +562,20 @@ const MIGRATIONS: &[(u32, Migration)] = &[];
 /// `baseline`: `v=1`, then the non-default values (see the module docs).
 pub fn encode(params: &Params, baseline: Option<&Params>) -> String {
     encode_link(params, baseline, View::default())
+}
+
+/// [`encode_link`] followed by the Lab tab's `lab.*` keys that differ from their defaults.
+pub fn encode_link_with_lab(
+    params: &Params,
+    baseline: Option<&Params>,
+    view: View,
+    lab: &LabView,
+) -> String {
+    let mut query = encode_link(params, baseline, view);
+    for (k, v) in lab.pairs() {
+        query.push_str(&format!("&{}={}", percent_encode(&k), percent_encode(&v)));
+    }
+    query
 }
 
 /// The canonical query string for `params`, an optional pinned `baseline` and a `view` (its keys
@@ -652,6 +676,7 @@ pub fn decode(query: &str) -> Decoded {
     let mut base_pairs = Vec::new();
     let mut main = Vec::new();
     let mut baseline = Vec::new();
+    let mut lab_pairs = Vec::new();
     for piece in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = piece.split_once('=').unwrap_or((piece, ""));
         let key = percent_decode(raw_key).trim().to_string();
@@ -664,6 +689,8 @@ pub fn decode(query: &str) -> Decoded {
             || OPT_KEYS.contains(&key.as_str())
         {
             view_pairs.push((key, value));
+        } else if key.starts_with(LAB_PREFIX) {
+            lab_pairs.push((key, value));
         } else if key == BASE_KEY {
             base_pairs.push((key, value));
         } else if let Some(rest) = key.strip_prefix(BASE_PREFIX) {
@@ -679,6 +706,7 @@ pub fn decode(query: &str) -> Decoded {
 
     let params = read_params(main, "", &mut problems);
     let view = read_view(dedup(view_pairs, "", &mut problems), &mut problems);
+    let lab = LabView::read(dedup(lab_pairs, "", &mut problems), &mut problems);
     let base_flag =
         dedup(base_pairs, "", &mut problems)
             .pop()
@@ -716,6 +744,7 @@ pub fn decode(query: &str) -> Decoded {
         params,
         baseline,
         view,
+        lab,
         problems,
     }
 }
@@ -734,7 +763,7 @@ fn read_view(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> Vi
                 None => problems.push(UrlProblem {
                     key,
                     value,
-                    message: "not one of sandbox, model, tradeoffs".into(),
+                    message: "not one of sandbox, model, tradeoffs, lab".into(),
                     used: "the default sandbox".into(),
                 }),
             }

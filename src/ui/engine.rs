@@ -16,6 +16,7 @@ use yew::Callback;
 
 use super::browser::now_ms;
 use super::worker::EngineWorker;
+use crate::app::lab::LabJob;
 use crate::app::protocol::{handle, EngineCache, Request, Response};
 use crate::app::state::{EngineMode, PendingRequest};
 
@@ -114,6 +115,29 @@ impl Engine {
                     if message.id() < latest.get() {
                         return;
                     }
+                    let response = handle(message, &mut cache.borrow_mut(), now_ms);
+                    on_response.emit(response);
+                })
+                .forget();
+            }
+        }
+    }
+
+    /// Sends a batch of the Lab tab (the worker keeps only the newest pending batch per part).
+    pub fn send_lab(&self, job: &LabJob) {
+        let message = Request::Lab {
+            id: job.id,
+            part: job.part,
+            specs: job.specs.clone(),
+            curve: job.curve.clone(),
+        };
+        match self {
+            Engine::Worker { bridge, .. } => bridge.send(message),
+            Engine::MainThread {
+                cache, on_response, ..
+            } => {
+                let (cache, on_response) = (cache.clone(), on_response.clone());
+                Timeout::new(0, move || {
                     let response = handle(message, &mut cache.borrow_mut(), now_ms);
                     on_response.emit(response);
                 })

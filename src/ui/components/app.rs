@@ -13,10 +13,12 @@ use super::details::DetailsTable;
 use super::first_step::{FirstStepPanel, NoAdsNotice};
 use super::header::Header;
 use super::kpis::KpiCards;
+use super::lab::LabPage;
 use super::model_page::ModelPage;
 use super::toolbar::{BaselineBar, ShareField, Toolbar};
 use super::tradeoffs::TradeoffsPage;
 use crate::app::first_step::{self, FirstStep, FirstStepAction, STORAGE_KEY};
+use crate::app::lab::{LabAction, LabJob};
 use crate::app::no_ads::no_ads_reason;
 use crate::app::state::{Action, AppState, EngineMode, PendingRequest, Tab};
 use crate::core::model::Params;
@@ -66,7 +68,12 @@ fn use_dispatch(state: &UseReducerHandle<AppState>) -> Callback<Action> {
 
 /// Starts the engine (again when its mode changes) and sends every new request to it.
 #[hook]
-fn use_engine(mode: EngineMode, request: Option<Rc<PendingRequest>>, dispatch: Callback<Action>) {
+fn use_engine(
+    mode: EngineMode,
+    request: Option<Rc<PendingRequest>>,
+    lab_jobs: (Option<Rc<LabJob>>, Option<Rc<LabJob>>),
+    dispatch: Callback<Action>,
+) {
     let engine: Rc<RefCell<Option<Engine>>> = use_mut_ref(|| None);
     {
         let engine = engine.clone();
@@ -81,10 +88,35 @@ fn use_engine(mode: EngineMode, request: Option<Rc<PendingRequest>>, dispatch: C
             }
         });
     }
-    use_effect_with(request, move |request| {
-        if let (Some(request), Some(engine)) = (request, engine.borrow().as_ref()) {
-            engine.send(request);
+    {
+        let engine = engine.clone();
+        use_effect_with(request, move |request| {
+            if let (Some(request), Some(engine)) = (request, engine.borrow().as_ref()) {
+                engine.send(request);
+            }
+        });
+    }
+    // The Lab tab's batches, each sent once when it becomes the latest of its part.
+    use_effect_with(lab_jobs, move |(monte_carlo, explicit)| {
+        if let Some(engine) = engine.borrow().as_ref() {
+            for job in [monte_carlo, explicit].into_iter().flatten() {
+                engine.send_lab(job);
+            }
         }
+    });
+}
+
+/// While the Lab tab is shown, once its settings are quiet for [`DEBOUNCE_MS`], ask for the
+/// batches whose specs changed.
+#[hook]
+fn use_lab_submit(lab: crate::config::lab::LabView, shown: bool, dispatch: Callback<Action>) {
+    use_effect_with((lab, shown), move |(_, shown)| {
+        let run = shown.then(|| {
+            Timeout::new(DEBOUNCE_MS, move || {
+                dispatch.emit(Action::Lab(LabAction::Submit))
+            })
+        });
+        move || drop(run)
     });
 }
 
@@ -131,7 +163,17 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let dispatch = use_dispatch(&state);
-    use_engine(state.engine, state.request.clone(), dispatch.clone());
+    use_engine(
+        state.engine,
+        state.request.clone(),
+        (state.lab.monte_carlo.clone(), state.lab.explicit.clone()),
+        dispatch.clone(),
+    );
+    use_lab_submit(
+        state.lab.view.clone(),
+        state.tab == Tab::Lab && state.engine_ready,
+        dispatch.clone(),
+    );
     use_debounced_submit(
         state.params.clone(),
         state.baseline.clone(),
@@ -211,6 +253,7 @@ pub fn app(props: &AppProps) -> Html {
                     },
                     Tab::Model => html! { <main class="layout-model"><ModelPage /></main> },
                     Tab::Tradeoffs => html! { <TradeoffsPage state={Rc::new((*state).clone())} dispatch={dispatch.clone()} /> },
+                    Tab::Lab => html! { <LabPage lab={state.lab.clone()} dispatch={dispatch.clone()} /> },
                 }
             }
             <footer class="footer">

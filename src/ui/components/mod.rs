@@ -9,6 +9,7 @@ pub mod details;
 pub mod first_step;
 pub mod header;
 pub mod kpis;
+pub mod lab;
 pub mod model_page;
 pub mod optimizer;
 pub mod promotion;
