@@ -585,6 +585,13 @@ pub fn run_monte_carlo_formats(
     formats: &[Format],
     options: RunOptions,
 ) -> Result<Vec<MonteCarloReport>, LabError> {
+    validate_formats(cfg, formats)?;
+    Ok(run_formats(cfg, formats, options))
+}
+
+/// Check a list of formats for [`run_monte_carlo_formats`]: 1 to 3 distinct formats, each valid
+/// with `cfg` (which is checked too).
+pub fn validate_formats(cfg: &MonteCarloConfig, formats: &[Format]) -> Result<(), LabError> {
     if formats.is_empty() || formats.len() > Format::ALL.len() {
         return Err(LabError::new(
             "format",
@@ -608,7 +615,7 @@ pub fn run_monte_carlo_formats(
         }
         .validate()?;
     }
-    Ok(run_formats(cfg, formats, options))
+    Ok(())
 }
 
 /// The engine of a run: the fast kernel, or one general lab per format with a buffer for the
