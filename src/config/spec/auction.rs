@@ -23,7 +23,10 @@
 //! `revenue_per_auction`, `revenue_se`, `welfare_per_auction`, `welfare_se`, `sale_rate`,
 //! `slot_sale_rate`, `slot_price_per_click` (`null` for a slot never sold), `revenue_theory` and
 //! `welfare_theory` (exact expectations where theory gives them, else `null`) and
-//! `myerson_reserve`; see [`MonteCarloReport`].
+//! `myerson_reserve`; see [`MonteCarloReport`]. `format` may also be a list of 1 to 3 distinct
+//! formats (`["gsp", "vcg"]`): the same auctions, value for value, priced by each, and the
+//! report is a list of reports in that order. The auctions run on up to `threads` threads
+//! ([`run_json_threads`]; the CLI's `--threads N`), with the same bytes for any number.
 //!
 //! **Explicit mode** — one auction with the given bidders (in input order):
 //!

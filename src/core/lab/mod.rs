@@ -32,17 +32,27 @@
 //!
 //! ## Common random numbers
 //!
-//! Auction `t` (0-based) draws its `n` values, in bidder order, from its own stream
-//! `rng::stream(seed, Purpose::Lab, t, 0)`, and nothing else is random. So two runs with the same
-//! seed, distribution and number of bidders see exactly the same values auction by auction,
-//! whatever the format, bidding, reserve or slots: differences between them are the mechanism's
-//! effect, and [`MonteCarloLab::auction`] can replay any single auction.
+//! Auction `t` (0-based) draws its `n` values, in bidder order, from one lane stream of its
+//! block of [`BLOCK`] auctions ([`blocks`] says which), and nothing else is random. So two runs
+//! with the same seed, distribution and number of bidders see exactly the same values auction by
+//! auction, whatever the format, bidding, reserve or slots: differences between them are the
+//! mechanism's effect, and [`MonteCarloLab::auction`] can replay any single auction.
+//! [`run_monte_carlo_formats`] prices the same auctions by several formats in one pass.
+//!
+//! ## Running
+//!
+//! Blocks run on any number of threads ([`RunOptions`]) and their statistics are combined in
+//! block order, so the report is bit for bit the same for any number of threads and natively or
+//! in wasm. When every bidder bids its value, a kernel that keeps each auction's `K + 1`
+//! highest values in a fixed array replaces the general per-auction path (ranking all bids,
+//! pricing by [`auction::price`]) and gives the same bits.
 //!
 //! ## Reported quantities (Monte Carlo)
 //!
 //! Per auction, with winners in slots `k = 1…` paying `p_k` per click:
 //! revenue `= Σ_k α_k p_k`, welfare `= Σ_k α_k v_{winner(k)}` (expected clicks × value; quality 1).
-//! `revenue_se` is the standard error of the mean over auctions, `s/√T`.
+//! `revenue_se` is the standard error of the mean over auctions, `s/√T` (from each block's mean
+//! and squared deviations, combined pairwise).
 //!
 //! Theory (Myerson 1981): every mechanism that allocates slots efficiently among bidders with
 //! values at least the reserve earns `Σ_k α_k E[φ(v_(k)) · 1{v_(k) ≥ r}] − n·U(v_min)`
