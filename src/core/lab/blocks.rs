@@ -424,9 +424,9 @@ impl FastPlan {
         // `price_into`'s VCG floor `(w_rev·e^q·r + bonus).max(0)` with unit weights, no bonus.
         let floor = (1.0 * r + 0.0).max(0.0);
         let mut welfare = [0.0; LANES];
-        for k in 0..k_slots {
+        for (alpha, row) in self.slot_ctrs.iter().zip(top) {
             for l in 0..LANES {
-                welfare[l] += self.slot_ctrs[k] * top[k][l];
+                welfare[l] += alpha * row[l];
             }
         }
         for (f, &format) in self.formats.iter().enumerate() {
@@ -561,8 +561,8 @@ impl Lanes {
         let mut s = [[0u64; LANES]; 4];
         for l in 0..LANES {
             let state = lane_stream(seed, block, l).state();
-            for (w, word) in state.into_iter().enumerate() {
-                s[w][l] = word;
+            for (row, word) in s.iter_mut().zip(state) {
+                row[l] = word;
             }
         }
         Lanes { s }
