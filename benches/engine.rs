@@ -40,11 +40,42 @@ mod native {
     }
 
     fn lab(c: &mut Criterion) {
+        use sandbox::core::auction::Format;
+        use sandbox::core::lab::{self, dist::ValueDist, Bidding, MonteCarloConfig, RunOptions};
+        // The mechanism lab's headline case: 10 uniform bidders, 3 slots, truthful bids, GSP
+        // and VCG priced on the same auctions, one thread (scripts/bench.sh times the same
+        // auctions in NumPy).
+        let cfg = MonteCarloConfig {
+            format: Format::Gsp,
+            bidding: Bidding::Truthful,
+            bidders: 10,
+            values: ValueDist::Uniform {
+                low: 0.0,
+                high: 1.0,
+            },
+            slot_ctrs: vec![1.0, 0.6, 0.3],
+            reserve: 0.0,
+            auctions: 1_000_000,
+            seed: 7,
+        };
+        let mut group = c.benchmark_group("lab");
+        group.sample_size(10);
+        group.bench_function(
+            "1M auctions, 10 uniform bidders, 3 slots, GSP+VCG, 1 thread",
+            |b| {
+                b.iter(|| {
+                    lab::run_monte_carlo_formats(
+                        black_box(&cfg),
+                        &[Format::Gsp, Format::Vcg],
+                        RunOptions::default(),
+                    )
+                    .expect("valid config")
+                })
+            },
+        );
         let spec = r#"{"format":"gsp","bidding":"truthful","bidders":5,
             "values":{"uniform":{"low":0,"high":1}},"slot_ctrs":[1.0,0.6,0.3],
             "auctions":1000000,"seed":7}"#;
-        let mut group = c.benchmark_group("lab");
-        group.sample_size(10);
         group.bench_function("1M GSP auctions, 5 bidders, 3 slots", |b| {
             b.iter(|| spec::auction::run_json(black_box(spec)).expect("valid spec"))
         });

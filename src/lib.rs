@@ -26,6 +26,8 @@
 //!     first-price, GSP and VCG pricing over position slots.
 //!   - [`core::lab`] — the one-shot mechanism lab (Monte Carlo and explicit auctions) used to
 //!     validate the mechanisms against auction theory, with what only it needs:
+//!     - [`core::lab::blocks`] — the Monte Carlo in blocks of lane streams (threads give the
+//!       same bits), and the fast top-k kernel for bidders who bid their value.
 //!     - [`core::lab::dist`] — value distributions (uniform, exponential, log-normal) with CDF,
 //!       density, virtual value and sampling.
 //!     - [`core::lab::equilibrium`] — equilibrium bidding: the first-price Bayes–Nash bid and

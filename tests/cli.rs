@@ -122,6 +122,35 @@ fn auction_subcommand_runs_the_lab() {
 }
 
 #[test]
+fn auction_threads_do_not_change_the_output_and_formats_can_be_listed() {
+    let spec = r#"{"format":["gsp","vcg"],"bidders":10,"values":{"uniform":{"low":0,"high":1}},
+                   "slot_ctrs":[1.0,0.6,0.3],"auctions":5000,"seed":3}"#;
+    let one = ok(&["auction", "--threads", "1", "-"], Some(spec));
+    assert_eq!(one, ok(&["auction", "-", "--threads", "2"], Some(spec)));
+    assert_eq!(one, ok(&["auction", "-"], Some(spec)));
+    let doc: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let reports = doc.as_array().expect("one report per format");
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0]["format"], "gsp");
+    assert_eq!(reports[1]["format"], "vcg");
+    // Same values: same welfare; VCG earns no more than GSP on the same bids.
+    assert_eq!(
+        reports[0]["welfare_per_auction"],
+        reports[1]["welfare_per_auction"]
+    );
+    assert!(
+        reports[1]["revenue_per_auction"].as_f64() <= reports[0]["revenue_per_auction"].as_f64()
+    );
+    let e = err(&["auction", "--threads", "0", "-"], Some(spec));
+    assert!(e.contains("--threads"), "{e}");
+    let e = err(
+        &["auction", "-"],
+        Some(r#"{"format":["gsp","gsp"],"bidders":2,"values":{"uniform":{"low":0,"high":1}}}"#),
+    );
+    assert!(e.contains("format[1]"), "{e}");
+}
+
+#[test]
 fn feed_subcommand_blends_one_request() {
     let spec = r#"{"organic":[1.0,0.9,0.8,0.7],"ads":[{"revenue":0.5,"engagement":0.1}],
                    "length":4,"method":"exact","lambda":0.1}"#;

@@ -26,7 +26,8 @@ USAGE:
   sandbox knobs [--markdown]         every knob: key, link key, kind, accepted range, slider,
                                      default, role, flags and help, as JSON (or the README's
                                      configuration table)
-  sandbox auction SPEC|-             the mechanism lab: one-shot auctions (Monte Carlo or explicit)
+  sandbox auction SPEC|- [--threads N]
+                                     the mechanism lab: one-shot auctions (Monte Carlo or explicit)
   sandbox feed SPEC|-                blend one request's organic and ad lists under guardrails
   sandbox stats SPEC|-               experiment statistics: two proportions, means or ratio
                                      metrics compared (differences and relative lifts with 95%
@@ -55,7 +56,7 @@ OPTIONS for simulate:
   --summary    print only the configuration and the summaries (no daily rows)
   --csv        print the daily metrics as CSV instead of JSON
 
-OPTIONS for sweep, optimize and policies:
+OPTIONS for auction, sweep, optimize and policies:
   --threads N  simulations run on N threads (default: every core); the output does not depend
                on N. A progress line goes to stderr when it is a terminal.
 
@@ -107,8 +108,7 @@ fn run(args: &[String]) -> Result<String, String> {
             _ => Err("`sandbox knobs` takes no argument but --markdown".into()),
         },
         // A spec's error prints as its message, like every other error here.
-        "auction" => spec::auction::run_json(&read_input(one_arg(rest, "auction")?)?)
-            .map_err(|e| e.to_string()),
+        "auction" => auction_command(rest),
         "feed" => {
             spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?).map_err(|e| e.to_string())
         }
@@ -133,6 +133,16 @@ fn run(args: &[String]) -> Result<String, String> {
              stats, sweep, optimize, policies, experiment, bench, help"
         )),
     }
+}
+
+/// `sandbox auction [--threads N] SPEC`: the Monte Carlo auctions on N threads (default: every
+/// core); the output does not depend on N.
+fn auction_command(rest: &[String]) -> Result<String, String> {
+    let args = batch_args("auction", rest)?;
+    let spec = args
+        .spec
+        .ok_or("`sandbox auction` needs a SPEC file path or - for stdin")?;
+    spec::auction::run_json_threads(&read_input(&spec)?, args.threads).map_err(|e| e.to_string())
 }
 
 fn one_arg<'a>(rest: &'a [String], command: &str) -> Result<&'a str, String> {

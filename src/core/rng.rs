@@ -222,6 +222,14 @@ pub fn fast_stream(seed: u64, purpose: Purpose, a: u64, b: u64) -> FastRng {
     FastRng { s }
 }
 
+impl FastRng {
+    /// The generator's four state words (for running several streams side by side in lanes:
+    /// the lab's block kernel steps them with the same xoshiro256++ update).
+    pub fn state(&self) -> [u64; 4] {
+        self.s
+    }
+}
+
 impl Random for FastRng {
     #[inline]
     fn next_u64(&mut self) -> u64 {

@@ -23,7 +23,10 @@
 //! `revenue_per_auction`, `revenue_se`, `welfare_per_auction`, `welfare_se`, `sale_rate`,
 //! `slot_sale_rate`, `slot_price_per_click` (`null` for a slot never sold), `revenue_theory` and
 //! `welfare_theory` (exact expectations where theory gives them, else `null`) and
-//! `myerson_reserve`; see [`MonteCarloReport`].
+//! `myerson_reserve`; see [`MonteCarloReport`]. `format` may also be a list of 1 to 3 distinct
+//! formats (`["gsp", "vcg"]`): the same auctions, value for value, priced by each, and the
+//! report is a list of reports in that order. The auctions run on up to `threads` threads
+//! ([`run_json_threads`]; the CLI's `--threads N`), with the same bytes for any number.
 //!
 //! **Explicit mode** — one auction with the given bidders (in input order):
 //!
@@ -59,7 +62,7 @@ use crate::core::auction::Format;
 use crate::core::lab::dist::ValueDist;
 use crate::core::lab::{
     self, Bidding, ExplicitBidder, ExplicitConfig, ExplicitReport, MonteCarloConfig,
-    MonteCarloReport, MAX_AUCTIONS, MAX_BIDDERS,
+    MonteCarloReport, RunOptions, MAX_AUCTIONS, MAX_BIDDERS,
 };
 
 /// Default number of Monte Carlo auctions.
@@ -82,12 +85,23 @@ pub struct BidSpec {
     pub quality: Option<f64>,
 }
 
+/// `format`: one format, or (Monte Carlo mode) a list of formats pricing the same auctions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FormatChoice {
+    /// One format: the report is one object.
+    One(Format),
+    /// Several formats on the same values auction by auction: the report is a list, one
+    /// object per format in this order.
+    Several(Vec<Format>),
+}
+
 /// The raw `sandbox auction` specification (both modes; see the module docs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuctionSpec {
-    /// How winners pay.
-    pub format: Format,
+    /// How winners pay (a list: several formats on the same auctions).
+    pub format: FormatChoice,
     /// How bidders bid (default truthful).
     #[serde(default)]
     pub bidding: Bidding,
@@ -122,6 +136,8 @@ pub struct AuctionSpec {
 pub enum AuctionRun {
     /// Monte Carlo mode.
     MonteCarlo(MonteCarloConfig),
+    /// Monte Carlo mode with a list of formats (`config.format` is the first).
+    MonteCarloFormats(MonteCarloConfig, Vec<Format>),
     /// Explicit mode.
     Explicit(ExplicitConfig),
 }
@@ -132,6 +148,8 @@ pub enum AuctionRun {
 pub enum AuctionReport {
     /// Monte Carlo mode.
     MonteCarlo(MonteCarloReport),
+    /// Monte Carlo mode with a list of formats: one report per format.
+    MonteCarloFormats(Vec<MonteCarloReport>),
     /// Explicit mode.
     Explicit(ExplicitReport),
 }
@@ -165,9 +183,21 @@ fn whole_number(key: &str, value: &Value, range: &str) -> Result<(), String> {
 /// Checks that `value` decodes as the type of `key`, naming the key if it does not.
 fn check_key(key: &str, value: &Value) -> Result<(), String> {
     match key {
-        "format" => as_type::<Format>(key, value).map_err(|e| {
-            format!("{e} (allowed: \"first_price\", \"gsp\", \"vcg\")")
-        }),
+        "format" => match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    as_type::<Format>(&format!("format[{i}]"), item).map_err(|e| {
+                        format!("{e} (allowed: \"first_price\", \"gsp\", \"vcg\")")
+                    })?;
+                }
+                Ok(())
+            }
+            _ => as_type::<Format>(key, value).map_err(|e| {
+                format!(
+                    "{e} (allowed: \"first_price\", \"gsp\", \"vcg\", or a list of them)"
+                )
+            }),
+        },
         "bidding" => as_type::<Bidding>(key, value)
             .map_err(|e| format!("{e} (allowed: \"truthful\", \"equilibrium\")")),
         "bidders" => whole_number(key, value, &format!("from 1 to {MAX_BIDDERS}")),
@@ -217,6 +247,17 @@ pub fn parse(input: &str) -> Result<AuctionSpec, SpecError> {
 /// Turns a parsed spec into a validated lab run (defaults filled in).
 pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, SpecError> {
     let slot_ctrs = spec.slot_ctrs.clone().unwrap_or_else(|| vec![1.0]);
+    let (format, formats) = match &spec.format {
+        FormatChoice::One(f) => (*f, None),
+        FormatChoice::Several(list) => match list.first() {
+            Some(&first) => (first, Some(list.clone())),
+            None => {
+                return Err(SpecError::Invalid(
+                    "`format`: the list of formats is empty; give \"first_price\", \"gsp\" or \"vcg\", or a list of 1 to 3 of them".to_string(),
+                ))
+            }
+        },
+    };
     let reserve = spec.reserve.unwrap_or(0.0);
     if let Some(bids) = &spec.bids {
         let present = |k: &str| match k {
@@ -225,13 +266,18 @@ pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, SpecError> {
             "auctions" => spec.auctions.is_some(),
             _ => spec.seed.is_some(),
         };
+        if formats.is_some() {
+            return Err(SpecError::Invalid(
+                "`format`: a list of formats is for Monte Carlo mode only; explicit mode (`bids`) takes one format".to_string(),
+            ));
+        }
         if let Some(key) = MONTE_CARLO_KEYS.iter().find(|k| present(k)) {
             return Err(SpecError::Invalid(format!(
                 "`{key}` is a Monte Carlo key and cannot be combined with `bids` (explicit mode); give either `bids` or `bidders` and `values`"
             )));
         }
         let cfg = ExplicitConfig {
-            format: spec.format,
+            format,
             bidding: spec.bidding,
             bidders: bids
                 .iter()
@@ -266,7 +312,7 @@ pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, SpecError> {
     };
     let bidders = usize::try_from(bidders).unwrap_or(usize::MAX);
     let cfg = MonteCarloConfig {
-        format: spec.format,
+        format,
         bidding: spec.bidding,
         bidders,
         values,
@@ -276,13 +322,34 @@ pub fn validate(spec: &AuctionSpec) -> Result<AuctionRun, SpecError> {
         seed: spec.seed.unwrap_or(DEFAULT_SEED),
     };
     cfg.validate()?;
-    Ok(AuctionRun::MonteCarlo(cfg))
+    match formats {
+        None => Ok(AuctionRun::MonteCarlo(cfg)),
+        Some(list) => {
+            lab::validate_formats(&cfg, &list)?;
+            Ok(AuctionRun::MonteCarloFormats(cfg, list))
+        }
+    }
 }
 
-/// Runs a validated spec.
+/// Runs a validated spec on one thread.
 pub fn run(run: &AuctionRun) -> Result<AuctionReport, SpecError> {
+    run_threads(run, 1)
+}
+
+/// Runs a validated spec, Monte Carlo auctions on up to `threads` threads (the report is the
+/// same for any number).
+pub fn run_threads(run: &AuctionRun, threads: usize) -> Result<AuctionReport, SpecError> {
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
     Ok(match run {
-        AuctionRun::MonteCarlo(cfg) => AuctionReport::MonteCarlo(lab::run_monte_carlo(cfg)?),
+        AuctionRun::MonteCarlo(cfg) => AuctionReport::MonteCarlo(
+            lab::run_monte_carlo_formats(cfg, &[cfg.format], options)?.remove(0),
+        ),
+        AuctionRun::MonteCarloFormats(cfg, formats) => {
+            AuctionReport::MonteCarloFormats(lab::run_monte_carlo_formats(cfg, formats, options)?)
+        }
         AuctionRun::Explicit(cfg) => AuctionReport::Explicit(lab::run_explicit(cfg)?),
     })
 }
@@ -290,8 +357,14 @@ pub fn run(run: &AuctionRun) -> Result<AuctionReport, SpecError> {
 /// Parses, validates and runs a spec; returns the report as pretty JSON or a readable error.
 /// Deterministic (same input, same output) and never panics.
 pub fn run_json(input: &str) -> Result<String, SpecError> {
+    run_json_threads(input, 1)
+}
+
+/// As [`run_json`], the Monte Carlo auctions on up to `threads` threads: the same bytes for any
+/// number of threads.
+pub fn run_json_threads(input: &str, threads: usize) -> Result<String, SpecError> {
     let spec = parse(input)?;
     let checked = validate(&spec)?;
-    let report = run(&checked)?;
+    let report = run_threads(&checked, threads)?;
     serde_json::to_string_pretty(&report).map_err(|e| SpecError::Report(e.to_string()))
 }

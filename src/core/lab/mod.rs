@@ -32,17 +32,27 @@
 //!
 //! ## Common random numbers
 //!
-//! Auction `t` (0-based) draws its `n` values, in bidder order, from its own stream
-//! `rng::stream(seed, Purpose::Lab, t, 0)`, and nothing else is random. So two runs with the same
-//! seed, distribution and number of bidders see exactly the same values auction by auction,
-//! whatever the format, bidding, reserve or slots: differences between them are the mechanism's
-//! effect, and [`MonteCarloLab::auction`] can replay any single auction.
+//! Auction `t` (0-based) draws its `n` values, in bidder order, from one lane stream of its
+//! block of [`BLOCK`] auctions ([`blocks`] says which), and nothing else is random. So two runs
+//! with the same seed, distribution and number of bidders see exactly the same values auction by
+//! auction, whatever the format, bidding, reserve or slots: differences between them are the
+//! mechanism's effect, and [`MonteCarloLab::auction`] can replay any single auction.
+//! [`run_monte_carlo_formats`] prices the same auctions by several formats in one pass.
+//!
+//! ## Running
+//!
+//! Blocks run on any number of threads ([`RunOptions`]) and their statistics are combined in
+//! block order, so the report is bit for bit the same for any number of threads and natively or
+//! in wasm. When every bidder bids its value, a kernel that keeps each auction's `K + 1`
+//! highest values in a fixed array replaces the general per-auction path (ranking all bids,
+//! pricing by [`auction::price`]) and gives the same bits.
 //!
 //! ## Reported quantities (Monte Carlo)
 //!
 //! Per auction, with winners in slots `k = 1…` paying `p_k` per click:
 //! revenue `= Σ_k α_k p_k`, welfare `= Σ_k α_k v_{winner(k)}` (expected clicks × value; quality 1).
-//! `revenue_se` is the standard error of the mean over auctions, `s/√T`.
+//! `revenue_se` is the standard error of the mean over auctions, `s/√T` (from each block's mean
+//! and squared deviations, combined pairwise).
 //!
 //! Theory (Myerson 1981): every mechanism that allocates slots efficiently among bidders with
 //! values at least the reserve earns `Σ_k α_k E[φ(v_(k)) · 1{v_(k) ≥ r}] − n·U(v_min)`
@@ -56,6 +66,7 @@
 //! equilibrium under the tie rule that favours the higher value, so in equilibrium the lab
 //! ranks GSP bidders in value (score) order, which is also their bid order, ties included.
 
+pub mod blocks;
 pub mod dist;
 pub mod equilibrium;
 pub mod quadrature;
@@ -71,7 +82,9 @@ use self::equilibrium::{
 use self::quadrature::integrate_values;
 use crate::core::auction::{self, pow_q, price_into, rank_into, Candidate, Format, RankingRule};
 use crate::core::math;
-use crate::core::rng::{self, Purpose};
+use crate::core::rng::FastRng;
+
+use self::blocks::{BlockAcc, FastPlan, FormatStats, BLOCK, LANES};
 
 /// How the lab's bidders bid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -298,6 +311,17 @@ pub struct MonteCarloLab {
     ranked_idx: Vec<usize>,
     ranked: Vec<Candidate>,
     prices: Vec<f64>,
+    replay: Option<Replay>,
+}
+
+/// The lane streams of the block last replayed by [`MonteCarloLab::auction`], so replaying
+/// auctions in order draws each value once.
+#[derive(Debug, Clone)]
+struct Replay {
+    block: u64,
+    lanes: Vec<FastRng>,
+    /// Per lane: the step its stream is positioned at.
+    next: [u64; LANES],
 }
 
 impl MonteCarloLab {
@@ -323,6 +347,7 @@ impl MonteCarloLab {
             ranked_idx: Vec::with_capacity(n),
             ranked: Vec::with_capacity(k + 1),
             prices: Vec::with_capacity(k),
+            replay: None,
             cfg,
         })
     }
@@ -332,13 +357,51 @@ impl MonteCarloLab {
         &self.cfg
     }
 
-    /// Run auction `t` (its values come from `rng::stream(seed, Purpose::Lab, t, 0)`).
+    /// Run auction `t` (its values come from its lane stream, see [`blocks`]). Replaying
+    /// auctions in increasing order is as fast as a run; out of order, each replay redraws up to
+    /// [`BLOCK`]` / `[`LANES`] auctions' values.
     pub fn auction(&mut self, t: u64) -> AuctionOutcome {
-        let cfg = &self.cfg;
-        let mut stream = rng::stream(cfg.seed, Purpose::Lab, t, 0);
-        for v in self.values.iter_mut() {
-            *v = cfg.values.sample(&mut stream);
+        let (block, lane, step) = blocks::locate(t);
+        let (seed, n) = (self.cfg.seed, self.cfg.bidders);
+        let words = n as u64 * blocks::words_per_value(&self.cfg.values);
+        let replay = match &mut self.replay {
+            Some(r) if r.block == block => r,
+            slot => slot.insert(Replay {
+                block,
+                lanes: (0..LANES)
+                    .map(|l| blocks::lane_stream(seed, block, l))
+                    .collect(),
+                next: [0; LANES],
+            }),
+        };
+        if replay.next[lane] > step {
+            replay.lanes[lane] = blocks::lane_stream(seed, block, lane);
+            replay.next[lane] = 0;
         }
+        let stream = &mut replay.lanes[lane];
+        for _ in 0..(step - replay.next[lane]) * words {
+            crate::core::rng::Random::next_u64(stream);
+        }
+        for v in self.values.iter_mut() {
+            *v = blocks::draw_value(&self.cfg.values, stream);
+        }
+        replay.next[lane] = step + 1;
+        self.evaluate()
+    }
+
+    /// Run one auction on the given values (one per bidder, in bidder order), as
+    /// [`MonteCarloLab::auction`] does on its drawn values.
+    ///
+    /// # Panics
+    ///
+    /// If `values.len()` is not the number of bidders.
+    pub fn auction_on(&mut self, values: &[f64]) -> AuctionOutcome {
+        self.values.copy_from_slice(values);
+        self.evaluate()
+    }
+
+    fn evaluate(&mut self) -> AuctionOutcome {
+        let cfg = &self.cfg;
         match (cfg.bidding, cfg.format) {
             (Bidding::Truthful, _) | (Bidding::Equilibrium, Format::Vcg) => {
                 self.bids.copy_from_slice(&self.values);
@@ -439,81 +502,11 @@ impl MonteCarloLab {
         &self.prices
     }
 
-    /// Run all auctions and summarise.
+    /// Run all auctions and summarise (one thread).
     pub fn run(&mut self) -> MonteCarloReport {
-        let cfg = self.cfg.clone();
-        let slots = cfg.slot_ctrs.len();
-        let mut rev = Welford::default();
-        let mut wel = Welford::default();
-        let mut sales = 0u64;
-        let mut sold = vec![0u64; slots];
-        let mut price_sum = vec![0.0; slots];
-        for t in 0..cfg.auctions {
-            let out = self.auction(t);
-            rev.push(out.revenue);
-            wel.push(out.welfare);
-            if out.slots_sold > 0 {
-                sales += 1;
-            }
-            for (k, &p) in self.prices.iter().enumerate() {
-                sold[k] += 1;
-                price_sum[k] += p;
-            }
-        }
-        let auctions = cfg.auctions as f64;
-        let theory = Theory::new(&cfg);
-        MonteCarloReport {
-            format: cfg.format,
-            bidding: cfg.bidding,
-            bidders: cfg.bidders,
-            slots,
-            values: cfg.values,
-            slot_ctrs: cfg.slot_ctrs.clone(),
-            auctions: cfg.auctions,
-            reserve: cfg.reserve,
-            seed: cfg.seed,
-            revenue_per_auction: rev.mean,
-            revenue_se: rev.se(),
-            welfare_per_auction: wel.mean,
-            welfare_se: wel.se(),
-            sale_rate: sales as f64 / auctions,
-            slot_sale_rate: sold.iter().map(|&c| c as f64 / auctions).collect(),
-            slot_price_per_click: sold
-                .iter()
-                .zip(&price_sum)
-                .map(|(&c, &s)| (c > 0).then(|| s / c as f64))
-                .collect(),
-            revenue_theory: theory.revenue,
-            welfare_theory: theory.welfare,
-            myerson_reserve: cfg.values.myerson_reserve(),
-        }
-    }
-}
-
-/// Running mean and variance (Welford).
-#[derive(Debug, Default, Clone, Copy)]
-struct Welford {
-    n: u64,
-    mean: f64,
-    m2: f64,
-}
-
-impl Welford {
-    #[inline]
-    fn push(&mut self, x: f64) {
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
-    }
-
-    /// Standard error of the mean, `s/√n` (0 for fewer than two observations).
-    fn se(&self) -> f64 {
-        if self.n < 2 {
-            0.0
-        } else {
-            (self.m2 / (self.n - 1) as f64 / self.n as f64).sqrt()
-        }
+        let formats = [self.cfg.format];
+        let mut reports = run_formats(&self.cfg, &formats, RunOptions::default());
+        reports.remove(0)
     }
 }
 
@@ -567,9 +560,223 @@ pub struct MonteCarloReport {
     pub myerson_reserve: f64,
 }
 
-/// Validate, run and summarise a Monte Carlo experiment.
+/// Validate, run and summarise a Monte Carlo experiment (one thread).
 pub fn run_monte_carlo(cfg: &MonteCarloConfig) -> Result<MonteCarloReport, LabError> {
-    Ok(MonteCarloLab::new(cfg.clone())?.run())
+    let mut reports = run_monte_carlo_formats(cfg, &[cfg.format], RunOptions::default())?;
+    Ok(reports.remove(0))
+}
+
+/// How a Monte Carlo run is carried out. The report does not depend on it: any number of
+/// threads, and either path, give the same bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Threads to run blocks of auctions on (natively; wasm runs on one). At least 1.
+    pub threads: usize,
+    /// Run every auction through the general path ([`MonteCarloLab::auction_on`]) even where
+    /// the fast kernel applies (for checking that the two agree).
+    pub general_path: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: 1,
+            general_path: false,
+        }
+    }
+}
+
+/// The same auctions (the same values, auction by auction) priced by each of `formats`:
+/// one report per format, in order, each exactly what [`run_monte_carlo`] reports for `cfg`
+/// with that format (`cfg.format` itself is not used). The fast kernel prices every format
+/// from one selection of the top values when it applies ([`blocks`]).
+pub fn run_monte_carlo_formats(
+    cfg: &MonteCarloConfig,
+    formats: &[Format],
+    options: RunOptions,
+) -> Result<Vec<MonteCarloReport>, LabError> {
+    validate_formats(cfg, formats)?;
+    Ok(run_formats(cfg, formats, options))
+}
+
+/// Check a list of formats for [`run_monte_carlo_formats`]: 1 to 3 distinct formats, each valid
+/// with `cfg` (which is checked too).
+pub fn validate_formats(cfg: &MonteCarloConfig, formats: &[Format]) -> Result<(), LabError> {
+    if formats.is_empty() || formats.len() > Format::ALL.len() {
+        return Err(LabError::new(
+            "format",
+            format!(
+                "must name 1 to {} formats, got {}",
+                Format::ALL.len(),
+                formats.len()
+            ),
+        ));
+    }
+    for (i, f) in formats.iter().enumerate() {
+        if formats[..i].contains(f) {
+            return Err(LabError::new(
+                format!("format[{i}]"),
+                format!("\"{}\" is listed twice", f.as_str()),
+            ));
+        }
+        MonteCarloConfig {
+            format: *f,
+            ..cfg.clone()
+        }
+        .validate()?;
+    }
+    Ok(())
+}
+
+/// The engine of a run: the fast kernel, or one general lab per format with a buffer for the
+/// values they share.
+#[derive(Debug, Clone)]
+enum Engine {
+    Fast(FastPlan),
+    General(Vec<MonteCarloLab>, Vec<f64>),
+}
+
+impl Engine {
+    fn run_block(
+        &mut self,
+        cfg: &MonteCarloConfig,
+        block: u64,
+        acc: &mut BlockAcc,
+    ) -> Vec<FormatStats> {
+        let count = (cfg.auctions - block * BLOCK).min(BLOCK) as usize;
+        match self {
+            Engine::Fast(plan) => plan.run_block(block, count, acc),
+            Engine::General(labs, values) => {
+                let mut lanes: Vec<FastRng> = (0..LANES)
+                    .map(|l| blocks::lane_stream(cfg.seed, block, l))
+                    .collect();
+                for i in 0..count {
+                    let stream = &mut lanes[i % LANES];
+                    for v in values.iter_mut() {
+                        *v = blocks::draw_value(&cfg.values, stream);
+                    }
+                    for (f, lab) in labs.iter_mut().enumerate() {
+                        let out = lab.auction_on(values);
+                        acc.record(f, i, out.revenue, out.welfare, &lab.prices);
+                    }
+                }
+            }
+        }
+        acc.finish(count)
+    }
+}
+
+/// Runs validated configurations: blocks on threads, combined in block order.
+fn run_formats(
+    cfg: &MonteCarloConfig,
+    formats: &[Format],
+    options: RunOptions,
+) -> Vec<MonteCarloReport> {
+    let cfgs: Vec<MonteCarloConfig> = formats
+        .iter()
+        .map(|&format| MonteCarloConfig {
+            format,
+            ..cfg.clone()
+        })
+        .collect();
+    let bids_are_values =
+        cfg.bidding == Bidding::Truthful || formats.iter().all(|&f| f == Format::Vcg);
+    let fast = (!options.general_path)
+        .then(|| {
+            FastPlan::new(
+                formats,
+                bids_are_values,
+                &cfg.values,
+                cfg.bidders,
+                &cfg.slot_ctrs,
+                cfg.reserve,
+                cfg.seed,
+            )
+        })
+        .flatten();
+    let engine = match fast {
+        Some(plan) => Engine::Fast(plan),
+        None => Engine::General(
+            cfgs.iter()
+                .filter_map(|c| MonteCarloLab::new(c.clone()).ok())
+                .collect(),
+            vec![0.0; cfg.bidders],
+        ),
+    };
+    let slots = cfg.slot_ctrs.len();
+    let blocks = cfg.auctions.div_ceil(BLOCK);
+    let run_range = |range: std::ops::Range<u64>| -> Vec<Vec<FormatStats>> {
+        let mut engine = engine.clone();
+        let mut acc = BlockAcc::new(formats.len(), slots);
+        range.map(|b| engine.run_block(cfg, b, &mut acc)).collect()
+    };
+    let threads = if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        (options.threads.max(1) as u64).min(blocks)
+    };
+    let per_block: Vec<Vec<FormatStats>> = if threads <= 1 {
+        run_range(0..blocks)
+    } else {
+        let chunk = blocks.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|j| {
+                    let range = (j * chunk).min(blocks)..((j + 1) * chunk).min(blocks);
+                    scope.spawn(move || run_range(range))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut totals: Vec<FormatStats> = per_block.first().cloned().unwrap_or_default();
+    for block in per_block.iter().skip(1) {
+        for (t, b) in totals.iter_mut().zip(block) {
+            t.merge(b);
+        }
+    }
+    cfgs.iter()
+        .zip(&totals)
+        .map(|(c, stats)| report(c, stats))
+        .collect()
+}
+
+fn report(cfg: &MonteCarloConfig, stats: &FormatStats) -> MonteCarloReport {
+    let auctions = cfg.auctions as f64;
+    let theory = Theory::new(cfg);
+    MonteCarloReport {
+        format: cfg.format,
+        bidding: cfg.bidding,
+        bidders: cfg.bidders,
+        slots: cfg.slot_ctrs.len(),
+        values: cfg.values,
+        slot_ctrs: cfg.slot_ctrs.clone(),
+        auctions: cfg.auctions,
+        reserve: cfg.reserve,
+        seed: cfg.seed,
+        revenue_per_auction: stats.revenue.mean,
+        revenue_se: stats.revenue.se(),
+        welfare_per_auction: stats.welfare.mean,
+        welfare_se: stats.welfare.se(),
+        sale_rate: stats.sales as f64 / auctions,
+        slot_sale_rate: stats
+            .slot_sold
+            .iter()
+            .map(|&c| c as f64 / auctions)
+            .collect(),
+        slot_price_per_click: stats
+            .slot_sold
+            .iter()
+            .zip(&stats.price_sum)
+            .map(|(&c, &s)| (c > 0).then(|| s / c as f64))
+            .collect(),
+        revenue_theory: theory.revenue,
+        welfare_theory: theory.welfare,
+        myerson_reserve: cfg.values.myerson_reserve(),
+    }
 }
 
 struct Theory {
