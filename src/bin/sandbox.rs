@@ -28,6 +28,8 @@ USAGE:
                                      configuration table)
   sandbox auction SPEC|-             the mechanism lab: one-shot auctions (Monte Carlo or explicit)
   sandbox feed SPEC|-                blend one request's organic and ad lists under guardrails
+  sandbox pacing SPEC|-              the first-price pacing equilibrium of an explicit market
+                                     (values per bidder and good, budgets)
   sandbox sweep SPEC|-               run a configuration over a grid of one or two knobs; prints
                                      every point's summary and the Pareto frontier of two metrics
   sandbox sweep --shard K/N SPEC|-   only the points with index % N == K-1 (for spreading a sweep
@@ -105,13 +107,15 @@ fn run(args: &[String]) -> Result<String, String> {
         "feed" => {
             spec::feed::run_json(&read_input(one_arg(rest, "feed")?)?).map_err(|e| e.to_string())
         }
+        "pacing" => spec::pacing::run_json(&read_input(one_arg(rest, "pacing")?)?)
+            .map_err(|e| e.to_string()),
         "sweep" => sweep_command(rest),
         "optimize" => optimize_command(rest),
         "policies" => policies_command(rest),
         "bench" => bench_command(rest),
         other => Err(format!(
             "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, \
-             sweep, optimize, policies, bench, help"
+             pacing, sweep, optimize, policies, bench, help"
         )),
     }
 }

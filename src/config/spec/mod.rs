@@ -5,6 +5,7 @@
 pub mod auction;
 pub mod feed;
 pub mod optimize;
+pub mod pacing;
 pub mod sweep;
 
 use std::fmt;

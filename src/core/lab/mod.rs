@@ -58,6 +58,7 @@
 
 pub mod dist;
 pub mod equilibrium;
+pub mod pacing;
 pub mod quadrature;
 
 use std::fmt;
@@ -121,7 +122,7 @@ pub struct LabError {
 }
 
 impl LabError {
-    fn new(field: impl Into<String>, problem: String) -> Self {
+    pub(crate) fn new(field: impl Into<String>, problem: String) -> Self {
         LabError {
             field: field.into(),
             problem,
