@@ -7,7 +7,9 @@
 //!
 //! Keys: `values` (a list per bidder of its value per good, all of one length, each ≥ 0),
 //! `budgets` (one per bidder, ≥ 0), optional `format` (`"first_price"`, the default; the only
-//! format computed). At most [`MAX_PACING_BIDDERS`] bidders and [`MAX_PACING_GOODS`] goods.
+//! format computed). At most
+//! [`MAX_PACING_BIDDERS`](crate::core::lab::pacing::MAX_PACING_BIDDERS) bidders and
+//! [`MAX_PACING_GOODS`](crate::core::lab::pacing::MAX_PACING_GOODS) goods.
 //! Unknown keys are errors.
 //!
 //! The report has `format`, `multipliers` (one per bidder), `prices` (one per good),
@@ -21,10 +23,7 @@ use serde_json::Value;
 
 use super::{as_type, missing, parse_object, unknown_key, SpecError};
 
-use crate::core::lab::pacing::{
-    check_fppe, first_price_pacing, Market, PacingOutcome, Violation, MAX_PACING_BIDDERS,
-    MAX_PACING_GOODS,
-};
+use crate::core::lab::pacing::{check_fppe, first_price_pacing, Market, PacingOutcome, Violation};
 
 /// Relative tolerance of the conditions reported in `conditions_hold`.
 pub const CONDITIONS_TOLERANCE: f64 = 1e-9;
