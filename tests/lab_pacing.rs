@@ -12,7 +12,11 @@ use sandbox::core::rng::{self, Purpose, Random};
 const TOL: f64 = 1e-9;
 
 fn market(values: &[&[f64]], budgets: &[f64]) -> Market {
-    Market::new(values.iter().map(|r| r.to_vec()).collect(), budgets.to_vec()).expect("valid")
+    Market::new(
+        values.iter().map(|r| r.to_vec()).collect(),
+        budgets.to_vec(),
+    )
+    .expect("valid")
 }
 
 fn solve(m: &Market) -> PacingOutcome {
@@ -249,7 +253,8 @@ mod cli {
         assert!((v["revenue"].as_f64().expect("number") - 1.5).abs() < 1e-9);
         // Same input, same bytes; the explicit default format gives the same output.
         assert_eq!(out, ok(&["pacing", "-"], Some(spec)));
-        let explicit = r#"{"values": [[2, 2], [2, 0]], "budgets": [1, 0.5], "format": "first_price"}"#;
+        let explicit =
+            r#"{"values": [[2, 2], [2, 0]], "budgets": [1, 0.5], "format": "first_price"}"#;
         assert_eq!(out, ok(&["pacing", "-"], Some(explicit)));
     }
 
@@ -265,14 +270,20 @@ mod cli {
             serde_json::to_string(&vec![1.0; 2001]).expect("json")
         );
         for (spec, field) in [
-            (r#"{"values": [[1, 2], [1]], "budgets": [1, 1]}"#, "values[1]"),
+            (
+                r#"{"values": [[1, 2], [1]], "budgets": [1, 1]}"#,
+                "values[1]",
+            ),
             (r#"{"values": [[1, -2]], "budgets": [1]}"#, "values[0][1]"),
             (r#"{"values": [[1, 2]], "budgets": [-1]}"#, "budgets[0]"),
             (r#"{"values": [[1, 2]], "budgets": [1, 2]}"#, "budgets"),
             (r#"{"values": [[1, 2]]}"#, "budgets"),
             (r#"{"budgets": [1]}"#, "values"),
             (r#"{"values": "x", "budgets": [1]}"#, "values"),
-            (r#"{"values": [[1]], "budgets": [1], "format": "gsp"}"#, "format"),
+            (
+                r#"{"values": [[1]], "budgets": [1], "format": "gsp"}"#,
+                "format",
+            ),
             (r#"{"values": [[1]], "budgets": [1], "bids": []}"#, "bids"),
             (many_bidders.as_str(), "values"),
             (many_goods.as_str(), "values[0]"),

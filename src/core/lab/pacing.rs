@@ -109,10 +109,7 @@ impl Market {
         }
         let m = values[0].len();
         if m == 0 {
-            return Err(LabError::new(
-                "values[0]",
-                "needs at least one good".into(),
-            ));
+            return Err(LabError::new("values[0]", "needs at least one good".into()));
         }
         if m > MAX_PACING_GOODS {
             return Err(LabError::new(
@@ -493,7 +490,11 @@ impl Flow {
         // the paced bidders as much as possible.
         let sink_edges: Vec<usize> = (0..n)
             .map(|i| {
-                let cap = if alpha[i] < 1.0 { market.budgets()[i] } else { 0.0 };
+                let cap = if alpha[i] < 1.0 {
+                    market.budgets()[i]
+                } else {
+                    0.0
+                };
                 net.add(2 + m + i, 1, cap)
             })
             .collect();
@@ -564,7 +565,6 @@ impl Flow {
         }
         (good_in, bidder_in)
     }
-
 }
 
 /// A flow network for Dinic's algorithm (edges stored in pairs: `e` and its reverse `e ^ 1`).
