@@ -290,7 +290,7 @@ mod cli {
         ] {
             let message = err(&["pacing", "-"], Some(spec));
             assert!(
-                message.contains(&format!("{field}")),
+                message.contains(field),
                 "{spec}: the message should name {field}: {message}"
             );
         }

@@ -303,6 +303,8 @@ impl State {
         bidder_reach
     }
 
+    // Bidder-by-good matrices read most plainly with indices.
+    #[allow(clippy::needless_range_loop)]
     fn outcome(&self, market: &Market, alpha: Vec<f64>) -> PacingOutcome {
         let n = market.bidders();
         let m = market.goods();
@@ -736,6 +738,8 @@ pub fn check_fppe(market: &Market, outcome: &PacingOutcome, tol: f64) -> Vec<Vio
 }
 
 /// The conditions shared by both formats, with `want_prices` the prices the format sets.
+// Bidder-by-good matrices read most plainly with indices.
+#[allow(clippy::needless_range_loop)]
 fn check_common(
     market: &Market,
     outcome: &PacingOutcome,
