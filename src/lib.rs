@@ -34,6 +34,9 @@
 //!       the lowest envy-free GSP bids (Edelman–Ostrovsky–Schwarz).
 //!     - [`core::lab::quadrature`] — adaptive Gauss–Legendre quadrature for the theory values
 //!       and the equilibrium bids.
+//!     - [`core::lab::pacing`] — the first-price pacing equilibrium of an explicit market
+//!       (values per bidder and good, budgets), exact by an ascending max-flow algorithm, and
+//!       the check of its conditions.
 //!   - [`core::feed`] — blending a ranked organic list and a ranked ad list into one feed under
 //!     guardrails: fixed, threshold (Lagrangian) and exact policies.
 //!   - [`core::model`] — the day-by-day marketplace: users with fatigue, advertisers with budgets,

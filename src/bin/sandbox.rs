@@ -33,6 +33,8 @@ USAGE:
                                      metrics compared (differences and relative lifts with 95%
                                      CIs), CUPED, the sample-ratio check, sample size and MDE, an
                                      exponential decay's half-life
+  sandbox pacing SPEC|-              the first-price pacing equilibrium of an explicit market
+                                     (values per bidder and good, budgets)
   sandbox sweep SPEC|-               run a configuration over a grid of one or two knobs; prints
                                      every point's summary and the Pareto frontier of two metrics
   sandbox sweep --shard K/N SPEC|-   only the points with index % N == K-1 (for spreading a sweep
@@ -115,6 +117,8 @@ fn run(args: &[String]) -> Result<String, String> {
         "stats" => {
             spec::stats::run_json(&read_input(one_arg(rest, "stats")?)?).map_err(|e| e.to_string())
         }
+        "pacing" => spec::pacing::run_json(&read_input(one_arg(rest, "pacing")?)?)
+            .map_err(|e| e.to_string()),
         "sweep" => sweep_command(rest),
         "optimize" => optimize_command(rest),
         "policies" => policies_command(rest),
@@ -130,7 +134,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "bench" => bench_command(rest),
         other => Err(format!(
             "unknown command '{other}'; commands: simulate, defaults, link, knobs, auction, feed, \
-             stats, sweep, optimize, policies, experiment, bench, help"
+             stats, pacing, sweep, optimize, policies, experiment, bench, help"
         )),
     }
 }

@@ -1,11 +1,12 @@
 //! JSON specifications of the CLI's one-shot subcommands (`sandbox auction`, `sandbox feed`,
-//! `sandbox sweep`, `sandbox optimize`, `sandbox stats`, `sandbox experiment`): raw serde structs,
-//! validated into core types, run, and reported as JSON.
+//! `sandbox sweep`, `sandbox optimize`, `sandbox stats`, `sandbox experiment`, `sandbox pacing`): raw serde
+//! structs, validated into core types, run, and reported as JSON.
 
 pub mod auction;
 pub mod experiment;
 pub mod feed;
 pub mod optimize;
+pub mod pacing;
 pub mod stats;
 pub mod sweep;
 

@@ -69,6 +69,7 @@
 pub mod blocks;
 pub mod dist;
 pub mod equilibrium;
+pub mod pacing;
 pub mod quadrature;
 
 use std::fmt;
@@ -134,7 +135,7 @@ pub struct LabError {
 }
 
 impl LabError {
-    fn new(field: impl Into<String>, problem: String) -> Self {
+    pub(crate) fn new(field: impl Into<String>, problem: String) -> Self {
         LabError {
             field: field.into(),
             problem,

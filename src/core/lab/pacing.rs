@@ -1,0 +1,854 @@
+//! Pacing equilibria of an explicit market: bidders with a value per good and a budget, every good
+//! sold by its own first-price auction, every bidder shading all its bids by one multiplier.
+//!
+//! ## The equilibrium (Conitzer, Kroer, Panigrahi et al., Management Science 2022)
+//!
+//! Bidder `i` has value `v_ij ≥ 0` for good `j` and budget `B_i ≥ 0`. A **first-price pacing
+//! equilibrium** (FPPE) is a vector of pacing multipliers `α_i ∈ [0, 1]` with an allocation
+//! `x_ij ≥ 0` such that
+//!
+//! 1. prices are the highest paced bids: `p_j = max_i α_i v_ij`;
+//! 2. only a highest paced bid wins: `x_ij > 0 ⇒ α_i v_ij = p_j`, and a good with `p_j > 0` is
+//!    sold in full, `Σ_i x_ij = 1` (a tied good is split);
+//! 3. budgets hold: `spend_i = Σ_j x_ij p_j ≤ B_i`;
+//! 4. complementary slackness: `α_i < 1 ⇒ spend_i = B_i` (a bidder shades only if its budget
+//!    binds).
+//!
+//! The FPPE exists and is unique. Its multipliers solve the Eisenberg–Gale-type convex program's
+//! dual
+//!
+//! ```text
+//!   minimise over 0 < β ≤ 1:   F(β) = Σ_j max_i β_i v_ij  −  Σ_i B_i ln β_i        (D)
+//! ```
+//!
+//! whose primal is `max Σ_i B_i ln u_i − δ_i` s.t. `u_i ≤ Σ_j x_ij v_ij + δ_i`, `Σ_i x_ij ≤ 1`,
+//! `x, δ ≥ 0`: the prices are the goods' multipliers, `β_i = α_i`, and the optimality conditions
+//! of (D) in `γ_i = ln β_i ≤ 0` are exactly 1–4 (the subgradient of `Σ_j max_i e^{γ_i} v_ij` in
+//! `γ_i` is bidder `i`'s spend under some split of the tied goods, and the one of `−B_i γ_i` is
+//! `−B_i`, so `0 ∈ spend_i − B_i + N_{γ_i ≤ 0}` reads `spend_i ≤ B_i`, with equality when
+//! `γ_i < 0`). [`eg_dual_objective`] evaluates `F`; the tests check that no point of a fine grid
+//! does better than the computed equilibrium.
+//!
+//! ## Why an ascending algorithm
+//!
+//! Call `α` *budget-feasible* if some allocation meeting 1–3 exists at `α`. The FPPE is the
+//! componentwise **largest** budget-feasible vector (Conitzer et al.; in short: if a feasible `α`
+//! had `α_i > α*_i` somewhere, the bidders with the largest ratio `α_i/α*_i > 1` would have to pay
+//! for goods at `α` that cost them `1/ratio` as much at `α*`, where they spend their whole
+//! budget — more than they have). So any budget-feasible vector is a lower bound, and the solver
+//! raises one, never losing feasibility, until conditions 1–4 hold. It is the mirror image of
+//! the ascending-price algorithm of Devanur, Papadimitriou, Saberi and Vazirani for Fisher
+//! markets:
+//!
+//! - Start at `α_i = min(1, B_i / Σ_j v_ij)`: no bidder can overspend even winning everything.
+//! - Feasibility at `α` is a max-flow: source → good `j` (capacity `p_j`) → every bidder tied at
+//!   the top of `j` (unbounded) → sink (capacity `B_i`). `α` is feasible iff the flow sells every
+//!   good (`Σ_j p_j`), and the flow is the allocation (`x_ij = f_ij / p_j`).
+//! - In the residual network, bidders that cannot reach the sink form the largest *tight* set:
+//!   they spend their whole budget in every feasible allocation and must not rise. The others
+//!   with `α_i < 1` are *active*; when none is left, conditions 1–4 hold and the loop stops.
+//! - All active multipliers rise by one common factor `x > 1` (so ties among them persist), as
+//!   far as allowed by: an active multiplier reaching 1; an active bidder's paced bid reaching
+//!   the price of a good held by a non-active bidder (a new tie); and feasibility, found by
+//!   Dinkelbach steps: if the flow at `x` fails, its min cut names goods `S` and their top
+//!   bidders `Γ(S)` with `p_S(x) > B(Γ(S))`, and `x` drops to the factor where they balance
+//!   (`p_S` is affine in `x`).
+//!
+//! Each round adds a tie, tightens a set, or caps a multiplier at 1.
+//!
+//! ## Tolerances
+//!
+//! Two paced bids tie when they agree to a relative [`TIE_TOLERANCE`] (1e-12); flows are exact
+//! up to a relative 1e-12 of the market's total price. The result meets 1–4 to a relative 1e-9
+//! ([`check_fppe`] with `tol = 1e-9`), and the multipliers agree with the exact equilibrium to
+//! about that as well. Deterministic: no randomness, a fixed order of operations.
+
+use serde::Serialize;
+
+use super::LabError;
+use crate::core::math;
+
+/// Most bidders in a market.
+pub const MAX_PACING_BIDDERS: usize = 200;
+/// Most goods in a market.
+pub const MAX_PACING_GOODS: usize = 2_000;
+/// Largest value or budget accepted (keeps the solver's relative tolerances meaningful).
+pub const MAX_PACING_AMOUNT: f64 = 1e12;
+/// Relative gap below which two paced bids count as tied.
+pub const TIE_TOLERANCE: f64 = 1e-12;
+
+/// Relative precision of the max-flow (of the market's total price).
+const FLOW_TOLERANCE: f64 = 1e-12;
+
+/// A market: values per bidder and good, a budget per bidder. Built by [`Market::new`], which
+/// validates it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Market {
+    values: Vec<Vec<f64>>,
+    budgets: Vec<f64>,
+}
+
+impl Market {
+    /// Validates and builds a market. `values[i][j]` is bidder `i`'s value for good `j` (every
+    /// row the same length), `budgets[i]` its budget; both in `[0, MAX_PACING_AMOUNT]`, at
+    /// most [`MAX_PACING_BIDDERS`] bidders and [`MAX_PACING_GOODS`] goods. Errors name the field
+    /// (`values[2][5]`, `budgets`, …).
+    pub fn new(values: Vec<Vec<f64>>, budgets: Vec<f64>) -> Result<Self, LabError> {
+        let n = values.len();
+        if n == 0 {
+            return Err(LabError::new(
+                "values",
+                "needs at least one bidder (a list per bidder of its value per good)".into(),
+            ));
+        }
+        if n > MAX_PACING_BIDDERS {
+            return Err(LabError::new(
+                "values",
+                format!("at most {MAX_PACING_BIDDERS} bidders, got {n}"),
+            ));
+        }
+        let m = values[0].len();
+        if m == 0 {
+            return Err(LabError::new("values[0]", "needs at least one good".into()));
+        }
+        if m > MAX_PACING_GOODS {
+            return Err(LabError::new(
+                "values[0]",
+                format!("at most {MAX_PACING_GOODS} goods, got {m}"),
+            ));
+        }
+        let amount = |x: f64| x.is_finite() && (0.0..=MAX_PACING_AMOUNT).contains(&x);
+        for (i, row) in values.iter().enumerate() {
+            if row.len() != m {
+                return Err(LabError::new(
+                    format!("values[{i}]"),
+                    format!(
+                        "every bidder needs a value for each good: values[0] has {m}, values[{i}] has {}",
+                        row.len()
+                    ),
+                ));
+            }
+            if let Some((j, v)) = row.iter().enumerate().find(|(_, v)| !amount(**v)) {
+                return Err(LabError::new(
+                    format!("values[{i}][{j}]"),
+                    format!("must be a value in [0, {MAX_PACING_AMOUNT:e}], got {v}"),
+                ));
+            }
+        }
+        if budgets.len() != n {
+            return Err(LabError::new(
+                "budgets",
+                format!("needs one budget per bidder ({n}), got {}", budgets.len()),
+            ));
+        }
+        if let Some((i, b)) = budgets.iter().enumerate().find(|(_, b)| !amount(**b)) {
+            return Err(LabError::new(
+                format!("budgets[{i}]"),
+                format!("must be a budget in [0, {MAX_PACING_AMOUNT:e}], got {b}"),
+            ));
+        }
+        Ok(Market { values, budgets })
+    }
+
+    /// `values[i][j]`: bidder `i`'s value for good `j`.
+    pub fn values(&self) -> &[Vec<f64>] {
+        &self.values
+    }
+
+    /// `budgets[i]`: bidder `i`'s budget.
+    pub fn budgets(&self) -> &[f64] {
+        &self.budgets
+    }
+
+    /// Number of bidders.
+    pub fn bidders(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Number of goods.
+    pub fn goods(&self) -> usize {
+        self.values[0].len()
+    }
+
+    /// `p_j = max_i α_i v_ij` for each good.
+    pub fn prices(&self, multipliers: &[f64]) -> Vec<f64> {
+        let mut prices = vec![0.0f64; self.goods()];
+        for (row, &a) in self.values.iter().zip(multipliers) {
+            for (p, &v) in prices.iter_mut().zip(row) {
+                *p = p.max(a * v);
+            }
+        }
+        prices
+    }
+}
+
+/// A pacing equilibrium.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PacingOutcome {
+    /// `α_i ∈ [0, 1]`: each bidder's bids are `α_i v_ij`.
+    pub multipliers: Vec<f64>,
+    /// `p_j`: what the good sells for (0: unsold, nobody bids on it).
+    pub prices: Vec<f64>,
+    /// `x_ij`: bidder `i`'s share of good `j`; each good with a positive price sums to 1 over
+    /// bidders, a good with price 0 is not allocated (all zeros).
+    pub allocation: Vec<Vec<f64>>,
+    /// `Σ_j x_ij p_j`.
+    pub spend: Vec<f64>,
+    /// `Σ_i spend_i` (= the prices of the goods sold).
+    pub revenue: f64,
+}
+
+/// The first-price pacing equilibrium of `market` (see the module docs for the method).
+///
+/// Errors only if the solver fails to converge within its round limit, which the tests have not
+/// seen happen; the error names `values`.
+pub fn first_price_pacing(market: &Market) -> Result<PacingOutcome, LabError> {
+    let n = market.bidders();
+    let v = market.values();
+    let budgets = market.budgets();
+    let mut alpha: Vec<f64> = (0..n)
+        .map(|i| {
+            let total: f64 = v[i].iter().sum();
+            if total > 0.0 {
+                (budgets[i] / total).min(1.0)
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let max_rounds = 20 * (n + market.goods()) + 1_000;
+    for _ in 0..max_rounds {
+        let state = State::at(market, &alpha);
+        if !state.flow.sells_all {
+            // Feasibility is the loop invariant; losing it means rounding went wrong.
+            return Err(not_converged("lost budget feasibility"));
+        }
+        let active = state.active(market, &alpha, &state.flow);
+        if !active.iter().any(|&a| a) {
+            return Ok(state.outcome(market, alpha));
+        }
+        match raise(market, &alpha, &active, &state) {
+            Some(next) => alpha = next,
+            // Nothing can rise: the conditions hold to the flow's precision.
+            None => return Ok(state.outcome(market, alpha)),
+        }
+    }
+    Err(not_converged("too many rounds"))
+}
+
+fn not_converged(why: &str) -> LabError {
+    LabError::new(
+        "values",
+        format!("the pacing solver did not converge on this market ({why})"),
+    )
+}
+
+/// Prices, ties and a max-flow allocation at one multiplier vector.
+struct State {
+    prices: Vec<f64>,
+    /// `tops[j]`: the bidders whose paced bid ties the price of good `j` (empty if `p_j = 0`).
+    tops: Vec<Vec<usize>>,
+    flow: Flow,
+}
+
+impl State {
+    fn at(market: &Market, alpha: &[f64]) -> State {
+        let prices = market.prices(alpha);
+        let tops = ties(market, alpha, &prices);
+        let flow = Flow::solve(market, alpha, &prices, &tops);
+        State { prices, tops, flow }
+    }
+
+    /// Paced bidders that can rise: in the residual network of the stage-1 flow (only paced
+    /// bidders paid), those that reach a paced bidder with budget to spare — directly, or by
+    /// handing a tied good's share to another paced bidder who can. Unpaced bidders are left
+    /// out of the search: they do not rise, so a rising bidder takes their tied goods whole.
+    fn active(&self, market: &Market, alpha: &[f64], flow: &Flow) -> Vec<bool> {
+        let n = market.bidders();
+        let m = market.goods();
+        let eps = flow.eps;
+        let paced = |i: usize| alpha[i] < 1.0;
+        let mut bidder_reach = vec![false; n];
+        let mut good_reach = vec![false; m];
+        // goods_of[i]: goods where bidder i ties at the top.
+        let mut goods_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (j, tops) in self.tops.iter().enumerate() {
+            for &i in tops {
+                goods_of[i].push(j);
+            }
+        }
+        let mut queue: Vec<usize> = Vec::new();
+        for i in (0..n).filter(|&i| paced(i)) {
+            if market.budgets()[i] - flow.paced_spend[i] > eps {
+                bidder_reach[i] = true;
+                queue.push(i);
+            }
+        }
+        while let Some(i) = queue.pop() {
+            // A good tied at i's top can send more to i.
+            for &j in &goods_of[i] {
+                if good_reach[j] {
+                    continue;
+                }
+                good_reach[j] = true;
+                // A paced bidder paid by j can hand that money back to j.
+                for (&k, &f) in self.tops[j].iter().zip(&flow.paced_shares[j]) {
+                    if paced(k) && f > eps && !bidder_reach[k] {
+                        bidder_reach[k] = true;
+                        queue.push(k);
+                    }
+                }
+            }
+        }
+        bidder_reach
+    }
+
+    // Bidder-by-good matrices read most plainly with indices.
+    #[allow(clippy::needless_range_loop)]
+    fn outcome(&self, market: &Market, alpha: Vec<f64>) -> PacingOutcome {
+        let n = market.bidders();
+        let m = market.goods();
+        let mut allocation = vec![vec![0.0; m]; n];
+        for j in 0..m {
+            let total: f64 = self.flow.shares[j].iter().sum();
+            if self.prices[j] > 0.0 && total > 0.0 {
+                for (&i, &f) in self.tops[j].iter().zip(&self.flow.shares[j]) {
+                    allocation[i][j] = f / total;
+                }
+            }
+        }
+        let spend: Vec<f64> = allocation
+            .iter()
+            .map(|row| row.iter().zip(&self.prices).map(|(x, p)| x * p).sum())
+            .collect();
+        let revenue = spend.iter().sum();
+        PacingOutcome {
+            multipliers: alpha,
+            prices: self.prices.clone(),
+            allocation,
+            spend,
+            revenue,
+        }
+    }
+}
+
+/// For each good with a positive price, the bidders whose paced bid is within
+/// [`TIE_TOLERANCE`] of it.
+fn ties(market: &Market, alpha: &[f64], prices: &[f64]) -> Vec<Vec<usize>> {
+    let mut tops = vec![Vec::new(); market.goods()];
+    for (i, row) in market.values().iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            let p = prices[j];
+            if p > 0.0 && alpha[i] * v >= p * (1.0 - TIE_TOLERANCE) {
+                tops[j].push(i);
+            }
+        }
+    }
+    tops
+}
+
+/// One round: the largest common factor for the active multipliers that keeps the market
+/// budget-feasible, capped by the first multiplier reaching 1 and the first new tie. `None` when
+/// no active bidder can rise after all (rounding: a set that balances at factor 1 is tight).
+fn raise(market: &Market, alpha: &[f64], active: &[bool], state: &State) -> Option<Vec<f64>> {
+    let mut active = active.to_vec();
+    while active.iter().any(|&a| a) {
+        match raise_step(market, alpha, &active, state) {
+            Step::Raised(next) => return Some(next),
+            Step::Tight(bidders) => {
+                let before = active.iter().filter(|&&a| a).count();
+                for (a, t) in active.iter_mut().zip(&bidders) {
+                    *a &= !t;
+                }
+                if active.iter().filter(|&&a| a).count() == before {
+                    return None;
+                }
+            }
+        }
+    }
+    None
+}
+
+enum Step {
+    /// The new multipliers.
+    Raised(Vec<f64>),
+    /// A set balances at factor 1: these bidders cannot rise.
+    Tight(Vec<bool>),
+}
+
+fn raise_step(market: &Market, alpha: &[f64], active: &[bool], state: &State) -> Step {
+    let v = market.values();
+    let n = market.bidders();
+    let m = market.goods();
+    // A good is active-priced when an active bidder holds its price: it rises with the factor.
+    let active_priced: Vec<bool> = state
+        .tops
+        .iter()
+        .map(|t| t.iter().any(|&i| active[i]))
+        .collect();
+    let mut x_hi = f64::INFINITY;
+    for (i, &a) in alpha.iter().enumerate() {
+        if active[i] {
+            x_hi = x_hi.min(1.0 / a);
+        }
+    }
+    for j in (0..m).filter(|&j| !active_priced[j]) {
+        let p = state.prices[j];
+        for (i, row) in v.iter().enumerate() {
+            let bid = alpha[i] * row[j];
+            if active[i] && bid > 0.0 {
+                // Here p > 0: an active bidder has α > 0, and a positive bid would hold p.
+                x_hi = x_hi.min(p / bid);
+            }
+        }
+    }
+    let trial = |x: f64| -> Vec<f64> {
+        alpha
+            .iter()
+            .zip(active)
+            .map(|(&a, &act)| if act { (a * x).min(1.0) } else { a })
+            .collect()
+    };
+    let mut x = x_hi;
+    let mut last_cut = vec![false; n];
+    // Dinkelbach steps: each failed flow names a set whose balance point is a smaller factor
+    // (a handful in practice; the bound only guards against rounding cycles).
+    for _ in 0..(4 * n + 20) {
+        let next = trial(x);
+        let at = State::at(market, &next);
+        if at.flow.sells_all {
+            return Step::Raised(next);
+        }
+        // The min cut: goods the source still reaches, and their top bidders.
+        let (goods, bidders) = at.flow.source_side(&at.tops, n);
+        let mut fixed = 0.0;
+        let mut rising = 0.0;
+        for j in (0..m).filter(|&j| goods[j]) {
+            if active_priced[j] {
+                rising += state.prices[j];
+            } else {
+                fixed += state.prices[j];
+            }
+        }
+        let budget: f64 = (0..n)
+            .filter(|&i| bidders[i])
+            .map(|i| market.budgets()[i])
+            .sum();
+        let balance = (budget - fixed) / rising;
+        // `p_S(x)` is affine and `p_S(x) > B(Γ(S))`, so the balance lies below `x`; at or
+        // below factor 1 (rounding) the set is tight and its active bidders stay.
+        if !(balance > 1.0 + 4.0 * f64::EPSILON && balance < x) {
+            return Step::Tight(bidders);
+        }
+        x = balance;
+        last_cut = bidders;
+    }
+    Step::Tight(last_cut)
+}
+
+/// A max-flow from the goods (capacity `p_j`) through ties to the bidders (capacity `B_i`).
+struct Flow {
+    /// `shares[j][k]`: money from good `j` to its `k`-th top bidder (`tops[j][k]`).
+    shares: Vec<Vec<f64>>,
+    /// The same after stage 1, when only paced bidders receive money.
+    paced_shares: Vec<Vec<f64>>,
+    /// Money each paced bidder receives after stage 1 (0 for unpaced ones).
+    paced_spend: Vec<f64>,
+    /// Money each good sends (`p_j` when sold in full).
+    sent: Vec<f64>,
+    /// The goods' prices (the source's capacities).
+    prices: Vec<f64>,
+    /// Whether every good is sold in full (to the flow's precision).
+    sells_all: bool,
+    /// The flow's precision, in money.
+    eps: f64,
+}
+
+impl Flow {
+    /// Dinic's algorithm on the bipartite network source → goods → bidders → sink.
+    fn solve(market: &Market, alpha: &[f64], prices: &[f64], tops: &[Vec<usize>]) -> Flow {
+        let n = market.bidders();
+        let m = market.goods();
+        let total: f64 = prices.iter().sum();
+        let eps = FLOW_TOLERANCE * total.max(f64::MIN_POSITIVE);
+        // Nodes: 0 source, 1 sink, 2..2+m goods, 2+m.. bidders.
+        let mut net = Network::new(2 + m + n);
+        let mut share_edges: Vec<Vec<usize>> = Vec::with_capacity(m);
+        for j in 0..m {
+            if prices[j] > 0.0 {
+                net.add(0, 2 + j, prices[j]);
+            }
+            share_edges.push(
+                tops[j]
+                    .iter()
+                    .map(|&i| net.add(2 + j, 2 + m + i, f64::INFINITY))
+                    .collect(),
+            );
+        }
+        // Stage 1: only paced bidders (α < 1) may receive money, so they get as much as any
+        // allocation can give them; stage 2 opens the unpaced bidders' budgets and completes the
+        // max-flow. An augmenting path ends at the sink, so stage 2 never takes money from a
+        // paced bidder: the final flow sells as much as possible and, among such flows, pays
+        // the paced bidders as much as possible.
+        let sink_edges: Vec<usize> = (0..n)
+            .map(|i| {
+                let cap = if alpha[i] < 1.0 {
+                    market.budgets()[i]
+                } else {
+                    0.0
+                };
+                net.add(2 + m + i, 1, cap)
+            })
+            .collect();
+        let flow_eps = eps * 1e-3;
+        let mut value = net.max_flow(0, 1, flow_eps);
+        let paced_shares: Vec<Vec<f64>> = share_edges
+            .iter()
+            .map(|edges| edges.iter().map(|&e| net.flow(e)).collect())
+            .collect();
+        let paced_spend: Vec<f64> = sink_edges.iter().map(|&e| net.flow(e)).collect();
+        for (i, &e) in sink_edges.iter().enumerate() {
+            if alpha[i] >= 1.0 {
+                net.capacity[e] = market.budgets()[i];
+            }
+        }
+        value += net.max_flow(0, 1, flow_eps);
+        let shares: Vec<Vec<f64>> = share_edges
+            .iter()
+            .map(|edges| edges.iter().map(|&e| net.flow(e)).collect())
+            .collect();
+        let sent = shares.iter().map(|s| s.iter().sum()).collect();
+        Flow {
+            shares,
+            paced_shares,
+            paced_spend,
+            sent,
+            prices: prices.to_vec(),
+            sells_all: value >= total - eps * (1.0 + (n + m) as f64).sqrt(),
+            eps,
+        }
+    }
+
+    /// The goods the source reaches in the residual network (unsold money can still flow from
+    /// them), and the bidders tied at their top: the source side of a minimum cut.
+    fn source_side(&self, tops: &[Vec<usize>], n: usize) -> (Vec<bool>, Vec<bool>) {
+        let m = tops.len();
+        let mut good_in = vec![false; m];
+        let mut bidder_in = vec![false; n];
+        // goods paying bidder i (reverse residual edges i → j).
+        let mut payers: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (j, t) in tops.iter().enumerate() {
+            for (&i, &f) in t.iter().zip(&self.shares[j]) {
+                if f > self.eps {
+                    payers[i].push(j);
+                }
+            }
+        }
+        let mut queue: Vec<usize> = Vec::new();
+        for j in 0..m {
+            if !tops[j].is_empty() && self.sent[j] < self.prices[j] - self.eps {
+                good_in[j] = true;
+                queue.push(j);
+            }
+        }
+        while let Some(j) = queue.pop() {
+            for &i in &tops[j] {
+                if bidder_in[i] {
+                    continue;
+                }
+                bidder_in[i] = true;
+                for &k in &payers[i] {
+                    if !good_in[k] {
+                        good_in[k] = true;
+                        queue.push(k);
+                    }
+                }
+            }
+        }
+        (good_in, bidder_in)
+    }
+}
+
+/// A flow network for Dinic's algorithm (edges stored in pairs: `e` and its reverse `e ^ 1`).
+struct Network {
+    adjacency: Vec<Vec<usize>>,
+    to: Vec<usize>,
+    capacity: Vec<f64>,
+    flow: Vec<f64>,
+}
+
+impl Network {
+    fn new(nodes: usize) -> Self {
+        Network {
+            adjacency: vec![Vec::new(); nodes],
+            to: Vec::new(),
+            capacity: Vec::new(),
+            flow: Vec::new(),
+        }
+    }
+
+    /// Adds `from → to` with `capacity`; returns the edge's index.
+    fn add(&mut self, from: usize, to: usize, capacity: f64) -> usize {
+        let e = self.to.len();
+        self.adjacency[from].push(e);
+        self.to.push(to);
+        self.capacity.push(capacity);
+        self.flow.push(0.0);
+        self.adjacency[to].push(e + 1);
+        self.to.push(from);
+        self.capacity.push(0.0);
+        self.flow.push(0.0);
+        e
+    }
+
+    fn flow(&self, e: usize) -> f64 {
+        self.flow[e]
+    }
+
+    fn residual(&self, e: usize) -> f64 {
+        self.capacity[e] - self.flow[e]
+    }
+
+    /// Dinic's max-flow from `s` to `t`; residuals of at most `eps` count as saturated.
+    fn max_flow(&mut self, s: usize, t: usize, eps: f64) -> f64 {
+        let nodes = self.adjacency.len();
+        let mut total = 0.0;
+        let mut level = vec![usize::MAX; nodes];
+        let mut next_edge = vec![0usize; nodes];
+        let mut queue = Vec::with_capacity(nodes);
+        loop {
+            level.fill(usize::MAX);
+            level[s] = 0;
+            queue.clear();
+            queue.push(s);
+            let mut head = 0;
+            while head < queue.len() {
+                let u = queue[head];
+                head += 1;
+                for &e in &self.adjacency[u] {
+                    let w = self.to[e];
+                    if level[w] == usize::MAX && self.residual(e) > eps {
+                        level[w] = level[u] + 1;
+                        queue.push(w);
+                    }
+                }
+            }
+            if level[t] == usize::MAX {
+                return total;
+            }
+            next_edge.fill(0);
+            loop {
+                let pushed = self.augment(s, t, f64::INFINITY, eps, &level, &mut next_edge);
+                if pushed <= eps {
+                    break;
+                }
+                total += pushed;
+            }
+        }
+    }
+
+    /// One blocking-flow path search (depth-first along increasing levels).
+    fn augment(
+        &mut self,
+        u: usize,
+        t: usize,
+        limit: f64,
+        eps: f64,
+        level: &[usize],
+        next_edge: &mut [usize],
+    ) -> f64 {
+        if u == t {
+            return limit;
+        }
+        while next_edge[u] < self.adjacency[u].len() {
+            let e = self.adjacency[u][next_edge[u]];
+            let w = self.to[e];
+            let room = self.residual(e);
+            if room > eps && level[w] == level[u] + 1 {
+                let pushed = self.augment(w, t, limit.min(room), eps, level, next_edge);
+                if pushed > eps {
+                    self.flow[e] += pushed;
+                    self.flow[e ^ 1] -= pushed;
+                    return pushed;
+                }
+            }
+            next_edge[u] += 1;
+        }
+        0.0
+    }
+}
+
+/// The dual objective `F(β) = Σ_j max_i β_i v_ij − Σ_i B_i ln β_i` of the Eisenberg–Gale-type
+/// program (D) in the module docs; the FPPE multipliers minimise it over `(0, 1]ⁿ`. A bidder
+/// with budget 0 contributes no log term; `β_i = 0` with a positive budget gives `+∞`.
+pub fn eg_dual_objective(market: &Market, multipliers: &[f64]) -> f64 {
+    let prices: f64 = market.prices(multipliers).iter().sum();
+    let logs: f64 = market
+        .budgets()
+        .iter()
+        .zip(multipliers)
+        .filter(|(b, _)| **b > 0.0)
+        .map(|(b, a)| b * math::ln(*a))
+        .sum();
+    prices - logs
+}
+
+/// Which equilibrium condition a [`Violation`] breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// The outcome's lists have the wrong lengths for the market.
+    Shape,
+    /// A multiplier outside `[0, 1]`.
+    Multiplier,
+    /// A price that is not the highest paced bid.
+    Price,
+    /// A share to a bidder whose paced bid is below the price, a negative share, or a good with
+    /// a positive price not sold in full.
+    Allocation,
+    /// A reported spend (or the revenue) that is not what the allocation and prices give.
+    Spend,
+    /// A spend above the budget.
+    Budget,
+    /// A multiplier below 1 with budget left over.
+    Slackness,
+    /// (Second price) a price that is not the second-highest paced bid.
+    SecondPrice,
+}
+
+/// One broken condition, with the bidder or good and the numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    /// The condition.
+    pub condition: Condition,
+    /// What is wrong, naming the bidder or good.
+    pub message: String,
+}
+
+fn violation(condition: Condition, message: String) -> Violation {
+    Violation { condition, message }
+}
+
+/// Checks conditions 1–4 of a first-price pacing equilibrium (module docs) on `outcome`, each to
+/// a relative tolerance `tol` (a quantity `q` may be off by `tol · (1 + |q|)`). Empty when all
+/// hold.
+pub fn check_fppe(market: &Market, outcome: &PacingOutcome, tol: f64) -> Vec<Violation> {
+    let prices = market.prices(&outcome.multipliers);
+    check_common(market, outcome, &prices, tol)
+}
+
+/// The conditions shared by both formats, with `want_prices` the prices the format sets.
+// Bidder-by-good matrices read most plainly with indices.
+#[allow(clippy::needless_range_loop)]
+fn check_common(
+    market: &Market,
+    outcome: &PacingOutcome,
+    want_prices: &[f64],
+    tol: f64,
+) -> Vec<Violation> {
+    use Condition::*;
+    let n = market.bidders();
+    let m = market.goods();
+    let mut found = Vec::new();
+    let off = |a: f64, b: f64| (a - b).abs() > tol * (1.0 + a.abs().max(b.abs()));
+    if outcome.multipliers.len() != n
+        || outcome.spend.len() != n
+        || outcome.allocation.len() != n
+        || outcome.prices.len() != m
+        || outcome.allocation.iter().any(|row| row.len() != m)
+    {
+        found.push(violation(
+            Shape,
+            format!("expected {n} bidders and {m} goods"),
+        ));
+        return found;
+    }
+    let alpha = &outcome.multipliers;
+    for (i, &a) in alpha.iter().enumerate() {
+        if !(0.0..=1.0).contains(&a) {
+            found.push(violation(
+                Multiplier,
+                format!("bidder {i}: multiplier {a} outside [0, 1]"),
+            ));
+        }
+    }
+    for j in 0..m {
+        let p = outcome.prices[j];
+        if off(p, want_prices[j]) {
+            found.push(violation(
+                Price,
+                format!("good {j}: price {p}, the format sets {}", want_prices[j]),
+            ));
+        }
+        let top = (0..n)
+            .map(|i| alpha[i] * market.values()[i][j])
+            .fold(0.0f64, f64::max);
+        let mut sold = 0.0;
+        for i in 0..n {
+            let x = outcome.allocation[i][j];
+            sold += x;
+            if x < -tol {
+                found.push(violation(
+                    Allocation,
+                    format!("good {j}: bidder {i} has a negative share {x}"),
+                ));
+            }
+            let bid = alpha[i] * market.values()[i][j];
+            if x > tol && off(bid, top) {
+                found.push(violation(
+                    Allocation,
+                    format!(
+                        "good {j}: bidder {i} gets share {x} with paced bid {bid} below the highest {top}"
+                    ),
+                ));
+            }
+        }
+        let must_sell = p > tol * (1.0 + top);
+        if (must_sell && off(sold, 1.0)) || sold > 1.0 + tol {
+            found.push(violation(
+                Allocation,
+                format!("good {j}: shares sum to {sold} at price {p}"),
+            ));
+        }
+    }
+    let mut revenue = 0.0;
+    for i in 0..n {
+        let spend: f64 = (0..m)
+            .map(|j| outcome.allocation[i][j] * outcome.prices[j])
+            .sum();
+        revenue += spend;
+        let reported = outcome.spend[i];
+        if off(spend, reported) {
+            found.push(violation(
+                Spend,
+                format!("bidder {i}: reported spend {reported}, the allocation costs {spend}"),
+            ));
+        }
+        let budget = market.budgets()[i];
+        if spend > budget + tol * (1.0 + budget) {
+            found.push(violation(
+                Budget,
+                format!("bidder {i}: spends {spend} over its budget {budget}"),
+            ));
+        }
+        if alpha[i] < 1.0 - tol && spend < budget - tol * (1.0 + budget) {
+            found.push(violation(
+                Slackness,
+                format!(
+                    "bidder {i}: multiplier {} below 1 but spends {spend} of its budget {budget}",
+                    alpha[i]
+                ),
+            ));
+        }
+    }
+    if off(revenue, outcome.revenue) {
+        found.push(violation(
+            Spend,
+            format!(
+                "revenue {} is not the total spend {revenue}",
+                outcome.revenue
+            ),
+        ));
+    }
+    found
+}

@@ -1,0 +1,299 @@
+//! Pacing equilibria of explicit markets (`core::lab::pacing`): the first-price pacing
+//! equilibrium meets its conditions on random markets, equals hand-solved markets, and minimises
+//! the Eisenberg–Gale-type dual better than every point of a fine grid (brute force).
+#![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
+
+use sandbox::core::lab::pacing::{
+    check_fppe, eg_dual_objective, first_price_pacing, Market, PacingOutcome,
+};
+use sandbox::core::rng::{self, Purpose, Random};
+
+/// Tolerance of the equilibrium conditions (relative, see `check_fppe`).
+const TOL: f64 = 1e-9;
+
+fn market(values: &[&[f64]], budgets: &[f64]) -> Market {
+    Market::new(
+        values.iter().map(|r| r.to_vec()).collect(),
+        budgets.to_vec(),
+    )
+    .expect("valid")
+}
+
+fn solve(m: &Market) -> PacingOutcome {
+    let out = first_price_pacing(m).expect("the solver converges");
+    let problems = check_fppe(m, &out, TOL);
+    assert!(problems.is_empty(), "{problems:#?}");
+    out
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+fn assert_all_close(got: &[f64], want: &[f64], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(close(*g, *w), "{what}: got {got:?}, want {want:?}");
+    }
+}
+
+/// A random market: values uniform on [0, 1) with a share of exact zeros, and (when `ties`)
+/// values drawn from a few levels so that paced bids tie.
+fn random_market(seed: u64, n: usize, m: usize, ties: bool, budget_scale: f64) -> Market {
+    let mut g = rng::stream(seed, Purpose::Lab, n as u64, m as u64);
+    let values = (0..n)
+        .map(|_| {
+            (0..m)
+                .map(|_| {
+                    if g.bernoulli(0.2) {
+                        0.0
+                    } else if ties {
+                        (1 + g.index(4)) as f64 / 4.0
+                    } else {
+                        g.uniform_range(0.0, 1.0)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let budgets = (0..n)
+        .map(|_| budget_scale * g.uniform_range(0.0, 1.0) * m as f64 / n as f64)
+        .collect();
+    Market::new(values, budgets).expect("valid")
+}
+
+#[test]
+fn hand_solved_two_by_two_markets() {
+    // Each bidder prefers its own good. Guess: bidder 0 buys good 0 only, at 3α₀ = B₀ = 1, so
+    // α₀ = 1/3; bidder 1 buys good 1 only, at 2α₁ = 1, so α₁ = 1/2. Check: good 0's paced bids
+    // are 1 and 1/2, good 1's are 1/3 and 1, so each bidder wins its good at price 1, spends
+    // its budget and paces below 1: the equilibrium.
+    let m = market(&[&[3.0, 1.0], &[1.0, 2.0]], &[1.0, 1.0]);
+    let out = solve(&m);
+    assert_all_close(&out.multipliers, &[1.0 / 3.0, 0.5], "multipliers");
+    assert_all_close(&out.prices, &[1.0, 1.0], "prices");
+    assert_all_close(&out.allocation[0], &[1.0, 0.0], "allocation[0]");
+    assert_all_close(&out.allocation[1], &[0.0, 1.0], "allocation[1]");
+
+    // A split good. Bidder 0 values both goods at 2 with budget 1; bidder 1 values only good 0,
+    // at 2, with budget 1/2. Both pace to the same a and tie on good 0; bidder 0 alone bids on
+    // good 1. Prices 2a and 2a; both budgets spent: 4a = 1.5, a = 3/8, prices 3/4. Bidder 1
+    // spends 1/2 = (2/3)·(3/4): it gets 2/3 of good 0; bidder 0 gets the other 1/3 and good 1,
+    // spending 1/4 + 3/4 = 1.
+    let m = market(&[&[2.0, 2.0], &[2.0, 0.0]], &[1.0, 0.5]);
+    let out = solve(&m);
+    assert_all_close(&out.multipliers, &[0.375, 0.375], "multipliers");
+    assert_all_close(&out.prices, &[0.75, 0.75], "prices");
+    assert_all_close(&out.allocation[0], &[1.0 / 3.0, 1.0], "allocation[0]");
+    assert_all_close(&out.allocation[1], &[2.0 / 3.0, 0.0], "allocation[1]");
+    assert_all_close(&out.spend, &[1.0, 0.5], "spend");
+    assert!(close(out.revenue, 1.5));
+}
+
+#[test]
+fn random_markets_meet_the_conditions() {
+    for (seed, n, m, ties) in [
+        (1, 2, 3, false),
+        (2, 3, 5, true),
+        (3, 5, 20, false),
+        (4, 10, 40, true),
+        (5, 30, 100, false),
+        (6, 40, 200, true),
+        (7, 100, 100, false),
+    ] {
+        for scale in [0.05, 0.5, 2.0] {
+            let mk = random_market(seed, n, m, ties, scale);
+            let out = solve(&mk);
+            // Revenue is the total spend and the total price of the goods sold.
+            let spend: f64 = out.spend.iter().sum();
+            let sold: f64 = out.prices.iter().sum();
+            assert!(close(out.revenue, spend) && close(out.revenue, sold));
+        }
+    }
+}
+
+#[test]
+fn huge_budgets_mean_no_pacing_and_prices_at_the_highest_value() {
+    let mk = random_market(8, 6, 30, true, 1e6);
+    let out = solve(&mk);
+    assert!(out.multipliers.iter().all(|&a| a == 1.0));
+    for j in 0..mk.goods() {
+        let top = (0..mk.bidders())
+            .map(|i| mk.values()[i][j])
+            .fold(0.0, f64::max);
+        assert_eq!(out.prices[j], top);
+    }
+}
+
+#[test]
+fn zero_values_and_zero_budgets() {
+    // Good 2 nobody values: price 0, not allocated. Bidder 2 values nothing: unpaced, spends 0.
+    // Bidder 1 has no budget: its multiplier is 0 and it wins nothing with a positive price.
+    let mk = market(
+        &[&[1.0, 2.0, 0.0], &[3.0, 0.0, 0.0], &[0.0, 0.0, 0.0]],
+        &[1.0, 0.0, 5.0],
+    );
+    let out = solve(&mk);
+    assert_eq!(out.prices[2], 0.0);
+    assert!(out.allocation.iter().all(|row| row[2] == 0.0));
+    assert_eq!(out.multipliers[2], 1.0);
+    assert_eq!(out.spend[2], 0.0);
+    assert_eq!(out.multipliers[1], 0.0);
+    assert_eq!(out.spend[1], 0.0);
+    // Bidder 0 alone bids: it buys goods 0 and 1 at α₀·1 + α₀·2 = 1, α₀ = 1/3.
+    assert!(close(out.multipliers[0], 1.0 / 3.0));
+}
+
+/// Brute force over the Eisenberg–Gale-type dual: on a grid of step `h` over `(0, 1]ⁿ`, no point
+/// has a lower `F` than the computed multipliers, and the grid's best point is within the
+/// distance that `F`'s strong convexity allows. `F(β) − F(β*) ≥ (B_min/2)|β − β*|²` (the
+/// log terms have curvature `B_i/β_i² ≥ B_i`), and the grid point next to `β*` is within
+/// `h√n` of it, where `F` rises at most `L·h√n` with `L` the gradient bound
+/// `√Σ_i (Σ_j v_ij + B_i/(β*_i − h))²`; so the grid's best point `ĝ` has
+/// `|ĝ − β*|² ≤ 2 L h √n / B_min`.
+#[test]
+fn brute_force_over_the_dual_agrees_on_tiny_markets() {
+    let mut g = rng::stream(21, Purpose::Lab, 7, 0);
+    for case in 0..12 {
+        let (n, m, steps) = match case % 3 {
+            0 => (2, 2, 800),
+            1 => (2, 3, 800),
+            _ => (3, 2, 120),
+        };
+        let values: Vec<Vec<f64>> = (0..n)
+            .map(|_| (0..m).map(|_| g.uniform_range(0.1, 1.0)).collect())
+            .collect();
+        let budgets: Vec<f64> = (0..n).map(|_| g.uniform_range(0.1, 1.0)).collect();
+        let mk = Market::new(values.clone(), budgets.clone()).expect("valid");
+        let out = solve(&mk);
+        let ours = eg_dual_objective(&mk, &out.multipliers);
+        let h = 1.0 / steps as f64;
+        let mut best = (f64::INFINITY, vec![0.0; n]);
+        let mut point = vec![0usize; n];
+        loop {
+            let beta: Vec<f64> = point.iter().map(|&k| (k + 1) as f64 * h).collect();
+            let f = eg_dual_objective(&mk, &beta);
+            assert!(
+                f >= ours - 1e-12 * (1.0 + ours.abs()),
+                "case {case}: grid point {beta:?} has F = {f} below the equilibrium's {ours}"
+            );
+            if f < best.0 {
+                best = (f, beta);
+            }
+            // Next grid point (odometer).
+            let mut d = 0;
+            while d < n {
+                point[d] += 1;
+                if point[d] < steps {
+                    break;
+                }
+                point[d] = 0;
+                d += 1;
+            }
+            if d == n {
+                break;
+            }
+        }
+        let lip: f64 = (0..n)
+            .map(|i| {
+                let v: f64 = values[i].iter().sum();
+                (v + budgets[i] / (out.multipliers[i] - h)).powi(2)
+            })
+            .sum::<f64>()
+            .sqrt();
+        let b_min = budgets.iter().cloned().fold(f64::INFINITY, f64::min);
+        let bound = (2.0 * lip * h * (n as f64).sqrt() / b_min).sqrt();
+        let dist = best
+            .1
+            .iter()
+            .zip(&out.multipliers)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        assert!(
+            dist <= bound,
+            "case {case}: grid optimum {:?} is {dist} from {:?} (bound {bound})",
+            best.1,
+            out.multipliers
+        );
+    }
+}
+
+mod cli {
+    include!("cli_common.rs.inc");
+
+    use serde_json::Value;
+
+    #[test]
+    fn prints_the_equilibrium_as_json() {
+        let spec = r#"{"values": [[2, 2], [2, 0]], "budgets": [1, 0.5]}"#;
+        let out = ok(&["pacing", "-"], Some(spec));
+        let v: Value = serde_json::from_str(&out).expect("JSON");
+        let keys: Vec<&str> = v
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for key in [
+            "format",
+            "multipliers",
+            "prices",
+            "allocation",
+            "spend",
+            "revenue",
+            "conditions_hold",
+        ] {
+            assert!(keys.contains(&key), "{key} missing in {out}");
+        }
+        assert_eq!(v["format"], "first_price");
+        assert_eq!(v["conditions_hold"], true);
+        assert_eq!(v["multipliers"].as_array().expect("list").len(), 2);
+        assert_eq!(v["allocation"][0].as_array().expect("list").len(), 2);
+        assert!((v["revenue"].as_f64().expect("number") - 1.5).abs() < 1e-9);
+        // Same input, same bytes; the explicit default format gives the same output.
+        assert_eq!(out, ok(&["pacing", "-"], Some(spec)));
+        let explicit =
+            r#"{"values": [[2, 2], [2, 0]], "budgets": [1, 0.5], "format": "first_price"}"#;
+        assert_eq!(out, ok(&["pacing", "-"], Some(explicit)));
+    }
+
+    #[test]
+    fn bad_specs_exit_2_naming_the_field() {
+        let many_bidders = format!(
+            r#"{{"values": {}, "budgets": {}}}"#,
+            serde_json::to_string(&vec![vec![1.0]; 201]).expect("json"),
+            serde_json::to_string(&vec![1.0; 201]).expect("json")
+        );
+        let many_goods = format!(
+            r#"{{"values": [{}], "budgets": [1]}}"#,
+            serde_json::to_string(&vec![1.0; 2001]).expect("json")
+        );
+        for (spec, field) in [
+            (
+                r#"{"values": [[1, 2], [1]], "budgets": [1, 1]}"#,
+                "values[1]",
+            ),
+            (r#"{"values": [[1, -2]], "budgets": [1]}"#, "values[0][1]"),
+            (r#"{"values": [[1, 2]], "budgets": [-1]}"#, "budgets[0]"),
+            (r#"{"values": [[1, 2]], "budgets": [1, 2]}"#, "budgets"),
+            (r#"{"values": [[1, 2]]}"#, "budgets"),
+            (r#"{"budgets": [1]}"#, "values"),
+            (r#"{"values": "x", "budgets": [1]}"#, "values"),
+            (
+                r#"{"values": [[1]], "budgets": [1], "format": "gsp"}"#,
+                "format",
+            ),
+            (r#"{"values": [[1]], "budgets": [1], "bids": []}"#, "bids"),
+            (many_bidders.as_str(), "values"),
+            (many_goods.as_str(), "values[0]"),
+        ] {
+            let message = err(&["pacing", "-"], Some(spec));
+            assert!(
+                message.contains(field),
+                "{spec}: the message should name {field}: {message}"
+            );
+        }
+        assert!(err(&["pacing"], None).contains("SPEC"));
+    }
+}
