@@ -1,6 +1,6 @@
 //! JSON specifications of the CLI's one-shot subcommands (`sandbox auction`, `sandbox feed`,
-//! `sandbox sweep`, `sandbox optimize`, `sandbox stats`, `sandbox experiment`, `sandbox pacing`): raw serde
-//! structs, validated into core types, run, and reported as JSON.
+//! `sandbox sweep`, `sandbox optimize`, `sandbox stats`, `sandbox experiment`,
+//! `sandbox pacing`): raw serde structs, validated into core types, run, and reported as JSON.
 
 pub mod auction;
 pub mod experiment;
