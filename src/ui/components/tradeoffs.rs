@@ -7,7 +7,7 @@
 //! The canvas carries what the browser tests read: `data-sweep` (the sweep's id), `data-done`,
 //! `data-total`, `data-frontier` (the frontier's point indices, comma-separated, as drawn),
 //! `data-drawn-done` (points drawn) and `data-positions` (`index:x:y` in canvas pixels, for
-//! clicks).
+//! clicks). Each redraw of the frontier is a `performance.measure("frontier-draw")`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -447,6 +447,7 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
                 let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                     return;
                 };
+                browser::performance_mark("frontier-draw-start");
                 let Some(area) = drawing_area(&el, FRONTIER_HEIGHT) else {
                     return;
                 };
@@ -477,6 +478,7 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
                     .join(",");
                 let _ = el.set_attribute("data-frontier", &list);
                 let _ = el.set_attribute("data-drawn-done", &sweep.done().to_string());
+                browser::performance_measure("frontier-draw", "frontier-draw-start");
             },
         );
     }
@@ -742,7 +744,7 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
             <h2>{ "Frontier points" }</h2>
             <p class="hint">{ format!(
                 "MRS: {} given up per unit of {} gained, between a point and the one before it.",
-                x.row.label.to_lowercase(), y.row.label.to_lowercase()) }</p>
+                x.label().to_lowercase(), y.label().to_lowercase()) }</p>
             <div class="table-scroll">
                 <table>
                     <thead><tr>
