@@ -490,7 +490,8 @@ fn promotion_metric_names_parse_and_read_their_value_only_with_promotion() {
     let mut seen = BTreeSet::new();
     for w in Window::ALL {
         for metric in &PROMOTION_METRICS {
-            let m = WindowedMetric::parse(&format!("promotion.{}.{}", w.name(), metric.key)).unwrap();
+            let m =
+                WindowedMetric::parse(&format!("promotion.{}.{}", w.name(), metric.key)).unwrap();
             let v = m.value(&s);
             assert_eq!(v, (metric.read)(promotion.get(w)));
             assert!(seen.insert(v.to_bits()), "each name reads its own field");

@@ -528,7 +528,11 @@ fn optimize_reads_promotion_metrics_and_refuses_them_without_promotion() {
             "frontier":{{"x":"promotion.last_week.roi","y":"whole_run.revenue_per_day"}}}}"#
     );
     let message = err(&["sweep", "-"], Some(&typo));
-    for part in ["`frontier.x`", "unknown promotion metric `roi`", "promoted_roi"] {
+    for part in [
+        "`frontier.x`",
+        "unknown promotion metric `roi`",
+        "promoted_roi",
+    ] {
         assert!(message.contains(part), "{message}");
     }
 }

@@ -136,7 +136,9 @@ impl SweepPool {
                 .iter()
                 .flatten()
                 .filter_map(|(_, r)| match r {
-                    Request::SweepPoint { sweep: s, index, .. } if *s == sweep.id => Some(*index),
+                    Request::SweepPoint {
+                        sweep: s, index, ..
+                    } if *s == sweep.id => Some(*index),
                     _ => None,
                 })
                 .collect();
@@ -206,7 +208,8 @@ fn spawn(inner: &Rc<RefCell<Inner>>, k: usize, generation: u64) -> Spawned {
         let caught = caught.clone();
         Closure::<dyn FnMut(JsValue, js_sys::Array) -> Result<JsValue, JsValue>>::new(
             move |target: JsValue, args: js_sys::Array| {
-                let made = js_sys::Reflect::construct(target.unchecked_ref::<js_sys::Function>(), &args)?;
+                let made =
+                    js_sys::Reflect::construct(target.unchecked_ref::<js_sys::Function>(), &args)?;
                 *caught.borrow_mut() = Some(made.clone());
                 Ok(made)
             },

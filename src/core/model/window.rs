@@ -192,11 +192,12 @@ impl WindowedMetric {
     pub fn parse(text: &str) -> Result<WindowedMetric, WindowedMetricError> {
         if let Some(rest) = text.strip_prefix("promotion.") {
             let (window_name, key) = rest.split_once('.').unwrap_or((rest, ""));
-            let window =
-                Window::from_name(window_name).ok_or_else(|| WindowedMetricError::UnknownWindow {
+            let window = Window::from_name(window_name).ok_or_else(|| {
+                WindowedMetricError::UnknownWindow {
                     text: text.to_string(),
                     window: window_name.to_string(),
-                })?;
+                }
+            })?;
             let metric = PromotionMetric::from_key(key).ok_or_else(|| {
                 WindowedMetricError::UnknownPromotionMetric {
                     text: text.to_string(),
