@@ -441,8 +441,9 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
         let (sweep, view, current) = (props.sweep.clone(), props.view, props.current);
         let frontier = props.frontier.clone();
         let design = props.design.clone();
+        // Keyed on the answers, not the clock: a tick of the elapsed time redraws nothing.
         use_effect_with(
-            (sweep.clone(), view, current, props.design.clone()),
+            (drawn_key(&sweep), view, current, props.design.clone()),
             move |_| {
                 let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                     return;
@@ -617,7 +618,7 @@ pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
     {
         let (canvas, cells) = (canvas.clone(), cells.clone());
         let (sweep, metric, current) = (props.sweep.clone(), props.metric, props.current);
-        use_effect_with((sweep.clone(), metric, current), move |_| {
+        use_effect_with((drawn_key(&sweep), metric, current), move |_| {
             let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
@@ -779,6 +780,12 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// What a chart of `sweep` draws from: its id, cancel flag and answers (the answers of one id
+/// only ever grow, so their count stands for them); its clock is left out.
+fn drawn_key(sweep: &Sweep) -> (u64, bool, usize) {
+    (sweep.id, sweep.cancelled, sweep.done())
 }
 
 /// The drawing area of `el`, sized to its parent's width (at least 300) × `height` CSS pixels
