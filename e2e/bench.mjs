@@ -10,7 +10,8 @@
 //    followed by the results it causes, with a PerformanceObserver('longtask') recording every
 //    main-thread task over 50 ms.
 // 3. Sweep: the Tradeoffs tab's default 21-point sweep on the worker pool, against 21 / workers
-//    single runs of the engine in the worker (from 1b).
+//    single runs of the engine in the worker (from 1b), and the time of each redraw of the
+//    frontier as the points arrive (`performance.measure("frontier-draw")`).
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -142,6 +143,11 @@ try {
   const ideal = (total / workers) * median(wasmEngine);
   console.log(`sweep: ${total} points on ${workers} worker(s) (${cores} cores) in ${fmt(seconds * 1000)} ms; ` +
     `${total} / ${workers} single runs take ${fmt(ideal)} ms: ratio ${(seconds * 1000 / ideal).toFixed(2)}`);
+  // The frontier's redraws while the points arrived (each a performance.measure of the tab).
+  const draws = await sweepPage.evaluate(() =>
+    performance.getEntriesByName('frontier-draw', 'measure').map((e) => e.duration));
+  console.log(`frontier redraw per arriving point: ${draws.length} redraws, median ${fmt(median(draws))} ms, ` +
+    `max ${fmt(Math.max(...draws))} ms (target ≤ 16 ms)`);
   if (sweepPage.errors.length) console.log('sweep page errors:', sweepPage.errors);
 
   if (page.errors.length) console.log('page errors:', page.errors);

@@ -7,7 +7,8 @@
 //
 // The canvas (.frontier-canvas) carries data-sweep, data-done, data-total, data-drawn-done,
 // data-frontier (indices, comma-separated) and data-positions (`index:x:y` canvas pixels);
-// .sweep-progress carries data-done, data-total and data-cancelled.
+// .sweep-progress carries data-done, data-total and data-cancelled; <body> carries
+// data-pool-busy (requests the worker pool holds).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,6 +154,40 @@ test('a sweep can be cancelled; its late answers are dropped', { timeout: 180_00
   await page.waitForFunction(() => document.querySelector('.sweep-progress')?.getAttribute('data-cancelled') === 'false');
   await page.locator('[data-action=cancel-sweep]').click();
   assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('cancel stops the points already running: the pool is idle at once and stays whole', { timeout: 240_000 }, async () => {
+  // Points of about half a second each, so a running point outlasts the check by far.
+  const query = 'v=1&users=20000&days=60&page=tradeoffs&sweep.points=5&sweep=reserve';
+  const page = await open(query);
+  const busy = () => page.evaluate(() => Number(document.body.getAttribute('data-pool-busy')));
+  await page.waitForFunction(() => {
+    const p = document.querySelector('.sweep-progress');
+    return p && Number(p.getAttribute('data-done')) >= 1;
+  }, null, { timeout: 120_000, polling: 25 });
+  assert.ok((await busy()) > 0, 'the pool holds points while the sweep runs');
+  const t0 = Date.now();
+  await page.locator('[data-action=cancel-sweep]').click();
+  await page.waitForFunction(() => document.body.getAttribute('data-pool-busy') === '0', null,
+    { timeout: 2_000, polling: 10 });
+  const idleMs = Date.now() - t0;
+  assert.ok(idleMs < 1_000, `idle ${idleMs} ms after Cancel`);
+  const atCancel = Number(await page.locator('.sweep-progress').getAttribute('data-done'));
+  await page.waitForTimeout(1500);
+  assert.equal(Number(await page.locator('.sweep-progress').getAttribute('data-done')), atCancel,
+    'no answer counted after Cancel');
+  // Run again on the replaced workers: it completes, with the frontier of an uncancelled sweep.
+  await page.locator('[data-action=rerun-sweep]').click();
+  const again = await waitForSweep(page, 180_000);
+  assert.equal(again.total, 5);
+  assert.equal(await busy(), 0);
+  const fresh = await open(query);
+  const whole = await waitForSweep(fresh, 180_000);
+  assert.equal(again.frontier, whole.frontier);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context().close();
   await page.context().close();
 });
 

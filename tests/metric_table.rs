@@ -362,7 +362,7 @@ fn window_metric_names_parse_and_read_their_value() {
     let s = distinct_summaries();
     let m = WindowedMetric::parse("last_week.engagement_per_day").unwrap();
     assert_eq!(m.window, Window::LastWeek);
-    assert_eq!(m.row.metric, Metric::EngagementPerDay);
+    assert_eq!(m.row().map(|r| r.metric), Some(Metric::EngagementPerDay));
     assert_eq!(m.value(&s), s.last_week.engagement_per_day);
     let m: WindowedMetric = "first_week.churned_advertisers".parse().unwrap();
     assert_eq!(m.value(&s), f64::from(s.first_week.churned_advertisers));
@@ -455,5 +455,58 @@ fn text_without_a_dot_is_an_error() {
     assert!(matches!(
         WindowedMetric::parse("last_week."),
         Err(WindowedMetricError::UnknownMetric { .. })
+    ));
+}
+
+#[test]
+fn promotion_metric_names_parse_and_read_their_value_only_with_promotion() {
+    use sandbox::core::model::{PromotionSummaries, PROMOTION_METRICS};
+    // Distinct values in every field of every window.
+    let mut json = serde_json::to_value(PromotionSummaries::default()).unwrap();
+    let mut next = 1.0;
+    for window in json.as_object_mut().unwrap().values_mut() {
+        for field in window.as_object_mut().unwrap().values_mut() {
+            if field.is_number() {
+                next += 1.0;
+                *field = serde_json::json!(next + 0.25);
+            }
+        }
+    }
+    let promotion: PromotionSummaries = serde_json::from_value(json).unwrap();
+    let mut s = distinct_summaries();
+    for w in Window::ALL {
+        for metric in &PROMOTION_METRICS {
+            let name = format!("promotion.{}.{}", w.name(), metric.key);
+            let m = WindowedMetric::parse(&name).unwrap();
+            assert_eq!(m.to_string(), name);
+            assert!(m.needs_promotion() && m.row().is_none());
+            assert_eq!(m.promotion_metric(), Some(metric));
+            assert_eq!(m.try_value(&s), None, "absent without promotion: {name}");
+            assert!(m.value(&s).is_nan());
+            assert_eq!(m.in_window(Window::FirstWeek).window, Window::FirstWeek);
+        }
+    }
+    s.promotion = Some(promotion.clone());
+    let mut seen = BTreeSet::new();
+    for w in Window::ALL {
+        for metric in &PROMOTION_METRICS {
+            let m =
+                WindowedMetric::parse(&format!("promotion.{}.{}", w.name(), metric.key)).unwrap();
+            let v = m.value(&s);
+            assert_eq!(v, (metric.read)(promotion.get(w)));
+            assert!(seen.insert(v.to_bits()), "each name reads its own field");
+        }
+    }
+    for (text, part) in [
+        ("promotion.last_week.roi", "unknown promotion metric `roi`"),
+        ("promotion.last_week", "unknown promotion metric ``"),
+        ("promotion.week.promoted_roi", "unknown window `week`"),
+    ] {
+        let e = WindowedMetric::parse(text).unwrap_err();
+        assert!(e.to_string().contains(part), "{e}");
+    }
+    assert!(matches!(
+        WindowedMetric::parse("promotion.whole_run.nope"),
+        Err(WindowedMetricError::UnknownPromotionMetric { .. })
     ));
 }

@@ -423,3 +423,116 @@ fn bad_specs_exit_2_and_name_the_field() {
         }
     }
 }
+
+const PROMOTED: &str = r#"{"sim":{"days":8,"seed":5},"users":{"count":300},"advertisers":{"count":30},
+    "promotion":{"enabled":true,"class":"category","category":1}}"#;
+
+#[test]
+fn a_frontier_of_promotion_metrics_reads_simulate_summary_values() {
+    let spec = format!(
+        r#"{{"base":{PROMOTED},"knob":"promotion.share","values":[0.0,0.2,0.5,0.8],
+            "frontier":{{"x":"promotion.last_week.promoted_impression_share",
+                         "y":"promotion.whole_run.others_roi"}}}}"#
+    );
+    let doc: Value = serde_json::from_str(&ok(&["sweep", "-"], Some(&spec))).unwrap();
+    assert_eq!(
+        doc["frontier"]["x"],
+        "promotion.last_week.promoted_impression_share"
+    );
+    assert_eq!(doc["frontier"]["y"], "promotion.whole_run.others_roi");
+    let points = doc["points"].as_array().unwrap();
+    let mut xy = Vec::new();
+    for (i, point) in points.iter().enumerate() {
+        let share = [0.0, 0.2, 0.5, 0.8][i];
+        let mut config: Value = serde_json::from_str(PROMOTED).unwrap();
+        config["promotion"]["share"] = serde_json::json!(share);
+        let single: Value = serde_json::from_str(&ok(
+            &["simulate", "--summary", "-"],
+            Some(&config.to_string()),
+        ))
+        .unwrap();
+        let promo = &single["summary"]["promotion"];
+        let x = promo["last_week"]["promoted_impression_share"]
+            .as_f64()
+            .unwrap();
+        let y = promo["whole_run"]["others_roi"].as_f64().unwrap();
+        // The point's own values are the single run's, to the bit.
+        assert_eq!(
+            point["summary"]["promotion"]["last_week"]["promoted_impression_share"].as_f64(),
+            Some(x)
+        );
+        assert_eq!(
+            point["summary"]["promotion"]["whole_run"]["others_roi"].as_f64(),
+            Some(y)
+        );
+        xy.push((x, y));
+    }
+    // More promoted sessions: a larger impression share for the promoted category.
+    assert!(xy[3].0 > xy[0].0, "{xy:?}");
+    // The frontier (both higher is better) by brute force over the simulate values.
+    let expected: Vec<u64> = {
+        let mut keep: Vec<usize> = (0..xy.len())
+            .filter(|&i| {
+                !(0..xy.len()).any(|j| {
+                    xy[j].0 >= xy[i].0
+                        && xy[j].1 >= xy[i].1
+                        && (xy[j].0 > xy[i].0 || xy[j].1 > xy[i].1)
+                })
+            })
+            .collect();
+        keep.sort_by(|&a, &b| xy[a].0.total_cmp(&xy[b].0));
+        keep.into_iter().map(|i| i as u64).collect()
+    };
+    let frontier: Vec<u64> = doc["frontier"]["indices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(frontier, expected);
+}
+
+#[test]
+fn optimize_reads_promotion_metrics_and_refuses_them_without_promotion() {
+    let spec = format!(
+        r#"{{"base":{PROMOTED},"objective":"promotion.whole_run.promoted_spend_per_day",
+            "knobs":[{{"key":"promotion.share","min":0,"max":1}}],
+            "constraints":[{{"metric":"promotion.last_week.others_revenue_per_day","min":0}}]}}"#
+    );
+    let doc: Value = serde_json::from_str(&ok(&["optimize", "-"], Some(&spec))).unwrap();
+    assert_eq!(
+        doc["objective"],
+        doc["summary"]["promotion"]["whole_run"]["promoted_spend_per_day"]
+    );
+    // Without promotional bandwidth the values are absent: the spec names the field and says so.
+    let off = format!(
+        r#"{{"base":{SMALL},"objective":"whole_run.revenue_per_day",
+            "knobs":[{{"key":"ad_load.every","min":2,"max":12}}],
+            "constraints":[{{"metric":"promotion.last_week.others_roi","min":0}}]}}"#
+    );
+    let message = err(&["optimize", "-"], Some(&off));
+    for part in ["`constraints[0].metric`", "promotion.enabled"] {
+        assert!(message.contains(part), "{message}");
+    }
+    let sweep_off = format!(
+        r#"{{"base":{SMALL},"knob":"ad_load.every","values":[3,8],
+            "frontier":{{"x":"whole_run.revenue_per_day","y":"promotion.last_week.promoted_roi"}}}}"#
+    );
+    let message = err(&["sweep", "-"], Some(&sweep_off));
+    for part in ["`frontier.y`", "promotion.enabled", "promotional bandwidth"] {
+        assert!(message.contains(part), "{message}");
+    }
+    // An unknown promotion key lists the real ones.
+    let typo = format!(
+        r#"{{"base":{PROMOTED},"knob":"promotion.share","values":[0.2],
+            "frontier":{{"x":"promotion.last_week.roi","y":"whole_run.revenue_per_day"}}}}"#
+    );
+    let message = err(&["sweep", "-"], Some(&typo));
+    for part in [
+        "`frontier.x`",
+        "unknown promotion metric `roi`",
+        "promoted_roi",
+    ] {
+        assert!(message.contains(part), "{message}");
+    }
+}

@@ -17,17 +17,18 @@
 //!
 //! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A sweep is
 //! one [`Request::SweepPoint`] per point, spread by the app over a pool of workers (each worker
-//! gets one point at a time), each answer carrying its sweep's id and the point's index; the app
+//! holds two points: one running, the next queued), each answer carrying its sweep's id and the point's index; the app
 //! keeps only answers to its latest sweep (see [`crate::app::sweep`]). Both sides are compiled
 //! from this one file, so they cannot disagree on the encoding.
 //!
 //! ## Superseding
 //!
 //! The worker does not start a request the moment it arrives: it keeps only the newest pending
-//! request per connection and [`JobKind`] and runs it on the next turn of its event loop (see
-//! `crate::ui::worker`). Requests that were queued behind a running simulation and already
-//! superseded are dropped without being computed. A request that is already running finishes
-//! (wasm cannot be interrupted) and its answer is ignored by the app.
+//! id per connection and [`JobKind`] (a run, or every point of one sweep or batch) and runs them
+//! on the next turn of its event loop (see `crate::ui::worker`). Requests that were queued behind
+//! a running simulation and already superseded are dropped without being computed. A request that
+//! is already running finishes (wasm cannot be interrupted) and its answer is ignored by the app;
+//! the sweep pool instead terminates a worker running a cancelled sweep's point.
 
 use serde::{Deserialize, Serialize};
 

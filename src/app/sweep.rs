@@ -244,12 +244,12 @@ impl Sweep {
 
 /// The goal of a metric (its direction; maximise when it has none).
 pub fn goal(metric: &WindowedMetric) -> Goal {
-    Goal::of(metric.row.direction).unwrap_or(Goal::Max)
+    Goal::of(metric.direction()).unwrap_or(Goal::Max)
 }
 
 /// `metric` over `window` instead of its own (for the short- vs long-term frontiers).
 pub fn in_window(metric: &WindowedMetric, window: Window) -> WindowedMetric {
-    WindowedMetric::new(window, metric.row.metric).unwrap_or(*metric)
+    metric.in_window(window)
 }
 
 /// The x and y metrics the frontier table and the frontier's indices use: the settings' own, or

@@ -121,10 +121,10 @@ pub fn metric_label(metric: &WindowedMetric) -> String {
         Window::LastWeek => "last week",
         Window::WholeRun => "whole run",
     };
-    if metric.row.unit.is_empty() {
-        format!("{}, {window}", metric.row.label)
+    if metric.unit().is_empty() {
+        format!("{}, {window}", metric.label())
     } else {
-        format!("{}, {window} ({})", metric.row.label, metric.row.unit)
+        format!("{}, {window} ({})", metric.label(), metric.unit())
     }
 }
 

@@ -90,7 +90,7 @@ pub fn heatmap_chart(
                 _ => Some(i),
             });
     Some(HeatmapChart {
-        title: format!("{} by {} and {}", metric.row.label, s1.label, s2.label),
+        title: format!("{} by {} and {}", metric.label(), s1.label, s2.label),
         x_label: s1.label.to_string(),
         y_label: s2.label.to_string(),
         value_label: metric_label(metric),

@@ -127,6 +127,13 @@ pub fn performance_mark(name: &str) {
     }
 }
 
+/// `performance.measure(name, start_mark)`: the time from the newest mark `start_mark` to now.
+pub fn performance_measure(name: &str, start_mark: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, start_mark);
+    }
+}
+
 /// A fresh seed for "New seed", different from `current`, within the seed slider's range
 /// (0–1000) so the slider can show it.
 pub fn random_seed(current: u64) -> u64 {

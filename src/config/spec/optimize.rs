@@ -10,7 +10,8 @@
 //! ```
 //!
 //! Keys: `base` (as in `sandbox sweep`: a configuration object, a share link string, or omitted
-//! for the defaults), `objective` (a `window.metric` name, maximised, or
+//! for the defaults), `objective` (a `window.metric` name — or `promotion.window.metric` when
+//! `base` has promotional bandwidth on —, maximised, or
 //! `{"metric": m, "goal": "min" | "max"}`), `knobs` (1 to 3 of `{"key", "min", "max"}`: a numeric
 //! knob's dotted key and the range to search, within the knob's accepted range; whole-number
 //! knobs search whole numbers), `constraints` (optional; each `{"metric", "min"}`,
@@ -108,8 +109,12 @@ fn invalid(message: String) -> SpecError {
     SpecError::Invalid(format!("invalid {WHAT}: {message}"))
 }
 
-fn metric(text: &str, field: &str) -> Result<WindowedMetric, SpecError> {
-    WindowedMetric::parse(text).map_err(|e| invalid(format!("`{field}`: {e}")))
+/// A `window.metric` (or, with promotional bandwidth on in `base`, `promotion.window.metric`)
+/// name; errors name `field`.
+fn metric(text: &str, field: &str, base: &Params) -> Result<WindowedMetric, SpecError> {
+    let metric = WindowedMetric::parse(text).map_err(|e| invalid(format!("`{field}`: {e}")))?;
+    super::sweep::check_promotion(&metric, field, base).map_err(invalid)?;
+    Ok(metric)
 }
 
 /// A validated optimisation problem, plus notes for stderr.
@@ -131,14 +136,14 @@ pub fn parse(input: &str) -> Result<OptimizeSpec, SpecError> {
     let objective = match map.get("objective") {
         None => return Err(missing("objective", WHAT)),
         Some(Value::String(text)) => Objective {
-            metric: metric(text, "objective")?,
+            metric: metric(text, "objective", &base)?,
             goal: Goal::Max,
         },
         Some(v) => {
             let spec =
                 ObjectiveSpec::deserialize(v).map_err(|e| invalid(format!("`objective`: {e}")))?;
             Objective {
-                metric: metric(&spec.metric, "objective.metric")?,
+                metric: metric(&spec.metric, "objective.metric", &base)?,
                 goal: match spec.goal {
                     Some(GoalName::Min) => Goal::Min,
                     _ => Goal::Max,
@@ -216,7 +221,7 @@ pub fn parse(input: &str) -> Result<OptimizeSpec, SpecError> {
     };
     let mut constraints: Vec<Constraint> = Vec::new();
     for (i, c) in constraint_specs.iter().enumerate() {
-        let m = metric(&c.metric, &format!("constraints[{i}].metric"))?;
+        let m = metric(&c.metric, &format!("constraints[{i}].metric"), &base)?;
         if constraints.iter().any(|other| other.metric == m) {
             return Err(invalid(format!(
                 "`constraints[{i}].metric`: `{}` is constrained twice; give one entry with \

@@ -15,7 +15,7 @@
 //! `values` (a list) or `range` (`{"from", "to", "points"}`, both ends included, evenly spaced),
 //! optionally `knob2` with `values2` or `range2` (the first knob varies fastest), and `frontier`
 //! (`{"x": metric, "y": metric}`, `window.metric` names whose direction is higher or lower is
-//! better; default `whole_run.revenue_per_day` vs `whole_run.engagement_per_day`). At most
+//! better, or `promotion.window.metric` names when `base` has promotional bandwidth on; default `whole_run.revenue_per_day` vs `whole_run.engagement_per_day`). At most
 //! [`MAX_POINTS`](crate::core::tradeoff::MAX_POINTS) points. Unknown keys are errors.
 //!
 //! The report: `knob` (and `knob2`), `points` (`value`, `value2`, and `summary`: the summaries
@@ -152,14 +152,31 @@ pub(crate) fn frontier_metric(
     field: &str,
 ) -> Result<(WindowedMetric, Goal), SpecError> {
     let metric = WindowedMetric::parse(text).map_err(|e| invalid(format!("`{field}`: {e}")))?;
-    let goal = Goal::of(metric.row.direction).ok_or_else(|| {
+    let goal = Goal::of(metric.direction()).ok_or_else(|| {
         invalid(format!(
             "`{field}`: `{text}` is neither better higher nor better lower ({}), so it has no frontier; \
              pick a metric where more or less is better",
-            metric.row.direction_note
+            metric.direction_note()
         ))
     })?;
     Ok((metric, goal))
+}
+
+/// Refuses a promotion metric (`promotion.window.key`) when `base` has promotional bandwidth
+/// off: every point's value would be absent. (`promotion.enabled` is not sweepable, so the base
+/// decides for every point.) Errors name `field`.
+pub(crate) fn check_promotion(
+    metric: &WindowedMetric,
+    field: &str,
+    base: &Params,
+) -> Result<(), String> {
+    if metric.needs_promotion() && !base.promotion.enabled {
+        return Err(format!(
+            "`{field}`: `{metric}` is a promotion metric, absent from runs without promotional \
+             bandwidth: set `promotion.enabled` to true in `base`"
+        ));
+    }
+    Ok(())
 }
 
 /// Parses and validates a sweep spec; errors name the offending key.
@@ -214,6 +231,8 @@ pub fn parse(input: &str) -> Result<Sweep, SpecError> {
     };
     let x = frontier_metric(&frontier.x, "frontier.x")?;
     let y = frontier_metric(&frontier.y, "frontier.y")?;
+    check_promotion(&x.0, "frontier.x", &base).map_err(invalid)?;
+    check_promotion(&y.0, "frontier.y", &base).map_err(invalid)?;
     Ok(Sweep {
         base,
         grid,

@@ -1,5 +1,5 @@
 //! The promotional-bandwidth metrics by name: what the promoted class gets and what it costs
-//! everyone else, read from a [`PromotionSummary`]. The app's section and `window.promotion.key`
+//! everyone else, read from a [`PromotionSummary`]. The app's section and `promotion.window.key`
 //! names (see [`super::window`]) both read this table.
 
 use super::metric_table::{Direction, Format};

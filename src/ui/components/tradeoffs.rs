@@ -7,7 +7,7 @@
 //! The canvas carries what the browser tests read: `data-sweep` (the sweep's id), `data-done`,
 //! `data-total`, `data-frontier` (the frontier's point indices, comma-separated, as drawn),
 //! `data-drawn-done` (points drawn) and `data-positions` (`index:x:y` in canvas pixels, for
-//! clicks).
+//! clicks). Each redraw of the frontier is a `performance.measure("frontier-draw")`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -441,12 +441,14 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
         let (sweep, view, current) = (props.sweep.clone(), props.view, props.current);
         let frontier = props.frontier.clone();
         let design = props.design.clone();
+        // Keyed on the answers, not the clock: a tick of the elapsed time redraws nothing.
         use_effect_with(
-            (sweep.clone(), view, current, props.design.clone()),
+            (drawn_key(&sweep), view, current, props.design.clone()),
             move |_| {
                 let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                     return;
                 };
+                browser::performance_mark("frontier-draw-start");
                 let Some(area) = drawing_area(&el, FRONTIER_HEIGHT) else {
                     return;
                 };
@@ -477,6 +479,7 @@ pub fn frontier_canvas(props: &FrontierCanvasProps) -> Html {
                     .join(",");
                 let _ = el.set_attribute("data-frontier", &list);
                 let _ = el.set_attribute("data-drawn-done", &sweep.done().to_string());
+                browser::performance_measure("frontier-draw", "frontier-draw-start");
             },
         );
     }
@@ -615,7 +618,7 @@ pub fn heatmap_canvas(props: &HeatmapCanvasProps) -> Html {
     {
         let (canvas, cells) = (canvas.clone(), cells.clone());
         let (sweep, metric, current) = (props.sweep.clone(), props.metric, props.current);
-        use_effect_with((sweep.clone(), metric, current), move |_| {
+        use_effect_with((drawn_key(&sweep), metric, current), move |_| {
             let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
                 return;
             };
@@ -742,7 +745,7 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
             <h2>{ "Frontier points" }</h2>
             <p class="hint">{ format!(
                 "MRS: {} given up per unit of {} gained, between a point and the one before it.",
-                x.row.label.to_lowercase(), y.row.label.to_lowercase()) }</p>
+                x.label().to_lowercase(), y.label().to_lowercase()) }</p>
             <div class="table-scroll">
                 <table>
                     <thead><tr>
@@ -777,6 +780,12 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// What a chart of `sweep` draws from: its id, cancel flag and answers (the answers of one id
+/// only ever grow, so their count stands for them); its clock is left out.
+fn drawn_key(sweep: &Sweep) -> (u64, bool, usize) {
+    (sweep.id, sweep.cancelled, sweep.done())
 }
 
 /// The drawing area of `el`, sized to its parent's width (at least 300) × `height` CSS pixels
