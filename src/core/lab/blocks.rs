@@ -9,7 +9,7 @@
 //! index `i = t mod BLOCK` of block `t / BLOCK`; it belongs to lane `i mod LANES` and is that
 //! lane's `⌊i / LANES⌋`-th auction: its `n` values, in bidder order, are the lane's next `n`
 //! values. A value takes one 64-bit word (uniform, exponential) or two (log-normal, Box–Muller),
-//! turned into a number by [`draw_value`] with our own portable conversion [`unit`]. Nothing
+//! turned into a number by [`draw_value`] with our own portable conversion [`unit()`]. Nothing
 //! else is random, so runs with the same seed, distribution and number of bidders see the same
 //! values auction by auction whatever the format, bidding, reserve or slots (common random
 //! numbers), and any single auction can be replayed ([`auction_stream`]).
