@@ -119,9 +119,13 @@ fn run(args: &[String]) -> Result<String, String> {
         "optimize" => optimize_command(rest),
         "policies" => policies_command(rest),
         "experiment" => {
-            let input = read_input(one_arg(rest, "experiment")?)?;
+            let args = batch_args("experiment", rest)?;
+            let path = args
+                .spec
+                .ok_or("`sandbox experiment` needs a SPEC file path or - for stdin")?;
+            let input = read_input(&path)?;
             let (report, warnings) =
-                spec::experiment::run_json(&input).map_err(|e| e.to_string())?;
+                spec::experiment::run_json(&input, args.threads).map_err(|e| e.to_string())?;
             for w in warnings {
                 eprintln!("sandbox: {w}");
             }
