@@ -213,10 +213,10 @@ fn other_designs_measure_their_own_units() {
     // Switchback: days are the units.
     let r = run(
         r#"{"base": {"users": {"count": 300}}, "treatment": {"ad_load.every": 3},
-            "design": "switchback", "days": 10, "horizon_days": 3,
+            "design": "switchback", "days": 20, "horizon_days": 3,
             "metrics": ["revenue_per_day"]}"#,
     );
-    assert_eq!(num(&r["units"]["control"]) + num(&r["units"]["treatment"]), 10.0);
+    assert_eq!(num(&r["units"]["control"]) + num(&r["units"]["treatment"]), 20.0);
     assert!(num(&r["metrics"]["revenue_per_day"]["estimate"]["relative"]).is_finite());
 }
 
