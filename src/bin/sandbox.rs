@@ -47,6 +47,8 @@ USAGE:
   sandbox experiment SPEC|-          both arms of an experiment in one world (user, budget_split,
                                      switchback or advertiser design) against the global truth:
                                      per metric the truth, the long-term truth and the estimate
+                                     at the randomisation unit with its 95% CI (CUPED, post-period
+                                     decay, replications' bias and coverage, the SRM p-value)
   sandbox bench [CONFIG|-] [--runs N] time the engine on a configuration (default: the app's
                                      default scenario); prints the median and every run in ms
   sandbox help                       this text
@@ -55,7 +57,7 @@ OPTIONS for simulate:
   --summary    print only the configuration and the summaries (no daily rows)
   --csv        print the daily metrics as CSV instead of JSON
 
-OPTIONS for sweep, optimize and policies:
+OPTIONS for sweep, optimize, policies and experiment:
   --threads N  simulations run on N threads (default: every core); the output does not depend
                on N. A progress line goes to stderr when it is a terminal.
 
