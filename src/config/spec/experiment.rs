@@ -61,7 +61,7 @@
 //!   that replication's own truth.
 //!
 //! `srm_p_value` is the sample-ratio-mismatch test of the units per arm (users, advertisers or
-//! days) against the intended share ([`crate::core::stats::srm`]).
+//! days) against the intended share ([`crate::core::stats::srm()`]).
 
 use serde_json::{json, Map, Value};
 
