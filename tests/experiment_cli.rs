@@ -60,7 +60,10 @@ fn the_truth_is_what_simulate_prints_for_the_two_configurations() {
         let (c, t) = (num(&control[m]), num(&treatment[m]));
         assert_eq!(num(&truth["relative"]), t / c - 1.0, "{m}");
         // The long-term truth is the horizon run's last week (here its 6 days).
-        assert_eq!(r["metrics"][m]["long_term_truth"]["control"], long_c[m], "{m}");
+        assert_eq!(
+            r["metrics"][m]["long_term_truth"]["control"], long_c[m],
+            "{m}"
+        );
     }
     assert!(num(&r["metrics"]["revenue_per_day"]["truth"]["relative"]) > 0.0);
 }
@@ -89,7 +92,10 @@ fn an_a_a_test_has_zero_truth_and_intervals_that_cover_zero_whatever_the_threads
     let seeds = r["seeds"].as_array().expect("seeds");
     assert_eq!(seeds.len(), 3);
     let seed = |v: &Value| v.as_u64().expect("a seed");
-    assert_eq!(seed(&seeds[1]), experiment::replication_seed(seed(&seeds[0]), 1));
+    assert_eq!(
+        seed(&seeds[1]),
+        experiment::replication_seed(seed(&seeds[0]), 1)
+    );
     assert!(num(&r["srm_p_value"]) > 0.001);
     let units = &r["units"];
     assert_eq!(num(&units["control"]) + num(&units["treatment"]), 1000.0);
@@ -114,15 +120,33 @@ fn shared_budgets_bias_a_bid_increase_up_and_split_budgets_do_not() {
     let m = |r: &Value| r["metrics"]["revenue_per_day"].clone();
     let truth = num(&m(&user)["truth"]["relative"]);
     assert_eq!(truth, num(&m(&split)["truth"]["relative"]));
-    assert!(truth > 0.0 && truth < 0.1, "higher bids, spend capped by budgets: {truth}");
+    assert!(
+        truth > 0.0 && truth < 0.1,
+        "higher bids, spend capped by budgets: {truth}"
+    );
     // Shared budgets: the higher-bidding arm takes the other arm's budget; the estimate is far
     // above the truth and its interval misses it.
     let biased = num(&m(&user)["estimate"]["relative"]);
-    assert!(biased > truth + 0.3, "user design: {biased} vs truth {truth}");
+    assert!(
+        biased > truth + 0.3,
+        "user design: {biased} vs truth {truth}"
+    );
     assert!(ci(&m(&user)["estimate"]["relative_ci"])[0] > truth);
     // Split budgets: each arm spends its own pot.
+    // The same two designs side by side on one world give the same estimates.
+    let mut both: Value = serde_json::from_str(&binding_budgets("user")).unwrap();
+    both["designs"] = serde_json::json!(["user", "budget_split"]);
+    let both = run(&both.to_string());
+    for (name, r) in [("user", &user), ("budget_split", &split)] {
+        let side = &both["designs"][name]["metrics"]["revenue_per_day"];
+        assert_eq!(side["relative"], m(r)["estimate"]["relative"], "{name}");
+        assert_eq!(side["truth_relative"], truth, "{name}");
+    }
     let fair = num(&m(&split)["estimate"]["relative"]);
-    assert!((fair - truth).abs() < 0.1, "budget split: {fair} vs truth {truth}");
+    assert!(
+        (fair - truth).abs() < 0.1,
+        "budget split: {fair} vs truth {truth}"
+    );
     let [lo, hi] = ci(&m(&split)["estimate"]["relative_ci"]);
     assert!(lo <= truth && truth <= hi, "[{lo}, {hi}] vs {truth}");
 }
@@ -144,7 +168,10 @@ fn after_an_ad_load_increase_the_learned_ctr_loss_decays_at_the_fatigue_half_lif
     assert_eq!(daily.len(), 10);
     let early = daily[..3].iter().sum::<f64>() / 3.0;
     let late = daily[7..].iter().sum::<f64>() / 3.0;
-    assert!(early < -0.02, "blinder users click less after the test: {daily:?}");
+    assert!(
+        early < -0.02,
+        "blinder users click less after the test: {daily:?}"
+    );
     assert!(late > early, "and less so as they forget: {daily:?}");
     let h = num(&ctr["half_life_days"]);
     assert!(h.is_finite() && h > 0.0, "{ctr}");
@@ -208,7 +235,10 @@ fn other_designs_measure_their_own_units() {
     let [lo, hi] = ci(&r["metrics"]["avg_cpc"]["estimate"]["relative_ci"]);
     assert!(lo < hi);
     // Every advertiser is a unit (the default 100; no arrivals here).
-    assert_eq!(num(&r["units"]["control"]) + num(&r["units"]["treatment"]), 100.0);
+    assert_eq!(
+        num(&r["units"]["control"]) + num(&r["units"]["treatment"]),
+        100.0
+    );
     assert!(r["metrics"]["engagement_per_day"]["estimate"]["reason"].is_string());
     // Switchback: days are the units.
     let r = run(
@@ -216,7 +246,10 @@ fn other_designs_measure_their_own_units() {
             "design": "switchback", "days": 20, "horizon_days": 3,
             "metrics": ["revenue_per_day"]}"#,
     );
-    assert_eq!(num(&r["units"]["control"]) + num(&r["units"]["treatment"]), 20.0);
+    assert_eq!(
+        num(&r["units"]["control"]) + num(&r["units"]["treatment"]),
+        20.0
+    );
     assert!(num(&r["metrics"]["revenue_per_day"]["estimate"]["relative"]).is_finite());
 }
 
@@ -245,6 +278,11 @@ fn bad_specs_exit_2_naming_their_field() {
             "`treatment.advertisers.pacing`",
         ),
         (r#"{"design": "cluster"}"#, "`design`"),
+        (r#"{"designs": ["user", "cluster"]}"#, "`designs[1]`"),
+        (
+            r#"{"treatment": {"ad_load.every": 3}, "designs": ["advertiser"]}"#,
+            "`designs[0]`: `treatment.ad_load.every`",
+        ),
         (r#"{"treatment_share": 0}"#, "`treatment_share`"),
         (r#"{"treatment_share": 1}"#, "`treatment_share`"),
         (r#"{"treatment_share": 1.5}"#, "`treatment_share`"),
@@ -276,7 +314,10 @@ mod release_only {
             assert_eq!(reps["count"], 200);
             let c = num(&reps["coverage"]);
             assert!((c - 0.95).abs() < 4.0 * 0.0154, "{m}: coverage {c}");
-            assert!(num(&reps["bias"]).abs() < 4.0 * num(&reps["bias_se"]) + 1e-12, "{m}");
+            assert!(
+                num(&reps["bias"]).abs() < 4.0 * num(&reps["bias_se"]) + 1e-12,
+                "{m}"
+            );
         }
     }
 }

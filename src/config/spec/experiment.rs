@@ -60,6 +60,10 @@
 //!   estimate, and its bias, RMSE and the coverage of its 95% interval, each measured against
 //!   that replication's own truth.
 //!
+//! With `designs` (a list of design names), each of those designs also runs on the same world
+//! (replication 0) and `designs` maps each name to its `estimate` of every metric (with the
+//! truth's `truth_relative`) and its `srm_p_value`: a side-by-side table.
+//!
 //! `srm_p_value` is the sample-ratio-mismatch test of the units per arm (users, advertisers or
 //! days) against the intended share ([`crate::core::stats::srm()`]).
 
@@ -84,6 +88,7 @@ const KEYS: &[&str] = &[
     "horizon_days",
     "replications",
     "metrics",
+    "designs",
 ];
 
 /// Longest run a spec may ask for (days), as the configuration's own limit.
@@ -100,7 +105,7 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
         "pre_days" | "days" | "post_days" | "horizon_days" | "replications" => {
             as_type::<u64>(key, value)
         }
-        "metrics" => as_type::<Vec<String>>(key, value),
+        "metrics" | "designs" => as_type::<Vec<String>>(key, value),
         other => Err(unknown_key(other, KEYS)),
     }
 }
@@ -122,6 +127,8 @@ pub struct ExperimentSpec {
     pub replications: u32,
     /// Metrics reported.
     pub metrics: Vec<Metric>,
+    /// More designs run on the same world, side by side (replication 0 only).
+    pub designs: Vec<Assignment>,
     /// Notes for stderr.
     pub warnings: Vec<String>,
 }
@@ -204,25 +211,21 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
         )));
     }
     let design = map.get("design").and_then(Value::as_str).unwrap_or("user");
-    let assignment = match design {
-        "user" => Assignment::User {
-            treatment_share: share,
-        },
-        "budget_split" => Assignment::BudgetSplit {
-            treatment_share: share,
-        },
-        "switchback" => Assignment::Switchback {
-            treatment_share: share,
-        },
-        "advertiser" => Assignment::Advertiser {
-            treatment_share: share,
-        },
-        other => {
-            return Err(invalid(format!(
-                "`design`: unknown design `{other}`; expected `user`, `budget_split`, `advertiser` or `switchback`"
-            )))
-        }
-    };
+    let assignment = design_named(design, share).map_err(|e| invalid(format!("`design`: {e}")))?;
+    let designs = map
+        .get("designs")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    design_named(d.as_str().unwrap_or_default(), share)
+                        .map_err(|e| invalid(format!("`designs[{i}]`: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
     // The treatment: the base with each dotted key changed, validated like any configuration.
     let mut config = serde_json::to_value(&base).map_err(|e| invalid(e.to_string()))?;
     let changes = map
@@ -242,6 +245,9 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
     })?;
     for key in changes.keys() {
         randomisable(key, assignment).map_err(invalid)?;
+        for (i, &d) in designs.iter().enumerate() {
+            randomisable(key, d).map_err(|e| invalid(format!("`designs[{i}]`: {e}")))?;
+        }
     }
     let schedule = Schedule {
         pre_days: days_key(map, "pre_days", 0, 0)?,
@@ -299,7 +305,24 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
         horizon_days,
         replications: replications as u32,
         metrics,
+        designs,
         warnings,
+    })
+}
+
+/// The design called `name` at treatment share `share`.
+fn design_named(name: &str, share: f64) -> Result<Assignment, String> {
+    let treatment_share = share;
+    Ok(match name {
+        "user" => Assignment::User { treatment_share },
+        "budget_split" => Assignment::BudgetSplit { treatment_share },
+        "switchback" => Assignment::Switchback { treatment_share },
+        "advertiser" => Assignment::Advertiser { treatment_share },
+        other => {
+            return Err(format!(
+                "unknown design `{other}`; expected `user`, `budget_split`, `advertiser` or `switchback`"
+            ))
+        }
     })
 }
 
@@ -798,33 +821,46 @@ fn par_map<R: Send>(n: usize, threads: usize, f: impl Fn(usize) -> R + Sync) -> 
 /// Runs the spec on up to `threads` threads and builds the report.
 pub fn run(spec: &ExperimentSpec, threads: usize) -> Result<Value, SpecError> {
     let reps = spec.replications as usize;
-    // Job `reps` is the long-term truth: the two designs over the horizon.
+    // Job `reps` is the long-term truth: the two designs over the horizon; the jobs after it
+    // are the side-by-side designs.
     enum Job {
         Rep(Box<Replication>),
         Horizon(Vec<DayMetrics>, Vec<DayMetrics>),
+        Design(Box<Replication>),
     }
-    let jobs = par_map(reps + 1, threads, |i| -> Result<Job, SpecError> {
-        if i < reps {
-            return replicate(spec, i as u32).map(|r| Job::Rep(Box::new(r)));
-        }
-        let seed = spec.base.sim.seed;
-        let world = scenario(&spec.base, seed, spec.horizon_days)?;
-        let treatment = scenario(&spec.treatment, seed, spec.horizon_days)?;
-        let horizon = Schedule {
-            pre_days: 0,
-            days: spec.horizon_days,
-            post_days: 0,
-        };
-        let [c, t] =
-            truth(&world, &world, &treatment, horizon).map_err(|e| invalid(e.to_string()))?;
-        Ok(Job::Horizon(c.days, t.days))
-    });
+    let jobs = par_map(
+        reps + 1 + spec.designs.len(),
+        threads,
+        |i| -> Result<Job, SpecError> {
+            if i < reps {
+                return replicate(spec, i as u32).map(|r| Job::Rep(Box::new(r)));
+            }
+            if i > reps {
+                let mut other = spec.clone();
+                other.assignment = spec.designs[i - reps - 1];
+                return replicate(&other, 0).map(|r| Job::Design(Box::new(r)));
+            }
+            let seed = spec.base.sim.seed;
+            let world = scenario(&spec.base, seed, spec.horizon_days)?;
+            let treatment = scenario(&spec.treatment, seed, spec.horizon_days)?;
+            let horizon = Schedule {
+                pre_days: 0,
+                days: spec.horizon_days,
+                post_days: 0,
+            };
+            let [c, t] =
+                truth(&world, &world, &treatment, horizon).map_err(|e| invalid(e.to_string()))?;
+            Ok(Job::Horizon(c.days, t.days))
+        },
+    );
     let mut replications = Vec::new();
     let mut horizon = None;
+    let mut designs = Vec::new();
     for job in jobs {
         match job? {
             Job::Rep(r) => replications.push(*r),
             Job::Horizon(c, t) => horizon = Some((c, t)),
+            Job::Design(r) => designs.push(*r),
         }
     }
     let (hc, ht) = horizon.expect("the horizon job ran");
@@ -844,7 +880,24 @@ pub fn run(spec: &ExperimentSpec, threads: usize) -> Result<Value, SpecError> {
         }
         metrics.insert(metric.key().into(), Value::Object(report));
     }
-    Ok(json!({
+    let mut side_by_side = Map::new();
+    for (d, r) in spec.designs.iter().zip(&designs) {
+        let mut metrics = Map::new();
+        for (m, outcome) in spec.metrics.iter().zip(&r.metrics) {
+            let mut e = outcome
+                .report
+                .get("estimate")
+                .cloned()
+                .unwrap_or(Value::Null);
+            e["truth_relative"] = json!(outcome.truth_relative);
+            metrics.insert(m.key().into(), e);
+        }
+        side_by_side.insert(
+            d.name().into(),
+            json!({"srm_p_value": r.srm_p_value, "metrics": metrics}),
+        );
+    }
+    let mut out = json!({
         "design": spec.assignment.name(),
         "treatment_share": spec.assignment.treatment_share(),
         "schedule": spec.schedule,
@@ -854,7 +907,11 @@ pub fn run(spec: &ExperimentSpec, threads: usize) -> Result<Value, SpecError> {
         "units": {"control": first.units[0], "treatment": first.units[1]},
         "srm_p_value": first.srm_p_value,
         "metrics": metrics,
-    }))
+    });
+    if !spec.designs.is_empty() {
+        out["designs"] = Value::Object(side_by_side);
+    }
+    Ok(out)
 }
 
 /// The replications summary of metric `i`: each replication's relative estimate against its
