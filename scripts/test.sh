@@ -27,8 +27,9 @@ cargo test --all-targets
 step "the README's Dask recipe for sharded sweeps, run as printed"
 bash scripts/recipe.sh target/debug
 
-step "release-only tests (inputs that debug assertions reject on purpose)"
+step "release-only tests (inputs that debug assertions reject on purpose; long Monte Carlo checks)"
 cargo test --release --test feed_props release_only
+cargo test --release --test experiment_cli release_only
 
 step "browser component tests (wasm-bindgen-test, headless Chromium)"
 wasm_tests=()

@@ -1,72 +1,262 @@
-//! `sandbox experiment`: the spec's treatment is the base with its dotted keys changed, the
-//! truths are one-arm runs, the output is deterministic, and bad specs name their key.
+//! `sandbox experiment`: the truth is what `sandbox simulate` prints for the two
+//! configurations, the estimates are computed at the randomisation unit and behave as the
+//! designs predict (A/A covers 0, shared budgets bias a bid increase up, split budgets do not,
+//! the post-period's learned effect decays), the output does not depend on the thread count, and
+//! bad specs name their key.
 #![cfg(not(target_arch = "wasm32"))]
 
 include!("cli_common.rs.inc");
 
 use sandbox::config::spec::experiment;
-use sandbox::core::model::{simulate, summarise, Metric, Params, Scenario};
+use serde_json::Value;
 
-fn report(stdout: &str) -> serde_json::Value {
+fn report(stdout: &str) -> Value {
     serde_json::from_str(stdout).expect("JSON report")
 }
 
+fn run(spec: &str) -> Value {
+    report(&ok(&["experiment", "--threads", "2", "-"], Some(spec)))
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("a number, got {v}"))
+}
+
+fn ci(v: &Value) -> [f64; 2] {
+    [num(&v[0]), num(&v[1])]
+}
+
 #[test]
-fn equal_arms_have_zero_truths_and_the_output_is_deterministic() {
-    let spec = r#"{"base": {"users": {"count": 300}}, "treatment": {}, "days": 4, "horizon_days": 6,
-                   "metrics": ["revenue_per_day", "ctr", "mean_fatigue"]}"#;
-    let first = ok(&["experiment", "-"], Some(spec));
-    assert_eq!(first, ok(&["experiment", "-"], Some(spec)));
-    let r = report(&first);
-    assert_eq!(r["design"], "user");
-    let metrics = r["metrics"].as_array().expect("metrics");
-    assert_eq!(metrics.len(), 3);
+fn the_truth_is_what_simulate_prints_for_the_two_configurations() {
+    let metrics = [
+        "revenue_per_day",
+        "engagement_per_day",
+        "sessions_per_day",
+        "ctr",
+        "mean_fatigue",
+        "advertiser_surplus_per_day",
+    ];
+    let spec = format!(
+        r#"{{"base": {{"users": {{"count": 300}}, "sim": {{"seed": 7}}}},
+            "treatment": {{"ad_load.every": 3}}, "days": 5, "post_days": 2, "horizon_days": 6,
+            "metrics": {}}}"#,
+        serde_json::to_string(&metrics).unwrap()
+    );
+    let r = run(&spec);
+    let simulate = |config: &str| {
+        let doc = report(&ok(&["simulate", "--summary", "-"], Some(config)));
+        doc["summary"]["whole_run"].clone()
+    };
+    let control = simulate(r#"{"users": {"count": 300}, "sim": {"seed": 7, "days": 5}}"#);
+    let treatment = simulate(
+        r#"{"users": {"count": 300}, "sim": {"seed": 7, "days": 5}, "ad_load": {"every": 3}}"#,
+    );
+    let long_c = simulate(r#"{"users": {"count": 300}, "sim": {"seed": 7, "days": 6}}"#);
+    assert_eq!(r["seeds"][0], 7);
     for m in metrics {
-        assert_eq!(m["truth"], 0.0, "{m}");
-        assert_eq!(m["long_term_truth"], 0.0, "{m}");
-        assert!(m["estimate"].as_f64().is_some_and(f64::is_finite), "{m}");
+        let truth = &r["metrics"][m]["truth"];
+        assert_eq!(truth["control"], control[m], "{m}");
+        assert_eq!(truth["treatment"], treatment[m], "{m}");
+        let (c, t) = (num(&control[m]), num(&treatment[m]));
+        assert_eq!(num(&truth["relative"]), t / c - 1.0, "{m}");
+        // The long-term truth is the horizon run's last week (here its 6 days).
+        assert_eq!(
+            r["metrics"][m]["long_term_truth"]["control"], long_c[m],
+            "{m}"
+        );
     }
+    assert!(num(&r["metrics"]["revenue_per_day"]["truth"]["relative"]) > 0.0);
 }
 
 #[test]
-fn truths_are_the_one_arm_runs_over_their_windows() {
-    let spec = experiment::parse(
-        r#"{"base": {"users": {"count": 300}}, "treatment": {"ad_load.max_ads": 2,
-            "utility.w_fat": 1.5}, "pre_days": 2, "days": 3, "horizon_days": 9,
-            "design": "switchback"}"#,
+fn an_a_a_test_has_zero_truth_and_intervals_that_cover_zero_whatever_the_threads() {
+    let spec = r#"{"base": {"users": {"count": 1000}}, "treatment": {}, "days": 4,
+                   "horizon_days": 4, "replications": 3}"#;
+    let one = ok(&["experiment", "--threads", "1", "-"], Some(spec));
+    let two = ok(&["experiment", "--threads", "2", "-"], Some(spec));
+    assert_eq!(one, two, "the report does not depend on the thread count");
+    let r = report(&one);
+    assert_eq!(r["design"], "user");
+    let metrics = r["metrics"].as_object().expect("metrics");
+    assert_eq!(metrics.len(), 5, "the default set");
+    for (name, m) in metrics {
+        assert_eq!(m["truth"]["relative"], 0.0, "{name}");
+        assert_eq!(m["long_term_truth"]["relative"], 0.0, "{name}");
+        let [lo, hi] = ci(&m["estimate"]["relative_ci"]);
+        assert!(lo < 0.0 && 0.0 < hi, "{name}: [{lo}, {hi}]");
+        let reps = &m["replications"];
+        assert_eq!(reps["count"], 3, "{name}");
+        assert!((0.0..=1.0).contains(&num(&reps["coverage"])), "{name}");
+        assert!(num(&reps["rmse"]) >= num(&reps["bias"]).abs(), "{name}");
+    }
+    let seeds = r["seeds"].as_array().expect("seeds");
+    assert_eq!(seeds.len(), 3);
+    let seed = |v: &Value| v.as_u64().expect("a seed");
+    assert_eq!(
+        seed(&seeds[1]),
+        experiment::replication_seed(seed(&seeds[0]), 1)
+    );
+    assert!(num(&r["srm_p_value"]) > 0.001);
+    let units = &r["units"];
+    assert_eq!(num(&units["control"]) + num(&units["treatment"]), 1000.0);
+}
+
+/// Tight budgets that bind, and a treatment whose advertisers bid more (no bid shading against
+/// control's 30%).
+fn binding_budgets(design: &str) -> String {
+    format!(
+        r#"{{"base": {{"users": {{"count": 3000}},
+              "advertisers": {{"budget_mean": 0.3, "budget_sigma": 0.3, "arrival_rate": 0.0}},
+              "auction": {{"bid_shading": 0.3}}}},
+            "treatment": {{"auction.bid_shading": 0.0}}, "design": "{design}", "days": 3,
+            "horizon_days": 3, "metrics": ["revenue_per_day"]}}"#
     )
-    .expect("valid");
-    let mut want = Params::default();
-    want.users.count = 300;
-    assert_eq!(spec.base, want);
-    want.ad_load.max_ads = 2;
-    want.utility.w_fat = 1.5;
-    assert_eq!(spec.treatment, want);
-    let r = experiment::run(&spec).expect("runs");
-    let run = |p: &Params, days: u32| {
-        let mut p = p.clone();
-        p.sim.days = days;
-        simulate(&Scenario::new(p).expect("valid")).days
-    };
-    let (c, t) = (run(&spec.base, 5), run(&spec.treatment, 5));
-    let (lc, lt) = (run(&spec.base, 9), run(&spec.treatment, 9));
-    let metric = Metric::from_key("revenue_per_day").expect("metric");
-    let v = |days: &[sandbox::core::model::DayMetrics]| {
-        metric
-            .row()
-            .value(&summarise(days))
-            .expect("summary metric")
-    };
-    let line = &r.metrics[0];
-    assert_eq!(line.metric, "revenue_per_day");
-    assert_eq!(line.truth, v(&t[2..5]) - v(&c[2..5]));
-    assert_eq!(line.long_term_truth, v(&lt[2..9]) - v(&lc[2..9]));
-    assert!(line.truth < 0.0, "fewer ads earn less: {}", line.truth);
 }
 
 #[test]
-fn bad_specs_name_their_key() {
+fn shared_budgets_bias_a_bid_increase_up_and_split_budgets_do_not() {
+    let user = run(&binding_budgets("user"));
+    let split = run(&binding_budgets("budget_split"));
+    let m = |r: &Value| r["metrics"]["revenue_per_day"].clone();
+    let truth = num(&m(&user)["truth"]["relative"]);
+    assert_eq!(truth, num(&m(&split)["truth"]["relative"]));
+    assert!(
+        truth > 0.0 && truth < 0.1,
+        "higher bids, spend capped by budgets: {truth}"
+    );
+    // Shared budgets: the higher-bidding arm takes the other arm's budget; the estimate is far
+    // above the truth and its interval misses it.
+    let biased = num(&m(&user)["estimate"]["relative"]);
+    assert!(
+        biased > truth + 0.3,
+        "user design: {biased} vs truth {truth}"
+    );
+    assert!(ci(&m(&user)["estimate"]["relative_ci"])[0] > truth);
+    // Split budgets: each arm spends its own pot.
+    // The same two designs side by side on one world give the same estimates.
+    let mut both: Value = serde_json::from_str(&binding_budgets("user")).unwrap();
+    both["designs"] = serde_json::json!(["user", "budget_split"]);
+    let both = run(&both.to_string());
+    for (name, r) in [("user", &user), ("budget_split", &split)] {
+        let side = &both["designs"][name]["metrics"]["revenue_per_day"];
+        assert_eq!(side["relative"], m(r)["estimate"]["relative"], "{name}");
+        assert_eq!(side["truth_relative"], truth, "{name}");
+    }
+    let fair = num(&m(&split)["estimate"]["relative"]);
+    assert!(
+        (fair - truth).abs() < 0.1,
+        "budget split: {fair} vs truth {truth}"
+    );
+    let [lo, hi] = ci(&m(&split)["estimate"]["relative_ci"]);
+    assert!(lo <= truth && truth <= hi, "[{lo}, {hi}] vs {truth}");
+}
+
+#[test]
+fn after_an_ad_load_increase_the_learned_ctr_loss_decays_at_the_fatigue_half_life() {
+    let r = run(
+        r#"{"base": {"users": {"count": 4000, "blindness": 2, "fatigue_half_life_days": 3}},
+            "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8}, "days": 7,
+            "post_days": 10, "horizon_days": 7, "metrics": ["ctr", "mean_fatigue"]}"#,
+    );
+    let ctr = &r["metrics"]["ctr"]["post_period"];
+    let daily: Vec<f64> = ctr["daily_relative"]
+        .as_array()
+        .expect("daily")
+        .iter()
+        .map(num)
+        .collect();
+    assert_eq!(daily.len(), 10);
+    let early = daily[..3].iter().sum::<f64>() / 3.0;
+    let late = daily[7..].iter().sum::<f64>() / 3.0;
+    assert!(
+        early < -0.02,
+        "blinder users click less after the test: {daily:?}"
+    );
+    assert!(late > early, "and less so as they forget: {daily:?}");
+    let h = num(&ctr["half_life_days"]);
+    assert!(h.is_finite() && h > 0.0, "{ctr}");
+    // The arms' fatigue gap decays at exactly the fatigue half-life (both arms add the same
+    // fatigue after the test), so its fitted half-life is about 3 days.
+    let fatigue = &r["metrics"]["mean_fatigue"]["post_period"];
+    let h = num(&fatigue["half_life_days"]);
+    assert!((h - 3.0).abs() < 0.5, "{fatigue}");
+}
+
+#[test]
+fn a_pre_period_feeds_cuped_which_narrows_the_interval() {
+    let r = run(
+        r#"{"base": {"users": {"count": 1000}}, "treatment": {"ad_load.every": 3},
+            "pre_days": 7, "days": 7, "horizon_days": 7,
+            "metrics": ["revenue_per_day", "sessions_per_day", "ctr"]}"#,
+    );
+    for m in ["revenue_per_day", "sessions_per_day"] {
+        let c = &r["metrics"][m]["cuped"];
+        let v = num(&c["variance_reduction"]);
+        assert!(v > 0.3 && v < 1.0, "{m}: {c}");
+        let width = |ci: [f64; 2]| ci[1] - ci[0];
+        let raw = width(ci(&r["metrics"][m]["estimate"]["relative_ci"]));
+        let adjusted = width(ci(&c["relative_ci"]));
+        assert!(adjusted < raw, "{m}: {adjusted} vs {raw}");
+    }
+    assert!(r["metrics"]["ctr"]["cuped"]["reason"].is_string());
+}
+
+#[test]
+fn the_srm_p_value_is_not_small_for_a_fair_split() {
+    // The assignment of one seed is one draw; over seeds the p-values spread over (0, 1).
+    let mut p = Vec::new();
+    for seed in 1..=8 {
+        let spec = experiment::parse(&format!(
+            r#"{{"base": {{"users": {{"count": 2000}}, "sim": {{"seed": {seed}}}}},
+                "treatment": {{}}, "treatment_share": 0.3, "days": 1, "horizon_days": 1,
+                "metrics": ["sessions_per_day"]}}"#
+        ))
+        .expect("valid");
+        let r = experiment::run(&spec, 1).expect("runs");
+        let units = &r["units"];
+        let t = num(&units["treatment"]) / (num(&units["control"]) + num(&units["treatment"]));
+        assert!((t - 0.3).abs() < 0.05, "seed {seed}: treatment share {t}");
+        p.push(num(&r["srm_p_value"]));
+    }
+    assert!(p.iter().all(|&p| p > 0.001), "{p:?}");
+    assert!(p.iter().any(|&p| p > 0.5), "{p:?}");
+}
+
+#[test]
+fn other_designs_measure_their_own_units() {
+    // Advertisers randomised: a per-advertiser knob (the reserve); users' metrics are not theirs.
+    let r = run(
+        r#"{"base": {"users": {"count": 500}, "advertisers": {"arrival_rate": 0.0}},
+            "treatment": {"auction.reserve": 0.5},
+            "design": "advertiser", "days": 3, "horizon_days": 3,
+            "metrics": ["revenue_per_day", "avg_cpc", "engagement_per_day"]}"#,
+    );
+    assert!(num(&r["metrics"]["revenue_per_day"]["estimate"]["relative"]).is_finite());
+    let [lo, hi] = ci(&r["metrics"]["avg_cpc"]["estimate"]["relative_ci"]);
+    assert!(lo < hi);
+    // Every advertiser is a unit (the default 100; no arrivals here).
+    assert_eq!(
+        num(&r["units"]["control"]) + num(&r["units"]["treatment"]),
+        100.0
+    );
+    assert!(r["metrics"]["engagement_per_day"]["estimate"]["reason"].is_string());
+    // Switchback: days are the units.
+    let r = run(
+        r#"{"base": {"users": {"count": 300}}, "treatment": {"ad_load.every": 3},
+            "design": "switchback", "days": 20, "horizon_days": 3,
+            "metrics": ["revenue_per_day"]}"#,
+    );
+    assert_eq!(
+        num(&r["units"]["control"]) + num(&r["units"]["treatment"]),
+        20.0
+    );
+    assert!(num(&r["metrics"]["revenue_per_day"]["estimate"]["relative"]).is_finite());
+}
+
+#[test]
+fn bad_specs_exit_2_naming_their_field() {
     for (spec, key) in [
+        (r#"{"colour": 1}"#, "`colour`"),
         (
             r#"{"treatment": {"ad_load.nope": 1}}"#,
             "treatment.ad_load.nope",
@@ -75,14 +265,59 @@ fn bad_specs_name_their_key() {
             r#"{"treatment": {"ad_load.max_ads": 99}}"#,
             "treatment.ad_load.max_ads",
         ),
+        (
+            r#"{"treatment": {"ad_load.every": 3}, "design": "advertiser"}"#,
+            "`treatment.ad_load.every`",
+        ),
+        (
+            r#"{"treatment": {"users.count": 10}}"#,
+            "`treatment.users.count`",
+        ),
+        (
+            r#"{"treatment": {"advertisers.pacing": false}}"#,
+            "`treatment.advertisers.pacing`",
+        ),
         (r#"{"design": "cluster"}"#, "`design`"),
+        (r#"{"designs": ["user", "cluster"]}"#, "`designs[1]`"),
+        (
+            r#"{"treatment": {"ad_load.every": 3}, "designs": ["advertiser"]}"#,
+            "`designs[0]`: `treatment.ad_load.every`",
+        ),
+        (r#"{"treatment_share": 0}"#, "`treatment_share`"),
+        (r#"{"treatment_share": 1}"#, "`treatment_share`"),
         (r#"{"treatment_share": 1.5}"#, "`treatment_share`"),
         (r#"{"days": 0}"#, "`days`"),
         (r#"{"replications": 0}"#, "`replications`"),
         (r#"{"metrics": ["nope"]}"#, "`metrics`"),
-        (r#"{"colour": 1}"#, "`colour`"),
     ] {
         let stderr = err(&["experiment", "-"], Some(spec));
         assert!(stderr.contains(key), "{spec}: {stderr}");
+    }
+}
+
+/// 200 A/A replications: the 95% intervals of the unit-level estimates cover the truth (0) about
+/// 95% of the time (binomial SE 1.5%: within 4 SE). Release builds only: `scripts/test.sh` runs
+/// it with `cargo test --release --test experiment_cli release_only`.
+#[cfg(not(debug_assertions))]
+mod release_only {
+    use super::*;
+
+    #[test]
+    fn a_a_intervals_cover_zero_95_percent_of_the_time() {
+        let r = run(
+            r#"{"base": {"users": {"count": 1000}}, "treatment": {}, "days": 3,
+                "horizon_days": 1, "replications": 200,
+                "metrics": ["revenue_per_day", "sessions_per_day", "ctr"]}"#,
+        );
+        for m in ["revenue_per_day", "sessions_per_day", "ctr"] {
+            let reps = &r["metrics"][m]["replications"];
+            assert_eq!(reps["count"], 200);
+            let c = num(&reps["coverage"]);
+            assert!((c - 0.95).abs() < 4.0 * 0.0154, "{m}: coverage {c}");
+            assert!(
+                num(&reps["bias"]).abs() < 4.0 * num(&reps["bias_se"]) + 1e-12,
+                "{m}"
+            );
+        }
     }
 }

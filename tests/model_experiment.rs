@@ -494,3 +494,63 @@ fn advertiser_randomisation_keys_by_identity_and_extreme_shares_are_the_one_arm_
         mean_spend(0)
     );
 }
+
+#[test]
+fn every_period_keeps_its_own_unit_records_and_they_add_up_to_the_days() {
+    let w = world(600, 7);
+    let t = treatment_of(&w, |p| p.ad_load.every = 3);
+    let sched = Schedule {
+        pre_days: 2,
+        days: 3,
+        post_days: 2,
+    };
+    let r = run_arms(
+        &w,
+        &w,
+        &t,
+        Assignment::User {
+            treatment_share: 0.5,
+        },
+        sched,
+    )
+    .expect("runs");
+    let days = |from: usize, to: usize, k: usize| -> Vec<&DayMetrics> {
+        let arm = if k == 0 { &r.control } else { &r.treatment };
+        arm[from..to].iter().collect()
+    };
+    let revenue = |d: Vec<&DayMetrics>| d.iter().map(|d| d.revenue).sum::<f64>();
+    // Pre-period: control serves everyone.
+    let pre_users: f64 = r.pre.users.iter().map(|u| u.revenue).sum();
+    close(pre_users, revenue(days(0, 2, 0)), "pre-period revenue");
+    let pre_adv: f64 = r.advertisers_pre.iter().map(|a| a.spend).sum();
+    close(pre_adv, revenue(days(0, 2, 0)), "pre-period spend");
+    // Experiment: each arm's users, and each user's mean fatigue averages to the arm's.
+    for k in 0..2 {
+        let mine = |u: &usize| r.user_arm[*u] as usize == k;
+        let users: Vec<usize> = (0..r.user_arm.len()).filter(mine).collect();
+        let rev: f64 = users.iter().map(|&u| r.users[u].revenue).sum();
+        close(rev, revenue(days(2, 5, k)), "experiment revenue");
+        let fatigue: f64 =
+            users.iter().map(|&u| r.user_fatigue[u]).sum::<f64>() / users.len() as f64 / 3.0;
+        let arm_fatigue = days(2, 5, k).iter().map(|d| d.mean_fatigue).sum::<f64>() / 3.0;
+        close(fatigue, arm_fatigue, "experiment mean fatigue");
+    }
+    // Post-period: control serves everyone; the days split by the users' experiment arms.
+    assert_eq!(r.post_daily.len(), 2);
+    for (i, [c, t]) in r.post_daily.iter().enumerate() {
+        close(
+            c.totals.revenue + t.totals.revenue,
+            r.control[5 + i].revenue,
+            "post day revenue",
+        );
+        assert_eq!(c.users + t.users, 600);
+        close(
+            (c.fatigue + t.fatigue) / 600.0,
+            r.control[5 + i].mean_fatigue,
+            "post day fatigue",
+        );
+    }
+    let post: f64 = r.post.users.iter().map(|u| u.sessions).sum();
+    let want: u64 = r.control[5..].iter().map(|d| d.sessions).sum();
+    assert_eq!(post, want as f64);
+}

@@ -50,6 +50,8 @@ USAGE:
   sandbox experiment SPEC|-          both arms of an experiment in one world (user, budget_split,
                                      switchback or advertiser design) against the global truth:
                                      per metric the truth, the long-term truth and the estimate
+                                     at the randomisation unit with its 95% CI (CUPED, post-period
+                                     decay, replications' bias and coverage, the SRM p-value)
   sandbox bench [CONFIG|-] [--runs N] time the engine on a configuration (default: the app's
                                      default scenario); prints the median and every run in ms
   sandbox help                       this text
@@ -58,7 +60,7 @@ OPTIONS for simulate:
   --summary    print only the configuration and the summaries (no daily rows)
   --csv        print the daily metrics as CSV instead of JSON
 
-OPTIONS for auction, sweep, optimize and policies:
+OPTIONS for auction, sweep, optimize, policies and experiment:
   --threads N  simulations run on N threads (default: every core); the output does not depend
                on N. A progress line goes to stderr when it is a terminal.
 
@@ -123,9 +125,13 @@ fn run(args: &[String]) -> Result<String, String> {
         "optimize" => optimize_command(rest),
         "policies" => policies_command(rest),
         "experiment" => {
-            let input = read_input(one_arg(rest, "experiment")?)?;
+            let args = batch_args("experiment", rest)?;
+            let path = args
+                .spec
+                .ok_or("`sandbox experiment` needs a SPEC file path or - for stdin")?;
+            let input = read_input(&path)?;
             let (report, warnings) =
-                spec::experiment::run_json(&input).map_err(|e| e.to_string())?;
+                spec::experiment::run_json(&input, args.threads).map_err(|e| e.to_string())?;
             for w in warnings {
                 eprintln!("sandbox: {w}");
             }

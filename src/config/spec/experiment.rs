@@ -1,42 +1,81 @@
 //! `sandbox experiment SPEC`: an online experiment inside the model — both arms in one world
 //! ([`crate::core::model::experiment::run_arms`]) against the global truth (each design serving
-//! everyone, two one-arm runs).
+//! everyone, two one-arm runs), with the statistics computed at the randomisation unit
+//! ([`crate::core::stats`]).
 //!
 //! ```json
 //! {
 //!   "base": {"users": {"count": 1000}},
-//!   "treatment": {"ad_load.max_ads": 2},
+//!   "treatment": {"ad_load.every": 3},
 //!   "design": "user",
 //!   "treatment_share": 0.5,
 //!   "pre_days": 0, "days": 14, "post_days": 0,
 //!   "horizon_days": 90,
 //!   "replications": 1,
-//!   "metrics": ["revenue_per_day", "engagement_per_day"]
+//!   "metrics": ["revenue_per_day", "engagement_per_day", "ctr"]
 //! }
 //! ```
 //!
 //! Keys: `base` (a configuration object or a share link, as for `sandbox sweep`: the world and
-//! the control design), `treatment` (an object of dotted configuration keys to values: the
-//! treatment is the base with these changed), `design` (`user`, `budget_split`, `switchback`,
-//! `advertiser`; default `user`), `treatment_share` (0.5), `pre_days` (0), `days` (14),
-//! `post_days` (0), `horizon_days` (90), `replications` (1: seeds `seed`, `seed + 1`, …) and
-//! `metrics` (summary metric keys; default revenue and engagement per day).
+//! the control design; omitted = defaults), `treatment` (an object of dotted configuration keys
+//! of design knobs to values: the treatment is the base with these changed), `design` (`user`,
+//! `budget_split`, `advertiser`, `switchback`; default `user`), `treatment_share` (0.5, strictly
+//! between 0 and 1), `pre_days` (0), `days` (14, at least 1), `post_days` (0), `horizon_days`
+//! (90), `replications` (1) and `metrics` (summary metric keys; default revenue, engagement and
+//! sessions per day, CTR and mean fatigue — for the advertiser design revenue, advertiser value
+//! and surplus per day, average CPC and ROI).
 //!
-//! For each metric the report gives, averaged over replications:
-//! - `truth`: treatment's one-arm run minus control's, over the experiment's days;
-//! - `long_term_truth`: the same over the last 7 days of `horizon_days`-day one-arm runs;
-//! - `estimate`: what the experiment measures — the treatment arm's value minus the control
-//!   arm's over the experiment's days, each per-day total divided by its arm's share of the
-//!   traffic (user and budget-split designs) or taken over the days the arm served (switchback).
-//!   Advertiser designs split no sessions: their estimate is per advertiser (not reported here,
-//!   `null`).
+//! **Seeds.** Replication 0 runs the world's own seed `sim.seed`; replication `k ≥ 1` runs
+//! `splitmix64(sim.seed + k)` (wrapping add; [`crate::core::rng::splitmix64`]). The report
+//! lists them (`seeds`). Replications run on `threads` threads; every replication depends on its
+//! seed only, so the report is identical whatever the number of threads.
+//!
+//! **The report**, per metric (of replication 0):
+//! - `truth`: `control` and `treatment` are the metric over the experiment's days of the two
+//!   one-arm runs (each design serving everyone, `pre_days + days + post_days` days); with
+//!   `pre_days` = 0 they are the `whole_run` values `sandbox simulate --summary` prints for the
+//!   two configurations with `sim.days` = `days`. `relative` = treatment / control − 1.
+//! - `long_term_truth`: the same over the last 7 days of `horizon_days`-day one-arm runs.
+//! - `estimate`: what the experiment measures, at the randomisation unit. User designs
+//!   (`user`, `budget_split`): each user's totals over the experiment's days; a per-day metric
+//!   is the arm's mean per user × all users / days (what that arm would total if it served
+//!   everyone), compared by Welch's variance of the means; ratio metrics (CTR, average CPC,
+//!   eCPM) are each arm's Σ numerator / Σ denominator over its users with the delta-method
+//!   variance; mean fatigue is the arm's mean over its users of their mean fatigue. Advertiser
+//!   design: each advertiser's totals under its own arm (revenue = spend, advertiser value,
+//!   surplus, clicks per day; average CPC and ROI as ratios); metrics of users' sessions cannot
+//!   be split by advertiser and are `null` with a `reason`. Switchback: days are the units, each
+//!   day's value of the metric under the arm that served it, compared by Welch on days.
+//!   `relative_ci` is the 95% interval of the relative lift (delta method).
+//! - `cuped` (with a pre-period): the units' pre-period value of the same metric as the
+//!   covariate (θ pooled across arms): the adjusted relative lift, its interval and the variance
+//!   reduction. Not for ratio metrics or switchbacks (`null` with a `reason`).
+//! - `post_period` (with a post-period, user designs): everyone gets control again; the arms are
+//!   the users' experiment arms. `relative` and `relative_ci` compare the arms' post-period
+//!   totals per user; `daily_relative` is each post day's relative difference and
+//!   `half_life_days` the half-life of an exponential decay to 0 fitted to it
+//!   ([`crate::core::stats::fit_decay`]), `null` with a `reason` when the data do not pin it
+//!   down.
+//! - `replications` (with `replications` ≥ 2): over the replications, the mean relative
+//!   estimate, and its bias, RMSE and the coverage of its 95% interval, each measured against
+//!   that replication's own truth.
+//!
+//! With `designs` (a list of design names), each of those designs also runs on the same world
+//! (replication 0) and `designs` maps each name to its `estimate` of every metric (with the
+//! truth's `truth_relative`) and its `srm_p_value`: a side-by-side table.
+//!
+//! `srm_p_value` is the sample-ratio-mismatch test of the units per arm (users, advertisers or
+//! days) against the intended share ([`crate::core::stats::srm()`]).
 
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::{as_type, parse_base, parse_object, unknown_key, SpecError};
-use crate::core::model::experiment::{run_arms, truth, ArmsResult, Assignment, Schedule};
-use crate::core::model::{summarise, DayMetrics, Metric, Params, Scenario, Summary};
+use crate::core::model::engine::{AdvertiserTotals, UserTotals};
+use crate::core::model::experiment::{run_arms, truth, ArmDay, ArmsResult, Assignment, Schedule};
+use crate::core::model::knobs::{self, Role};
+use crate::core::model::{summarise, DayMetrics, Metric, Params, Scenario};
+use crate::core::rng::splitmix64;
+use crate::core::stats::{self, Asymptote, Comparison};
 
 const KEYS: &[&str] = &[
     "base",
@@ -49,12 +88,13 @@ const KEYS: &[&str] = &[
     "horizon_days",
     "replications",
     "metrics",
+    "designs",
 ];
 
 /// Longest run a spec may ask for (days), as the configuration's own limit.
 const MAX_DAYS: u64 = 365;
 /// Most replications a spec may ask for.
-const MAX_REPLICATIONS: u64 = 100;
+const MAX_REPLICATIONS: u64 = 1000;
 
 fn check_key(key: &str, value: &Value) -> Result<(), String> {
     match key {
@@ -65,7 +105,7 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
         "pre_days" | "days" | "post_days" | "horizon_days" | "replications" => {
             as_type::<u64>(key, value)
         }
-        "metrics" => as_type::<Vec<String>>(key, value),
+        "metrics" | "designs" => as_type::<Vec<String>>(key, value),
         other => Err(unknown_key(other, KEYS)),
     }
 }
@@ -87,6 +127,8 @@ pub struct ExperimentSpec {
     pub replications: u32,
     /// Metrics reported.
     pub metrics: Vec<Metric>,
+    /// More designs run on the same world, side by side (replication 0 only).
+    pub designs: Vec<Assignment>,
     /// Notes for stderr.
     pub warnings: Vec<String>,
 }
@@ -117,6 +159,41 @@ fn set_dotted(config: &mut Value, key: &str, value: &Value) -> Result<(), String
     Ok(())
 }
 
+/// Whether `design` can give the arms different values of the knob at dotted key `key`; the
+/// reason if not.
+fn randomisable(key: &str, design: Assignment) -> Result<(), String> {
+    let Some(knob) = knobs::table().iter().find(|s| s.key == key) else {
+        return Err(format!(
+            "`treatment.{key}`: not a knob of the knob table (`sandbox knobs` lists them); an experiment treats design knobs"
+        ));
+    };
+    if knob.role != Role::Design {
+        return Err(format!(
+            "`treatment.{key}`: a knob of the world, not of the design; both arms of one world share it"
+        ));
+    }
+    if key.starts_with("launch.") || key.starts_with("promotion.") {
+        return Err(format!(
+            "`treatment.{key}`: a launch or the promotional bandwidth changes who is in the market, so both arms of one world must share it"
+        ));
+    }
+    match design {
+        Assignment::Advertiser { .. } if !knob.per_advertiser => Err(format!(
+            "`treatment.{key}`: the advertiser design can only randomise per-advertiser knobs ({}); use a user design",
+            knobs::table()
+                .iter()
+                .filter(|s| s.per_advertiser)
+                .map(|s| s.key)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Assignment::User { .. } if key == "advertisers.pacing" => Err(format!(
+            "`treatment.{key}`: with shared budgets pacing is the advertiser's; use the budget_split design"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Parses and validates a spec.
 pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
     let value = parse_object(input, "experiment spec", check_key)?;
@@ -124,6 +201,31 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
         .as_object()
         .expect("parse_object checks for an object");
     let (base, warnings) = parse_base(map.get("base")).map_err(invalid)?;
+    let share = map
+        .get("treatment_share")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.5);
+    if !(share > 0.0 && share < 1.0) {
+        return Err(invalid(format!(
+            "`treatment_share`: must be strictly between 0 and 1, got {share}"
+        )));
+    }
+    let design = map.get("design").and_then(Value::as_str).unwrap_or("user");
+    let assignment = design_named(design, share).map_err(|e| invalid(format!("`design`: {e}")))?;
+    let designs = map
+        .get("designs")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    design_named(d.as_str().unwrap_or_default(), share)
+                        .map_err(|e| invalid(format!("`designs[{i}]`: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
     // The treatment: the base with each dotted key changed, validated like any configuration.
     let mut config = serde_json::to_value(&base).map_err(|e| invalid(e.to_string()))?;
     let changes = map
@@ -141,35 +243,12 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
         let lines: Vec<String> = problems.iter().map(|p| format!("treatment.{p}")).collect();
         invalid(lines.join("; "))
     })?;
-    let share = map
-        .get("treatment_share")
-        .and_then(Value::as_f64)
-        .unwrap_or(0.5);
-    if !(0.0..=1.0).contains(&share) {
-        return Err(invalid(format!(
-            "`treatment_share`: must be 0–1, got {share}"
-        )));
-    }
-    let design = map.get("design").and_then(Value::as_str).unwrap_or("user");
-    let assignment = match design {
-        "user" => Assignment::User {
-            treatment_share: share,
-        },
-        "budget_split" => Assignment::BudgetSplit {
-            treatment_share: share,
-        },
-        "switchback" => Assignment::Switchback {
-            treatment_share: share,
-        },
-        "advertiser" => Assignment::Advertiser {
-            treatment_share: share,
-        },
-        other => {
-            return Err(invalid(format!(
-                "`design`: unknown design `{other}`; expected `user`, `budget_split`, `switchback` or `advertiser`"
-            )))
+    for key in changes.keys() {
+        randomisable(key, assignment).map_err(invalid)?;
+        for (i, &d) in designs.iter().enumerate() {
+            randomisable(key, d).map_err(|e| invalid(format!("`designs[{i}]`: {e}")))?;
         }
-    };
+    }
     let schedule = Schedule {
         pre_days: days_key(map, "pre_days", 0, 0)?,
         days: days_key(map, "days", 14, 1)?,
@@ -187,14 +266,27 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
             "`replications`: must be 1–{MAX_REPLICATIONS}, got {replications}"
         )));
     }
+    let defaults: &[&str] = match assignment {
+        Assignment::Advertiser { .. } => &[
+            "revenue_per_day",
+            "advertiser_value_per_day",
+            "advertiser_surplus_per_day",
+            "avg_cpc",
+            "roi",
+        ],
+        _ => &[
+            "revenue_per_day",
+            "engagement_per_day",
+            "sessions_per_day",
+            "ctr",
+            "mean_fatigue",
+        ],
+    };
     let metrics = match map.get("metrics").and_then(Value::as_array) {
-        None => vec![
-            Metric::from_key("revenue_per_day"),
-            Metric::from_key("engagement_per_day"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        None => defaults
+            .iter()
+            .filter_map(|k| Metric::from_key(k))
+            .collect(),
         Some(list) => list
             .iter()
             .map(|m| {
@@ -213,152 +305,648 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
         horizon_days,
         replications: replications as u32,
         metrics,
+        designs,
         warnings,
     })
 }
 
-/// One metric's line of the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct MetricReport {
-    /// The metric's key.
-    pub metric: &'static str,
-    /// Treatment minus control over the experiment's days, one-arm runs.
-    pub truth: f64,
-    /// Treatment minus control over the last week of the horizon, one-arm runs.
-    pub long_term_truth: f64,
-    /// What the experiment measures (`null` for advertiser designs).
-    pub estimate: Option<f64>,
-}
-
-/// The report.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExperimentReport {
-    /// The design's name.
-    pub design: &'static str,
-    /// Treatment share.
-    pub treatment_share: f64,
-    /// The schedule.
-    pub schedule: Schedule,
-    /// Horizon of the long-term truth (days).
-    pub horizon_days: u32,
-    /// Replications (seeds) averaged.
-    pub replications: u32,
-    /// One line per metric.
-    pub metrics: Vec<MetricReport>,
-}
-
-/// Days `from..=to` (1-based) of `days`.
-fn window(days: &[DayMetrics], from: u32, to: u32) -> &[DayMetrics] {
-    &days[(from - 1) as usize..to as usize]
-}
-
-/// A metric of a summary, with per-day totals divided by `scale`.
-fn value(metric: Metric, summary: &Summary, scale: f64) -> f64 {
-    let v = metric.row().value(summary).unwrap_or(f64::NAN);
-    if metric.key().ends_with("_per_day") && scale > 0.0 {
-        v / scale
-    } else {
-        v
-    }
-}
-
-/// The experiment's estimate of `metric`: the arms compared over the experiment's days.
-fn estimate(metric: Metric, r: &ArmsResult, from: u32, to: u32) -> Option<f64> {
-    let share = r.assignment.treatment_share();
-    match r.assignment {
-        Assignment::Advertiser { .. } => None,
-        Assignment::User { .. } | Assignment::BudgetSplit { .. } => {
-            let c = summarise(window(&r.control, from, to));
-            let t = summarise(window(&r.treatment, from, to));
-            Some(value(metric, &t, share) - value(metric, &c, 1.0 - share))
+/// The design called `name` at treatment share `share`.
+fn design_named(name: &str, share: f64) -> Result<Assignment, String> {
+    let treatment_share = share;
+    Ok(match name {
+        "user" => Assignment::User { treatment_share },
+        "budget_split" => Assignment::BudgetSplit { treatment_share },
+        "switchback" => Assignment::Switchback { treatment_share },
+        "advertiser" => Assignment::Advertiser { treatment_share },
+        other => {
+            return Err(format!(
+                "unknown design `{other}`; expected `user`, `budget_split`, `advertiser` or `switchback`"
+            ))
         }
-        Assignment::Switchback { .. } => {
-            let served = |days: &[DayMetrics], k: u8| -> Vec<DayMetrics> {
-                (from..=to)
-                    .filter(|d| r.day_arm[(*d - 1) as usize] == Some(k))
-                    .map(|d| days[(d - 1) as usize].clone())
-                    .collect()
-            };
-            let c = served(&r.control, 0);
-            let t = served(&r.treatment, 1);
-            if c.is_empty() || t.is_empty() {
-                return Some(f64::NAN);
-            }
-            Some(value(metric, &summarise(&t), 1.0) - value(metric, &summarise(&c), 1.0))
-        }
-    }
-}
-
-/// Runs the spec.
-pub fn run(spec: &ExperimentSpec) -> Result<ExperimentReport, SpecError> {
-    let n = spec.metrics.len();
-    let (mut truths, mut long, mut est) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-    let mut has_estimate = true;
-    let from = spec.schedule.pre_days + 1;
-    let to = spec.schedule.pre_days + spec.schedule.days;
-    for rep in 0..spec.replications {
-        let seeded = |p: &Params, days: u32| {
-            let mut p = p.clone();
-            p.sim.seed = p.sim.seed.wrapping_add(rep as u64);
-            p.sim.days = days;
-            Scenario::new(p).map_err(|e| invalid(format!("{e:?}")))
-        };
-        let world = seeded(&spec.base, spec.schedule.total())?;
-        let treatment = seeded(&spec.treatment, spec.schedule.total())?;
-        let err = |e: crate::core::model::ExperimentError| invalid(e.to_string());
-        let arms =
-            run_arms(&world, &world, &treatment, spec.assignment, spec.schedule).map_err(err)?;
-        let [tc, tt] = truth(&world, &world, &treatment, spec.schedule).map_err(err)?;
-        let horizon = Schedule {
-            pre_days: 0,
-            days: spec.horizon_days,
-            post_days: 0,
-        };
-        let [lc, lt] = truth(&world, &world, &treatment, horizon).map_err(err)?;
-        let (sc, st) = (
-            summarise(window(&tc.days, from, to)),
-            summarise(window(&tt.days, from, to)),
-        );
-        let last = spec.horizon_days;
-        let first = last.saturating_sub(6).max(1);
-        let (lsc, lst) = (
-            summarise(window(&lc.days, first, last)),
-            summarise(window(&lt.days, first, last)),
-        );
-        for (i, &m) in spec.metrics.iter().enumerate() {
-            truths[i] += value(m, &st, 1.0) - value(m, &sc, 1.0);
-            long[i] += value(m, &lst, 1.0) - value(m, &lsc, 1.0);
-            match estimate(m, &arms, from, to) {
-                Some(e) => est[i] += e,
-                None => has_estimate = false,
-            }
-        }
-    }
-    let reps = spec.replications as f64;
-    Ok(ExperimentReport {
-        design: spec.assignment.name(),
-        treatment_share: spec.assignment.treatment_share(),
-        schedule: spec.schedule,
-        horizon_days: spec.horizon_days,
-        replications: spec.replications,
-        metrics: spec
-            .metrics
-            .iter()
-            .enumerate()
-            .map(|(i, m)| MetricReport {
-                metric: m.key(),
-                truth: truths[i] / reps,
-                long_term_truth: long[i] / reps,
-                estimate: has_estimate.then(|| est[i] / reps),
-            })
-            .collect(),
     })
 }
 
-/// Parses, runs and writes the report as pretty JSON; warnings go to the caller.
-pub fn run_json(input: &str) -> Result<(String, Vec<String>), SpecError> {
+/// How a metric is read from a user's totals.
+#[derive(Clone, Copy)]
+enum UserMeasure {
+    /// A per-day total: the user's total over the period / days.
+    Total(fn(&UserTotals) -> f64),
+    /// A ratio Σ numerator / Σ denominator over the arm's users.
+    Ratio(fn(&UserTotals) -> f64, fn(&UserTotals) -> f64),
+    /// The user's mean end-of-day fatigue.
+    Fatigue,
+}
+
+fn user_measure(key: &str) -> Option<UserMeasure> {
+    use UserMeasure::*;
+    Some(match key {
+        "revenue_per_day" => Total(|t| t.revenue),
+        "engagement_per_day" => Total(|t| t.engagement),
+        "sessions_per_day" => Total(|t| t.sessions),
+        "clicks_per_day" => Total(|t| t.clicks),
+        "impressions_per_day" => Total(|t| t.impressions),
+        "ctr" => Ratio(|t| t.clicks, |t| t.impressions),
+        "avg_cpc" => Ratio(|t| t.revenue, |t| t.clicks),
+        "ecpm" => Ratio(|t| 1000.0 * t.revenue, |t| t.impressions),
+        "mean_fatigue" => Fatigue,
+        _ => return None,
+    })
+}
+
+/// How a metric is read from an advertiser's totals.
+#[derive(Clone, Copy)]
+enum AdvertiserMeasure {
+    /// A per-day total.
+    Total(fn(&AdvertiserTotals) -> f64),
+    /// A ratio over the arm's advertisers.
+    Ratio(fn(&AdvertiserTotals) -> f64, fn(&AdvertiserTotals) -> f64),
+}
+
+fn advertiser_measure(key: &str) -> Option<AdvertiserMeasure> {
+    use AdvertiserMeasure::*;
+    Some(match key {
+        "revenue_per_day" => Total(|t| t.spend),
+        "advertiser_value_per_day" => Total(|t| t.value),
+        "advertiser_surplus_per_day" => Total(|t| t.value - t.spend),
+        "clicks_per_day" => Total(|t| t.clicks),
+        "avg_cpc" => Ratio(|t| t.spend, |t| t.clicks),
+        "roi" => Ratio(|t| t.value, |t| t.spend),
+        _ => return None,
+    })
+}
+
+/// The units of one comparison, split by arm.
+enum Units {
+    /// One value per unit; an arm's level is its mean × `scale`.
+    Means {
+        control: Vec<f64>,
+        treatment: Vec<f64>,
+        scale: f64,
+    },
+    /// `(numerator, denominator)` per unit; an arm's level is Σ numerator / Σ denominator.
+    Ratios {
+        control: Vec<(f64, f64)>,
+        treatment: Vec<(f64, f64)>,
+    },
+}
+
+impl Units {
+    fn compare(&self) -> Result<Comparison, String> {
+        let scaled = |mut c: Comparison, s: f64| {
+            c.control *= s;
+            c.treatment *= s;
+            c.difference *= s;
+            c.difference_se *= s;
+            c.difference_ci = [c.difference_ci[0] * s, c.difference_ci[1] * s];
+            c
+        };
+        match self {
+            Units::Means {
+                control,
+                treatment,
+                scale,
+            } => stats::means(control, treatment).map(|c| scaled(c, *scale)),
+            Units::Ratios { control, treatment } => stats::ratio_metric(control, treatment),
+        }
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// Splits `values` (one per unit) by `arm`.
+fn split<T: Copy>(values: impl Iterator<Item = T>, arm: &[u8]) -> (Vec<T>, Vec<T>) {
+    let (mut c, mut t) = (Vec::new(), Vec::new());
+    for (v, &k) in values.zip(arm) {
+        if k == 0 {
+            c.push(v);
+        } else {
+            t.push(v);
+        }
+    }
+    (c, t)
+}
+
+/// Users' units over a period of `days` days (`users` and `fatigue` per user, `arm` per user).
+fn user_units(
+    m: UserMeasure,
+    users: &[UserTotals],
+    fatigue: &[f64],
+    arm: &[u8],
+    days: f64,
+) -> Units {
+    let n = arm.len() as f64;
+    let zero = UserTotals::default();
+    let total = |u: usize| users.get(u).unwrap_or(&zero);
+    match m {
+        UserMeasure::Total(f) => {
+            let (control, treatment) = split((0..arm.len()).map(|u| f(total(u)) / days), arm);
+            Units::Means {
+                control,
+                treatment,
+                scale: n,
+            }
+        }
+        UserMeasure::Fatigue => {
+            let (control, treatment) = split(
+                (0..arm.len()).map(|u| fatigue.get(u).copied().unwrap_or(0.0) / days),
+                arm,
+            );
+            Units::Means {
+                control,
+                treatment,
+                scale: 1.0,
+            }
+        }
+        UserMeasure::Ratio(num, den) => {
+            let (control, treatment) =
+                split((0..arm.len()).map(|u| (num(total(u)), den(total(u)))), arm);
+            Units::Ratios { control, treatment }
+        }
+    }
+}
+
+/// Advertisers' units (`totals` per advertiser with an arm, `arm` per advertiser).
+fn advertiser_units(
+    m: AdvertiserMeasure,
+    totals: &[AdvertiserTotals],
+    arm: &[u8],
+    days: f64,
+) -> Units {
+    match m {
+        AdvertiserMeasure::Total(f) => {
+            let (control, treatment) = split(totals.iter().map(|t| f(t) / days), arm);
+            Units::Means {
+                control,
+                treatment,
+                scale: arm.len() as f64,
+            }
+        }
+        AdvertiserMeasure::Ratio(num, den) => {
+            let (control, treatment) = split(totals.iter().map(|t| (num(t), den(t))), arm);
+            Units::Ratios { control, treatment }
+        }
+    }
+}
+
+/// A metric of a window of day records.
+fn value(metric: Metric, days: &[DayMetrics]) -> f64 {
+    metric.row().value(&summarise(days)).unwrap_or(f64::NAN)
+}
+
+/// `t / c − 1`, or `None` when `c` is 0.
+fn relative(c: f64, t: f64) -> Option<f64> {
+    (c != 0.0).then(|| t / c - 1.0)
+}
+
+fn truth_json(c: f64, t: f64) -> Value {
+    json!({"control": c, "treatment": t, "relative": relative(c, t)})
+}
+
+fn null_because(reason: impl Into<String>) -> Value {
+    json!({"reason": reason.into()})
+}
+
+/// One metric of one replication.
+struct MetricOutcome {
+    /// The metric's report (without the long-term truth and the replications summary).
+    report: Map<String, Value>,
+    /// The truth's relative difference.
+    truth_relative: Option<f64>,
+    /// The estimate's relative difference and its interval.
+    estimate: Option<(f64, [f64; 2])>,
+}
+
+/// One replication.
+struct Replication {
+    seed: u64,
+    units: [u64; 2],
+    srm_p_value: Option<f64>,
+    metrics: Vec<MetricOutcome>,
+}
+
+/// The seed of replication `k` (see the module docs).
+pub fn replication_seed(seed: u64, k: u32) -> u64 {
+    if k == 0 {
+        seed
+    } else {
+        splitmix64(seed.wrapping_add(k as u64))
+    }
+}
+
+fn scenario(p: &Params, seed: u64, days: u32) -> Result<Scenario, SpecError> {
+    let mut p = p.clone();
+    p.sim.seed = seed;
+    p.sim.days = days;
+    Scenario::new(p).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        invalid(lines.join("; "))
+    })
+}
+
+/// The estimate of `metric` in `r`, as units of the design (`None` with a reason when the
+/// design cannot measure it).
+fn experiment_units(
+    metric: Metric,
+    r: &ArmsResult,
+    s: Schedule,
+) -> Result<(Units, Option<Units>), String> {
+    let days = s.days as f64;
+    let pre = s.pre_days as f64;
+    match r.assignment {
+        Assignment::User { .. } | Assignment::BudgetSplit { .. } => {
+            let m = user_measure(metric.key()).ok_or(
+                "not recorded per user (users' totals are sessions, engagement, clicks, impressions, revenue and fatigue); a per-user estimate is not available",
+            )?;
+            let y = user_units(m, &r.users, &r.user_fatigue, &r.user_arm, days);
+            let x = (s.pre_days > 0)
+                .then(|| user_units(m, &r.pre.users, &r.pre.fatigue, &r.user_arm, pre));
+            Ok((y, x))
+        }
+        Assignment::Advertiser { .. } => {
+            let m = advertiser_measure(metric.key()).ok_or(
+                "an advertiser design measures advertisers' spend, value, surplus, clicks, CPC and ROI; this metric is of users' sessions, which every arm shares",
+            )?;
+            let arm = &r.advertiser_arm;
+            let totals: Vec<AdvertiserTotals> = arm
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| r.advertisers[i].arms[k as usize])
+                .collect();
+            let y = advertiser_units(m, &totals, arm, days);
+            let x = (s.pre_days > 0).then(|| {
+                let pre: Vec<AdvertiserTotals> =
+                    (0..arm.len()).map(|i| r.advertisers_pre[i]).collect();
+                advertiser_units(m, &pre, arm, pre_days_or_one(s))
+            });
+            Ok((y, x))
+        }
+        Assignment::Switchback { .. } => {
+            let (mut control, mut treatment) = (Vec::new(), Vec::new());
+            for d in s.pre_days + 1..=s.pre_days + s.days {
+                let i = (d - 1) as usize;
+                match r.day_arm[i] {
+                    Some(0) => control.push(value(metric, &r.control[i..=i])),
+                    Some(_) => treatment.push(value(metric, &r.treatment[i..=i])),
+                    None => {}
+                }
+            }
+            Ok((
+                Units::Means {
+                    control,
+                    treatment,
+                    scale: 1.0,
+                },
+                None,
+            ))
+        }
+    }
+}
+
+fn pre_days_or_one(s: Schedule) -> f64 {
+    f64::from(s.pre_days.max(1))
+}
+
+/// The CUPED section: `y` the experiment units, `x` the pre-period units.
+fn cuped_json(y: &Units, x: Option<&Units>, design: Assignment) -> Value {
+    if let Assignment::Switchback { .. } = design {
+        return null_because("days are the units of a switchback: they have no pre-period value");
+    }
+    let Some(x) = x else {
+        return null_because("no pre-period");
+    };
+    match (y, x) {
+        (
+            Units::Means {
+                control: yc,
+                treatment: yt,
+                scale,
+            },
+            Units::Means {
+                control: xc,
+                treatment: xt,
+                ..
+            },
+        ) => match stats::cuped(yc, xc, yt, xt) {
+            Ok(c) => json!({
+                "relative": c.adjusted.relative,
+                "relative_ci": c.adjusted.relative_ci,
+                "control": c.adjusted.control * scale,
+                "treatment": c.adjusted.treatment * scale,
+                "variance_reduction": c.variance_reduction,
+                "theta": c.theta,
+            }),
+            Err(e) => null_because(e.to_string()),
+        },
+        _ => null_because("CUPED adjusts unit means; a ratio metric is not adjusted here"),
+    }
+}
+
+/// The post-period section (user designs).
+fn post_json(metric: Metric, r: &ArmsResult, s: Schedule) -> Value {
+    if s.post_days == 0 {
+        return null_because("no post-period");
+    }
+    if r.user_arm.is_empty() {
+        return null_because(
+            "the post-period compares users by their experiment arm: user designs only",
+        );
+    }
+    let Some(m) = user_measure(metric.key()) else {
+        return null_because("not recorded per user");
+    };
+    let units = user_units(
+        m,
+        &r.post.users,
+        &r.post.fatigue,
+        &r.user_arm,
+        s.post_days as f64,
+    );
+    let arm_value = |a: &ArmDay| match m {
+        UserMeasure::Total(f) => f(&a.totals) / a.users.max(1) as f64,
+        UserMeasure::Fatigue => a.fatigue / a.users.max(1) as f64,
+        UserMeasure::Ratio(num, den) => {
+            let d = den(&a.totals);
+            if d > 0.0 {
+                num(&a.totals) / d
+            } else {
+                f64::NAN
+            }
+        }
+    };
+    let daily: Vec<Option<f64>> = r
+        .post_daily
+        .iter()
+        .map(|[c, t]| relative(arm_value(c), arm_value(t)).filter(|v| v.is_finite()))
+        .collect();
+    let (times, values): (Vec<f64>, Vec<f64>) = daily
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| ((i + 1) as f64, v)))
+        .unzip();
+    let (half_life, reason) = match stats::fit_decay(&times, &values, Asymptote::Zero) {
+        Ok(fit) if !fit.identified => (
+            None,
+            Some(
+                "not identified: the best half-life is at an end of the searched range".to_string(),
+            ),
+        ),
+        Ok(fit) if fit.half_life.is_finite() && fit.half_life > 0.0 => (Some(fit), None),
+        Ok(_) => (None, Some("the fit found no decay".to_string())),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let mut out = match units.compare() {
+        Ok(c) => json!({"relative": c.relative, "relative_ci": c.relative_ci}),
+        Err(e) => json!({"relative": null, "relative_ci": null, "reason": e}),
+    };
+    out["daily_relative"] = json!(daily);
+    out["half_life_days"] = json!(half_life.as_ref().map(|f| f.half_life));
+    if let Some(fit) = &half_life {
+        out["half_life_ci"] = json!(fit.half_life_ci);
+    }
+    if let Some(reason) = reason {
+        out["half_life_reason"] = json!(reason);
+    }
+    out
+}
+
+/// Runs replication `k`.
+fn replicate(spec: &ExperimentSpec, k: u32) -> Result<Replication, SpecError> {
+    let s = spec.schedule;
+    let seed = replication_seed(spec.base.sim.seed, k);
+    let world = scenario(&spec.base, seed, s.total())?;
+    let treatment = scenario(&spec.treatment, seed, s.total())?;
+    let err = |e: crate::core::model::ExperimentError| invalid(e.to_string());
+    let arms = run_arms(&world, &world, &treatment, spec.assignment, s).map_err(err)?;
+    let [tc, tt] = truth(&world, &world, &treatment, s).map_err(err)?;
+    let (from, to) = (s.pre_days as usize, (s.pre_days + s.days) as usize);
+    let share = spec.assignment.treatment_share();
+    let arm_of_unit: Vec<u8> = match spec.assignment {
+        Assignment::User { .. } | Assignment::BudgetSplit { .. } => arms.user_arm.clone(),
+        Assignment::Advertiser { .. } => arms.advertiser_arm.clone(),
+        Assignment::Switchback { .. } => arms.day_arm[from..to]
+            .iter()
+            .map(|k| k.unwrap_or(0))
+            .collect(),
+    };
+    let treated = arm_of_unit.iter().filter(|&&k| k == 1).count() as u64;
+    let units = [arm_of_unit.len() as u64 - treated, treated];
+    let srm_p_value = stats::srm(&units, &[1.0 - share, share])
+        .ok()
+        .map(|r| r.p_value);
+    let metrics = spec
+        .metrics
+        .iter()
+        .map(|&metric| {
+            let (c, t) = (
+                value(metric, &tc.days[from..to]),
+                value(metric, &tt.days[from..to]),
+            );
+            let mut report = Map::new();
+            report.insert("truth".into(), truth_json(c, t));
+            let mut estimate = None;
+            match experiment_units(metric, &arms, s) {
+                Ok((y, x)) => {
+                    let e = match y.compare() {
+                        Ok(cmp) => {
+                            if let (Some(r), Some(ci)) = (cmp.relative, cmp.relative_ci) {
+                                estimate = Some((r, ci));
+                            }
+                            json!({
+                                "control": cmp.control,
+                                "treatment": cmp.treatment,
+                                "relative": cmp.relative,
+                                "relative_ci": cmp.relative_ci,
+                            })
+                        }
+                        Err(e) => null_because(e),
+                    };
+                    report.insert("estimate".into(), e);
+                    if s.pre_days > 0 {
+                        report.insert("cuped".into(), cuped_json(&y, x.as_ref(), spec.assignment));
+                    }
+                }
+                Err(reason) => {
+                    report.insert("estimate".into(), null_because(reason));
+                }
+            }
+            if s.post_days > 0 {
+                report.insert("post_period".into(), post_json(metric, &arms, s));
+            }
+            MetricOutcome {
+                report,
+                truth_relative: relative(c, t),
+                estimate,
+            }
+        })
+        .collect();
+    Ok(Replication {
+        seed,
+        units,
+        srm_p_value,
+        metrics,
+    })
+}
+
+/// Maps `f` over `0..n` on up to `threads` threads; the results come back in index order and
+/// do not depend on the number of threads.
+fn par_map<R: Send>(n: usize, threads: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let threads = threads.clamp(1, n.max(1));
+    if threads == 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= n {
+            break;
+        }
+        let r = f(i);
+        if let Ok(mut slot) = slots[i].lock() {
+            *slot = Some(r);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(work);
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| s.into_inner().ok().flatten().expect("every index ran"))
+        .collect()
+}
+
+/// Runs the spec on up to `threads` threads and builds the report.
+pub fn run(spec: &ExperimentSpec, threads: usize) -> Result<Value, SpecError> {
+    let reps = spec.replications as usize;
+    // Job `reps` is the long-term truth: the two designs over the horizon; the jobs after it
+    // are the side-by-side designs.
+    enum Job {
+        Rep(Box<Replication>),
+        Horizon(Vec<DayMetrics>, Vec<DayMetrics>),
+        Design(Box<Replication>),
+    }
+    let jobs = par_map(
+        reps + 1 + spec.designs.len(),
+        threads,
+        |i| -> Result<Job, SpecError> {
+            if i < reps {
+                return replicate(spec, i as u32).map(|r| Job::Rep(Box::new(r)));
+            }
+            if i > reps {
+                let mut other = spec.clone();
+                other.assignment = spec.designs[i - reps - 1];
+                return replicate(&other, 0).map(|r| Job::Design(Box::new(r)));
+            }
+            let seed = spec.base.sim.seed;
+            let world = scenario(&spec.base, seed, spec.horizon_days)?;
+            let treatment = scenario(&spec.treatment, seed, spec.horizon_days)?;
+            let horizon = Schedule {
+                pre_days: 0,
+                days: spec.horizon_days,
+                post_days: 0,
+            };
+            let [c, t] =
+                truth(&world, &world, &treatment, horizon).map_err(|e| invalid(e.to_string()))?;
+            Ok(Job::Horizon(c.days, t.days))
+        },
+    );
+    let mut replications = Vec::new();
+    let mut horizon = None;
+    let mut designs = Vec::new();
+    for job in jobs {
+        match job? {
+            Job::Rep(r) => replications.push(*r),
+            Job::Horizon(c, t) => horizon = Some((c, t)),
+            Job::Design(r) => designs.push(*r),
+        }
+    }
+    let (hc, ht) = horizon.expect("the horizon job ran");
+    let last = hc.len();
+    let week = last.saturating_sub(7)..last;
+    let first = &replications[0];
+    let mut metrics = Map::new();
+    for (i, &metric) in spec.metrics.iter().enumerate() {
+        let mut report = first.metrics[i].report.clone();
+        let (c, t) = (
+            value(metric, &hc[week.clone()]),
+            value(metric, &ht[week.clone()]),
+        );
+        report.insert("long_term_truth".into(), truth_json(c, t));
+        if reps >= 2 {
+            report.insert("replications".into(), replication_json(&replications, i));
+        }
+        metrics.insert(metric.key().into(), Value::Object(report));
+    }
+    let mut side_by_side = Map::new();
+    for (d, r) in spec.designs.iter().zip(&designs) {
+        let mut metrics = Map::new();
+        for (m, outcome) in spec.metrics.iter().zip(&r.metrics) {
+            let mut e = outcome
+                .report
+                .get("estimate")
+                .cloned()
+                .unwrap_or(Value::Null);
+            e["truth_relative"] = json!(outcome.truth_relative);
+            metrics.insert(m.key().into(), e);
+        }
+        side_by_side.insert(
+            d.name().into(),
+            json!({"srm_p_value": r.srm_p_value, "metrics": metrics}),
+        );
+    }
+    let mut out = json!({
+        "design": spec.assignment.name(),
+        "treatment_share": spec.assignment.treatment_share(),
+        "schedule": spec.schedule,
+        "horizon_days": spec.horizon_days,
+        "replications": spec.replications,
+        "seeds": replications.iter().map(|r| r.seed).collect::<Vec<_>>(),
+        "units": {"control": first.units[0], "treatment": first.units[1]},
+        "srm_p_value": first.srm_p_value,
+        "metrics": metrics,
+    });
+    if !spec.designs.is_empty() {
+        out["designs"] = Value::Object(side_by_side);
+    }
+    Ok(out)
+}
+
+/// The replications summary of metric `i`: each replication's relative estimate against its
+/// own truth.
+fn replication_json(replications: &[Replication], i: usize) -> Value {
+    let mut errors = Vec::new();
+    let mut estimates = Vec::new();
+    for r in replications {
+        let m = &r.metrics[i];
+        if let (Some(truth), Some((e, ci))) = (m.truth_relative, m.estimate) {
+            estimates.push(e);
+            errors.push(stats::Replicate {
+                estimate: e - truth,
+                ci: [ci[0] - truth, ci[1] - truth],
+            });
+        }
+    }
+    match stats::summarize(&errors, 0.0) {
+        Ok(s) => json!({
+            "count": s.replications,
+            "mean_relative": estimates.iter().sum::<f64>() / estimates.len() as f64,
+            "bias": s.bias,
+            "bias_se": s.mean_se,
+            "rmse": s.rmse,
+            "coverage": s.coverage,
+        }),
+        Err(_) => null_because("no replication has an estimate with an interval and a truth"),
+    }
+}
+
+/// Parses, runs on up to `threads` threads and writes the report as pretty JSON; warnings go
+/// to the caller.
+pub fn run_json(input: &str, threads: usize) -> Result<(String, Vec<String>), SpecError> {
     let spec = parse(input)?;
-    let report = run(&spec)?;
+    let report = run(&spec, threads)?;
     let text =
         serde_json::to_string_pretty(&report).map_err(|e| SpecError::Report(e.to_string()))?;
     Ok((text, spec.warnings))

@@ -898,6 +898,11 @@ impl Engine {
         self.pop.users.len()
     }
 
+    /// Each user's fatigue now (at the end of the last day stepped), in user order.
+    pub(crate) fn user_fatigue(&self) -> impl Iterator<Item = f64> + '_ {
+        self.pop.users.iter().map(|u| u.fatigue)
+    }
+
     /// Arm of each advertiser ever assigned (advertiser designs), in index order.
     pub(crate) fn advertiser_arms(&self) -> &[u8] {
         &self.advertiser_arm

@@ -184,6 +184,53 @@ pub struct AdvertiserUnit {
     pub arms: [AdvertiserTotals; MAX_ARMS],
 }
 
+/// Per-user records over one period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserPeriod {
+    /// Per user: totals.
+    pub users: Vec<UserTotals>,
+    /// Per user: the sum over the period's days of its end-of-day fatigue.
+    pub fatigue: Vec<f64>,
+}
+
+/// One arm's users on one day: the sums of their totals and end-of-day fatigue, and how many
+/// users they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArmDay {
+    /// Sums of the users' totals.
+    pub totals: UserTotals,
+    /// Sum of the users' end-of-day fatigue.
+    pub fatigue: f64,
+    /// Users in the arm.
+    pub users: usize,
+}
+
+fn add_user(to: &mut UserTotals, t: &UserTotals) {
+    to.sessions += t.sessions;
+    to.engagement += t.engagement;
+    to.clicks += t.clicks;
+    to.impressions += t.impressions;
+    to.revenue += t.revenue;
+}
+
+fn add_advertiser(to: &mut AdvertiserTotals, t: &AdvertiserTotals) {
+    to.spend += t.spend;
+    to.value += t.value;
+    to.clicks += t.clicks;
+}
+
+/// Adds one day's per-user records to a period's.
+fn add_day(users: &mut Vec<UserTotals>, fatigue: &mut Vec<f64>, day: &[UserTotals], now: &[f64]) {
+    users.resize(now.len(), UserTotals::default());
+    fatigue.resize(now.len(), 0.0);
+    for (u, t) in day.iter().enumerate() {
+        add_user(&mut users[u], t);
+    }
+    for (f, x) in fatigue.iter_mut().zip(now) {
+        *f += x;
+    }
+}
+
 /// What a two-arm run produces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArmsResult {
@@ -205,6 +252,19 @@ pub struct ArmsResult {
     pub user_arm: Vec<u8>,
     /// Per user: totals over the experiment period.
     pub users: Vec<UserTotals>,
+    /// Per user: the sum over the experiment's days of its end-of-day fatigue (divide by the
+    /// days for its mean fatigue).
+    pub user_fatigue: Vec<f64>,
+    /// Per user: totals and fatigue over the pre-period (every design; empty without one).
+    pub pre: UserPeriod,
+    /// Per user: totals and fatigue over the post-period (every design; empty without one).
+    pub post: UserPeriod,
+    /// Per post-period day (user designs; else empty): the sums over each arm's users (by the
+    /// arm they had during the experiment) of their day's totals and end-of-day fatigue.
+    pub post_daily: Vec<[ArmDay; 2]>,
+    /// Per advertiser: totals over the pre-period (all arms together), in the order of
+    /// `advertisers`.
+    pub advertisers_pre: Vec<AdvertiserTotals>,
     /// Per advertiser ever present: totals over the experiment period (in advertiser designs,
     /// under the advertiser's own arm).
     pub advertisers: Vec<AdvertiserUnit>,
@@ -358,7 +418,6 @@ pub fn run_arms(
             .collect(),
         _ => Vec::new(),
     };
-    engine.units.users = vec![UserTotals::default(); n_users];
     let mut result = ArmsResult {
         assignment,
         schedule,
@@ -368,14 +427,23 @@ pub fn run_arms(
         treatment: Vec::new(),
         user_arm: user_arm.clone(),
         users: Vec::new(),
+        user_fatigue: Vec::new(),
+        pre: UserPeriod::default(),
+        post: UserPeriod::default(),
+        post_daily: Vec::new(),
         advertisers: Vec::new(),
         advertiser_arm: Vec::new(),
+        advertisers_pre: Vec::new(),
     };
+    let mut during = UserPeriod::default();
+    let mut advertisers: Vec<[AdvertiserTotals; MAX_ARMS]> = Vec::new();
     for day in 1..=schedule.total() {
         let period = schedule.period(day);
         let r = &mut engine.routing;
         *r = Default::default();
-        engine.units.recording = period == Period::Experiment;
+        // Every period is recorded, one day at a time, and the day's records added to its
+        // period's below (recording changes no draw and no metric).
+        engine.units.recording = true;
         if period == Period::Experiment {
             match assignment {
                 Assignment::User { .. } => {
@@ -410,18 +478,73 @@ pub fn run_arms(
         let mut days = engine.step_arms().into_iter();
         result.control.push(days.next().expect("control"));
         result.treatment.push(days.next().expect("treatment"));
+        let day_users = std::mem::take(&mut engine.units.users);
+        let day_advertisers = std::mem::take(&mut engine.units.advertisers);
+        let fatigue: Vec<f64> = engine.user_fatigue().collect();
+        match period {
+            Period::Pre => {
+                add_day(
+                    &mut result.pre.users,
+                    &mut result.pre.fatigue,
+                    &day_users,
+                    &fatigue,
+                );
+                let pre = &mut result.advertisers_pre;
+                pre.resize(day_advertisers.len(), AdvertiserTotals::default());
+                for (to, arms) in pre.iter_mut().zip(&day_advertisers) {
+                    for t in arms {
+                        add_advertiser(to, t);
+                    }
+                }
+            }
+            Period::Experiment => {
+                add_day(&mut during.users, &mut during.fatigue, &day_users, &fatigue);
+                advertisers.resize(day_advertisers.len(), Default::default());
+                for (to, arms) in advertisers.iter_mut().zip(&day_advertisers) {
+                    for (to, t) in to.iter_mut().zip(arms) {
+                        add_advertiser(to, t);
+                    }
+                }
+            }
+            Period::Post => {
+                add_day(
+                    &mut result.post.users,
+                    &mut result.post.fatigue,
+                    &day_users,
+                    &fatigue,
+                );
+                if !user_arm.is_empty() {
+                    let mut arms = [ArmDay::default(); 2];
+                    for (u, &k) in user_arm.iter().enumerate() {
+                        let a = &mut arms[k as usize];
+                        if let Some(t) = day_users.get(u) {
+                            add_user(&mut a.totals, t);
+                        }
+                        a.fatigue += fatigue[u];
+                        a.users += 1;
+                    }
+                    result.post_daily.push(arms);
+                }
+            }
+        }
     }
+    engine.units.recording = false;
     result.advertiser_arm = engine.advertiser_arms().to_vec();
-    let units = std::mem::take(&mut engine.units);
-    result.users = units.users;
+    during.users.resize(n_users, UserTotals::default());
+    during.fatigue.resize(n_users, 0.0);
+    result.users = during.users;
+    result.user_fatigue = during.fatigue;
     result.advertisers = engine
         .advertiser_identities()
         .into_iter()
         .enumerate()
         .map(|(i, identity)| AdvertiserUnit {
             identity,
-            arms: units.advertisers.get(i).copied().unwrap_or_default(),
+            arms: advertisers.get(i).copied().unwrap_or_default(),
         })
         .collect();
+    result
+        .advertisers_pre
+        .resize(result.advertisers.len(), AdvertiserTotals::default());
     Ok(result)
 }
