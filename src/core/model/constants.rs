@@ -77,7 +77,7 @@ pub const USER_ORGANIC_SIGMA: f64 = 0.3;
 pub const INTEREST_CONCENTRATION: f64 = 6.0;
 
 /// `max_clicks`: step `ε` of the dual update `μ ← clamp(μ + ε·(z_h − ρ)/ρ, 0, μ̄)` after each
-/// hour (`z_h` the hour's spend, `ρ = budget / HOURS`, the ratio clipped to ±1).
+/// hour (`z_h` the hour's spend, `ρ = budget / HOURS`).
 pub const MAX_CLICKS_STEP: f64 = 0.05;
 
 /// `max_clicks`: the largest dual variable `μ̄` (the bid never falls below value / (1 + μ̄)).

@@ -83,6 +83,30 @@
 //! stops competing; since one impression costs at most one click's price, a day's spend never
 //! exceeds the budget by more than one click's price.
 //!
+//! **Bidding strategies** (`advertisers.strategies`; each advertiser draws its strategy once, one
+//! uniform from its own stream `Strategy` keyed by its identity, so a mix reshuffles nothing
+//! else). `manual` bids `value · (1 − shading)` as above. The autobidders' controllers step after
+//! every hour `h` from the hour's spend `S_h`, value `V_h` and clicks `C_h`, and keep their state
+//! from day to day; once a pot is spent they rest:
+//!
+//! - `max_clicks` — adaptive pacing (Balseiro & Gur 2019): bid `value·(1 − shading)/(1 + μ)`,
+//!   `μ ← clamp(μ + ε·(S_h − ρ)/ρ, 0, μ̄)` with `ρ = budget/24` ([`MAX_CLICKS_STEP`],
+//!   [`MAX_CLICKS_MAX_DUAL`]): the dual of the budget constraint, whose fixed point spends the
+//!   budget exactly when it binds (and `μ = 0`, bidding value, when it cannot).
+//! - `target_roas` — uniform bid scaling (Aggarwal, Badanidiyuru & Mehta 2019): bid `α·value`,
+//!   `ln α ← ln α + η·clip((V_h − T·S_h)/(T·S̄), ±1)` with `T` = `target_roas` and `S̄` the running
+//!   hourly spend ([`TARGET_ROAS_STEP`], [`AUTOBID_MEMORY`]): fixed point `ΣV = T·ΣS`. A day
+//!   without a win bids up; while pacing holds the bid back (the budget binds) `α` only falls.
+//! - `target_cpc` — bid `β·T_cpc`, `ln β ← ln β + η·clip((T_cpc·C_h − S_h)/(T_cpc·C̄), ±1)`
+//!   ([`TARGET_CPC_STEP`]): fixed point average CPC = `T_cpc`, buying as many clicks as that allows.
+//!
+//! **Pacing methods** (`advertisers.pacing_method`, with pacing on; `max_clicks` paces through its
+//! own controller): `multiplicative` is the bid multiplier above; `throttling` applies the same
+//! schedule test to a participation probability — ×min(0.8, schedule/spend) after an hour ahead
+//! of schedule, ×1.25 (at most 1) otherwise, at least [`THROTTLE_MIN_PARTICIPATION`] — and each
+//! advertiser-hour draws whether it competes (stream `Throttle`, keyed by identity, day, hour);
+//! `none` bids fully until the budget runs out.
+//!
 //! **End of day**: ROI = value / spend; its exponentially weighted average over the days with
 //! spend (weight 0.3 on today, [`ROI_WEIGHT_TODAY`], and 0.7 on the past, [`ROI_MEMORY`], so
 //! about a week's memory). After at least 7 days with spend ([`CHURN_MIN_DAYS_WITH_SPEND`]), an
