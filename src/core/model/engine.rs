@@ -2149,12 +2149,14 @@ mod tests {
 
     /// Per advertiser over the last `window` days: (strategy, spend, value, clicks, budget,
     /// days spent out).
-    fn last_days(p: Params, window: u32) -> (Engine, Vec<(Strategy, f64, f64, f64, f64, u32)>) {
+    type Totals = (Strategy, f64, f64, f64, f64, u32);
+
+    fn last_days(p: Params, window: u32) -> (Engine, Vec<Totals>) {
         let scenario = Scenario::new(p).expect("valid");
         let days = scenario.params().sim.days;
         let mut engine = Engine::new(&scenario);
         let n = engine.pop.advertisers.len();
-        let mut out: Vec<(Strategy, f64, f64, f64, f64, u32)> = engine
+        let mut out: Vec<Totals> = engine
             .pop
             .advertisers
             .iter()
