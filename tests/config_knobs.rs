@@ -8,7 +8,7 @@ use sandbox::config::reference::configuration_markdown;
 use sandbox::core::model::knobs::{
     spec, table, Group, Kind, Knob, Needs, ParamSpec, Role, Value, SEGMENT_FIELDS,
 };
-use sandbox::core::model::{simulate, AdLoadPolicy, Params, Scenario, Segment};
+use sandbox::core::model::{simulate, AdLoadPolicy, Params, Scenario, Segment, Strategy};
 
 fn sliders() -> impl Iterator<Item = (&'static ParamSpec, f64, f64, f64)> {
     table().iter().filter_map(|s| match s.kind {
@@ -233,6 +233,22 @@ fn full_json(p: &Params) -> serde_json::Value {
     if v.get("promotion").is_none() {
         v["promotion"] = serde_json::to_value(&p.promotion).unwrap();
     }
+    // The bidding fields are written only when they differ from their defaults.
+    let a = &p.advertisers;
+    let fill = [
+        ("strategies", serde_json::to_value(&a.strategies).unwrap()),
+        ("target_roas", serde_json::to_value(a.target_roas).unwrap()),
+        ("target_cpc", serde_json::to_value(a.target_cpc).unwrap()),
+        (
+            "pacing_method",
+            serde_json::to_value(a.pacing_method).unwrap(),
+        ),
+    ];
+    for (key, value) in fill {
+        if v["advertisers"].get(key).is_none() {
+            v["advertisers"][key] = value;
+        }
+    }
     v
 }
 
@@ -313,7 +329,11 @@ fn the_table_covers_every_scalar_field_of_params() {
     leaves(&default, "", &mut all);
     let missing: Vec<_> = all
         .difference(&covered)
-        .filter(|p| *p != "users.segments" && *p != "auction.reserve_by_category")
+        .filter(|p| {
+            *p != "users.segments"
+                && *p != "auction.reserve_by_category"
+                && !p.starts_with("advertisers.strategies")
+        })
         .collect();
     assert!(missing.is_empty(), "fields with no table row: {missing:?}");
 }
@@ -536,6 +556,19 @@ fn unmet_and_met(needs: Needs) -> Vec<(Params, bool)> {
                 with(&|p| {
                     p.promotion.enabled = true;
                     p.promotion.class = sandbox::core::model::PromotedClass::Category;
+                }),
+                true,
+            ),
+        ],
+        Needs::Pacing => vec![
+            (with(&|p| p.advertisers.pacing = false), false),
+            (with(&|p| p.advertisers.budget_mean = 0.5), true),
+        ],
+        Needs::Strategy(strategy) => vec![
+            (small(), false),
+            (
+                with(&|p| {
+                    p.advertisers.strategies = [(strategy.as_str().to_string(), 1.0)].into();
                 }),
                 true,
             ),
@@ -1029,4 +1062,38 @@ fn the_override_conditions_are_sharp() {
     q.ad_load.policy = AdLoadPolicy::Threshold;
     assert!(Knob::WRev.spec().inactive_note(&q).is_none());
     assert_ne!(run(&q), run(&set(&q, Knob::WRev, 0.1)));
+}
+
+#[test]
+fn strategies_are_validated_and_written_only_when_set() {
+    let mut p = Params::default();
+    p.advertisers.strategies = [
+        ("manual".to_string(), 1.0),
+        ("sniper".to_string(), 1.0),
+        ("max_clicks".to_string(), -1.0),
+    ]
+    .into();
+    let errors = Scenario::new(p).expect_err("bad strategies");
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert!(
+        fields.contains(&"advertisers.strategies.sniper"),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"advertisers.strategies.max_clicks"),
+        "{fields:?}"
+    );
+    let mut p = Params::default();
+    p.advertisers.strategies = [("manual".to_string(), 0.0)].into();
+    let errors = Scenario::new(p).expect_err("all-zero mix");
+    assert_eq!(errors[0].field, "advertisers.strategies");
+    // Defaults are not written; a mix is, and reads back.
+    let text = serde_json::to_string(&Params::default()).unwrap();
+    assert!(!text.contains("strategies") && !text.contains("pacing_method"));
+    let mut p = Params::default();
+    p.advertisers.strategies = [("target_roas".to_string(), 2.0)].into();
+    let text = serde_json::to_string(&p).unwrap();
+    let back: Params = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, p);
+    assert_eq!(p.advertisers.strategy_share(Strategy::TargetRoas), 1.0);
 }

@@ -37,6 +37,10 @@ pub enum Purpose {
     DayOrder = 7,
     /// Which arm of an experiment a unit (user, advertiser, day) belongs to.
     Assignment = 8,
+    /// An advertiser's bidding strategy, drawn once from its identity.
+    Strategy = 9,
+    /// Whether a throttled advertiser competes in one hour.
+    Throttle = 10,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).

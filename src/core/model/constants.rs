@@ -75,3 +75,29 @@ pub const USER_ORGANIC_SIGMA: f64 = 0.3;
 /// Concentration of a user's interests around its segment's interest weights (the Dirichlet's
 /// total concentration per category, dimensionless): higher makes users of a segment more alike.
 pub const INTEREST_CONCENTRATION: f64 = 6.0;
+
+/// `max_clicks`: step `ε` of the dual update `μ ← clamp(μ + ε·(z_h − ρ)/ρ, 0, μ̄)` after each
+/// hour (`z_h` the hour's spend, `ρ = budget / HOURS`).
+pub const MAX_CLICKS_STEP: f64 = 0.05;
+
+/// `max_clicks`: the largest dual variable `μ̄` (the bid never falls below value / (1 + μ̄)).
+pub const MAX_CLICKS_MAX_DUAL: f64 = 50.0;
+
+/// `target_roas`: step `η` of `ln α ← ln α + η·g` after each hour, with
+/// `g = clip((V_h − T·S_h) / (T·S̄), ±1)`.
+pub const TARGET_ROAS_STEP: f64 = 0.05;
+
+/// `target_cpc`: step `η` of `ln β ← ln β + η·g` after each hour, with
+/// `g = clip((T·C_h − S_h) / (T·C̄), ±1)`.
+pub const TARGET_CPC_STEP: f64 = 0.05;
+
+/// Autobidders: the memory per hour of the running hourly averages `S̄` (spend) and `C̄`
+/// (clicks) that scale the controllers' gradients (about a day's memory).
+pub const AUTOBID_MEMORY: f64 = 0.96;
+
+/// Autobidders: bounds of the log bid multiplier `ln α`, `ln β` (multipliers from about 0.01 to
+/// 100).
+pub const AUTOBID_LOG_MULT_MAX: f64 = 4.6;
+
+/// Throttling: the smallest participation probability (an advertiser never stops for good).
+pub const THROTTLE_MIN_PARTICIPATION: f64 = 0.01;

@@ -24,7 +24,7 @@ use std::borrow::Cow;
 
 use crate::core::auction::Format;
 
-use super::params::{AdLoadPolicy, Params, PromotedClass, Segment};
+use super::params::{AdLoadPolicy, PacingMethod, Params, PromotedClass, Segment, Strategy};
 
 /// Control groups, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -208,6 +208,10 @@ pub enum Needs {
     /// Not under the threshold policy, which compares the utility itself with θ × the organic
     /// item's engagement.
     RevenueWeight,
+    /// Acts only with budget pacing on.
+    Pacing,
+    /// Acts only when some advertisers follow this bidding strategy.
+    Strategy(Strategy),
 }
 
 /// The fixed policy's ad positions for a feed that never runs out of ads, under the guardrails
@@ -329,6 +333,20 @@ impl Needs {
             }
             Needs::PromotionCategory if params.promotion.class != PromotedClass::Category => {
                 Unmet::idle("The promoted class is the launched cohort, not a category.")
+            }
+            Needs::Pacing if !params.advertisers.pacing => Unmet::idle("Budget pacing is off."),
+            Needs::Strategy(Strategy::TargetRoas)
+                if !params.advertisers.uses(Strategy::TargetRoas) =>
+            {
+                Unmet::idle("No advertiser bids for a target ROAS.")
+            }
+            Needs::Strategy(Strategy::TargetCpc)
+                if !params.advertisers.uses(Strategy::TargetCpc) =>
+            {
+                Unmet::idle("No advertiser bids for a target CPC.")
+            }
+            Needs::Strategy(s) if !params.advertisers.uses(s) => {
+                Unmet::idle("No advertiser follows this strategy.")
             }
             Needs::CustomShading if params.auction.bid_shading.is_none() => {
                 Unmet::idle("Shading is automatic; moving this switches to custom shading.")
@@ -467,6 +485,10 @@ impl Needs {
             Needs::Promotion => "needs promotional bandwidth on",
             Needs::PromotionCategory => "needs promotional bandwidth on for a category",
             Needs::CustomShading => "custom shading only",
+            Needs::Pacing => "needs pacing on",
+            Needs::Strategy(Strategy::TargetRoas) => "needs `target_roas` advertisers",
+            Needs::Strategy(Strategy::TargetCpc) => "needs `target_cpc` advertisers",
+            Needs::Strategy(_) => "needs advertisers of that strategy",
             Needs::FixedEvery => "fixed policy only; below the minimum gap it acts as the gap",
             Needs::FixedFirst => {
                 "fixed policy only; before the top ad slot it acts as the top slot"
@@ -753,6 +775,16 @@ const POLICY_OPTIONS: &[(&str, &str)] = &[
     ("exact", "Exact optimum (λ)"),
 ];
 
+const PACING_METHOD_OPTIONS: &[(&str, &str)] = &[
+    ("multiplicative", "Bid multiplier"),
+    ("throttling", "Throttling (participation)"),
+    ("none", "None (spend until the budget runs out)"),
+];
+
+fn pacing_method_from(value: &str) -> Option<PacingMethod> {
+    PacingMethod::ALL.into_iter().find(|m| m.as_str() == value)
+}
+
 const PROMOTED_CLASS_OPTIONS: &[(&str, &str)] = &[
     ("launch", "The launched cohort"),
     ("category", "One category"),
@@ -1024,6 +1056,34 @@ knobs! {
     flag!(Pacing, "pacing", "Budget pacing", Advertisers, Needs::Always, Role::Design, per_advertiser: true,
         "On: an hourly bid multiplier spreads each budget over the day. Off: advertisers bid fully until their budget runs out.",
         advertisers.pacing),
+    custom!(PacingMethod, "pacing_method", "Pacing method",
+        key: "advertisers.pacing_method",
+        unit: "",
+        group: Group::Advertisers,
+        kind: Kind::Choice { options: PACING_METHOD_OPTIONS },
+        help: "How pacing spreads a budget: a bid multiplier (×0.8 after an hour ahead of schedule, else ×1.25, at most 1), throttling (the same controller on the probability of competing each hour), or none (bid fully until the budget runs out). Max-clicks advertisers pace through their own controller.",
+        needs: Needs::Pacing,
+        role: Role::Design,
+        sweepable: false,
+        per_advertiser: true,
+        get: |p| Value::Choice(p.advertisers.pacing_method.as_str().to_string()),
+        set: |p, v| {
+            if let Some(m) = match v {
+                Value::Choice(s) => pacing_method_from(s),
+                _ => None,
+            } {
+                p.advertisers.pacing_method = m;
+            }
+        },
+    ),
+    real!(TargetRoas, "target_roas", "Target ROAS", "value per unit spend", Advertisers, limits(0.1, 20.0), slider(0.5, 10.0, 0.05),
+        Needs::Strategy(Strategy::TargetRoas), Role::World, per_advertiser: true,
+        "Return on spend that target-ROAS advertisers aim for: they scale their bids (possibly above value) until value / spend meets it, spending at most their budget. Higher ⇒ lower bids, less spend, higher ROI.",
+        advertisers.target_roas),
+    real!(TargetCpc, "target_cpc", "Target CPC", "currency per click", Advertisers, limits(0.01, 100.0), slider(0.05, 5.0, 0.05),
+        Needs::Strategy(Strategy::TargetCpc), Role::World, per_advertiser: true,
+        "Average cost per click that target-CPC advertisers keep under while buying as many clicks as they can. Higher ⇒ higher bids and prices.",
+        advertisers.target_cpc),
     flag!(Launch, "launch", "Launch a new ad offering", Launch, Needs::Always, Role::Design, per_advertiser: false,
         "On: a cohort of new advertisers with its own quality, CTR and value joins on the launch day.",
         launch.enabled),

@@ -6,6 +6,8 @@
 //! given and the value used instead), and [`Scenario::repair`](super::Scenario::repair) builds a runnable scenario from any
 //! params by replacing each bad value with its default.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::auction::Format;
@@ -230,7 +232,11 @@ pub struct UserParams {
 }
 
 /// The advertiser population and its dynamics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// In JSON the bidding fields (`strategies`, `target_roas`, `target_cpc`, `pacing_method`) are
+/// written only when they differ from their defaults, so configurations without autobidders
+/// print as they did before these fields existed; binary encodings always carry them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AdvertiserParams {
     /// Advertisers at the start, 1–2 000.
@@ -259,8 +265,166 @@ pub struct AdvertiserParams {
     pub arrival_rate: f64,
     /// Daily budget growth of satisfied advertisers (ROI ≥ target and budget ≥ 90% spent), 0–0.2.
     pub budget_growth: f64,
-    /// Budget pacing: an hourly bid-multiplier controller spreads spend over the day.
+    /// Budget pacing: an hourly controller spreads spend over the day (off = no pacing,
+    /// whatever `pacing_method` says).
     pub pacing: bool,
+    /// Bidding strategies: strategy name (`manual`, `max_clicks`, `target_roas`, `target_cpc`)
+    /// → share of advertisers (shares are normalised to sum to 1). Each advertiser's strategy is
+    /// drawn once from its own random stream.
+    pub strategies: BTreeMap<String, f64>,
+    /// Return on spend (value / spend) `target_roas` advertisers aim for, 0.1–20.
+    pub target_roas: f64,
+    /// Average cost per click `target_cpc` advertisers aim to stay under (currency), 0.01–100.
+    pub target_cpc: f64,
+    /// How advertisers pace (when `pacing` is on): `multiplicative`, `throttling` or `none`.
+    pub pacing_method: PacingMethod,
+}
+
+impl Serialize for AdvertiserParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = AdvertiserParams::default();
+        let human = serializer.is_human_readable();
+        let show = [
+            !human || self.strategies != d.strategies,
+            !human || self.target_roas != d.target_roas,
+            !human || self.target_cpc != d.target_cpc,
+            !human || self.pacing_method != d.pacing_method,
+        ];
+        let n = 13 + show.iter().filter(|&&b| b).count();
+        let mut st = serializer.serialize_struct("AdvertiserParams", n)?;
+        st.serialize_field("count", &self.count)?;
+        st.serialize_field("value_mean", &self.value_mean)?;
+        st.serialize_field("value_sigma", &self.value_sigma)?;
+        st.serialize_field("budget_mean", &self.budget_mean)?;
+        st.serialize_field("budget_sigma", &self.budget_sigma)?;
+        st.serialize_field("quality_mean", &self.quality_mean)?;
+        st.serialize_field("quality_spread", &self.quality_spread)?;
+        st.serialize_field("targeted_share", &self.targeted_share)?;
+        st.serialize_field("roi_target", &self.roi_target)?;
+        st.serialize_field("churn_probability", &self.churn_probability)?;
+        st.serialize_field("arrival_rate", &self.arrival_rate)?;
+        st.serialize_field("budget_growth", &self.budget_growth)?;
+        st.serialize_field("pacing", &self.pacing)?;
+        macro_rules! opt {
+            ($i:expr, $name:literal, $field:expr) => {
+                if show[$i] {
+                    st.serialize_field($name, $field)?;
+                } else {
+                    st.skip_field($name)?;
+                }
+            };
+        }
+        opt!(0, "strategies", &self.strategies);
+        opt!(1, "target_roas", &self.target_roas);
+        opt!(2, "target_cpc", &self.target_cpc);
+        opt!(3, "pacing_method", &self.pacing_method);
+        st.end()
+    }
+}
+
+/// An advertiser's bidding strategy (see the engine's module docs for the controllers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Strategy {
+    /// Bids `value · (1 − shading)`, paced.
+    Manual,
+    /// Spends its budget exactly: bid `value / (1 + μ)`, `μ` the dual of the budget constraint.
+    MaxClicks,
+    /// Maximises value subject to return on spend ≥ its target: bid `α · value`.
+    TargetRoas,
+    /// Maximises clicks subject to average CPC ≤ its target: bid `β · target_cpc`.
+    TargetCpc,
+}
+
+impl Strategy {
+    /// Every strategy, in the order the assignment draw walks the shares.
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Manual,
+        Strategy::MaxClicks,
+        Strategy::TargetRoas,
+        Strategy::TargetCpc,
+    ];
+
+    /// Name in configurations and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Manual => "manual",
+            Strategy::MaxClicks => "max_clicks",
+            Strategy::TargetRoas => "target_roas",
+            Strategy::TargetCpc => "target_cpc",
+        }
+    }
+
+    /// The strategy named `name`.
+    pub fn from_name(name: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// How advertisers spread their budget over the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PacingMethod {
+    /// An hourly bid multiplier: ×0.8 when spend runs ahead of schedule, else ×1.25 (at most 1).
+    #[default]
+    Multiplicative,
+    /// An hourly participation probability, adjusted like the multiplier; each advertiser-hour
+    /// draws whether the advertiser competes.
+    Throttling,
+    /// No pacing: bid fully until the budget runs out.
+    None,
+}
+
+impl PacingMethod {
+    /// Every method.
+    pub const ALL: [PacingMethod; 3] = [
+        PacingMethod::Multiplicative,
+        PacingMethod::Throttling,
+        PacingMethod::None,
+    ];
+
+    /// Name in configurations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PacingMethod::Multiplicative => "multiplicative",
+            PacingMethod::Throttling => "throttling",
+            PacingMethod::None => "none",
+        }
+    }
+}
+
+impl AdvertiserParams {
+    /// The share of advertisers following `strategy` (the mix normalised; unknown names and
+    /// negative shares count as 0, as validation reports them).
+    pub fn strategy_share(&self, strategy: Strategy) -> f64 {
+        let total: f64 = self
+            .strategies
+            .iter()
+            .filter(|(k, v)| Strategy::from_name(k).is_some() && v.is_finite() && **v > 0.0)
+            .map(|(_, v)| *v)
+            .sum();
+        let own = self
+            .strategies
+            .get(strategy.as_str())
+            .copied()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(0.0);
+        if total > 0.0 {
+            own / total
+        } else {
+            f64::from(u8::from(strategy == Strategy::Manual))
+        }
+    }
+
+    /// Whether any advertiser may follow `strategy`.
+    pub fn uses(&self, strategy: Strategy) -> bool {
+        self.strategy_share(strategy) > 0.0
+    }
+}
+
+/// The default strategy mix: every advertiser bids manually.
+pub fn default_strategies() -> BTreeMap<String, f64> {
+    BTreeMap::from([("manual".to_string(), 1.0)])
 }
 
 /// A new ad offering launched on a given day: a cohort of new advertisers with its own quality,
@@ -469,6 +633,10 @@ impl Default for AdvertiserParams {
             arrival_rate: 0.0,
             budget_growth: 0.0,
             pacing: true,
+            strategies: default_strategies(),
+            target_roas: 2.0,
+            target_cpc: 0.5,
+            pacing_method: PacingMethod::Multiplicative,
         }
     }
 }

@@ -95,6 +95,7 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
         match spec.id {
             Knob::Squashing => check_reserves_by_category(p, problems),
             Knob::Users => check_segments(p, problems),
+            Knob::Pacing => check_strategies(p, problems),
             _ => {}
         }
     }
@@ -215,6 +216,44 @@ fn check_reserves_by_category(p: &mut Params, problems: &mut Vec<FieldError>) {
             });
             *r = global;
         }
+    }
+}
+
+/// `advertisers.strategies`: known names, finite non-negative shares, not all zero. A bad entry
+/// is dropped; a mix with nothing left is the default (everyone manual).
+fn check_strategies(p: &mut Params, problems: &mut Vec<FieldError>) {
+    let a = &mut p.advertisers;
+    let names: Vec<&str> = Strategy::ALL.iter().map(|s| s.as_str()).collect();
+    let mut bad = Vec::new();
+    for (name, share) in &a.strategies {
+        if Strategy::from_name(name).is_none() {
+            problems.push(FieldError {
+                field: format!("advertisers.strategies.{name}"),
+                message: format!("unknown strategy (known: {})", names.join(", ")),
+                used: "nothing (dropped)".into(),
+            });
+            bad.push(name.clone());
+        } else if !share.is_finite() || *share < 0.0 {
+            problems.push(FieldError {
+                field: format!("advertisers.strategies.{name}"),
+                message: format!(
+                    "{share} is not a share: needs a number ≥ 0 (shares are normalised)"
+                ),
+                used: "0".into(),
+            });
+            bad.push(name.clone());
+        }
+    }
+    for name in bad {
+        a.strategies.remove(&name);
+    }
+    if a.strategies.values().sum::<f64>() <= 0.0 {
+        problems.push(FieldError {
+            field: "advertisers.strategies".into(),
+            message: "needs at least one strategy with a share above 0".into(),
+            used: "{\"manual\": 1}".into(),
+        });
+        a.strategies = default_strategies();
     }
 }
 
