@@ -113,7 +113,7 @@ fn assert_clean(decoded: &Decoded, link: &str) {
 fn key_rank(key: &str) -> usize {
     let plain: Vec<&str> = std::iter::once("v")
         .chain(table().iter().map(|s| s.url))
-        .chain(["reserve_cat", "segments"])
+        .chain(["reserve_cat", "strategies", "segments"])
         .collect();
     if let Some(i) = plain.iter().position(|k| *k == key) {
         return i;
@@ -408,6 +408,71 @@ fn lists_outside_the_table_round_trip_and_are_validated() {
     let d = decode("b.segments=nonsense");
     assert_eq!(d.problems[0].key, "b.segments");
     assert_eq!(d.baseline, Some(Params::default()));
+}
+
+#[test]
+fn a_bidding_strategy_mix_travels_in_the_link_and_gives_the_same_run() {
+    let mut p = Params::default();
+    p.advertisers.strategies = [
+        ("manual".to_string(), 0.25),
+        ("target_roas".to_string(), 0.75),
+    ]
+    .into_iter()
+    .collect();
+    p.advertisers.target_roas = 1.5;
+    p.sim.days = 10;
+    let link = encode(&p, None);
+    assert!(
+        link.contains("strategies=manual:0.25,target_roas:0.75"),
+        "{link}"
+    );
+    let d = decode(&link);
+    assert_clean(&d, &link);
+    assert_eq!(d.params, p);
+    let run = |params: &Params| {
+        let (scenario, problems) = Scenario::repair(params.clone());
+        assert!(problems.is_empty(), "{problems:?}");
+        serde_json::to_string(&sandbox::core::model::simulate(&scenario).summaries).unwrap()
+    };
+    assert_eq!(run(&d.params), run(&p), "the link opens the same numbers");
+    assert_ne!(
+        run(&d.params),
+        run(&Params {
+            advertisers: sandbox::core::model::AdvertiserParams {
+                strategies: Params::default().advertisers.strategies,
+                ..p.advertisers.clone()
+            },
+            ..p.clone()
+        }),
+        "the mix matters, so losing it would change the numbers"
+    );
+    // Baselines carry it too.
+    let link = encode(&Params::default(), Some(&p));
+    assert!(
+        link.contains("b.strategies=manual:0.25,target_roas:0.75"),
+        "{link}"
+    );
+    assert_eq!(decode(&link).baseline, Some(p));
+
+    // Malformed text: reported, every advertiser manual.
+    let d = decode("strategies=manual-1");
+    assert_eq!(d.problems.len(), 1);
+    assert_eq!(d.problems[0].key, "strategies");
+    assert!(
+        d.problems[0].message.contains("strategy:share"),
+        "{}",
+        d.problems[0]
+    );
+    assert_eq!(d.params, Params::default());
+    // An unknown strategy: validation's problem, under the link's key.
+    let d = decode("strategies=manual:1,psychic:2");
+    assert!(!d.problems.is_empty());
+    assert!(
+        d.problems.iter().all(|q| q.key == "strategies"),
+        "{:?}",
+        d.problems
+    );
+    assert!(!d.params.advertisers.strategies.contains_key("psychic"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::config::url::{RESERVE_CAT_KEY, SEGMENTS_KEY};
+use crate::config::url::{RESERVE_CAT_KEY, SEGMENTS_KEY, STRATEGIES_KEY};
 use crate::core::model::knobs::{table, Kind, Needs, ParamSpec, Role, Value, SEGMENT_FIELDS};
 use crate::core::model::{CATEGORIES, MAX_SEGMENTS};
 
@@ -150,9 +150,9 @@ pub fn configuration_markdown() -> String {
     out.push_str(&format!(
         "| `users.segments` | `{SEGMENTS_KEY}` (JSON) | 1–{MAX_SEGMENTS} segments | casual, regular, heavy | **User segments**; shares must sum to a positive number. Fields below. |\n"
     ));
-    out.push_str(
-        "| `advertisers.strategies` | (JSON files only) | object: `manual`, `max_clicks`, `target_roas`, `target_cpc` → share ≥ 0 | `{\"manual\": 1}` | **Bidding strategies**: the share of advertisers following each (normalised). Each advertiser's strategy is drawn once from its own random stream. See \"Bidding and budgeting\". |\n",
-    );
+    out.push_str(&format!(
+        "| `advertisers.strategies` | `{STRATEGIES_KEY}` (`manual:0.5,target_roas:0.5`) | object: `manual`, `max_clicks`, `target_roas`, `target_cpc` → share ≥ 0 | `{{\"manual\": 1}}` | **Bidding strategies**: the share of advertisers following each (normalised). Each advertiser's strategy is drawn once from its own random stream. See \"Bidding and budgeting\". |\n",
+    ));
     out.push_str("| `users.segments[].name` | | text | | **Display name** of the segment. |\n");
     for field in SEGMENT_FIELDS {
         out.push_str(&format!(

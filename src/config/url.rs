@@ -103,6 +103,9 @@ pub const URL_VERSION: u32 = 1;
 pub const RESERVE_CAT_KEY: &str = "reserve_cat";
 /// Key of the user segments (not in the parameter table).
 pub const SEGMENTS_KEY: &str = "segments";
+/// Key of the advertisers' bidding-strategy mix (not in the parameter table):
+/// `manual:0.5,target_roas:0.5`, each strategy's name and share.
+pub const STRATEGIES_KEY: &str = "strategies";
 /// Key marking a pinned baseline.
 pub const BASE_KEY: &str = "base";
 /// Prefix of baseline keys.
@@ -618,6 +621,16 @@ fn encode_into(params: &Params, prefix: &str, pairs: &mut Vec<(String, String)>)
             .collect::<Vec<_>>()
             .join(",");
         pairs.push((format!("{prefix}{RESERVE_CAT_KEY}"), text));
+    }
+    if params.advertisers.strategies != default.advertisers.strategies {
+        let text = params
+            .advertisers
+            .strategies
+            .iter()
+            .map(|(name, share)| format!("{name}:{share}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        pairs.push((format!("{prefix}{STRATEGIES_KEY}"), text));
     }
     if params.users.segments != default.users.segments {
         // Serialising plain data cannot fail; an empty value would decode to a reported problem.
@@ -1161,6 +1174,31 @@ fn read_params(
             }),
         }
     }
+    if let Some(i) = pairs.iter().position(|(k, _)| k == STRATEGIES_KEY) {
+        known[i] = true;
+        let value = &pairs[i].1;
+        // Names and shares are checked by validation below (unknown names and negative shares
+        // are reported there, with this key).
+        let parsed: Option<std::collections::BTreeMap<String, f64>> = value
+            .split(',')
+            .map(|item| {
+                let (name, share) = item.split_once(':')?;
+                let share: f64 = share.trim().parse().ok()?;
+                Some((name.trim().to_string(), share))
+            })
+            .collect();
+        match parsed {
+            Some(mix) if !mix.is_empty() => params.advertisers.strategies = mix,
+            _ => problems.push(UrlProblem {
+                key: format!("{prefix}{STRATEGIES_KEY}"),
+                value: value.clone(),
+                message: "expected comma-separated strategy:share pairs \
+                          (e.g. manual:0.5,target_roas:0.5)"
+                    .into(),
+                used: "every advertiser bidding manually".into(),
+            }),
+        }
+    }
     if let Some(i) = pairs.iter().position(|(k, _)| k == SEGMENTS_KEY) {
         known[i] = true;
         let value = &pairs[i].1;
@@ -1318,6 +1356,9 @@ fn key_for_field(field: &str) -> String {
     }
     if field.starts_with("auction.reserve_by_category") {
         return RESERVE_CAT_KEY.into();
+    }
+    if field.starts_with("advertisers.strategies") {
+        return STRATEGIES_KEY.into();
     }
     numeric_by_key(field).map_or_else(|| field.into(), |spec| spec.url.into())
 }
