@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::protocol::{LabPart, Response, TheoryCurve};
 use crate::config::lab::LabView;
-use crate::config::spec::auction::{AuctionSpec, BidSpec};
+use crate::config::spec::auction::{AuctionSpec, BidSpec, FormatChoice};
 use crate::core::auction::Format;
 use crate::core::lab::dist::ValueDist;
 use crate::core::lab::{Bidding, Deviation, MonteCarloConfig};
@@ -242,7 +242,7 @@ pub fn agrees(mean: f64, se: f64, theory: f64) -> bool {
 /// The `sandbox auction` spec of a Monte Carlo configuration.
 pub fn monte_carlo_spec(cfg: &MonteCarloConfig) -> AuctionSpec {
     AuctionSpec {
-        format: cfg.format,
+        format: FormatChoice::One(cfg.format),
         bidding: cfg.bidding,
         bidders: Some(cfg.bidders as u64),
         values: Some(cfg.values),
@@ -260,7 +260,7 @@ pub fn explicit_spec(view: &LabView) -> AuctionSpec {
     let x = &view.explicit;
     let truthful = x.bidding == Bidding::Truthful;
     AuctionSpec {
-        format: x.format,
+        format: FormatChoice::One(x.format),
         bidding: x.bidding,
         bidders: None,
         values: None,
