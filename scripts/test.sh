@@ -29,6 +29,7 @@ bash scripts/recipe.sh target/debug
 
 step "release-only tests (inputs that debug assertions reject on purpose)"
 cargo test --release --test feed_props release_only
+cargo test --release --test lab_pacing release_only
 
 step "browser component tests (wasm-bindgen-test, headless Chromium)"
 wasm_tests=()
