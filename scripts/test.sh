@@ -30,6 +30,7 @@ bash scripts/recipe.sh target/debug
 step "release-only tests (inputs that debug assertions reject on purpose; long Monte Carlo checks)"
 cargo test --release --test feed_props release_only
 cargo test --release --test experiment_cli release_only
+cargo test --release --test lab_pacing release_only
 
 step "browser component tests (wasm-bindgen-test, headless Chromium)"
 wasm_tests=()

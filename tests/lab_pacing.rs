@@ -4,7 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
 use sandbox::core::lab::pacing::{
-    check_fppe, eg_dual_objective, first_price_pacing, Market, PacingOutcome,
+    check_fppe, eg_dual_objective, first_price_pacing, first_price_pacing_reference, Market,
+    PacingOutcome,
 };
 use sandbox::core::rng::{self, Purpose, Random};
 
@@ -216,6 +217,50 @@ fn brute_force_over_the_dual_agrees_on_tiny_markets() {
             best.1,
             out.multipliers
         );
+    }
+}
+
+/// The warm-started solver (proportional response, repair, ascending rounds) equals the plain
+/// ascending algorithm from the safe start on many seeded markets, with and without ties, zero
+/// values and zero budgets: multipliers, prices and revenue to 1e-9 (these are unique; a tied
+/// good's split need not be).
+#[test]
+fn the_warm_start_equals_the_reference_algorithm() {
+    for seed in 0..40u64 {
+        let (n, m) = [(2, 3), (4, 9), (8, 30), (15, 60), (25, 120)][(seed % 5) as usize];
+        let ties = seed % 2 == 0;
+        let scale = [0.05, 0.5, 2.0, 20.0][(seed / 5 % 4) as usize];
+        let mut mk = random_market(100 + seed, n, m, ties, scale);
+        if seed % 3 == 0 {
+            // A bidder without budget and one that values nothing.
+            let mut values = mk.values().to_vec();
+            let mut budgets = mk.budgets().to_vec();
+            budgets[0] = 0.0;
+            values[n - 1] = vec![0.0; m];
+            mk = Market::new(values, budgets).expect("valid");
+        }
+        let fast = solve(&mk);
+        let reference = first_price_pacing_reference(&mk).expect("the reference converges");
+        assert!(check_fppe(&mk, &reference, TOL).is_empty(), "seed {seed}");
+        assert_all_close(&fast.multipliers, &reference.multipliers, "multipliers");
+        assert_all_close(&fast.prices, &reference.prices, "prices");
+        assert!(
+            close(fast.revenue, reference.revenue),
+            "seed {seed}: revenue"
+        );
+    }
+}
+
+/// The largest accepted market (200 bidders × 2 000 goods) is solved and meets the conditions.
+/// Release only (`cargo test --release --test lab_pacing release_only`): a debug build takes
+/// minutes. No timing assertion.
+#[test]
+#[cfg(not(debug_assertions))]
+fn release_only_the_largest_market_meets_the_conditions() {
+    for (seed, ties) in [(31, false), (32, true)] {
+        let mk = random_market(seed, 200, 2_000, ties, 0.5);
+        let out = solve(&mk);
+        assert!(out.multipliers.iter().any(|&a| a < 1.0));
     }
 }
 
