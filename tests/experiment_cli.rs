@@ -321,3 +321,65 @@ mod release_only {
         }
     }
 }
+
+/// The spec of the job tests: replications, a pre-period, a post-period and side-by-side designs.
+const JOBS_SPEC: &str = r#"{"base": {"users": {"count": 300}},
+    "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8},
+    "pre_days": 2, "days": 3, "post_days": 3, "horizon_days": 4, "replications": 2,
+    "designs": ["budget_split", "switchback"]}"#;
+
+#[test]
+fn jobs_that_crossed_a_serde_boundary_assemble_into_the_same_report() {
+    let spec = experiment::parse(JOBS_SPEC).expect("valid");
+    let report = experiment::run(&spec, 2).expect("runs");
+    let n = experiment::job_count(&spec);
+    assert_eq!(n, 2 + 1 + 2);
+    // The spec crosses too: as JSON and as bincode (the worker codec).
+    let text = serde_json::to_string(&spec).expect("spec to JSON");
+    let sent: experiment::ExperimentSpec = serde_json::from_str(&text).expect("spec from JSON");
+    assert_eq!(sent, spec);
+    let bytes = bincode::serialize(&spec).expect("spec to bincode");
+    let sent: experiment::ExperimentSpec = bincode::deserialize(&bytes).expect("from bincode");
+    assert_eq!(sent, spec);
+    // Each job runs on its own (in reverse order), goes through JSON, and comes back.
+    let mut jobs = Vec::new();
+    for i in (0..n).rev() {
+        let job = experiment::run_job(&sent, i).expect("job runs");
+        let text = serde_json::to_string(&job).expect("job to JSON");
+        let back: experiment::ExperimentJob = serde_json::from_str(&text).expect("job from JSON");
+        assert_eq!(back, job);
+        let bytes = bincode::serialize(&job).expect("job to bincode");
+        let binary: experiment::ExperimentJob = bincode::deserialize(&bytes).expect("bincode");
+        assert_eq!(binary, job);
+        jobs.push(back);
+    }
+    let assembled = experiment::assemble(&spec, jobs.clone()).expect("assembles");
+    assert_eq!(
+        serde_json::to_string_pretty(&assembled).expect("text"),
+        serde_json::to_string_pretty(&report).expect("text")
+    );
+    // A job missing or given twice is an error, not a wrong report.
+    let mut twice = jobs.clone();
+    twice[0] = jobs[1].clone();
+    assert!(experiment::assemble(&spec, twice).is_err());
+    assert!(experiment::assemble(&spec, jobs[1..].to_vec()).is_err());
+    assert!(experiment::run_job(&spec, n).is_err());
+}
+
+#[test]
+fn the_canonical_spec_reads_back_to_an_equal_spec() {
+    for input in [
+        JOBS_SPEC,
+        r#"{}"#,
+        r#"{"base": {"users": {"count": 500}}, "treatment": {"auction.reserve": 0.5},
+            "design": "advertiser", "treatment_share": 0.3, "metrics": ["roi"]}"#,
+        r#"{"base": "?users=700", "treatment": {"advertisers.pacing": false},
+            "design": "budget_split", "days": 5}"#,
+    ] {
+        let spec = experiment::parse(input).expect("valid");
+        let canonical = experiment::canonical_json(&spec).to_string();
+        let mut back = experiment::parse(&canonical).expect("canonical parses");
+        back.warnings = spec.warnings.clone();
+        assert_eq!(back, spec, "{input}\n{canonical}");
+    }
+}
