@@ -64,8 +64,28 @@
 //! (replication 0) and `designs` maps each name to its `estimate` of every metric (with the
 //! truth's `truth_relative`) and its `srm_p_value`: a side-by-side table.
 //!
+//! - `daily` (view: the effect over time, novelty and learning): per day of the test (user
+//!   designs: then per post day, everyone back on control and the arms the users' experiment
+//!   arms) the day's units compared by the estimator of `estimate` — users' totals of that day
+//!   (a per-day metric scaled to all users), per-user ratios by the delta method, the users'
+//!   end-of-day fatigue; advertiser design: each advertiser's totals of that day under its own
+//!   arm (test days only) — as `{"day": [1, 2, …], "period": ["test", …, "post", …], "control":
+//!   [...], "treatment": [...], "relative": [...], "relative_ci": [[lo, hi], ...]}`; `day` counts
+//!   from the first test day, and a day whose comparison fails is `null`. Switchback: `null`
+//!   with a `reason` (a day is one unit of one arm). Metrics a design cannot measure: `null`
+//!   with the `estimate`'s reason.
+//!
 //! `srm_p_value` is the sample-ratio-mismatch test of the units per arm (users, advertisers or
-//! days) against the intended share ([`crate::core::stats::srm()`]).
+//! days) against the intended share ([`crate::core::stats::srm()`]). `arm_shares` (user designs;
+//! else `null` with a `reason`): `[control, treatment]` shares of the `users`, of the test days'
+//! `sessions` and of their `spend` — a treatment whose spend share exceeds its traffic share took
+//! budget from control. `metric_keys` lists the metrics in the spec's order.
+//!
+//! **Jobs.** A run is [`job_count`] independent jobs — the replications, the long-term truth,
+//! then the side-by-side designs — each [`run_job`] depending on the spec and its index only;
+//! [`assemble`] builds the report from them, byte for byte what [`run`] prints. Jobs
+//! ([`ExperimentJob`]) and specs ([`ExperimentSpec`], as its [`canonical_json`] text) cross any
+//! serde format unchanged, so they can run in Web Workers.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -578,6 +598,15 @@ struct Replication {
     units: [u64; 2],
     srm_p_value: Option<Exact>,
     metrics: Vec<MetricOutcome>,
+    arm_shares: Option<ArmShares>,
+}
+
+/// Each arm's share (control, treatment) over the test days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ArmShares {
+    spend: [Exact; 2],
+    sessions: [Exact; 2],
+    users: [Exact; 2],
 }
 
 /// One job of a run ([`run_job`]): a replication, the long-term truth or a side-by-side
@@ -861,6 +890,101 @@ fn post_json(metric: Metric, r: &ArmsResult, s: Schedule) -> Value {
     out
 }
 
+/// The daily section: each day's relative lift with its interval, computed at the
+/// randomisation unit by the estimator of `estimate` on that day's units (user designs: the test
+/// days, then the post days; advertiser design: the test days).
+fn daily_json(metric: Metric, r: &ArmsResult, s: Schedule) -> Value {
+    let days: Vec<Result<Comparison, String>> = match r.assignment {
+        Assignment::Switchback { .. } => {
+            return null_because(
+                "days are the units of a switchback: each day is one unit of one arm, so a day has no comparison of its own",
+            )
+        }
+        Assignment::User { .. } | Assignment::BudgetSplit { .. } => {
+            let Some(m) = user_measure(metric.key()) else {
+                return null_because("not recorded per user");
+            };
+            r.daily_users
+                .iter()
+                .map(|d| user_units(m, &d.users, &d.fatigue, &r.user_arm, 1.0).compare())
+                .collect()
+        }
+        Assignment::Advertiser { .. } => {
+            let Some(m) = advertiser_measure(metric.key()) else {
+                return null_because(
+                    "an advertiser design measures advertisers' spend, value, surplus, clicks, CPC and ROI; this metric is of users' sessions, which every arm shares",
+                );
+            };
+            let arm = &r.advertiser_arm;
+            r.daily_advertisers
+                .iter()
+                .map(|d| {
+                    let totals: Vec<AdvertiserTotals> = arm
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &k)| d.get(i).map(|a| a[k as usize]).unwrap_or_default())
+                        .collect();
+                    advertiser_units(m, &totals, arm, 1.0).compare()
+                })
+                .collect()
+        }
+    };
+    let n = days.len();
+    let ok = |f: fn(&Comparison) -> Value| -> Vec<Value> {
+        days.iter()
+            .map(|c| c.as_ref().map_or(Value::Null, f))
+            .collect()
+    };
+    json!({
+        "day": (1..=n).collect::<Vec<_>>(),
+        "period": (0..n)
+            .map(|i| if i < s.days as usize { "test" } else { "post" })
+            .collect::<Vec<_>>(),
+        "control": ok(|c| json!(c.control)),
+        "treatment": ok(|c| json!(c.treatment)),
+        "relative": ok(|c| json!(c.relative)),
+        "relative_ci": ok(|c| json!(c.relative_ci)),
+    })
+}
+
+/// Each arm's share of the spend and of the sessions over the test days (user designs; else
+/// `None`).
+fn arm_shares(r: &ArmsResult, s: Schedule) -> Option<ArmShares> {
+    if r.user_arm.is_empty() {
+        return None;
+    }
+    let (from, to) = (s.pre_days as usize, (s.pre_days + s.days) as usize);
+    let sum = |days: &[DayMetrics], f: fn(&DayMetrics) -> f64| -> f64 {
+        days[from..to].iter().map(f).sum()
+    };
+    let share = |f: fn(&DayMetrics) -> f64| {
+        let (c, t) = (sum(&r.control, f), sum(&r.treatment, f));
+        let total = c + t;
+        [Exact(c / total), Exact(t / total)]
+    };
+    let treated = r.user_arm.iter().filter(|&&k| k == 1).count() as f64;
+    let n = r.user_arm.len() as f64;
+    Some(ArmShares {
+        spend: share(|d| d.revenue),
+        sessions: share(|d| d.sessions as f64),
+        users: [Exact((n - treated) / n), Exact(treated / n)],
+    })
+}
+
+fn arm_shares_json(shares: Option<&ArmShares>) -> Value {
+    let pair = |p: &[Exact; 2]| json!([p[0].0, p[1].0]);
+    match shares {
+        Some(a) => json!({
+            "spend": pair(&a.spend),
+            "sessions": pair(&a.sessions),
+            "users": pair(&a.users),
+        }),
+        None => null_because(
+            "the arms share out users' sessions in user designs only (switchback: whole days; advertiser: one auction for both arms)",
+        ),
+    }
+}
+
 /// Runs replication `k`.
 fn replicate(spec: &ExperimentSpec, k: u32) -> Result<Replication, SpecError> {
     let s = spec.schedule;
@@ -924,6 +1048,7 @@ fn replicate(spec: &ExperimentSpec, k: u32) -> Result<Replication, SpecError> {
             if s.post_days > 0 {
                 report.insert("post_period".into(), post_json(metric, &arms, s));
             }
+            report.insert("daily".into(), daily_json(metric, &arms, s));
             MetricOutcome {
                 report,
                 truth_relative: relative(c, t).map(Exact),
@@ -936,6 +1061,7 @@ fn replicate(spec: &ExperimentSpec, k: u32) -> Result<Replication, SpecError> {
         units,
         srm_p_value: srm_p_value.map(Exact),
         metrics,
+        arm_shares: arm_shares(&arms, s),
     })
 }
 
@@ -1116,6 +1242,8 @@ pub fn assemble(spec: &ExperimentSpec, jobs: Vec<ExperimentJob>) -> Result<Value
         "seeds": replications.iter().map(|r| r.seed).collect::<Vec<_>>(),
         "units": {"control": first.units[0], "treatment": first.units[1]},
         "srm_p_value": first.srm_p_value.map(|x| x.0),
+        "arm_shares": arm_shares_json(first.arm_shares.as_ref()),
+        "metric_keys": spec.metrics.iter().map(|m| m.key()).collect::<Vec<_>>(),
         "metrics": metrics,
     });
     if !spec.designs.is_empty() {
