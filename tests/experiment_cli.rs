@@ -254,6 +254,46 @@ fn other_designs_measure_their_own_units() {
 }
 
 #[test]
+fn user_designs_estimate_advertiser_value_and_surplus_per_user() {
+    // Each click's value is the user's whose session it was: the user designs estimate
+    // advertiser value, surplus and ROI at the user. An A/A test covers 0; the control arm's
+    // level (its mean per user × users) is the truth's within its interval's reach.
+    for design in ["user", "budget_split"] {
+        let r = run(&format!(
+            r#"{{"base": {{"users": {{"count": 1000}}}}, "treatment": {{}}, "design": "{design}",
+                "days": 4, "horizon_days": 1,
+                "metrics": ["advertiser_value_per_day", "advertiser_surplus_per_day", "roi"]}}"#
+        ));
+        for m in [
+            "advertiser_value_per_day",
+            "advertiser_surplus_per_day",
+            "roi",
+        ] {
+            let e = &r["metrics"][m]["estimate"];
+            let [lo, hi] = ci(&e["relative_ci"]);
+            assert!(lo < 0.0 && 0.0 < hi, "{design} {m}: {e}");
+            let (c, truth) = (
+                num(&e["control"]),
+                num(&r["metrics"][m]["truth"]["control"]),
+            );
+            // Half the interval's relative width, as a bound on the control level's error.
+            assert!(
+                (c / truth - 1.0).abs() < (hi - lo),
+                "{design} {m}: control {c} vs truth {truth}"
+            );
+        }
+    }
+    // A real treatment (30% bid shading: lower bids) has an estimate.
+    let r = run(
+        r#"{"base": {"users": {"count": 1000}}, "treatment": {"auction.bid_shading": 0.3},
+            "design": "budget_split", "days": 4, "horizon_days": 1,
+            "metrics": ["advertiser_surplus_per_day"]}"#,
+    );
+    let e = &r["metrics"]["advertiser_surplus_per_day"]["estimate"];
+    assert!(num(&e["relative"]).is_finite(), "{e}");
+}
+
+#[test]
 fn bad_specs_exit_2_naming_their_field() {
     for (spec, key) in [
         (r#"{"colour": 1}"#, "`colour`"),

@@ -37,10 +37,13 @@
 //!   two configurations with `sim.days` = `days`. `relative` = treatment / control − 1.
 //! - `long_term_truth`: the same over the last 7 days of `horizon_days`-day one-arm runs.
 //! - `estimate`: what the experiment measures, at the randomisation unit. User designs
-//!   (`user`, `budget_split`): each user's totals over the experiment's days; a per-day metric
+//!   (`user`, `budget_split`): each user's totals over the experiment's days — sessions,
+//!   engagement, clicks, impressions, revenue (the advertisers' spend on its clicks) and the
+//!   advertisers' value of its clicks, so advertiser value and surplus per day and ROI are
+//!   estimated per user too; a per-day metric
 //!   is the arm's mean per user × all users / days (what that arm would total if it served
 //!   everyone), compared by Welch's variance of the means; ratio metrics (CTR, average CPC,
-//!   eCPM) are each arm's Σ numerator / Σ denominator over its users with the delta-method
+//!   eCPM, ROI) are each arm's Σ numerator / Σ denominator over its users with the delta-method
 //!   variance; mean fatigue is the arm's mean over its users of their mean fatigue. Advertiser
 //!   design: each advertiser's totals under its own arm (revenue = spend, advertiser value,
 //!   surplus, clicks per day; average CPC and ROI as ratios); metrics of users' sessions cannot
@@ -348,6 +351,9 @@ fn user_measure(key: &str) -> Option<UserMeasure> {
         "ctr" => Ratio(|t| t.clicks, |t| t.impressions),
         "avg_cpc" => Ratio(|t| t.revenue, |t| t.clicks),
         "ecpm" => Ratio(|t| 1000.0 * t.revenue, |t| t.impressions),
+        "advertiser_value_per_day" => Total(|t| t.value),
+        "advertiser_surplus_per_day" => Total(|t| t.value - t.revenue),
+        "roi" => Ratio(|t| t.value, |t| t.revenue),
         "mean_fatigue" => Fatigue,
         _ => return None,
     })
@@ -554,7 +560,7 @@ fn experiment_units(
     match r.assignment {
         Assignment::User { .. } | Assignment::BudgetSplit { .. } => {
             let m = user_measure(metric.key()).ok_or(
-                "not recorded per user (users' totals are sessions, engagement, clicks, impressions, revenue and fatigue); a per-user estimate is not available",
+                "not recorded per user (users' totals are sessions, engagement, clicks, impressions, revenue, advertisers' value and fatigue); a per-user estimate is not available",
             )?;
             let y = user_units(m, &r.users, &r.user_fatigue, &r.user_arm, days);
             let x = (s.pre_days > 0)
