@@ -189,7 +189,8 @@ fn a_pre_period_feeds_cuped_which_narrows_the_interval() {
             "pre_days": 7, "days": 7, "horizon_days": 7,
             "metrics": ["revenue_per_day", "sessions_per_day", "ctr"]}"#,
     );
-    for m in ["revenue_per_day", "sessions_per_day"] {
+    // Ratio metrics too (CTR: on each user's delta-method linearised CTR).
+    for m in ["revenue_per_day", "sessions_per_day", "ctr"] {
         let c = &r["metrics"][m]["cuped"];
         let v = num(&c["variance_reduction"]);
         assert!(v > 0.3 && v < 1.0, "{m}: {c}");
@@ -198,7 +199,19 @@ fn a_pre_period_feeds_cuped_which_narrows_the_interval() {
         let adjusted = width(ci(&c["relative_ci"]));
         assert!(adjusted < raw, "{m}: {adjusted} vs {raw}");
     }
-    assert!(r["metrics"]["ctr"]["cuped"]["reason"].is_string());
+    // An A/A test: every adjusted interval, ratio metrics' included, covers 0.
+    let metrics = ["revenue_per_day", "ctr", "avg_cpc", "ecpm", "roi"];
+    let r = run(&format!(
+        r#"{{"base": {{"users": {{"count": 1000}}}}, "treatment": {{}}, "pre_days": 7,
+            "days": 7, "horizon_days": 1, "metrics": {}}}"#,
+        serde_json::to_string(&metrics).unwrap()
+    ));
+    for m in metrics {
+        let c = &r["metrics"][m]["cuped"];
+        let [lo, hi] = ci(&c["relative_ci"]);
+        assert!(lo < 0.0 && 0.0 < hi, "{m}: {c}");
+        assert!(num(&c["variance_reduction"]) > 0.0, "{m}: {c}");
+    }
 }
 
 #[test]

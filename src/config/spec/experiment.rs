@@ -52,7 +52,10 @@
 //!   `relative_ci` is the 95% interval of the relative lift (delta method).
 //! - `cuped` (with a pre-period): the units' pre-period value of the same metric as the
 //!   covariate (θ pooled across arms): the adjusted relative lift, its interval and the variance
-//!   reduction. Not for ratio metrics or switchbacks (`null` with a `reason`).
+//!   reduction. Ratio metrics (CTR, average CPC, eCPM, ROI) are adjusted on each unit's
+//!   delta-method linearised values, experiment on pre-period, each linearised around its arm's
+//!   ratio of the period ([`crate::core::stats::cuped_ratio`]). Not for switchbacks (`null`
+//!   with a `reason`).
 //! - `post_period` (with a post-period, user designs): everyone gets control again; the arms are
 //!   the users' experiment arms. `relative` and `relative_ci` compare the arms' post-period
 //!   totals per user; `daily_relative` is each post day's relative difference and
@@ -619,7 +622,7 @@ fn cuped_json(y: &Units, x: Option<&Units>, design: Assignment) -> Value {
     let Some(x) = x else {
         return null_because("no pre-period");
     };
-    match (y, x) {
+    let (result, scale) = match (y, x) {
         (
             Units::Means {
                 control: yc,
@@ -631,18 +634,30 @@ fn cuped_json(y: &Units, x: Option<&Units>, design: Assignment) -> Value {
                 treatment: xt,
                 ..
             },
-        ) => match stats::cuped(yc, xc, yt, xt) {
-            Ok(c) => json!({
-                "relative": c.adjusted.relative,
-                "relative_ci": c.adjusted.relative_ci,
-                "control": c.adjusted.control * scale,
-                "treatment": c.adjusted.treatment * scale,
-                "variance_reduction": c.variance_reduction,
-                "theta": c.theta,
-            }),
-            Err(e) => null_because(e.to_string()),
-        },
-        _ => null_because("CUPED adjusts unit means; a ratio metric is not adjusted here"),
+        ) => (stats::cuped(yc, xc, yt, xt), *scale),
+        // Ratio metrics: each unit's delta-method linearised values, experiment on pre-period.
+        (
+            Units::Ratios {
+                control: yc,
+                treatment: yt,
+            },
+            Units::Ratios {
+                control: xc,
+                treatment: xt,
+            },
+        ) => (stats::cuped_ratio(yc, xc, yt, xt), 1.0),
+        _ => return null_because("the pre-period's units are not the experiment's"),
+    };
+    match result {
+        Ok(c) => json!({
+            "relative": c.adjusted.relative,
+            "relative_ci": c.adjusted.relative_ci,
+            "control": c.adjusted.control * scale,
+            "treatment": c.adjusted.treatment * scale,
+            "variance_reduction": c.variance_reduction,
+            "theta": c.theta,
+        }),
+        Err(e) => null_because(e.to_string()),
     }
 }
 
