@@ -189,7 +189,8 @@ fn a_pre_period_feeds_cuped_which_narrows_the_interval() {
             "pre_days": 7, "days": 7, "horizon_days": 7,
             "metrics": ["revenue_per_day", "sessions_per_day", "ctr"]}"#,
     );
-    for m in ["revenue_per_day", "sessions_per_day"] {
+    // Ratio metrics too (CTR: on each user's delta-method linearised CTR).
+    for m in ["revenue_per_day", "sessions_per_day", "ctr"] {
         let c = &r["metrics"][m]["cuped"];
         let v = num(&c["variance_reduction"]);
         assert!(v > 0.3 && v < 1.0, "{m}: {c}");
@@ -198,7 +199,19 @@ fn a_pre_period_feeds_cuped_which_narrows_the_interval() {
         let adjusted = width(ci(&c["relative_ci"]));
         assert!(adjusted < raw, "{m}: {adjusted} vs {raw}");
     }
-    assert!(r["metrics"]["ctr"]["cuped"]["reason"].is_string());
+    // An A/A test: every adjusted interval, ratio metrics' included, covers 0.
+    let metrics = ["revenue_per_day", "ctr", "avg_cpc", "ecpm", "roi"];
+    let r = run(&format!(
+        r#"{{"base": {{"users": {{"count": 1000}}}}, "treatment": {{}}, "pre_days": 7,
+            "days": 7, "horizon_days": 1, "metrics": {}}}"#,
+        serde_json::to_string(&metrics).unwrap()
+    ));
+    for m in metrics {
+        let c = &r["metrics"][m]["cuped"];
+        let [lo, hi] = ci(&c["relative_ci"]);
+        assert!(lo < 0.0 && 0.0 < hi, "{m}: {c}");
+        assert!(num(&c["variance_reduction"]) > 0.0, "{m}: {c}");
+    }
 }
 
 #[test]
@@ -251,6 +264,122 @@ fn other_designs_measure_their_own_units() {
         20.0
     );
     assert!(num(&r["metrics"]["revenue_per_day"]["estimate"]["relative"]).is_finite());
+}
+
+#[test]
+fn user_designs_estimate_advertiser_value_and_surplus_per_user() {
+    // Each click's value is the user's whose session it was: the user designs estimate
+    // advertiser value, surplus and ROI at the user. An A/A test covers 0; the control arm's
+    // level (its mean per user × users) is the truth's within its interval's reach.
+    for design in ["user", "budget_split"] {
+        let r = run(&format!(
+            r#"{{"base": {{"users": {{"count": 1000}}}}, "treatment": {{}}, "design": "{design}",
+                "days": 4, "horizon_days": 1,
+                "metrics": ["advertiser_value_per_day", "advertiser_surplus_per_day", "roi"]}}"#
+        ));
+        for m in [
+            "advertiser_value_per_day",
+            "advertiser_surplus_per_day",
+            "roi",
+        ] {
+            let e = &r["metrics"][m]["estimate"];
+            let [lo, hi] = ci(&e["relative_ci"]);
+            assert!(lo < 0.0 && 0.0 < hi, "{design} {m}: {e}");
+            let (c, truth) = (
+                num(&e["control"]),
+                num(&r["metrics"][m]["truth"]["control"]),
+            );
+            // Half the interval's relative width, as a bound on the control level's error.
+            assert!(
+                (c / truth - 1.0).abs() < (hi - lo),
+                "{design} {m}: control {c} vs truth {truth}"
+            );
+        }
+    }
+    // A real treatment (30% bid shading: lower bids) has an estimate.
+    let r = run(
+        r#"{"base": {"users": {"count": 1000}}, "treatment": {"auction.bid_shading": 0.3},
+            "design": "budget_split", "days": 4, "horizon_days": 1,
+            "metrics": ["advertiser_surplus_per_day"]}"#,
+    );
+    let e = &r["metrics"]["advertiser_surplus_per_day"]["estimate"];
+    assert!(num(&e["relative"]).is_finite(), "{e}");
+}
+
+#[test]
+fn a_switchbacks_cuped_pairs_each_day_with_a_pre_period_day() {
+    use sandbox::core::model::{
+        run_arms, summarise, Assignment, Metric, Params, Scenario, Schedule,
+    };
+    use sandbox::core::stats;
+    let (pre_days, days) = (24, 20);
+    let metrics = ["revenue_per_day", "ctr", "mean_fatigue"];
+    let r = run(&format!(
+        r#"{{"base": {{"users": {{"count": 400}}, "sim": {{"seed": 3}}}},
+            "treatment": {{"ad_load.every": 3}}, "design": "switchback",
+            "pre_days": {pre_days}, "days": {days}, "horizon_days": 1, "metrics": {}}}"#,
+        serde_json::to_string(&metrics).unwrap()
+    ));
+    // By hand: the same two arms in one world; experiment day pre_days + j against pre-period
+    // day pre_days − days + j (served by control), CUPED on days.
+    let mut p = Params::default();
+    p.users.count = 400;
+    p.sim.seed = 3;
+    p.sim.days = pre_days + days;
+    let world = Scenario::new(p.clone()).unwrap();
+    p.ad_load.every = 3;
+    let treatment = Scenario::new(p).unwrap();
+    let schedule = Schedule {
+        pre_days,
+        days,
+        post_days: 0,
+    };
+    let design = Assignment::Switchback {
+        treatment_share: 0.5,
+    };
+    let arms = run_arms(&world, &world, &treatment, design, schedule).unwrap();
+    for m in metrics {
+        let metric = Metric::from_key(m).unwrap();
+        let day_value = |d: &[_]| metric.row().value(&summarise(d)).unwrap();
+        let (mut y, mut x) = ([vec![], vec![]], [vec![], vec![]]);
+        for j in 1..=days {
+            let (i, p) = (
+                (pre_days + j - 1) as usize,
+                (pre_days - days + j - 1) as usize,
+            );
+            let k = arms.day_arm[i].expect("a switchback day has one arm") as usize;
+            let served = if k == 0 {
+                &arms.control
+            } else {
+                &arms.treatment
+            };
+            y[k].push(day_value(&served[i..=i]));
+            x[k].push(day_value(&arms.control[p..=p]));
+        }
+        let want = stats::cuped(&y[0], &x[0], &y[1], &x[1]).unwrap();
+        let c = &r["metrics"][m]["cuped"];
+        assert_eq!(num(&c["relative"]), want.adjusted.relative.unwrap(), "{m}");
+        assert_eq!(
+            num(&c["variance_reduction"]),
+            want.variance_reduction,
+            "{m}"
+        );
+        let raw = &r["metrics"][m]["estimate"];
+        assert_eq!(num(&raw["relative"]), want.raw.relative.unwrap(), "{m}");
+    }
+    // The market drifts (fatigue builds over the run): the paired day explains most of a
+    // day's mean fatigue.
+    assert!(num(&r["metrics"]["mean_fatigue"]["cuped"]["variance_reduction"]) > 0.9);
+    // A pre-period shorter than the experiment pairs no day: `null` with the reason.
+    let r = run(
+        r#"{"base": {"users": {"count": 200}}, "treatment": {}, "design": "switchback",
+            "pre_days": 5, "days": 6, "horizon_days": 1, "metrics": ["revenue_per_day"]}"#,
+    );
+    let reason = &r["metrics"]["revenue_per_day"]["cuped"]["reason"];
+    assert!(
+        reason.as_str().unwrap().contains("pre_days ≥ days"),
+        "{reason}"
+    );
 }
 
 #[test]

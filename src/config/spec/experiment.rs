@@ -37,10 +37,13 @@
 //!   two configurations with `sim.days` = `days`. `relative` = treatment / control − 1.
 //! - `long_term_truth`: the same over the last 7 days of `horizon_days`-day one-arm runs.
 //! - `estimate`: what the experiment measures, at the randomisation unit. User designs
-//!   (`user`, `budget_split`): each user's totals over the experiment's days; a per-day metric
+//!   (`user`, `budget_split`): each user's totals over the experiment's days — sessions,
+//!   engagement, clicks, impressions, revenue (the advertisers' spend on its clicks) and the
+//!   advertisers' value of its clicks, so advertiser value and surplus per day and ROI are
+//!   estimated per user too; a per-day metric
 //!   is the arm's mean per user × all users / days (what that arm would total if it served
 //!   everyone), compared by Welch's variance of the means; ratio metrics (CTR, average CPC,
-//!   eCPM) are each arm's Σ numerator / Σ denominator over its users with the delta-method
+//!   eCPM, ROI) are each arm's Σ numerator / Σ denominator over its users with the delta-method
 //!   variance; mean fatigue is the arm's mean over its users of their mean fatigue. Advertiser
 //!   design: each advertiser's totals under its own arm (revenue = spend, advertiser value,
 //!   surplus, clicks per day; average CPC and ROI as ratios); metrics of users' sessions cannot
@@ -49,7 +52,17 @@
 //!   `relative_ci` is the 95% interval of the relative lift (delta method).
 //! - `cuped` (with a pre-period): the units' pre-period value of the same metric as the
 //!   covariate (θ pooled across arms): the adjusted relative lift, its interval and the variance
-//!   reduction. Not for ratio metrics or switchbacks (`null` with a `reason`).
+//!   reduction. Ratio metrics (CTR, average CPC, eCPM, ROI) are adjusted on each unit's
+//!   delta-method linearised values, experiment on pre-period, each linearised around its arm's
+//!   ratio of the period ([`crate::core::stats::cuped_ratio`]). Switchbacks, whose units are
+//!   days: each experiment day's covariate is the metric on a pre-period day (served by
+//!   control, so it depends on no day's arm), the experiment's days paired in order with the
+//!   pre-period's last `days` days; it removes the market's drift (fatigue building, advertisers
+//!   churning), not day-to-day noise. It needs `pre_days` ≥ `days` (else `null` with a
+//!   `reason`). Neither the pre-period's mean (one number for every day) nor the previous day's
+//!   value (an outcome of the previous day's arm, under carry-over) would be a sound covariate.
+//!   With a few dozen days the intervals use normal quantiles on few units and run slightly
+//!   narrow (an A/A check over 200 seeds with 21 days: 91–93% coverage).
 //! - `post_period` (with a post-period, user designs): everyone gets control again; the arms are
 //!   the users' experiment arms. `relative` and `relative_ci` compare the arms' post-period
 //!   totals per user; `daily_relative` is each post day's relative difference and
@@ -421,6 +434,9 @@ fn user_measure(key: &str) -> Option<UserMeasure> {
         "ctr" => Ratio(|t| t.clicks, |t| t.impressions),
         "avg_cpc" => Ratio(|t| t.revenue, |t| t.clicks),
         "ecpm" => Ratio(|t| 1000.0 * t.revenue, |t| t.impressions),
+        "advertiser_value_per_day" => Total(|t| t.value),
+        "advertiser_surplus_per_day" => Total(|t| t.value - t.revenue),
+        "roi" => Ratio(|t| t.value, |t| t.revenue),
         "mean_fatigue" => Fatigue,
         _ => return None,
     })
@@ -736,7 +752,7 @@ fn experiment_units(
     match r.assignment {
         Assignment::User { .. } | Assignment::BudgetSplit { .. } => {
             let m = user_measure(metric.key()).ok_or(
-                "not recorded per user (users' totals are sessions, engagement, clicks, impressions, revenue and fatigue); a per-user estimate is not available",
+                "not recorded per user (users' totals are sessions, engagement, clicks, impressions, revenue, advertisers' value and fatigue); a per-user estimate is not available",
             )?;
             let y = user_units(m, &r.users, &r.user_fatigue, &r.user_arm, days);
             let x = (s.pre_days > 0)
@@ -762,25 +778,62 @@ fn experiment_units(
             Ok((y, x))
         }
         Assignment::Switchback { .. } => {
+            // Each experiment day's covariate is its paired pre-period day (see
+            // `switchback_pre_day`): control served it, so it is the same for either arm.
+            let paired = s.pre_days >= s.days;
             let (mut control, mut treatment) = (Vec::new(), Vec::new());
+            let (mut control_pre, mut treatment_pre) = (Vec::new(), Vec::new());
             for d in s.pre_days + 1..=s.pre_days + s.days {
                 let i = (d - 1) as usize;
+                let x = switchback_pre_day(s, d).map(|p| {
+                    let p = (p - 1) as usize;
+                    value(metric, &r.control[p..=p])
+                });
                 match r.day_arm[i] {
-                    Some(0) => control.push(value(metric, &r.control[i..=i])),
-                    Some(_) => treatment.push(value(metric, &r.treatment[i..=i])),
+                    Some(0) => {
+                        control.push(value(metric, &r.control[i..=i]));
+                        control_pre.extend(x);
+                    }
+                    Some(_) => {
+                        treatment.push(value(metric, &r.treatment[i..=i]));
+                        treatment_pre.extend(x);
+                    }
                     None => {}
                 }
             }
+            let x = paired.then_some(Units::Means {
+                control: control_pre,
+                treatment: treatment_pre,
+                scale: 1.0,
+            });
             Ok((
                 Units::Means {
                     control,
                     treatment,
                     scale: 1.0,
                 },
-                None,
+                x,
             ))
         }
     }
+}
+
+/// The pre-period day (from 1) paired with switchback experiment day `day` (from 1) as its CUPED
+/// covariate: the experiment's `days` days are paired in order with the pre-period's last `days`
+/// days, so day `pre_days + j` with day `pre_days − days + j`, a fixed `days` days earlier.
+/// `None` when the pre-period is shorter than the experiment.
+///
+/// Why this covariate: control served every pre-period day, so its value cannot depend on any
+/// day's arm, and days are assigned independently of it — CUPED stays unbiased and its interval
+/// valid. What it captures is the market's drift (fatigue building, advertisers churning and
+/// arriving, budgets growing): a day late in the experiment is paired with a day late in the
+/// pre-period. Day-to-day noise (which users visit) is independent between days and is not
+/// reduced. The alternatives are worse: the pre-period's mean is one number for every day
+/// (it explains nothing), and the previous day's value depends on the previous day's arm, so
+/// with carry-over (fatigue) it is an outcome of the treatment, and the adjusted days would be
+/// correlated with each other, which Welch's variance on days ignores.
+fn switchback_pre_day(s: Schedule, day: u32) -> Option<u32> {
+    (s.pre_days >= s.days && day > s.pre_days && day <= s.pre_days + s.days).then(|| day - s.days)
 }
 
 fn pre_days_or_one(s: Schedule) -> f64 {
@@ -789,13 +842,15 @@ fn pre_days_or_one(s: Schedule) -> f64 {
 
 /// The CUPED section: `y` the experiment units, `x` the pre-period units.
 fn cuped_json(y: &Units, x: Option<&Units>, design: Assignment) -> Value {
-    if let Assignment::Switchback { .. } = design {
-        return null_because("days are the units of a switchback: they have no pre-period value");
-    }
     let Some(x) = x else {
-        return null_because("no pre-period");
+        return null_because(match design {
+            Assignment::Switchback { .. } => {
+                "days are the units of a switchback: each experiment day's covariate is the pre-period day as many days before the experiment's start as it is before its end, so CUPED needs pre_days ≥ days"
+            }
+            _ => "no pre-period",
+        });
     };
-    match (y, x) {
+    let (result, scale) = match (y, x) {
         (
             Units::Means {
                 control: yc,
@@ -807,18 +862,30 @@ fn cuped_json(y: &Units, x: Option<&Units>, design: Assignment) -> Value {
                 treatment: xt,
                 ..
             },
-        ) => match stats::cuped(yc, xc, yt, xt) {
-            Ok(c) => json!({
-                "relative": c.adjusted.relative,
-                "relative_ci": c.adjusted.relative_ci,
-                "control": c.adjusted.control * scale,
-                "treatment": c.adjusted.treatment * scale,
-                "variance_reduction": c.variance_reduction,
-                "theta": c.theta,
-            }),
-            Err(e) => null_because(e.to_string()),
-        },
-        _ => null_because("CUPED adjusts unit means; a ratio metric is not adjusted here"),
+        ) => (stats::cuped(yc, xc, yt, xt), *scale),
+        // Ratio metrics: each unit's delta-method linearised values, experiment on pre-period.
+        (
+            Units::Ratios {
+                control: yc,
+                treatment: yt,
+            },
+            Units::Ratios {
+                control: xc,
+                treatment: xt,
+            },
+        ) => (stats::cuped_ratio(yc, xc, yt, xt), 1.0),
+        _ => return null_because("the pre-period's units are not the experiment's"),
+    };
+    match result {
+        Ok(c) => json!({
+            "relative": c.adjusted.relative,
+            "relative_ci": c.adjusted.relative_ci,
+            "control": c.adjusted.control * scale,
+            "treatment": c.adjusted.treatment * scale,
+            "variance_reduction": c.variance_reduction,
+            "theta": c.theta,
+        }),
+        Err(e) => null_because(e.to_string()),
     }
 }
 

@@ -616,8 +616,11 @@ pub struct UserTotals {
     pub clicks: f64,
     /// Expected ad impressions.
     pub impressions: f64,
-    /// Revenue from the user's sessions.
+    /// Revenue from the user's sessions: the advertisers' spend on its clicks.
     pub revenue: f64,
+    /// Advertisers' value from the clicks of the user's sessions (each click's value to the
+    /// advertiser clicked); `value − revenue` is the advertisers' surplus from this user.
+    pub value: f64,
 }
 
 /// An advertiser's totals from one arm's sessions.
@@ -1767,6 +1770,7 @@ fn session(
     let mut revenue = 0.0;
     let mut impressions = 0.0;
     let mut clicks_sum = 0.0;
+    let mut value_sum = 0.0;
     for j in 0..=placed {
         // Organic positions next_pos..end, with end the next ad's position or past the feed.
         let end = if j < placed {
@@ -1801,6 +1805,7 @@ fn session(
         acc.m.clicks += clicks;
         impressions += survive;
         clicks_sum += clicks;
+        value_sum += clicks * a.value;
         let pot = &mut a.pots[pot_index];
         pot.spend += clicks * price;
         pot.value += clicks * a.value;
@@ -1864,6 +1869,7 @@ fn session(
         t.clicks += clicks_sum;
         t.impressions += impressions;
         t.revenue += revenue;
+        t.value += value_sum;
     }
 }
 /// The scroll factors of one segment's sessions, tabulated once per run. After `k` ads the exit

@@ -211,6 +211,7 @@ fn add_user(to: &mut UserTotals, t: &UserTotals) {
     to.clicks += t.clicks;
     to.impressions += t.impressions;
     to.revenue += t.revenue;
+    to.value += t.value;
 }
 
 fn add_advertiser(to: &mut AdvertiserTotals, t: &AdvertiserTotals) {
