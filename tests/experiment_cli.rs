@@ -153,11 +153,18 @@ fn shared_budgets_bias_a_bid_increase_up_and_split_budgets_do_not() {
 
 #[test]
 fn after_an_ad_load_increase_the_learned_ctr_loss_decays_at_the_fatigue_half_life() {
-    let r = run(
-        r#"{"base": {"users": {"count": 4000, "blindness": 2, "fatigue_half_life_days": 3}},
-            "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8}, "days": 7,
-            "post_days": 10, "horizon_days": 7, "metrics": ["ctr", "mean_fatigue"]}"#,
-    );
+    // Users are the units of both user designs; budget_split's post-period is the user one's.
+    for design in ["user", "budget_split"] {
+        learned_ctr_loss_decays(design);
+    }
+}
+
+fn learned_ctr_loss_decays(design: &str) {
+    let r = run(&format!(
+        r#"{{"base": {{"users": {{"count": 4000, "blindness": 2, "fatigue_half_life_days": 3}}}},
+            "treatment": {{"ad_load.every": 2, "ad_load.max_ads": 8}}, "design": "{design}",
+            "days": 7, "post_days": 10, "horizon_days": 7, "metrics": ["ctr", "mean_fatigue"]}}"#
+    ));
     let ctr = &r["metrics"]["ctr"]["post_period"];
     let daily: Vec<f64> = ctr["daily_relative"]
         .as_array()
@@ -380,6 +387,115 @@ fn a_switchbacks_cuped_pairs_each_day_with_a_pre_period_day() {
         reason.as_str().unwrap().contains("pre_days ≥ days"),
         "{reason}"
     );
+}
+
+#[test]
+fn after_a_switchback_the_carry_over_is_the_gap_to_the_control_run() {
+    let daily = |v: &Value| -> Vec<f64> {
+        v["daily_relative"]
+            .as_array()
+            .expect("daily")
+            .iter()
+            .map(num)
+            .collect()
+    };
+    // A/A: the post-period is the control run's, exactly (1e-9: sums in another order).
+    let r = run(
+        r#"{"base": {"users": {"count": 500}, "sim": {"seed": 2}}, "treatment": {},
+            "design": "switchback", "days": 8, "post_days": 4, "horizon_days": 1,
+            "metrics": ["revenue_per_day", "ctr"]}"#,
+    );
+    for m in ["revenue_per_day", "ctr"] {
+        let post = &r["metrics"][m]["post_period"];
+        assert!(num(&post["relative"]).abs() < 1e-9, "{m}: {post}");
+        assert!(daily(post).iter().all(|d| d.abs() < 1e-9), "{m}: {post}");
+        assert!(post["relative_ci"].is_null() && post["reason"].is_string());
+    }
+    // Twice the ad load on the treatment days: afterwards users are more fatigued than in the
+    // control run, and the gap decays at the fatigue half-life (both runs add the same fatigue
+    // after the test), 3 ± 0.5 days; blinder users click less.
+    let r = run(
+        r#"{"base": {"users": {"count": 2000, "blindness": 2, "fatigue_half_life_days": 3},
+                     "sim": {"seed": 2}},
+            "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8}, "design": "switchback",
+            "days": 14, "post_days": 10, "horizon_days": 1, "metrics": ["ctr", "mean_fatigue"]}"#,
+    );
+    assert!(num(&r["units"]["treatment"]) >= 3.0, "{}", r["units"]);
+    let fatigue = &r["metrics"]["mean_fatigue"]["post_period"];
+    let d = daily(fatigue);
+    assert!(d[0] > 0.1 && d.windows(2).all(|w| w[1] < w[0]), "{d:?}");
+    let h = num(&fatigue["half_life_days"]);
+    assert!((h - 3.0).abs() < 0.5, "{fatigue}");
+    let ctr = &r["metrics"]["ctr"]["post_period"];
+    assert!(
+        num(&ctr["relative"]) < -0.02 && daily(ctr)[0] < daily(ctr)[9],
+        "{ctr}"
+    );
+}
+
+#[test]
+fn after_an_advertiser_experiment_advertisers_are_compared_by_their_arm() {
+    use sandbox::core::model::{run_arms, Assignment, Params, Scenario, Schedule};
+    use sandbox::core::stats;
+    let r = run(
+        r#"{"base": {"users": {"count": 500}, "advertisers": {"count": 200, "arrival_rate": 0.5,
+                     "churn_probability": 0.3, "roi_target": 1.2}, "sim": {"seed": 4}},
+            "treatment": {"auction.reserve": 2.0}, "design": "advertiser", "days": 6,
+            "post_days": 5, "horizon_days": 1,
+            "metrics": ["revenue_per_day", "roi", "engagement_per_day"]}"#,
+    );
+    // By hand: each advertiser with an experiment arm, its post-period spend per day, by arm;
+    // ROI as Σ value / Σ spend per arm with the delta method.
+    let mut p = Params::default();
+    p.users.count = 500;
+    p.advertisers.count = 200;
+    p.advertisers.arrival_rate = 0.5;
+    p.advertisers.churn_probability = 0.3;
+    p.advertisers.roi_target = 1.2;
+    p.sim.seed = 4;
+    p.sim.days = 11;
+    let world = Scenario::new(p.clone()).unwrap();
+    p.auction.reserve = 2.0;
+    let treatment = Scenario::new(p).unwrap();
+    let schedule = Schedule {
+        pre_days: 0,
+        days: 6,
+        post_days: 5,
+    };
+    let design = Assignment::Advertiser {
+        treatment_share: 0.5,
+    };
+    let arms = run_arms(&world, &world, &treatment, design, schedule).unwrap();
+    let (mut spend, mut roi) = ([vec![], vec![]], [vec![], vec![]]);
+    for (i, &k) in arms.advertiser_arm.iter().enumerate() {
+        let t = arms.advertisers_post[i];
+        spend[k as usize].push(t.spend / 5.0);
+        roi[k as usize].push((t.value, t.spend));
+    }
+    let post = |m: &str| r["metrics"][m]["post_period"].clone();
+    let want = stats::means(&spend[0], &spend[1]).unwrap();
+    assert_eq!(
+        num(&post("revenue_per_day")["relative"]),
+        want.relative.unwrap()
+    );
+    let want = stats::ratio_metric(&roi[0], &roi[1]).unwrap();
+    assert_eq!(ci(&post("roi")["relative_ci"]), want.relative_ci.unwrap());
+    // Each post day's relative difference: the arms' mean spend per advertiser.
+    let day0 = arms.advertisers_post_daily[0];
+    let mean = |k: usize| day0[k].totals.spend / day0[k].advertisers as f64;
+    assert_eq!(
+        num(&post("revenue_per_day")["daily_relative"][0]),
+        mean(1) / mean(0) - 1.0
+    );
+    assert_eq!(
+        post("revenue_per_day")["daily_relative"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    // Users' sessions are not the advertisers': named.
+    assert!(post("engagement_per_day")["reason"].is_string());
 }
 
 #[test]
