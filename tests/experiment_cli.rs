@@ -540,8 +540,8 @@ fn bad_specs_exit_2_naming_their_field() {
     }
 }
 
-/// 200 A/A replications: the 95% intervals of the unit-level estimates cover the truth (0) about
-/// 95% of the time (binomial SE 1.5%: within 4 SE). Release builds only: `scripts/test.sh` runs
+/// 200 A/A replications: the 95% intervals of the unit-level estimates, and CUPED's, cover the
+/// truth (0) about 95% of the time (binomial SE 1.5%: within 4 SE). Release builds only: `scripts/test.sh` runs
 /// it with `cargo test --release --test experiment_cli release_only`.
 #[cfg(not(debug_assertions))]
 mod release_only {
@@ -564,5 +564,68 @@ mod release_only {
                 "{m}"
             );
         }
+    }
+
+    /// A/A coverage of the CUPED intervals, one run per seed in process: per metric, the
+    /// fraction of seeds whose `cuped.relative_ci` covers 0, and the mean variance reduction.
+    fn cuped_a_a_coverage(spec: &str, metrics: &[&str], seeds: u64) -> Vec<(f64, f64)> {
+        let mut covered = vec![0usize; metrics.len()];
+        let mut reduction = vec![0.0; metrics.len()];
+        for seed in 1..=seeds {
+            let spec = experiment::parse(&spec.replace("SEED", &seed.to_string())).expect("valid");
+            let r = experiment::run(&spec, 2).expect("runs");
+            for (i, m) in metrics.iter().enumerate() {
+                let c = &r["metrics"][m]["cuped"];
+                let [lo, hi] = ci(&c["relative_ci"]);
+                covered[i] += usize::from(lo <= 0.0 && 0.0 <= hi);
+                reduction[i] += num(&c["variance_reduction"]) / seeds as f64;
+            }
+        }
+        covered
+            .iter()
+            .zip(reduction)
+            .map(|(&c, v)| (c as f64 / seeds as f64, v))
+            .collect()
+    }
+
+    /// 200 A/A seeds, users randomised: CUPED's intervals (ratio metrics on linearised values,
+    /// and a total) cover 0 at 95% ± 4 binomial SE, with a real variance reduction.
+    #[test]
+    fn ratio_cuped_intervals_cover_zero_95_percent_of_the_time() {
+        let seeds = 200;
+        let se = (0.95 * 0.05 / seeds as f64).sqrt();
+        let metrics = ["ctr", "avg_cpc", "ecpm", "revenue_per_day"];
+        let coverage = cuped_a_a_coverage(
+            r#"{"base": {"users": {"count": 600}, "sim": {"seed": SEED}}, "treatment": {},
+                "pre_days": 3, "days": 3, "horizon_days": 1,
+                "metrics": ["ctr", "avg_cpc", "ecpm", "revenue_per_day"]}"#,
+            &metrics,
+            seeds,
+        );
+        for (m, (c, v)) in metrics.iter().zip(coverage) {
+            assert!((c - 0.95).abs() <= 4.0 * se, "{m}: coverage {c}");
+            assert!(v > 0.2, "{m}: mean variance reduction {v}");
+        }
+    }
+
+    /// 200 A/A seeds of a 40-day switchback (about 20 days per arm, where normal quantiles are
+    /// close to Student's: t₃₈ gives 94.3%), each day against its paired pre-period day: CUPED's
+    /// intervals cover 0 at 95% ± 4 binomial SE, and the drift of mean fatigue is removed.
+    #[test]
+    fn switchback_cuped_intervals_cover_zero_95_percent_of_the_time() {
+        let seeds = 200;
+        let se = (0.95 * 0.05 / seeds as f64).sqrt();
+        let metrics = ["revenue_per_day", "ctr", "mean_fatigue"];
+        let coverage = cuped_a_a_coverage(
+            r#"{"base": {"users": {"count": 300}, "sim": {"seed": SEED}}, "treatment": {},
+                "design": "switchback", "pre_days": 40, "days": 40, "horizon_days": 1,
+                "metrics": ["revenue_per_day", "ctr", "mean_fatigue"]}"#,
+            &metrics,
+            seeds,
+        );
+        for (m, &(c, _)) in metrics.iter().zip(&coverage) {
+            assert!((c - 0.95).abs() <= 4.0 * se, "{m}: coverage {c}");
+        }
+        assert!(coverage[2].1 > 0.9, "mean fatigue: {:?}", coverage[2]);
     }
 }
