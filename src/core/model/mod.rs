@@ -8,6 +8,7 @@ pub mod constants;
 pub mod engine;
 pub mod experiment;
 pub mod knobs;
+pub mod learning;
 pub mod metric_table;
 pub mod metrics;
 pub mod params;
