@@ -170,6 +170,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::hourly::{strategy_index, HourlySpend, N_STRATEGIES};
 use super::learning::ShadingLearner;
 use super::metrics::{promotion_summaries, summaries, DayMetrics, PromotionDay, Summaries};
 use super::params::{
@@ -198,7 +199,9 @@ pub const MAX_ARMS: usize = 2;
 /// Everything a run produces.
 ///
 /// In JSON `promotion` is written only when it has records, so runs without promotional
-/// bandwidth print as before it existed; binary encodings always carry it.
+/// bandwidth print as before it existed; binary encodings always carry it. `hourly_spend` is
+/// carried by binary encodings only (the app's worker messages): the JSON result keeps the
+/// shape whose fingerprint pins shared links, and the hourly spend chart draws from the binary.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct RunResult {
     /// Users simulated.
@@ -212,13 +215,18 @@ pub struct RunResult {
     /// With promotional bandwidth on, one record per day (else empty).
     #[serde(default)]
     pub promotion: Vec<PromotionDay>,
+    /// Spend per hour and bidding strategy, one record per day (see [`super::hourly`]).
+    #[serde(default)]
+    pub hourly_spend: Vec<HourlySpend>,
 }
 
 impl Serialize for RunResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let skip = serializer.is_human_readable() && self.promotion.is_empty();
-        let mut st = serializer.serialize_struct("RunResult", if skip { 4 } else { 5 })?;
+        let human = serializer.is_human_readable();
+        let skip = human && self.promotion.is_empty();
+        let fields = 4 + usize::from(!skip) + usize::from(!human);
+        let mut st = serializer.serialize_struct("RunResult", fields)?;
         st.serialize_field("users", &self.users)?;
         st.serialize_field("days", &self.days)?;
         st.serialize_field("summaries", &self.summaries)?;
@@ -227,6 +235,11 @@ impl Serialize for RunResult {
             st.skip_field("promotion")?;
         } else {
             st.serialize_field("promotion", &self.promotion)?;
+        }
+        if human {
+            st.skip_field("hourly_spend")?;
+        } else {
+            st.serialize_field("hourly_spend", &self.hourly_spend)?;
         }
         st.end()
     }
@@ -256,6 +269,7 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
         records.push(engine.step_day());
     }
     let promotion = std::mem::take(&mut engine.arms[0].promotion_days);
+    let hourly_spend = std::mem::take(&mut engine.arms[0].hourly.days);
     let mut summaries = summaries(&records);
     if scenario.params().promotion.enabled {
         summaries.promotion = Some(promotion_summaries(&records, &promotion));
@@ -264,6 +278,7 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
         users: engine.pop.users.len(),
         summaries,
         promotion,
+        hourly_spend,
         days: records,
         segment_names: scenario
             .params()
@@ -545,6 +560,31 @@ struct Arm {
     acc: DayAcc,
     /// One record per day stepped, with promotional bandwidth on.
     promotion_days: Vec<PromotionDay>,
+    /// Spend through the day by strategy, from this arm's sessions.
+    hourly: HourlyAcc,
+}
+
+/// An arm's hourly spend accumulator: today's record, the spend by strategy at the end of the
+/// last hour, and the finished days.
+#[derive(Default)]
+struct HourlyAcc {
+    today: HourlySpend,
+    mark: [f64; N_STRATEGIES],
+    days: Vec<HourlySpend>,
+}
+
+impl HourlyAcc {
+    /// Records hour `hour`'s spend of arm `k` by strategy: today's spend so far minus the mark.
+    fn record(&mut self, advertisers: &[Advertiser], k: usize, hour: usize) {
+        let mut spend = [0.0; N_STRATEGIES];
+        for a in advertisers.iter().filter(|a| a.active) {
+            spend[strategy_index(a.strategy)] += a.tally[k].spend;
+        }
+        for (s, total) in spend.iter().enumerate() {
+            self.today.by_strategy[s][hour] = total - self.mark[s];
+        }
+        self.mark = spend;
+    }
 }
 
 /// Reusable buffers: no allocation per session after warm-up. Sessions run one at a time, so
@@ -997,6 +1037,7 @@ impl Engine {
                 book: Book::default(),
                 acc: DayAcc::start(0, n_seg),
                 promotion_days: Vec::new(),
+                hourly: HourlyAcc::default(),
             })
             .collect();
         Engine {
@@ -1069,6 +1110,11 @@ impl Engine {
         let n_seg = self.pop.p.users.segments.len();
         for arm in &mut self.arms {
             arm.acc = DayAcc::start(self.pop.day, n_seg);
+            arm.hourly.today = HourlySpend {
+                day: self.pop.day,
+                ..HourlySpend::default()
+            };
+            arm.hourly.mark = [0.0; N_STRATEGIES];
         }
         self.arrivals();
         self.start_advertiser_day();
@@ -1200,7 +1246,14 @@ impl Engine {
                     entry & PROMOTED_SESSION != 0,
                 );
             }
+            for (k, arm) in self.arms.iter_mut().enumerate() {
+                arm.hourly.record(&self.pop.advertisers, k, hour);
+            }
             self.pace(hour, sessions);
+        }
+        for arm in &mut self.arms {
+            let today = std::mem::take(&mut arm.hourly.today);
+            arm.hourly.days.push(today);
         }
         self.scratch.buckets = buckets;
     }
