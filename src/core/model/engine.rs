@@ -1578,7 +1578,7 @@ fn shading_draws(
 /// controller, then stops the bidder).
 ///
 /// - `max_clicks` (adaptive pacing, Balseiro & Gur 2019): the dual variable of the budget
-///   constraint, `μ ← clamp(μ + ε·clip((S_h − ρ)/ρ, ±1), 0, μ̄)` with `ρ = budget/HOURS` the
+///   constraint, `μ ← clamp(μ + ε·(S_h − ρ)/ρ, 0, μ̄)` with `ρ = budget/HOURS` the
 ///   per-hour budget, `ε` = [`MAX_CLICKS_STEP`], `μ̄` = [`MAX_CLICKS_MAX_DUAL`]; bid
 ///   `value·(1 − shading)/(1 + μ)`. Its fixed point spends `ρ` per hour: the whole budget.
 /// - `target_roas` (uniform bid scaling, Aggarwal, Badanidiyuru & Mehta 2019): bid `α·value`,
