@@ -151,7 +151,7 @@ pub fn configuration_markdown() -> String {
         "| `users.segments` | `{SEGMENTS_KEY}` (JSON) | 1–{MAX_SEGMENTS} segments | casual, regular, heavy | **User segments**; shares must sum to a positive number. Fields below. |\n"
     ));
     out.push_str(&format!(
-        "| `advertisers.strategies` | `{STRATEGIES_KEY}` (`manual:0.5,target_roas:0.5`) | object: `manual`, `max_clicks`, `target_roas`, `target_cpc` → share ≥ 0 | `{{\"manual\": 1}}` | **Bidding strategies**: the share of advertisers following each (normalised). Each advertiser's strategy is drawn once from its own random stream. See \"Bidding and budgeting\". |\n",
+        "| `advertisers.strategies` | `{STRATEGIES_KEY}` (`manual:0.5,target_roas:0.5`) | object: `manual`, `max_clicks`, `target_roas`, `target_cpc`, `learning_shading` → share ≥ 0 | `{{\"manual\": 1}}` | **Bidding strategies**: the share of advertisers following each (normalised). Each advertiser's strategy is drawn once from its own random stream. See \"Bidding and budgeting\". |\n",
     ));
     out.push_str("| `users.segments[].name` | | text | | **Display name** of the segment. |\n");
     for field in SEGMENT_FIELDS {
