@@ -243,6 +243,10 @@ fn full_json(p: &Params) -> serde_json::Value {
             "pacing_method",
             serde_json::to_value(a.pacing_method).unwrap(),
         ),
+        (
+            "autobid_share",
+            serde_json::to_value(a.autobid_share).unwrap(),
+        ),
     ];
     for (key, value) in fill {
         if v["advertisers"].get(key).is_none() {
