@@ -2,7 +2,8 @@
 //! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
 //! the Tradeoffs tab's sweep and its frontier ([`sweep`]), its optimizer and policy comparison
 //! ([`optimize`](mod@optimize)), the Lab tab's batches ([`lab`]),
-//! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]) and
+//! number formatting ([`format`](mod@format)), the welfare line and the by-strategy table
+//! ([`strategies`]), the first step's questions ([`first_step`]) and
 //! the "no ads were shown" diagnosis ([`no_ads`]).
 //!
 //! Compiled on every target, so the reducer and the jobs the worker runs are unit-tested natively
@@ -21,4 +22,5 @@ pub mod optimize;
 pub mod promotion;
 pub mod protocol;
 pub mod state;
+pub mod strategies;
 pub mod sweep;
