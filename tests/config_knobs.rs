@@ -251,6 +251,10 @@ fn full_json(p: &Params) -> serde_json::Value {
             "learning_exploration",
             serde_json::to_value(a.learning_exploration).unwrap(),
         ),
+        (
+            "autobid_share",
+            serde_json::to_value(a.autobid_share).unwrap(),
+        ),
     ];
     for (key, value) in fill {
         if v["advertisers"].get(key).is_none() {

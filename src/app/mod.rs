@@ -2,9 +2,9 @@
 //! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
 //! the Tradeoffs tab's sweep and its frontier ([`sweep`]), its optimizer and policy comparison
 //! ([`optimize`](mod@optimize)), the Lab tab's batches ([`lab`]),
-//! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]), the
-//! "no ads were shown" diagnosis ([`no_ads`]) and the Model page's bidding and pacing equations
-//! ([`model_text`]).
+//! number formatting ([`format`](mod@format)), the welfare line and the by-strategy table
+//! ([`strategies`]), the first step's questions ([`first_step`]), the "no ads were shown"
+//! diagnosis ([`no_ads`]) and the Model page's bidding and pacing equations ([`model_text`]).
 //!
 //! Compiled on every target, so the reducer and the jobs the worker runs are unit-tested natively
 //! (`tests/app_state.rs`, `tests/app_protocol.rs`); only the Yew components and the browser glue
@@ -23,4 +23,5 @@ pub mod optimize;
 pub mod promotion;
 pub mod protocol;
 pub mod state;
+pub mod strategies;
 pub mod sweep;

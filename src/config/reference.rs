@@ -87,6 +87,10 @@ fn knob_info(spec: &ParamSpec) -> KnobInfo {
 
 /// The default value as a link writes it (`0.25`, `gsp`, `on`).
 fn default_text(spec: &ParamSpec) -> String {
+    if spec.id == crate::core::model::knobs::Knob::AutobidShare {
+        // Unset: the strategy mix as configured (all manual by default).
+        return "unset".into();
+    }
     match (spec.default_value(), spec.limits()) {
         (Value::Number(x), Some(limits)) => limits.show(x),
         (Value::Number(x), None) => x.to_string(),

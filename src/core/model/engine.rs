@@ -124,9 +124,9 @@
 //! each day. A launch adds its cohort at the start of `launch.day`.
 //!
 //! **What a day records of bidding**: the liquid welfare `Σ_i min(value_i, budget_i)` over the
-//! advertisers active that day (value of the clicks won, that day's budget); the auctions — sessions
-//! with at least one ranked candidate — and those in which some ranked candidate's bid (as it stood
-//! that hour) exceeded its value per click; and each advertiser's spend, value, clicks and budget,
+//! advertisers active that day (value of the clicks won, that day's budget); the auctions —
+//! sessions that place at least one ad — and those in which a bid the pricing sees (the placed ads
+//! and the first unplaced candidate, as they bid that hour) exceeded its value per click; and each advertiser's spend, value, clicks and budget,
 //! which [`simulate`] folds into the per-strategy summaries ([`super::strategy_metrics`]).
 //!
 //! ## Promotional bandwidth
@@ -1837,17 +1837,6 @@ fn session(
     let (arm, after) = rest.split_first_mut().expect("arm k exists");
     let mech = &arm.mech;
     let acc = &mut arm.acc;
-    // An auction: the ranked candidates' bids (see `Summary::bid_above_value_share`).
-    if !s.ranked.is_empty() {
-        acc.m.auctions += 1;
-        let advertisers = &pop.advertisers;
-        if s.ranked
-            .iter()
-            .any(|r| r.bid > advertisers[r.advertiser as usize].value)
-        {
-            acc.m.auctions_bid_above_value += 1;
-        }
-    }
     let load = &mech.load;
     let user = &pop.users[u];
     let seg = user.segment;
@@ -1900,6 +1889,19 @@ fn session(
     }
     let placed = s.positions.len();
     acc.placed += placed as f64;
+    // An auction: a session that places an ad; its bids are those the pricing sees (see
+    // `Summary::bid_above_value_share`).
+    if placed > 0 {
+        acc.m.auctions += 1;
+        let advertisers = &pop.advertisers;
+        if s.ranked
+            .iter()
+            .take(placed + 1)
+            .any(|r| r.bid > advertisers[r.advertiser as usize].value)
+        {
+            acc.m.auctions_bid_above_value += 1;
+        }
+    }
 
     // 5: prices over the placed ads plus the first unplaced candidate.
     s.cands.clear();

@@ -1102,6 +1102,26 @@ knobs! {
         Needs::ShadingLearners, Role::World, per_advertiser: true,
         "Probability that a learning-shading advertiser bids at a randomly drawn shading level for an hour instead of the level with the best estimated surplus (value − bid) × win rate. Higher ⇒ estimates stay fresh, more hours at poor levels.",
         advertisers.learning_exploration),
+    custom!(AutobidShare, "autobid_share", "Autobidder share",
+        key: "advertisers.autobid_share",
+        unit: "share of advertisers",
+        group: Group::Advertisers,
+        kind: Kind::Number {
+            limits: (0.0, 1.0),
+            slider: Slider { min: 0.0, max: 1.0, step: 0.05 },
+        },
+        help: "Share of advertisers that autobid: manual bidders become 1 − this share, and the autobidding strategies of the mix keep their relative shares (max clicks when the mix has none). Unset (the default) reads the mix's own autobidding share and changes nothing. Raising it moves advertisers from manual to autobidding, no one the other way.",
+        needs: Needs::Always,
+        role: Role::World,
+        sweepable: true,
+        per_advertiser: false,
+        get: |p| Value::Number(p.advertisers.effective_autobid_share()),
+        set: |p, v| {
+            if let Some(x) = number(v) {
+                p.advertisers.autobid_share = Some(x);
+            }
+        },
+    ),
     flag!(Launch, "launch", "Launch a new ad offering", Launch, Needs::Always, Role::Design, per_advertiser: false,
         "On: a cohort of new advertisers with its own quality, CTR and value joins on the launch day.",
         launch.enabled),

@@ -234,7 +234,8 @@ pub struct UserParams {
 /// The advertiser population and its dynamics.
 ///
 /// In JSON the bidding fields (`strategies`, `target_roas`, `target_cpc`, `pacing_method`,
-/// `learning_memory`, `learning_exploration`) are written only when they differ from their defaults, so configurations without autobidders
+/// `learning_memory`, `learning_exploration`, `autobid_share`) are written only when they differ
+/// from their defaults, so configurations without autobidders
 /// print as they did before these fields existed; binary encodings always carry them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -284,6 +285,14 @@ pub struct AdvertiserParams {
     /// `learning_shading`: probability `ε` of bidding at a uniformly drawn shading level in an
     /// hour instead of the best estimated one, 0–1.
     pub learning_exploration: f64,
+    /// Share of advertisers that autobid, 0–1, or unset (`null`, the default): the mix is
+    /// `strategies` as configured. When set to `s`, the mix becomes `manual` = `1 − s` and the
+    /// autobidding strategies share `s` in the proportions `strategies` gives them (`max_clicks`
+    /// alone when it configures none). Unset acts as `s` = the mix's own autobidding share, so
+    /// setting that value changes nothing. Strategies are drawn by walking the shares with
+    /// `manual` first, so raising `s` moves advertisers from `manual` to autobidding and no one
+    /// the other way (common random numbers along a sweep).
+    pub autobid_share: Option<f64>,
 }
 
 impl Serialize for AdvertiserParams {
@@ -298,6 +307,7 @@ impl Serialize for AdvertiserParams {
             !human || self.pacing_method != d.pacing_method,
             !human || self.learning_memory != d.learning_memory,
             !human || self.learning_exploration != d.learning_exploration,
+            !human || self.autobid_share != d.autobid_share,
         ];
         let n = 13 + show.iter().filter(|&&b| b).count();
         let mut st = serializer.serialize_struct("AdvertiserParams", n)?;
@@ -329,6 +339,7 @@ impl Serialize for AdvertiserParams {
         opt!(3, "pacing_method", &self.pacing_method);
         opt!(4, "learning_memory", &self.learning_memory);
         opt!(5, "learning_exploration", &self.learning_exploration);
+        opt!(6, "autobid_share", &self.autobid_share);
         st.end()
     }
 }
@@ -409,9 +420,41 @@ impl PacingMethod {
 }
 
 impl AdvertiserParams {
-    /// The share of advertisers following `strategy` (the mix normalised; unknown names and
-    /// negative shares count as 0, as validation reports them).
+    /// The share of advertisers following `strategy`: the mix normalised (unknown names and
+    /// negative shares count as 0, as validation reports them), with `manual` at `1 − s` and the
+    /// autobidders scaled to `s` when [`AdvertiserParams::autobid_share`] is set to `s`.
     pub fn strategy_share(&self, strategy: Strategy) -> f64 {
+        let Some(s) = self.autobid_share.filter(|s| s.is_finite()) else {
+            return self.configured_share(strategy);
+        };
+        let s = s.clamp(0.0, 1.0);
+        if strategy == Strategy::Manual {
+            return 1.0 - s;
+        }
+        let autobid: f64 = Strategy::ALL[1..]
+            .iter()
+            .map(|&k| self.configured_share(k))
+            .sum();
+        if autobid > 0.0 {
+            s * self.configured_share(strategy) / autobid
+        } else if strategy == Strategy::MaxClicks {
+            s
+        } else {
+            0.0
+        }
+    }
+
+    /// The share of advertisers that autobid: [`AdvertiserParams::autobid_share`] when set, else
+    /// the configured mix's share of strategies other than `manual`.
+    pub fn effective_autobid_share(&self) -> f64 {
+        match self.autobid_share.filter(|s| s.is_finite()) {
+            Some(s) => s.clamp(0.0, 1.0),
+            None => 1.0 - self.configured_share(Strategy::Manual),
+        }
+    }
+
+    /// The share of `strategy` in the configured mix alone (`strategies`, normalised).
+    fn configured_share(&self, strategy: Strategy) -> f64 {
         let total: f64 = self
             .strategies
             .iter()
@@ -654,6 +697,7 @@ impl Default for AdvertiserParams {
             pacing_method: PacingMethod::Multiplicative,
             learning_memory: 0.9,
             learning_exploration: 0.1,
+            autobid_share: None,
         }
     }
 }

@@ -245,6 +245,7 @@ pub fn app(props: &AppProps) -> Html {
                                 }
                                 <KpiCards results={state.results.clone()} test_window_days={state.test_window_days} />
                                 <super::promotion::PromotionCard results={state.results.clone()} />
+                                <super::strategies::StrategiesCard results={state.results.clone()} />
                                 <ChartsPanel results={state.results.clone()} baseline={state.baseline.clone()}
                                     test_window_days={state.test_window_days} />
                                 <DetailsTable results={state.results.clone()} test_window_days={state.test_window_days} />
