@@ -13,11 +13,11 @@ fn mix(shares: &[(&str, f64)]) -> AdvertiserParams {
     }
 }
 
-fn shares(a: &AdvertiserParams) -> [f64; 4] {
+fn shares(a: &AdvertiserParams) -> [f64; 5] {
     Strategy::ALL.map(|s| a.strategy_share(s))
 }
 
-fn assert_shares(a: &AdvertiserParams, expected: [f64; 4]) {
+fn assert_shares(a: &AdvertiserParams, expected: [f64; 5]) {
     let got = shares(a);
     for (g, e) in got.iter().zip(expected) {
         assert!((g - e).abs() < 1e-15, "{got:?} vs {expected:?}");
@@ -26,7 +26,7 @@ fn assert_shares(a: &AdvertiserParams, expected: [f64; 4]) {
 
 #[test]
 fn the_share_sets_manual_and_keeps_the_autobidders_proportions() {
-    // Order of Strategy::ALL: manual, max_clicks, target_roas, target_cpc.
+    // Order of Strategy::ALL: manual, max_clicks, target_roas, target_cpc, learning_shading.
     let mut a = mix(&[
         ("manual", 0.2),
         ("max_clicks", 0.4),
@@ -34,18 +34,27 @@ fn the_share_sets_manual_and_keeps_the_autobidders_proportions() {
         ("target_cpc", 0.1),
     ]);
     assert_eq!(a.autobid_share, None, "unset by default");
-    assert_shares(&a, [0.2, 0.4, 0.3, 0.1]);
+    assert_shares(&a, [0.2, 0.4, 0.3, 0.1, 0.0]);
     assert!((a.effective_autobid_share() - 0.8).abs() < 1e-15);
     a.autobid_share = Some(0.5);
-    assert_shares(&a, [0.5, 0.25, 0.1875, 0.0625]);
+    assert_shares(&a, [0.5, 0.25, 0.1875, 0.0625, 0.0]);
     a.autobid_share = Some(1.0);
-    assert_shares(&a, [0.0, 0.5, 0.375, 0.125]);
+    assert_shares(&a, [0.0, 0.5, 0.375, 0.125, 0.0]);
     // A mix with no autobidder: the share goes to max_clicks.
     let mut manual = mix(&[("manual", 1.0)]);
     assert_eq!(manual.effective_autobid_share(), 0.0);
     manual.autobid_share = Some(0.3);
-    assert_shares(&manual, [0.7, 0.3, 0.0, 0.0]);
+    assert_shares(&manual, [0.7, 0.3, 0.0, 0.0, 0.0]);
     assert!(manual.uses(Strategy::MaxClicks) && !manual.uses(Strategy::TargetRoas));
+    // Every strategy but manual is an automated bidder, the shading learner too: it keeps its
+    // proportion among them.
+    let mut learners = mix(&[
+        ("manual", 0.5),
+        ("learning_shading", 0.25),
+        ("max_clicks", 0.25),
+    ]);
+    learners.autobid_share = Some(1.0);
+    assert_shares(&learners, [0.0, 0.5, 0.0, 0.0, 0.5]);
 }
 
 fn small() -> Params {

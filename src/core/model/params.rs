@@ -287,7 +287,8 @@ pub struct AdvertiserParams {
     pub learning_exploration: f64,
     /// Share of advertisers that autobid, 0–1, or unset (`null`, the default): the mix is
     /// `strategies` as configured. When set to `s`, the mix becomes `manual` = `1 − s` and the
-    /// autobidding strategies share `s` in the proportions `strategies` gives them (`max_clicks`
+    /// autobidding strategies (every strategy but `manual`, the shading learner included) share `s`
+    /// in the proportions `strategies` gives them (`max_clicks`
     /// alone when it configures none). Unset acts as `s` = the mix's own autobidding share, so
     /// setting that value changes nothing. Strategies are drawn by walking the shares with
     /// `manual` first, so raising `s` moves advertisers from `manual` to autobidding and no one
