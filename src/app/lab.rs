@@ -454,6 +454,8 @@ pub struct LabState {
 
 /// What can happen on the Lab tab.
 #[derive(Debug, Clone, PartialEq)]
+// Settings change once per edit; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum LabAction {
     /// New settings.
     Set(LabView),
