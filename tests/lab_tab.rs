@@ -375,3 +375,25 @@ fn the_pacing_editor_is_answered_as_the_cli_prints_it() {
     let state = LabState::new(view).reduce(LabAction::Submit).unwrap();
     assert!(state.pacing.is_none());
 }
+
+/// The benchmark's run: one `sandbox auction` spec as its own job kind (`Lab(Bench)`), a new id
+/// per run, answered with the CLI's bytes and kept with the engine time.
+#[test]
+fn a_bench_run_is_one_spec_answered_like_the_cli() {
+    let spec = r#"{"format":["gsp","vcg"],"bidding":"truthful","bidders":10,
+        "values":{"uniform":{"low":0,"high":1}},"slot_ctrs":[1.0,0.6,0.3],"auctions":2000,"seed":7}"#;
+    let state = LabState::default();
+    let a = state.reduce(LabAction::Bench(spec.into())).unwrap();
+    let b = a.reduce(LabAction::Bench(spec.into())).unwrap();
+    let job = b.bench.clone().unwrap();
+    assert_eq!(job.part, LabPart::Bench);
+    assert!(job.id > a.bench.as_ref().unwrap().id);
+    let response = lab_answer(&job);
+    let Response::Lab { reports, .. } = &response else {
+        panic!()
+    };
+    assert_eq!(reports[0].as_ref().unwrap(), &run_json(spec).unwrap());
+    let answered = b.answer(&response).unwrap();
+    assert_eq!(answered.bench_answer.as_ref().unwrap().job.id, job.id);
+    assert!(answered.bench_answer.as_ref().unwrap().raw[0].is_ok());
+}

@@ -450,6 +450,10 @@ pub struct LabState {
     pub pacing: Option<Rc<LabJob>>,
     /// Its answer.
     pub pacing_answer: Option<Rc<LabAnswer>>,
+    /// The latest benchmark run (one spec, asked by `sandboxLabBench`).
+    pub bench: Option<Rc<LabJob>>,
+    /// Its answer (the engine time is what the benchmark reads).
+    pub bench_answer: Option<Rc<LabAnswer>>,
 }
 
 /// What can happen on the Lab tab.
@@ -462,6 +466,8 @@ pub enum LabAction {
     /// Ask for the batches whose specs changed since they were last asked for (dispatched by
     /// the page's debounced effect while the Lab tab is shown).
     Submit,
+    /// Time one `sandbox auction` spec in the worker (the benchmark's run; a new id each time).
+    Bench(String),
 }
 
 impl LabState {
@@ -523,6 +529,18 @@ impl LabState {
                 }
                 changed.then_some(next)
             }
+            LabAction::Bench(spec) => {
+                let mut next = self.clone();
+                next.latest += 1;
+                next.bench = Some(Rc::new(LabJob {
+                    id: next.latest,
+                    part: LabPart::Bench,
+                    specs: vec![spec],
+                    roles: vec![Role::Main],
+                    curve: None,
+                }));
+                Some(next)
+            }
         }
     }
 
@@ -553,6 +571,7 @@ impl LabState {
             LabPart::MonteCarlo => &self.monte_carlo,
             LabPart::Explicit => &self.explicit,
             LabPart::Pacing => &self.pacing,
+            LabPart::Bench => &self.bench,
         };
         let job = job.as_ref().filter(|j| j.id == id)?.clone();
         let outcomes = reports
@@ -560,7 +579,7 @@ impl LabState {
             .map(|r| match r {
                 Err(e) => Outcome::Error(e.clone()),
                 Ok(text) => match part {
-                    LabPart::MonteCarlo => serde_json::from_str(text)
+                    LabPart::MonteCarlo | LabPart::Bench => serde_json::from_str(text)
                         .map(Outcome::MonteCarlo)
                         .unwrap_or_else(|e| Outcome::Error(e.to_string())),
                     LabPart::Explicit => serde_json::from_str(text)
@@ -584,6 +603,7 @@ impl LabState {
             LabPart::MonteCarlo => next.monte_carlo_answer = Some(answer),
             LabPart::Explicit => next.explicit_answer = Some(answer),
             LabPart::Pacing => next.pacing_answer = Some(answer),
+            LabPart::Bench => next.bench_answer = Some(answer),
         }
         Some(next)
     }

@@ -48,6 +48,9 @@ pub enum LabPart {
     Explicit,
     /// The pacing market editor ([`Request::Pacing`]).
     Pacing,
+    /// A timed run of one `sandbox auction` spec asked by the benchmark (`e2e/bench.mjs`,
+    /// through the page's `sandboxLabBench(spec)`), answered like any lab batch.
+    Bench,
 }
 
 /// The theory curve of expected revenue against the reserve (Myerson: every efficient

@@ -97,10 +97,33 @@ pub fn lab_page(props: &LabProps) -> Html {
             dispatch.emit(Action::Lab(LabAction::Set(view)));
         })
     };
+    // The benchmark's entry point (e2e/bench.mjs): `sandboxLabBench(spec)` runs one
+    // `sandbox auction` spec in the worker; #lab-bench shows its id and engine time.
+    {
+        let dispatch = props.dispatch.clone();
+        use_effect_with((), move |_| {
+            let hook =
+                wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(move |spec: String| {
+                    dispatch.emit(Action::Lab(LabAction::Bench(spec)));
+                });
+            if let Some(window) = web_sys::window() {
+                let _ = js_sys::Reflect::set(&window, &"sandboxLabBench".into(), hook.as_ref());
+            }
+            move || drop(hook)
+        });
+    }
     let lab = &props.lab;
     let problem = lab.view.monte_carlo_problem();
+    let bench = lab.bench_answer.as_ref().map(|a| {
+        let error = match a.outcome(Role::Main) {
+            Some(Outcome::Error(e)) => e.clone(),
+            _ => String::new(),
+        };
+        html! { <output id="lab-bench" hidden=true data-id={a.job.id.to_string()} data-engine-ms={a.engine_ms.to_string()} data-error={error}></output> }
+    });
     html! {
         <main class="layout-lab" aria-label="Mechanism lab">
+            { for bench }
             <LabControls view={lab.view.clone()} set={SetProp(set.clone())} />
             if let Some((field, message)) = problem {
                 <p class="lab-problem" role="alert">{ format!("These settings do not run: `{field}` {message}") }</p>
