@@ -136,8 +136,10 @@ async function waitForPacing(page, before = null, timeout = 60_000) {
 test('lab: edit a pacing market, see the FPPE and every condition; the link reproduces the multipliers', { timeout: 180_000 }, async () => {
   const page = await open('page=lab');
   const first = await waitForPacing(page);
-  // The default market: both bidders pace to 3/8 (tests/lab_pacing.rs solves it by hand).
-  assert.deepEqual(first.multipliers, ['0.375', '0.375']);
+  // The default market: both bidders pace to 3/8 (tests/lab_pacing.rs solves it by hand; the
+  // solver meets the conditions to a relative 1e-9).
+  assert.equal(first.multipliers.length, 2);
+  for (const a of first.multipliers) assert.ok(Math.abs(Number(a) - 0.375) < 1e-9, a);
   assert.equal(first.format, 'first_price');
   assert.equal(first.verified, 'true');
   assert.equal(Object.keys(first.conditions).length, 6);
