@@ -115,8 +115,9 @@ pub fn lab_page(props: &LabProps) -> Html {
     let lab = &props.lab;
     let problem = lab.view.monte_carlo_problem();
     let bench = lab.bench_answer.as_ref().map(|a| {
-        let error = match a.outcome(Role::Main) {
-            Some(Outcome::Error(e)) => e.clone(),
+        // The lab's own error, if any (the report itself is read by no one here).
+        let error = match a.raw.first() {
+            Some(Err(e)) => e.clone(),
             _ => String::new(),
         };
         html! { <output id="lab-bench" hidden=true data-id={a.job.id.to_string()} data-engine-ms={a.engine_ms.to_string()} data-error={error}></output> }
