@@ -14,6 +14,7 @@
 //! | [`Request::SweepPoint`] | [`Response::SweepPoint`] | one point of a sweep (the Tradeoffs tab): its summaries only |
 //! | [`Request::Evaluate`] | [`Response::Evaluated`] | one configuration of an optimizer's batch (the Tradeoffs tab's optimizer and policy comparison; see [`crate::app::optimize`]): its summaries only |
 //! | [`Request::Lab`] | [`Response::Lab`] | a batch of mechanism-lab runs (the Lab tab): each answered exactly as `sandbox auction` prints it |
+//! | [`Request::Pacing`] | [`Response::Pacing`] | the Lab tab's pacing market: answered exactly as `sandbox pacing` prints it (job kind `Lab(Pacing)`) |
 //!
 //! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A sweep is
 //! one [`Request::SweepPoint`] per point, spread by the app over a pool of workers (each worker
@@ -45,6 +46,11 @@ pub enum LabPart {
     MonteCarlo,
     /// The explicit auction editor.
     Explicit,
+    /// The pacing market editor ([`Request::Pacing`]).
+    Pacing,
+    /// A timed run of one `sandbox auction` spec asked by the benchmark (`e2e/bench.mjs`,
+    /// through the page's `sandboxLabBench(spec)`), answered like any lab batch.
+    Bench,
 }
 
 /// The theory curve of expected revenue against the reserve (Myerson: every efficient
@@ -126,6 +132,13 @@ pub enum Request {
         /// The theory curve to evaluate, if any.
         curve: Option<TheoryCurve>,
     },
+    /// Solve a pacing market (the Lab tab's pacing editor): one `sandbox pacing` spec.
+    Pacing {
+        /// Increasing id chosen by the app (shared with the other lab parts).
+        id: u64,
+        /// The spec, as `sandbox pacing` reads it.
+        spec: String,
+    },
 }
 
 /// The kinds of job the engine host runs. A newer request supersedes a queued older one of the
@@ -150,6 +163,7 @@ impl Request {
             Request::SweepPoint { sweep, .. } => *sweep,
             Request::Evaluate { job, .. } => *job,
             Request::Lab { id, .. } => *id,
+            Request::Pacing { id, .. } => *id,
         }
     }
 
@@ -160,6 +174,7 @@ impl Request {
             Request::SweepPoint { .. } => JobKind::SweepPoint,
             Request::Evaluate { .. } => JobKind::Evaluate,
             Request::Lab { part, .. } => JobKind::Lab(*part),
+            Request::Pacing { .. } => JobKind::Lab(LabPart::Pacing),
         }
     }
 }
@@ -213,6 +228,15 @@ pub enum Response {
         reports: Vec<Result<String, String>>,
         /// The theory curve's `(reserve, revenue)` points (empty when none was asked).
         curve: Vec<(f64, f64)>,
+        /// Wall time inside the engine host, in milliseconds.
+        engine_ms: f64,
+    },
+    /// The answer to [`Request::Pacing`].
+    Pacing {
+        /// The request's id.
+        id: u64,
+        /// The report exactly as `sandbox pacing` prints it, or its error message.
+        report: Result<String, String>,
         /// Wall time inside the engine host, in milliseconds.
         engine_ms: f64,
     },
@@ -297,6 +321,15 @@ pub fn handle(request: Request, cache: &mut EngineCache, now_ms: impl Fn() -> f6
                 part,
                 reports,
                 curve,
+                engine_ms: now_ms() - started,
+            }
+        }
+        Request::Pacing { id, spec } => {
+            let started = now_ms();
+            let report = crate::config::spec::pacing::run_json(&spec).map_err(|e| e.to_string());
+            Response::Pacing {
+                id,
+                report,
                 engine_ms: now_ms() - started,
             }
         }

@@ -266,7 +266,7 @@ fn answered(weak: &Weak<RefCell<Inner>>, k: usize, generation: u64, response: Re
             if let Some(at) = held.iter().position(|(_, r)| match r {
                 Request::SweepPoint { sweep, index, .. } => key == (true, *sweep, *index),
                 Request::Evaluate { job, index, .. } => key == (false, *job, *index),
-                Request::Simulate { .. } | Request::Lab { .. } => false,
+                Request::Simulate { .. } | Request::Lab { .. } | Request::Pacing { .. } => false,
             }) {
                 held.remove(at);
             }
