@@ -55,7 +55,8 @@
 //!   totals per user; `daily_relative` is each post day's relative difference and
 //!   `half_life_days` the half-life of an exponential decay to 0 fitted to it
 //!   ([`crate::core::stats::fit_decay`]), `null` with a `reason` when the data do not pin it
-//!   down.
+//!   down; with a fit, `decay_amplitude` `a` and `decay_t0` `t₀` of the fitted curve
+//!   `a·2^(−(t − t₀)/half_life_days)` (`t` the post day, from 1).
 //! - `replications` (with `replications` ≥ 2): over the replications, the mean relative
 //!   estimate, and its bias, RMSE and the coverage of its 95% interval, each measured against
 //!   that replication's own truth.
@@ -889,6 +890,8 @@ fn post_json(metric: Metric, r: &ArmsResult, s: Schedule) -> Value {
     out["half_life_days"] = json!(half_life.as_ref().map(|f| f.half_life));
     if let Some(fit) = &half_life {
         out["half_life_ci"] = json!(fit.half_life_ci);
+        out["decay_amplitude"] = json!(fit.amplitude);
+        out["decay_t0"] = json!(fit.t0);
     }
     if let Some(reason) = reason {
         out["half_life_reason"] = json!(reason);
