@@ -72,7 +72,9 @@
 //!   end-of-day fatigue; advertiser design: each advertiser's totals of that day under its own
 //!   arm (test days only) — as `{"day": [1, 2, …], "period": ["test", …, "post", …], "control":
 //!   [...], "treatment": [...], "relative": [...], "relative_ci": [[lo, hi], ...]}`; `day` counts
-//!   from the first test day, and a day whose comparison fails is `null`. Switchback: `null`
+//!   from the first test day, and a day whose comparison fails is `null`. Runs of more than
+//!   [`crate::core::model::experiment::MAX_DAILY_USER_RECORDS`] user-days: `null` with a
+//!   `reason`. Switchback: `null`
 //!   with a `reason` (a day is one unit of one arm). Metrics a design cannot measure: `null`
 //!   with the `estimate`'s reason.
 //!
@@ -913,6 +915,12 @@ fn daily_json(metric: Metric, r: &ArmsResult, s: Schedule) -> Value {
             let Some(m) = user_measure(metric.key()) else {
                 return null_because("not recorded per user");
             };
+            if r.daily_users.is_empty() {
+                return null_because(format!(
+                    "more than {} user-days (users × test and post days): the per-user days are not kept",
+                    crate::core::model::experiment::MAX_DAILY_USER_RECORDS
+                ));
+            }
             r.daily_users
                 .iter()
                 .map(|d| user_units(m, &d.users, &d.fatigue, &r.user_arm, 1.0).compare())
