@@ -79,7 +79,9 @@
 //!   ([`app::first_step`]).
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
 //!   canvas in the browser); [`chart::frontier`] draws the Tradeoffs tab's frontier, [`chart::lab`] the Lab tab's revenue
-//!   against the reserve, [`chart::hourly`] the spend through the day.
+//!   against the reserve, [`chart::hourly`] the spend through the day, [`chart::experiment`] the
+//!   Experiments views (daily effect, estimate against truth, learning curve) from a
+//!   `sandbox experiment` report.
 //! - `ui` (wasm32 only) — the thin Yew front end: components that render [`app::state`] and
 //!   dispatch its actions, the Web Worker that runs [`app::protocol`], browser glue.
 //! - `src/bin/sandbox.rs` — the CLI; `src/bin/app.rs`, `src/bin/worker.rs` — the browser entry points.

@@ -811,3 +811,186 @@ fn the_daily_section_follows_the_design() {
     let [_, t] = ci(&r["arm_shares"]["users"]);
     assert_eq!(t, num(&r["units"]["treatment"]) / 300.0);
 }
+
+/// A hand-built report: a 14-day user test of revenue and CTR, every section present.
+fn hand_report() -> Value {
+    serde_json::json!({
+        "design": "user", "treatment_share": 0.5,
+        "schedule": {"pre_days": 7, "days": 14, "post_days": 10}, "horizon_days": 90,
+        "units": {"control": 1000, "treatment": 1000}, "srm_p_value": 0.6,
+        "arm_shares": {"users": [0.5, 0.5], "sessions": [0.5, 0.5], "spend": [0.45, 0.55]},
+        "metric_keys": ["revenue_per_day", "ctr"],
+        "metrics": {
+            "revenue_per_day": {
+                "truth": {"relative": 0.012},
+                "estimate": {"relative": 0.041, "relative_ci": [0.020, 0.062]},
+                "cuped": {"relative": 0.039, "relative_ci": [0.028, 0.050],
+                          "variance_reduction": 0.37},
+                "long_term_truth": {"relative": -0.008},
+                "post_period": {"half_life_days": 4.24},
+            },
+            "ctr": {
+                "truth": {"relative": -0.05},
+                "estimate": {"relative": -0.04, "relative_ci": [-0.07, -0.01]},
+                "cuped": {"reason": "a ratio"},
+                "long_term_truth": {"relative": -0.12},
+                "post_period": {"half_life_days": null, "half_life_reason": "no decay"},
+            }
+        }
+    })
+}
+
+fn said(r: &Value, words: &str) -> bool {
+    experiment::readout(r).iter().any(|s| s.contains(words))
+}
+
+#[test]
+fn the_readout_states_the_estimate_and_the_truth() {
+    let r = hand_report();
+    let lines = experiment::readout(&r);
+    assert_eq!(
+        lines[0],
+        "A 14-day user-split test estimates +4.1% revenue per day (95% CI +2.0% to +6.2%)."
+    );
+    assert!(lines[1].starts_with("The true effect over those days is +1.2%"));
+    assert!(said(
+        &r,
+        "The test estimates \u{2212}4.0% CTR (95% CI \u{2212}7.0% to \u{2212}1.0%)."
+    ));
+    // No estimate: the reason instead.
+    let mut r = hand_report();
+    r["metrics"]["ctr"]["estimate"] = serde_json::json!({"reason": "not measured"});
+    assert!(said(&r, "The test cannot estimate CTR: not measured."));
+}
+
+#[test]
+fn the_readout_says_the_interval_covers_the_truth_only_when_it_does() {
+    let r = hand_report();
+    assert!(said(
+        &r,
+        "The true effect over those days is \u{2212}5.0%: the estimate's CI covers the truth."
+    ));
+    assert!(!said(&r, "+1.2%: the estimate's CI covers"));
+}
+
+#[test]
+fn the_readout_blames_budget_coupling_only_in_a_user_design_whose_treatment_outspends_its_traffic()
+{
+    let r = hand_report();
+    assert!(said(&r, "+1.2%: the treatment arm took budget from control (its spend share 55.0% against its traffic share 50.0%)."));
+    // Split budgets: no coupling to blame.
+    let mut split = hand_report();
+    split["design"] = "budget_split".into();
+    assert!(!said(&split, "took budget"));
+    assert!(said(&split, "+1.2%: the estimate's CI misses it."));
+    // Spend in proportion to traffic: no coupling either.
+    let mut even = hand_report();
+    even["arm_shares"]["spend"] = serde_json::json!([0.5, 0.5]);
+    assert!(!said(&even, "took budget"));
+    // Control outspending its traffic: the other way round.
+    let mut other = hand_report();
+    other["arm_shares"]["spend"] = serde_json::json!([0.6, 0.4]);
+    assert!(said(
+        &other,
+        "the control arm took budget from treatment (its spend share 60.0%"
+    ));
+    // The interval covering the truth: nothing to explain.
+    let mut covered = hand_report();
+    covered["metrics"]["revenue_per_day"]["truth"]["relative"] = 0.03.into();
+    assert!(!said(&covered, "took budget"));
+}
+
+#[test]
+fn the_readout_calls_the_long_run_different_only_when_it_is() {
+    // Revenue flips sign and CTR falls 7 points further: users learn to ignore ads.
+    let r = hand_report();
+    assert!(said(&r, "Long-term (last week of day 90) the effect is \u{2212}0.8%, against +1.2% over the test, as users learn to ignore ads."));
+    // The same revenue numbers without CTR's evidence: different, no cause named.
+    let mut no_ctr = hand_report();
+    no_ctr["metrics"]["ctr"]["long_term_truth"]["relative"] = (-0.06).into();
+    assert!(!said(&no_ctr, "ignore ads"));
+    assert!(said(
+        &no_ctr,
+        "against +1.2% over the test: the test window does not show the long run."
+    ));
+    // A long run above the test window is not blindness's doing, nor is a metric clicks do not
+    // drive.
+    let mut up = hand_report();
+    up["metrics"]["revenue_per_day"]["long_term_truth"]["relative"] = 0.05.into();
+    assert!(said(&up, "the effect is +5.0%, against +1.2% over the test: the test window does not show the long run."));
+    let mut fatigue = hand_report();
+    fatigue["metric_keys"] = serde_json::json!(["mean_fatigue", "ctr"]);
+    fatigue["metrics"]["mean_fatigue"] = fatigue["metrics"]["revenue_per_day"].clone();
+    assert!(said(
+        &fatigue,
+        "the effect is \u{2212}0.8%, against +1.2% over the test: the test window"
+    ));
+    // Within the gap and the same sign: close to the test's.
+    let mut close = hand_report();
+    close["metrics"]["revenue_per_day"]["long_term_truth"]["relative"] = 0.025.into();
+    assert!(said(
+        &close,
+        "the effect is +2.5%, close to the test window's."
+    ));
+    assert!(!said(&close, "+2.5%, against"));
+}
+
+#[test]
+fn the_readout_reports_cuped_the_half_life_replications_and_srm_when_present() {
+    let r = hand_report();
+    assert!(said(&r, "With the 7-day pre-period as covariate (CUPED) the variance falls by 37.0%: +3.9% (95% CI +2.8% to +5.0%)."));
+    assert_eq!(
+        experiment::readout(&r)
+            .iter()
+            .filter(|s| s.contains("CUPED"))
+            .count(),
+        1
+    );
+    assert!(said(
+        &r,
+        "After the test the former arms' revenue per day gap decays with a half-life of 4.2 days."
+    ));
+    assert!(!said(&r, "CTR gap decays"));
+    assert!(!said(&r, "Sample ratio mismatch"));
+    assert!(!said(&r, "replications"));
+    let mut r = hand_report();
+    r["srm_p_value"] = 0.0002.into();
+    r["metrics"]["ctr"]["replications"] =
+        serde_json::json!({"count": 20, "coverage": 0.8, "bias": 0.064});
+    let lines = experiment::readout(&r);
+    assert!(lines[0].starts_with("Sample ratio mismatch: 1000 control and 1000 treatment units"));
+    assert!(lines[0].contains("(p = 2.0e-4)"));
+    assert!(said(&r, "Over 20 replications the 95% CI covered the truth 80.0% of the time; the estimate's bias is +6.4 points."));
+    // At the threshold: no warning.
+    r["srm_p_value"] = 0.001.into();
+    assert!(!said(&r, "Sample ratio mismatch"));
+}
+
+#[test]
+fn the_printed_readout_explains_real_runs() {
+    let user = run(&binding_budgets("user"));
+    let lines: Vec<&str> = user["readout"]
+        .as_array()
+        .expect("readout")
+        .iter()
+        .map(|s| s.as_str().expect("a sentence"))
+        .collect();
+    assert_eq!(lines, experiment::readout(&user));
+    assert!(
+        lines[0].starts_with("A 3-day user-split test estimates +"),
+        "{lines:?}"
+    );
+    let [_, spend] = ci(&user["arm_shares"]["spend"]);
+    let [_, traffic] = ci(&user["arm_shares"]["sessions"]);
+    assert!(spend > traffic + 0.05, "{spend} vs {traffic}");
+    assert!(
+        lines[1].contains("the treatment arm took budget from control"),
+        "{lines:?}"
+    );
+    let split = run(&binding_budgets("budget_split"));
+    assert!(
+        said(&split, "the estimate's CI covers the truth"),
+        "{split}"
+    );
+    assert!(!said(&split, "took budget"));
+}

@@ -19,6 +19,7 @@
 
 mod daily;
 mod draw;
+pub mod experiment;
 mod export;
 pub mod frontier;
 mod groups;

@@ -72,7 +72,8 @@
 //!   are `null` with a `reason`. Both: `daily_relative` is each post day's relative difference
 //!   of the arms' means per unit and `half_life_days` the half-life of an exponential decay to 0
 //!   fitted to it ([`crate::core::stats::fit_decay`]), `null` with a `reason` when the data do
-//!   not pin it down. Switchback: there are no arms after the test, so the post-period is
+//!   not pin it down; with a fit, `decay_amplitude` `a` and `decay_t0` `t₀` of the fitted curve
+//!   `a·2^(−(t − t₀)/half_life_days)` (`t` the post day, from 1). Switchback: there are no arms after the test, so the post-period is
 //!   compared with the control one-arm run on the same days and seed (`baseline`:
 //!   `control_run`): `relative` and `daily_relative` are the experiment's carry-over in this
 //!   world, with its half-life; `relative_ci` is `null` (one world against its own
@@ -93,7 +94,9 @@
 //!   end-of-day fatigue; advertiser design: each advertiser's totals of that day under its own
 //!   arm (test days only) — as `{"day": [1, 2, …], "period": ["test", …, "post", …], "control":
 //!   [...], "treatment": [...], "relative": [...], "relative_ci": [[lo, hi], ...]}`; `day` counts
-//!   from the first test day, and a day whose comparison fails is `null`. Switchback: `null`
+//!   from the first test day, and a day whose comparison fails is `null`. Runs of more than
+//!   [`crate::core::model::experiment::MAX_DAILY_USER_RECORDS`] user-days: `null` with a
+//!   `reason`. Switchback: `null`
 //!   with a `reason` (a day is one unit of one arm). Metrics a design cannot measure: `null`
 //!   with the `estimate`'s reason.
 //!
@@ -102,6 +105,12 @@
 //! else `null` with a `reason`): `[control, treatment]` shares of the `users`, of the test days'
 //! `sessions` and of their `spend` — a treatment whose spend share exceeds its traffic share took
 //! budget from control. `metric_keys` lists the metrics in the spec's order.
+//!
+//! `readout` is the report in plain sentences ([`readout`]): the estimate and its interval, the
+//! truth, and explanations each derived from the numbers (the interval covering the truth;
+//! budget coupling in a `user` design whose treatment outspends its traffic share; a long run
+//! unlike the test window; CUPED; the post-period half-life; replications; a sample ratio
+//! mismatch).
 //!
 //! **Jobs.** A run is [`job_count`] independent jobs — the replications, the long-term truth,
 //! then the side-by-side designs — each [`run_job`] depending on the spec and its index only;
@@ -1011,6 +1020,8 @@ fn decay_json(out: &mut Value, daily: &[Option<f64>]) {
     out["half_life_days"] = json!(half_life.as_ref().map(|f| f.half_life));
     if let Some(fit) = &half_life {
         out["half_life_ci"] = json!(fit.half_life_ci);
+        out["decay_amplitude"] = json!(fit.amplitude);
+        out["decay_t0"] = json!(fit.t0);
     }
     if let Some(reason) = reason {
         out["half_life_reason"] = json!(reason);
@@ -1031,6 +1042,12 @@ fn daily_json(metric: Metric, r: &ArmsResult, s: Schedule) -> Value {
             let Some(m) = user_measure(metric.key()) else {
                 return null_because("not recorded per user");
             };
+            if r.daily_users.is_empty() {
+                return null_because(format!(
+                    "more than {} user-days (users × test and post days): the per-user days are not kept",
+                    crate::core::model::experiment::MAX_DAILY_USER_RECORDS
+                ));
+            }
             r.daily_users
                 .iter()
                 .map(|d| user_units(m, &d.users, &d.fatigue, &r.user_arm, 1.0).compare())
@@ -1376,7 +1393,243 @@ pub fn assemble(spec: &ExperimentSpec, jobs: Vec<ExperimentJob>) -> Result<Value
     if !spec.designs.is_empty() {
         out["designs"] = Value::Object(side_by_side);
     }
+    out["readout"] = json!(readout(&out));
     Ok(out)
+}
+
+/// How far (in relative-lift points: 0.02 = 2 points) the long-term truth must be from the
+/// test window's truth, when both have the same sign, for the readout to call the long run
+/// different from the test.
+pub const LEARNING_GAP: f64 = 0.02;
+
+/// The p-value below which the readout warns of a sample ratio mismatch.
+pub const SRM_ALARM: f64 = 0.001;
+
+/// A relative lift as a signed percentage with one decimal (`+4.1%`, `−0.8%`, `0.0%`).
+fn pct(x: f64) -> String {
+    let v = (x * 1000.0).round() / 10.0;
+    if v == 0.0 {
+        "0.0%".into()
+    } else if v > 0.0 {
+        format!("+{v:.1}%")
+    } else {
+        format!("\u{2212}{:.1}%", -v)
+    }
+}
+
+/// A share as a plain percentage with one decimal.
+fn share_pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// A metric's name for a sentence: its label with "/ day" read "per day", lower case unless it
+/// is an acronym (`CTR`, `ROI`).
+fn metric_phrase(key: &str) -> String {
+    let label = Metric::from_key(key).map_or(key, |m| m.row().label);
+    let label = label.replace(" / ", " per ");
+    let acronym = label
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.len() > 1 && w.chars().all(|c| !c.is_lowercase()));
+    if acronym {
+        label
+    } else {
+        let mut c = label.chars();
+        c.next()
+            .map(|f| f.to_lowercase().chain(c).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn design_phrase(design: &str) -> &'static str {
+    match design {
+        "user" => "user-split",
+        "budget_split" => "user-split (budgets split)",
+        "advertiser" => "advertiser-split",
+        "switchback" => "switchback",
+        _ => "two-arm",
+    }
+}
+
+fn pair(v: &Value) -> Option<[f64; 2]> {
+    Some([v.get(0)?.as_f64()?, v.get(1)?.as_f64()?])
+}
+
+/// The report in plain sentences. Every explanation is derived from the report's numbers:
+/// - a sample-ratio-mismatch warning first when `srm_p_value` < [`SRM_ALARM`];
+/// - per metric (in `metric_keys` order): the estimate with its 95% interval (or why there is
+///   none); the truth over the test days, with "the estimate's CI covers the truth" when it does,
+///   and, when it does not in a `user` design, that the treatment arm took budget from control if
+///   its spend share exceeds its traffic (sessions) share (control took it from treatment in the
+///   opposite case); CUPED's variance reduction and adjusted estimate when present; the
+///   long-term truth, said to differ from the test window when its sign differs or it is more
+///   than [`LEARNING_GAP`] away — "as users learn to ignore ads" only for a metric clicks drive
+///   (revenue, clicks, CTR, eCPM, advertiser value and surplus) whose long run is below the test
+///   window, when the report's CTR also falls further in the long run than over the test; the post-period half-life when
+///   fitted; the replications' coverage and bias when present.
+pub fn readout(report: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let design = report["design"].as_str().unwrap_or_default();
+    let days = report["schedule"]["days"].as_u64().unwrap_or(0);
+    let pre_days = report["schedule"]["pre_days"].as_u64().unwrap_or(0);
+    let horizon = report["horizon_days"].as_u64().unwrap_or(0);
+    if let Some(p) = report["srm_p_value"].as_f64().filter(|&p| p < SRM_ALARM) {
+        let share = report["treatment_share"].as_f64().unwrap_or(f64::NAN);
+        out.push(format!(
+            "Sample ratio mismatch: {} control and {} treatment units are unlikely under the intended {} treatment share (p = {p:.1e}); check the assignment before trusting the estimates.",
+            report["units"]["control"],
+            report["units"]["treatment"],
+            share_pct(share),
+        ));
+    }
+    let spend = pair(&report["arm_shares"]["spend"]);
+    let traffic = pair(&report["arm_shares"]["sessions"]);
+    let keys: Vec<String> = match report["metric_keys"].as_array() {
+        Some(list) => list
+            .iter()
+            .filter_map(|k| k.as_str().map(String::from))
+            .collect(),
+        None => report["metrics"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default(),
+    };
+    // The learning clause's evidence: CTR falling further in the long run than over the test.
+    let ctr_learning = {
+        let ctr = &report["metrics"]["ctr"];
+        match (
+            ctr["truth"]["relative"].as_f64(),
+            ctr["long_term_truth"]["relative"].as_f64(),
+        ) {
+            (Some(test), Some(long)) => long < test - LEARNING_GAP,
+            _ => false,
+        }
+    };
+    for (i, key) in keys.iter().enumerate() {
+        let m = &report["metrics"][key.as_str()];
+        if !m.is_object() {
+            continue;
+        }
+        let name = metric_phrase(key);
+        let lead = if i == 0 {
+            format!("A {days}-day {} test", design_phrase(design))
+        } else {
+            "The test".to_string()
+        };
+        let estimate = m["estimate"]["relative"].as_f64();
+        let ci = pair(&m["estimate"]["relative_ci"]);
+        match (estimate, ci) {
+            (Some(e), Some([lo, hi])) => out.push(format!(
+                "{lead} estimates {} {name} (95% CI {} to {}).",
+                pct(e),
+                pct(lo),
+                pct(hi)
+            )),
+            (Some(e), None) => {
+                out.push(format!("{lead} estimates {} {name} (no interval).", pct(e)))
+            }
+            _ => {
+                let reason = m["estimate"]["reason"].as_str().unwrap_or("no estimate");
+                out.push(format!("{lead} cannot estimate {name}: {reason}."));
+            }
+        }
+        let truth = m["truth"]["relative"].as_f64();
+        if let Some(t) = truth {
+            let clause = match (estimate, ci) {
+                (Some(_), Some([lo, hi])) if lo <= t && t <= hi => {
+                    ": the estimate's CI covers the truth".to_string()
+                }
+                (Some(_), Some(_)) => match (design, spend, traffic) {
+                    ("user", Some([_, s]), Some([_, q])) if s > q => format!(
+                        ": the treatment arm took budget from control (its spend share {} against its traffic share {})",
+                        share_pct(s),
+                        share_pct(q)
+                    ),
+                    ("user", Some([s, _]), Some([q, _])) if s > q => format!(
+                        ": the control arm took budget from treatment (its spend share {} against its traffic share {})",
+                        share_pct(s),
+                        share_pct(q)
+                    ),
+                    _ => ": the estimate's CI misses it".to_string(),
+                },
+                _ => String::new(),
+            };
+            out.push(format!(
+                "The true effect over those days is {}{clause}.",
+                pct(t)
+            ));
+        }
+        if let (Some(v), Some(r), Some([lo, hi])) = (
+            m["cuped"]["variance_reduction"].as_f64(),
+            m["cuped"]["relative"].as_f64(),
+            pair(&m["cuped"]["relative_ci"]),
+        ) {
+            out.push(format!(
+                "With the {pre_days}-day pre-period as covariate (CUPED) the variance falls by {}: {} (95% CI {} to {}).",
+                share_pct(v),
+                pct(r),
+                pct(lo),
+                pct(hi)
+            ));
+        }
+        if let Some(long) = m["long_term_truth"]["relative"].as_f64() {
+            let head = format!(
+                "Long-term (last week of day {horizon}) the effect is {}",
+                pct(long)
+            );
+            let differs = truth.is_some_and(|t| {
+                (long * t < 0.0 && long.abs().max(t.abs()) >= 0.0005)
+                    || (long - t).abs() > LEARNING_GAP
+            });
+            // Blindness lowers clicks, so it explains a long run below the test window in the
+            // metrics clicks drive.
+            let click_driven = matches!(
+                key.as_str(),
+                "revenue_per_day"
+                    | "clicks_per_day"
+                    | "ctr"
+                    | "ecpm"
+                    | "advertiser_value_per_day"
+                    | "advertiser_surplus_per_day"
+            );
+            let tail = match truth {
+                Some(t) if differs && ctr_learning && click_driven && long < t => {
+                    format!(
+                        ", against {} over the test, as users learn to ignore ads",
+                        pct(t)
+                    )
+                }
+                Some(t) if differs => format!(
+                    ", against {} over the test: the test window does not show the long run",
+                    pct(t)
+                ),
+                Some(_) => ", close to the test window's".to_string(),
+                None => String::new(),
+            };
+            out.push(format!("{head}{tail}."));
+        }
+        if let Some(h) = m["post_period"]["half_life_days"].as_f64() {
+            out.push(format!(
+                "After the test the former arms' {name} gap decays with a half-life of {h:.1} days."
+            ));
+        }
+        let reps = &m["replications"];
+        if let (Some(n), Some(c), Some(b)) = (
+            reps["count"].as_u64(),
+            reps["coverage"].as_f64(),
+            reps["bias"].as_f64(),
+        ) {
+            out.push(format!(
+                "Over {n} replications the 95% CI covered the truth {} of the time; the estimate's bias is {} points.",
+                share_pct(c),
+                {
+                    let p = pct(b);
+                    p.trim_end_matches('%').to_string()
+                }
+            ));
+        }
+    }
+    out
 }
 
 /// The replications summary of metric `i`: each replication's relative estimate against its

@@ -292,14 +292,19 @@ pub struct ArmsResult {
     /// Per advertiser (advertiser designs; else empty): the arm, in the order of `advertisers`
     /// (advertisers that joined after the experiment have none).
     pub advertiser_arm: Vec<u8>,
-    /// Per experiment day, then per post-period day (user designs; else empty): each user's
-    /// totals that day and its end-of-day fatigue (`fatigue` is that one day's, not a sum).
+    /// Per experiment day, then per post-period day (user designs with at most
+    /// [`MAX_DAILY_USER_RECORDS`] users × those days; else empty): each user's totals that day
+    /// and its end-of-day fatigue (`fatigue` is that one day's, not a sum).
     pub daily_users: Vec<UserPeriod>,
     /// Per experiment day (advertiser designs; else empty): per advertiser, in the order of
     /// `advertisers` (those not yet present are missing), what each arm's sessions brought it
     /// that day.
     pub daily_advertisers: Vec<Vec<[AdvertiserTotals; MAX_ARMS]>>,
 }
+
+/// The most user-days [`ArmsResult::daily_users`] keeps (users × (experiment + post-period
+/// days)): about 100 MB of records. Larger runs keep none.
+pub const MAX_DAILY_USER_RECORDS: usize = 2_000_000;
 
 /// Why a two-arm run cannot be made.
 #[derive(Debug, Clone, PartialEq)]
@@ -467,7 +472,9 @@ pub fn run_arms(
         advertisers_post: Vec::new(),
         advertisers_post_daily: Vec::new(),
     };
-    let by_user = !user_arm.is_empty();
+    let daily_days = (schedule.days + schedule.post_days) as usize;
+    let by_user =
+        !user_arm.is_empty() && n_users.saturating_mul(daily_days) <= MAX_DAILY_USER_RECORDS;
     let by_advertiser = matches!(assignment, Assignment::Advertiser { .. });
     let mut during = UserPeriod::default();
     let mut advertisers: Vec<[AdvertiserTotals; MAX_ARMS]> = Vec::new();
