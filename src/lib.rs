@@ -49,6 +49,8 @@
 //!     [`core::model::metric_table`] lists every metric once (key, label, unit, format, which way
 //!     is better, accessors); the KPI cards, the details table, the CSV and the charts read it.
 //!     [`core::model::window`] names a summary metric in text (`last_week.engagement_per_day`).
+//!     [`core::model::strategy_metrics`] breaks each summary window down by bidding strategy
+//!     (spend, value, ROI, CPC, budget utilisation, goal attainment).
 //!     [`core::model::engine`] splits a run into the population (users, advertisers, the day),
 //!     one mechanism per arm (what a design decides) and shared scratch buffers;
 //!     [`core::model::experiment`] serves two arms in one world (user, budget-split and

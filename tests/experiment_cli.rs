@@ -189,7 +189,8 @@ fn a_pre_period_feeds_cuped_which_narrows_the_interval() {
             "pre_days": 7, "days": 7, "horizon_days": 7,
             "metrics": ["revenue_per_day", "sessions_per_day", "ctr"]}"#,
     );
-    for m in ["revenue_per_day", "sessions_per_day"] {
+    // Ratio metrics too (CTR: on each user's delta-method linearised CTR).
+    for m in ["revenue_per_day", "sessions_per_day", "ctr"] {
         let c = &r["metrics"][m]["cuped"];
         let v = num(&c["variance_reduction"]);
         assert!(v > 0.3 && v < 1.0, "{m}: {c}");
@@ -198,7 +199,19 @@ fn a_pre_period_feeds_cuped_which_narrows_the_interval() {
         let adjusted = width(ci(&c["relative_ci"]));
         assert!(adjusted < raw, "{m}: {adjusted} vs {raw}");
     }
-    assert!(r["metrics"]["ctr"]["cuped"]["reason"].is_string());
+    // An A/A test: every adjusted interval, ratio metrics' included, covers 0.
+    let metrics = ["revenue_per_day", "ctr", "avg_cpc", "ecpm", "roi"];
+    let r = run(&format!(
+        r#"{{"base": {{"users": {{"count": 1000}}}}, "treatment": {{}}, "pre_days": 7,
+            "days": 7, "horizon_days": 1, "metrics": {}}}"#,
+        serde_json::to_string(&metrics).unwrap()
+    ));
+    for m in metrics {
+        let c = &r["metrics"][m]["cuped"];
+        let [lo, hi] = ci(&c["relative_ci"]);
+        assert!(lo < 0.0 && 0.0 < hi, "{m}: {c}");
+        assert!(num(&c["variance_reduction"]) > 0.0, "{m}: {c}");
+    }
 }
 
 #[test]
@@ -251,6 +264,122 @@ fn other_designs_measure_their_own_units() {
         20.0
     );
     assert!(num(&r["metrics"]["revenue_per_day"]["estimate"]["relative"]).is_finite());
+}
+
+#[test]
+fn user_designs_estimate_advertiser_value_and_surplus_per_user() {
+    // Each click's value is the user's whose session it was: the user designs estimate
+    // advertiser value, surplus and ROI at the user. An A/A test covers 0; the control arm's
+    // level (its mean per user × users) is the truth's within its interval's reach.
+    for design in ["user", "budget_split"] {
+        let r = run(&format!(
+            r#"{{"base": {{"users": {{"count": 1000}}}}, "treatment": {{}}, "design": "{design}",
+                "days": 4, "horizon_days": 1,
+                "metrics": ["advertiser_value_per_day", "advertiser_surplus_per_day", "roi"]}}"#
+        ));
+        for m in [
+            "advertiser_value_per_day",
+            "advertiser_surplus_per_day",
+            "roi",
+        ] {
+            let e = &r["metrics"][m]["estimate"];
+            let [lo, hi] = ci(&e["relative_ci"]);
+            assert!(lo < 0.0 && 0.0 < hi, "{design} {m}: {e}");
+            let (c, truth) = (
+                num(&e["control"]),
+                num(&r["metrics"][m]["truth"]["control"]),
+            );
+            // Half the interval's relative width, as a bound on the control level's error.
+            assert!(
+                (c / truth - 1.0).abs() < (hi - lo),
+                "{design} {m}: control {c} vs truth {truth}"
+            );
+        }
+    }
+    // A real treatment (30% bid shading: lower bids) has an estimate.
+    let r = run(
+        r#"{"base": {"users": {"count": 1000}}, "treatment": {"auction.bid_shading": 0.3},
+            "design": "budget_split", "days": 4, "horizon_days": 1,
+            "metrics": ["advertiser_surplus_per_day"]}"#,
+    );
+    let e = &r["metrics"]["advertiser_surplus_per_day"]["estimate"];
+    assert!(num(&e["relative"]).is_finite(), "{e}");
+}
+
+#[test]
+fn a_switchbacks_cuped_pairs_each_day_with_a_pre_period_day() {
+    use sandbox::core::model::{
+        run_arms, summarise, Assignment, Metric, Params, Scenario, Schedule,
+    };
+    use sandbox::core::stats;
+    let (pre_days, days) = (24, 20);
+    let metrics = ["revenue_per_day", "ctr", "mean_fatigue"];
+    let r = run(&format!(
+        r#"{{"base": {{"users": {{"count": 400}}, "sim": {{"seed": 3}}}},
+            "treatment": {{"ad_load.every": 3}}, "design": "switchback",
+            "pre_days": {pre_days}, "days": {days}, "horizon_days": 1, "metrics": {}}}"#,
+        serde_json::to_string(&metrics).unwrap()
+    ));
+    // By hand: the same two arms in one world; experiment day pre_days + j against pre-period
+    // day pre_days − days + j (served by control), CUPED on days.
+    let mut p = Params::default();
+    p.users.count = 400;
+    p.sim.seed = 3;
+    p.sim.days = pre_days + days;
+    let world = Scenario::new(p.clone()).unwrap();
+    p.ad_load.every = 3;
+    let treatment = Scenario::new(p).unwrap();
+    let schedule = Schedule {
+        pre_days,
+        days,
+        post_days: 0,
+    };
+    let design = Assignment::Switchback {
+        treatment_share: 0.5,
+    };
+    let arms = run_arms(&world, &world, &treatment, design, schedule).unwrap();
+    for m in metrics {
+        let metric = Metric::from_key(m).unwrap();
+        let day_value = |d: &[_]| metric.row().value(&summarise(d)).unwrap();
+        let (mut y, mut x) = ([vec![], vec![]], [vec![], vec![]]);
+        for j in 1..=days {
+            let (i, p) = (
+                (pre_days + j - 1) as usize,
+                (pre_days - days + j - 1) as usize,
+            );
+            let k = arms.day_arm[i].expect("a switchback day has one arm") as usize;
+            let served = if k == 0 {
+                &arms.control
+            } else {
+                &arms.treatment
+            };
+            y[k].push(day_value(&served[i..=i]));
+            x[k].push(day_value(&arms.control[p..=p]));
+        }
+        let want = stats::cuped(&y[0], &x[0], &y[1], &x[1]).unwrap();
+        let c = &r["metrics"][m]["cuped"];
+        assert_eq!(num(&c["relative"]), want.adjusted.relative.unwrap(), "{m}");
+        assert_eq!(
+            num(&c["variance_reduction"]),
+            want.variance_reduction,
+            "{m}"
+        );
+        let raw = &r["metrics"][m]["estimate"];
+        assert_eq!(num(&raw["relative"]), want.raw.relative.unwrap(), "{m}");
+    }
+    // The market drifts (fatigue builds over the run): the paired day explains most of a
+    // day's mean fatigue.
+    assert!(num(&r["metrics"]["mean_fatigue"]["cuped"]["variance_reduction"]) > 0.9);
+    // A pre-period shorter than the experiment pairs no day: `null` with the reason.
+    let r = run(
+        r#"{"base": {"users": {"count": 200}}, "treatment": {}, "design": "switchback",
+            "pre_days": 5, "days": 6, "horizon_days": 1, "metrics": ["revenue_per_day"]}"#,
+    );
+    let reason = &r["metrics"]["revenue_per_day"]["cuped"]["reason"];
+    assert!(
+        reason.as_str().unwrap().contains("pre_days ≥ days"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -320,4 +449,186 @@ mod release_only {
             );
         }
     }
+}
+
+/// The spec of the job tests: replications, a pre-period, a post-period and side-by-side designs.
+const JOBS_SPEC: &str = r#"{"base": {"users": {"count": 300}},
+    "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8},
+    "pre_days": 2, "days": 3, "post_days": 3, "horizon_days": 4, "replications": 2,
+    "designs": ["budget_split", "switchback"]}"#;
+
+#[test]
+fn jobs_that_crossed_a_serde_boundary_assemble_into_the_same_report() {
+    let spec = experiment::parse(JOBS_SPEC).expect("valid");
+    let report = experiment::run(&spec, 2).expect("runs");
+    let n = experiment::job_count(&spec);
+    assert_eq!(n, 2 + 1 + 2);
+    // The spec crosses too: as JSON and as bincode (the worker codec).
+    let text = serde_json::to_string(&spec).expect("spec to JSON");
+    let sent: experiment::ExperimentSpec = serde_json::from_str(&text).expect("spec from JSON");
+    assert_eq!(sent, spec);
+    let bytes = bincode::serialize(&spec).expect("spec to bincode");
+    let sent: experiment::ExperimentSpec = bincode::deserialize(&bytes).expect("from bincode");
+    assert_eq!(sent, spec);
+    // Each job runs on its own (in reverse order), goes through JSON, and comes back.
+    let mut jobs = Vec::new();
+    for i in (0..n).rev() {
+        let job = experiment::run_job(&sent, i).expect("job runs");
+        let text = serde_json::to_string(&job).expect("job to JSON");
+        let back: experiment::ExperimentJob = serde_json::from_str(&text).expect("job from JSON");
+        assert_eq!(back, job);
+        let bytes = bincode::serialize(&job).expect("job to bincode");
+        let binary: experiment::ExperimentJob = bincode::deserialize(&bytes).expect("bincode");
+        assert_eq!(binary, job);
+        jobs.push(back);
+    }
+    let assembled = experiment::assemble(&spec, jobs.clone()).expect("assembles");
+    assert_eq!(
+        serde_json::to_string_pretty(&assembled).expect("text"),
+        serde_json::to_string_pretty(&report).expect("text")
+    );
+    // A job missing or given twice is an error, not a wrong report.
+    let mut twice = jobs.clone();
+    twice[0] = jobs[1].clone();
+    assert!(experiment::assemble(&spec, twice).is_err());
+    assert!(experiment::assemble(&spec, jobs[1..].to_vec()).is_err());
+    assert!(experiment::run_job(&spec, n).is_err());
+}
+
+#[test]
+fn the_canonical_spec_reads_back_to_an_equal_spec() {
+    for input in [
+        JOBS_SPEC,
+        r#"{}"#,
+        r#"{"base": {"users": {"count": 500}}, "treatment": {"auction.reserve": 0.5},
+            "design": "advertiser", "treatment_share": 0.3, "metrics": ["roi"]}"#,
+        r#"{"base": "?users=700", "treatment": {"advertisers.pacing": false},
+            "design": "budget_split", "days": 5}"#,
+    ] {
+        let spec = experiment::parse(input).expect("valid");
+        let canonical = experiment::canonical_json(&spec).to_string();
+        let mut back = experiment::parse(&canonical).expect("canonical parses");
+        back.warnings = spec.warnings.clone();
+        assert_eq!(back, spec, "{input}\n{canonical}");
+    }
+}
+
+fn daily(r: &Value, metric: &str) -> (Vec<f64>, Vec<[f64; 2]>, Vec<String>) {
+    let d = &r["metrics"][metric]["daily"];
+    let relative = d["relative"].as_array().expect("relative").iter().map(num);
+    let cis = d["relative_ci"].as_array().expect("CIs").iter().map(ci);
+    let period = d["period"].as_array().expect("period").iter();
+    (
+        relative.collect(),
+        cis.collect(),
+        period
+            .map(|p| p.as_str().expect("a name").to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn in_an_a_a_test_the_daily_intervals_cover_zero_on_most_days() {
+    let r = run(
+        r#"{"base": {"users": {"count": 2000}}, "treatment": {}, "days": 14, "post_days": 3,
+            "horizon_days": 3,
+            "metrics": ["revenue_per_day", "ctr", "sessions_per_day", "mean_fatigue"]}"#,
+    );
+    for m in ["revenue_per_day", "ctr", "sessions_per_day", "mean_fatigue"] {
+        let (relative, cis, period) = daily(&r, m);
+        assert_eq!(relative.len(), 17, "{m}");
+        assert!(period[..14].iter().all(|p| p == "test"), "{m}: {period:?}");
+        assert!(period[14..].iter().all(|p| p == "post"), "{m}: {period:?}");
+        let days = &r["metrics"][m]["daily"]["day"];
+        assert_eq!(days[0], 1);
+        assert_eq!(days[16], 17);
+        // 95% intervals: 13.3 of 14 test days expected; at most 3 misses (P ≈ 0.004 were the
+        // days independent).
+        let covered = cis[..14]
+            .iter()
+            .filter(|c| c[0] <= 0.0 && 0.0 <= c[1])
+            .count();
+        assert!(covered >= 11, "{m}: {covered} of 14 days cover 0: {cis:?}");
+        for (r, c) in relative.iter().zip(&cis) {
+            assert!(c[0] <= *r && *r <= c[1], "{m}");
+        }
+    }
+}
+
+#[test]
+fn after_an_ad_load_increase_the_daily_ctr_effect_deepens_as_users_grow_blind() {
+    let input = r#"{"base": {"users": {"count": 4000, "blindness": 2, "fatigue_half_life_days": 3}},
+        "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8}, "days": 10, "post_days": 4,
+        "horizon_days": 7, "metrics": ["ctr", "mean_fatigue"]}"#;
+    let r = run(input);
+    let (relative, _, period) = daily(&r, "ctr");
+    assert_eq!(relative.len(), 14);
+    assert_eq!(period.iter().filter(|p| *p == "test").count(), 10);
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let (early, late) = (mean(&relative[..3]), mean(&relative[7..10]));
+    // The model: click propensity × exp(−blindness · fatigue); the treatment's fatigue builds up
+    // over the first days (half-life 3 days), so its CTR falls further behind control's.
+    let spec = experiment::parse(input).expect("valid");
+    let scenario = |p: &sandbox::core::model::Params| {
+        let mut p = p.clone();
+        p.sim.days = 14;
+        sandbox::core::model::Scenario::new(p).expect("valid")
+    };
+    let [c, t] = [
+        sandbox::core::model::simulate(&scenario(&spec.base)),
+        sandbox::core::model::simulate(&scenario(&spec.treatment)),
+    ];
+    let truth: Vec<f64> = (0..10)
+        .map(|d| t.days[d].ctr / c.days[d].ctr - 1.0)
+        .collect();
+    let (truth_early, truth_late) = (mean(&truth[..3]), mean(&truth[7..10]));
+    assert!(
+        truth_late < truth_early - 0.03,
+        "the model's CTR effect deepens: {truth:?}"
+    );
+    assert!(
+        late < early - 0.03,
+        "and the experiment sees it: {relative:?} vs the truth {truth:?}"
+    );
+    // The direction only: the global truth (everyone treated, budgets and advertisers reacting
+    // to it) is not what a 50/50 split measures, and here it is deeper (−23% vs −15%).
+    assert!(late < 0.0 && truth_late < 0.0, "{late} vs {truth_late}");
+    // After the test everyone gets control again and the gap closes.
+    assert!(relative[13] > late + 0.05, "{relative:?}");
+    // The fatigue gap is there from day 1 (it is what treatment's ads did that day).
+    let (fatigue, cis, _) = daily(&r, "mean_fatigue");
+    assert!(cis[..10].iter().all(|c| c[0] > 0.0), "{fatigue:?}");
+}
+
+#[test]
+fn the_daily_section_follows_the_design() {
+    // Advertiser design: per advertiser, per test day; users' metrics are not theirs.
+    let r = run(
+        r#"{"base": {"users": {"count": 500}, "advertisers": {"arrival_rate": 0.0}},
+            "treatment": {"auction.reserve": 0.5}, "design": "advertiser", "days": 3,
+            "post_days": 2, "horizon_days": 3, "metrics": ["revenue_per_day", "engagement_per_day"]}"#,
+    );
+    let (relative, cis, period) = daily(&r, "revenue_per_day");
+    assert_eq!(relative.len(), 3);
+    assert!(period.iter().all(|p| p == "test"));
+    assert!(cis.iter().all(|c| c[0] < c[1]));
+    assert!(r["metrics"]["engagement_per_day"]["daily"]["reason"].is_string());
+    assert!(r["arm_shares"]["reason"].is_string());
+    // Switchback: a day is one unit of one arm.
+    let r = run(
+        r#"{"base": {"users": {"count": 300}}, "treatment": {"ad_load.every": 3},
+            "design": "switchback", "days": 6, "horizon_days": 3, "metrics": ["revenue_per_day"]}"#,
+    );
+    assert!(r["metrics"]["revenue_per_day"]["daily"]["reason"].is_string());
+    // User design: the arms' shares of users, sessions and spend.
+    let r = run(
+        r#"{"base": {"users": {"count": 300}}, "treatment": {"ad_load.every": 3}, "days": 2,
+            "horizon_days": 2, "metrics": ["revenue_per_day"]}"#,
+    );
+    for key in ["users", "sessions", "spend"] {
+        let [c, t] = ci(&r["arm_shares"][key]);
+        assert!((c + t - 1.0).abs() < 1e-12 && c > 0.0 && t > 0.0, "{key}");
+    }
+    let [_, t] = ci(&r["arm_shares"]["users"]);
+    assert_eq!(t, num(&r["units"]["treatment"]) / 300.0);
 }

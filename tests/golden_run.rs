@@ -8,7 +8,12 @@ include!("golden_common.rs.inc");
 #[test]
 fn the_engine_reproduces_its_recorded_fingerprint() {
     let (params, expected) = golden();
-    let got = run_fingerprint(params);
+    let (legacy, without) = legacy();
+    let (got, got_legacy) = run_fingerprints(params, &without);
+    assert_eq!(
+        got_legacy, legacy,
+        "a number that existed before the fields {without:?} were added has changed"
+    );
     assert_eq!(
         got, expected,
         "the engine's output changed; if intended, record the new fingerprint in tests/data/golden_run.json and bump the link version"

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use sandbox::config::export::daily_csv;
 use sandbox::core::model::{
     daily_rows, summary_rows, DayMetrics, Direction, Format, Metric, RunResult, Summaries, Summary,
-    Window, WindowedMetric, WindowedMetricError, METRICS, SUMMARY_WINDOW_FIELDS,
+    Window, WindowedMetric, WindowedMetricError, METRICS, SUMMARY_BREAKDOWN_FIELDS,
+    SUMMARY_WINDOW_FIELDS,
 };
 use serde_json::Value;
 
@@ -59,6 +60,7 @@ fn one_row_per_summary_field_in_field_order() {
     let fields: Vec<String> = keys_in_order(&serde_json::to_string(&Summary::default()).unwrap())
         .into_iter()
         .filter(|k| !SUMMARY_WINDOW_FIELDS.contains(&k.as_str()))
+        .filter(|k| !SUMMARY_BREAKDOWN_FIELDS.contains(&k.as_str()))
         .collect();
     let rows: Vec<&str> = summary_rows().map(|r| r.key).collect();
     assert_eq!(rows, fields, "summary rows against the fields of Summary");
@@ -70,6 +72,7 @@ fn one_row_per_summary_field_in_field_order() {
     let table_keys: BTreeSet<&str> = summary_rows()
         .map(|r| r.key)
         .chain(SUMMARY_WINDOW_FIELDS)
+        .chain(SUMMARY_BREAKDOWN_FIELDS)
         .collect();
     assert_eq!(table_keys, json_keys);
 }
@@ -100,7 +103,15 @@ fn every_daily_accessor_reads_its_own_column() {
 
 /// Scalar fields of [`DayMetrics`] that are not daily series of the table: the day itself, and
 /// the incumbents' CPC, which the CSV has never had (adding it would change the export).
-const DAILY_SCALARS_OUTSIDE_THE_TABLE: [&str; 2] = ["day", "incumbent_cpc"];
+/// The liquid welfare and the auction counts are read through their summaries only (the CSV
+/// keeps its columns).
+const DAILY_SCALARS_OUTSIDE_THE_TABLE: [&str; 5] = [
+    "day",
+    "incumbent_cpc",
+    "liquid_welfare",
+    "auctions",
+    "auctions_bid_above_value",
+];
 
 #[test]
 fn every_scalar_day_column_is_a_row_in_field_order() {
@@ -194,7 +205,7 @@ fn every_row_has_a_direction_with_a_reason_and_texts() {
 /// whether the value is a percentage. The app reads them from the table now.
 #[test]
 fn details_rows_keep_their_keys_labels_and_formats() {
-    let expected: [(&str, &str, bool); 22] = [
+    let expected: [(&str, &str, bool); 24] = [
         ("revenue_per_day", "Revenue / day", false),
         ("impressions_per_day", "Ad impressions / day", false),
         ("clicks_per_day", "Ad clicks / day", false),
@@ -225,6 +236,13 @@ fn details_rows_keep_their_keys_labels_and_formats() {
         ("budget_utilisation", "Budget utilisation", true),
         ("reserve_binding_rate", "Clicks priced at reserve", true),
         ("spend_hhi", "Spend concentration (HHI)", false),
+        // Added with the autobidding metrics, after every earlier row.
+        ("liquid_welfare_per_day", "Liquid welfare / day", false),
+        (
+            "bid_above_value_share",
+            "Auctions with a bid above value",
+            true,
+        ),
     ];
     let rows: Vec<(&str, &str, bool)> = summary_rows()
         .map(|r| (r.key, r.label, r.format == Format::Percent))
@@ -347,6 +365,7 @@ fn windows_name_and_read_their_summary() {
     let fields: Vec<&String> = fields
         .iter()
         .filter(|k| !["from_day", "to_day", "days"].contains(&k.as_str()))
+        .filter(|k| !SUMMARY_BREAKDOWN_FIELDS.contains(&k.as_str()))
         .filter(|k| !summary_rows().any(|r| r.key == k.as_str()))
         .collect();
     assert_eq!(fields, Window::ALL.map(Window::name));

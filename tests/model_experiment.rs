@@ -554,3 +554,80 @@ fn every_period_keeps_its_own_unit_records_and_they_add_up_to_the_days() {
     let want: u64 = r.control[5..].iter().map(|d| d.sessions).sum();
     assert_eq!(post, want as f64);
 }
+
+#[test]
+fn each_users_advertiser_value_and_spend_add_up_to_the_runs() {
+    // Every click's value to its advertiser is attributed to the user whose session it was: over
+    // each period and arm the users' totals are the days' advertiser value and spend (1e-9
+    // relative: the same products, summed in another order), and in the experiment period the
+    // advertisers' totals too.
+    let w = world(600, 7);
+    let t = treatment_of(&w, |p| {
+        p.auction.bid_shading = Some(0.3);
+        p.ad_load.every = 3;
+    });
+    let sched = Schedule {
+        pre_days: 2,
+        days: 3,
+        post_days: 2,
+    };
+    for design in [
+        Assignment::User {
+            treatment_share: 0.4,
+        },
+        Assignment::BudgetSplit {
+            treatment_share: 0.4,
+        },
+    ] {
+        let r = run_arms(&w, &w, &t, design, sched).expect("runs");
+        let sum = |days: &[DayMetrics], f: fn(&DayMetrics) -> f64| days.iter().map(f).sum::<f64>();
+        let name = design.name();
+        // Pre- and post-periods: control serves everyone.
+        for (users, days, what) in [
+            (&r.pre.users, &r.control[0..2], "pre"),
+            (&r.post.users, &r.control[5..7], "post"),
+        ] {
+            let value: f64 = users.iter().map(|u| u.value).sum();
+            let spend: f64 = users.iter().map(|u| u.revenue).sum();
+            close(
+                value,
+                sum(days, |d| d.advertiser_value),
+                &format!("{name} {what} value"),
+            );
+            close(
+                value - spend,
+                sum(days, |d| d.advertiser_surplus),
+                &format!("{name} {what} surplus"),
+            );
+        }
+        // Experiment: each arm's users.
+        for k in 0..2 {
+            let arm = if k == 0 {
+                &r.control[2..5]
+            } else {
+                &r.treatment[2..5]
+            };
+            let users = (0..r.user_arm.len()).filter(|&u| r.user_arm[u] as usize == k);
+            let (value, spend) = users.fold((0.0, 0.0), |(v, s), u| {
+                (v + r.users[u].value, s + r.users[u].revenue)
+            });
+            assert!(value > 0.0, "{name}: arm {k} has advertiser value");
+            close(
+                value,
+                sum(arm, |d| d.advertiser_value),
+                &format!("{name} arm {k} value"),
+            );
+            close(
+                value - spend,
+                sum(arm, |d| d.advertiser_surplus),
+                &format!("{name} arm {k} surplus"),
+            );
+            let advertisers: f64 = r.advertisers.iter().map(|a| a.arms[k].value).sum();
+            close(
+                value,
+                advertisers,
+                &format!("{name} arm {k} advertisers' value"),
+            );
+        }
+    }
+}

@@ -11,5 +11,8 @@ include!("golden_common.rs.inc");
 #[wasm_bindgen_test]
 fn wasm_engine_matches_the_native_fingerprint() {
     let (params, expected) = golden();
-    assert_eq!(run_fingerprint(params), expected);
+    let (legacy, without) = legacy();
+    let (got, got_legacy) = run_fingerprints(params, &without);
+    assert_eq!(got_legacy, legacy);
+    assert_eq!(got, expected);
 }

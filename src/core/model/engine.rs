@@ -115,6 +115,12 @@
 //! ([`GROWTH_MIN_BUDGET_SPENT`]) grows the budget by `budget_growth`. `Poisson(arrival_rate)` new advertisers arrive
 //! each day. A launch adds its cohort at the start of `launch.day`.
 //!
+//! **What a day records of bidding**: the liquid welfare `Σ_i min(value_i, budget_i)` over the
+//! advertisers active that day (value of the clicks won, that day's budget); the auctions — sessions
+//! with at least one ranked candidate — and those in which some ranked candidate's bid (as it stood
+//! that hour) exceeded its value per click; and each advertiser's spend, value, clicks and budget,
+//! which [`simulate`] folds into the per-strategy summaries ([`super::strategy_metrics`]).
+//!
 //! ## Promotional bandwidth
 //!
 //! With `promotion.enabled`, each session is a promoted session with probability
@@ -167,6 +173,7 @@ use super::params::{
     AdLoadParams, AdLoadPolicy, AdvertiserParams, AuctionParams, PacingMethod, Params,
     PromotedClass, Strategy, UtilityWeights, N_CATEGORIES,
 };
+use super::strategy_metrics::{AdvertiserDay, StrategyFold};
 use super::validate::Scenario;
 use crate::core::auction::{self, pow_q, Candidate, RankingRule};
 use crate::core::feed::{self, AdItem, BlendRequest, FeedScratch, Guardrails, Method};
@@ -243,11 +250,17 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
     let mut engine = Engine::new(scenario);
     let days = scenario.params().sim.days;
     let mut records = Vec::with_capacity(days as usize);
-    for _ in 0..days {
+    let mut by_strategy = StrategyFold::new(days as usize, &scenario.params().advertisers);
+    for day in 0..days as usize {
         records.push(engine.step_day());
+        by_strategy.add_day(day, &engine.arms[0].acc.advertisers);
     }
     let promotion = std::mem::take(&mut engine.arms[0].promotion_days);
     let mut summaries = summaries(&records);
+    let [first, last, whole] = by_strategy.finish();
+    summaries.first_week.by_strategy = first;
+    summaries.last_week.by_strategy = last;
+    summaries.whole_run.by_strategy = whole;
     if scenario.params().promotion.enabled {
         summaries.promotion = Some(promotion_summaries(&records, &promotion));
     }
@@ -616,8 +629,11 @@ pub struct UserTotals {
     pub clicks: f64,
     /// Expected ad impressions.
     pub impressions: f64,
-    /// Revenue from the user's sessions.
+    /// Revenue from the user's sessions: the advertisers' spend on its clicks.
     pub revenue: f64,
+    /// Advertisers' value from the clicks of the user's sessions (each click's value to the
+    /// advertiser clicked); `value − revenue` is the advertisers' surplus from this user.
+    pub value: f64,
 }
 
 /// An advertiser's totals from one arm's sessions.
@@ -673,6 +689,8 @@ struct DayAcc {
     promo: PromotionDay,
     placed: f64,
     reserve_clicks: f64,
+    /// Each active advertiser's day in this arm (for the strategy summaries).
+    advertisers: Vec<AdvertiserDay>,
 }
 
 impl DayAcc {
@@ -1318,9 +1336,20 @@ impl Engine {
             };
             for k in 0..n_arms {
                 let t = a.tally[k];
-                budget_total[k] += a.budget * self.routing.budget_weight[k];
+                let budget = a.budget * self.routing.budget_weight[k];
+                budget_total[k] += budget;
                 spend_total[k] += t.spend;
-                let m = &mut self.arms[k].acc.m;
+                let acc = &mut self.arms[k].acc;
+                acc.advertisers.push(AdvertiserDay {
+                    index: i as u32,
+                    strategy: a.strategy,
+                    spend: t.spend,
+                    value: t.value,
+                    clicks: t.clicks,
+                    budget,
+                });
+                let m = &mut acc.m;
+                m.liquid_welfare += t.value.min(budget);
                 m.advertiser_value += t.value;
                 m.spend_by_group[group] += t.spend;
                 clicks_by_group[k][group] += t.clicks;
@@ -1679,6 +1708,17 @@ fn session(
     let (arm, after) = rest.split_first_mut().expect("arm k exists");
     let mech = &arm.mech;
     let acc = &mut arm.acc;
+    // An auction: the ranked candidates' bids (see `Summary::bid_above_value_share`).
+    if !s.ranked.is_empty() {
+        acc.m.auctions += 1;
+        let advertisers = &pop.advertisers;
+        if s.ranked
+            .iter()
+            .any(|r| r.bid > advertisers[r.advertiser as usize].value)
+        {
+            acc.m.auctions_bid_above_value += 1;
+        }
+    }
     let load = &mech.load;
     let user = &pop.users[u];
     let seg = user.segment;
@@ -1767,6 +1807,7 @@ fn session(
     let mut revenue = 0.0;
     let mut impressions = 0.0;
     let mut clicks_sum = 0.0;
+    let mut value_sum = 0.0;
     for j in 0..=placed {
         // Organic positions next_pos..end, with end the next ad's position or past the feed.
         let end = if j < placed {
@@ -1801,6 +1842,7 @@ fn session(
         acc.m.clicks += clicks;
         impressions += survive;
         clicks_sum += clicks;
+        value_sum += clicks * a.value;
         let pot = &mut a.pots[pot_index];
         pot.spend += clicks * price;
         pot.value += clicks * a.value;
@@ -1864,6 +1906,7 @@ fn session(
         t.clicks += clicks_sum;
         t.impressions += impressions;
         t.revenue += revenue;
+        t.value += value_sum;
     }
 }
 /// The scroll factors of one segment's sessions, tabulated once per run. After `k` ads the exit

@@ -211,6 +211,7 @@ fn add_user(to: &mut UserTotals, t: &UserTotals) {
     to.clicks += t.clicks;
     to.impressions += t.impressions;
     to.revenue += t.revenue;
+    to.value += t.value;
 }
 
 fn add_advertiser(to: &mut AdvertiserTotals, t: &AdvertiserTotals) {
@@ -271,6 +272,13 @@ pub struct ArmsResult {
     /// Per advertiser (advertiser designs; else empty): the arm, in the order of `advertisers`
     /// (advertisers that joined after the experiment have none).
     pub advertiser_arm: Vec<u8>,
+    /// Per experiment day, then per post-period day (user designs; else empty): each user's
+    /// totals that day and its end-of-day fatigue (`fatigue` is that one day's, not a sum).
+    pub daily_users: Vec<UserPeriod>,
+    /// Per experiment day (advertiser designs; else empty): per advertiser, in the order of
+    /// `advertisers` (those not yet present are missing), what each arm's sessions brought it
+    /// that day.
+    pub daily_advertisers: Vec<Vec<[AdvertiserTotals; MAX_ARMS]>>,
 }
 
 /// Why a two-arm run cannot be made.
@@ -434,7 +442,11 @@ pub fn run_arms(
         advertisers: Vec::new(),
         advertiser_arm: Vec::new(),
         advertisers_pre: Vec::new(),
+        daily_users: Vec::new(),
+        daily_advertisers: Vec::new(),
     };
+    let by_user = !user_arm.is_empty();
+    let by_advertiser = matches!(assignment, Assignment::Advertiser { .. });
     let mut during = UserPeriod::default();
     let mut advertisers: Vec<[AdvertiserTotals; MAX_ARMS]> = Vec::new();
     for day in 1..=schedule.total() {
@@ -498,6 +510,15 @@ pub fn run_arms(
                 }
             }
             Period::Experiment => {
+                if by_user {
+                    result.daily_users.push(UserPeriod {
+                        users: day_users.clone(),
+                        fatigue: fatigue.clone(),
+                    });
+                }
+                if by_advertiser {
+                    result.daily_advertisers.push(day_advertisers.clone());
+                }
                 add_day(&mut during.users, &mut during.fatigue, &day_users, &fatigue);
                 advertisers.resize(day_advertisers.len(), Default::default());
                 for (to, arms) in advertisers.iter_mut().zip(&day_advertisers) {
@@ -507,6 +528,12 @@ pub fn run_arms(
                 }
             }
             Period::Post => {
+                if by_user {
+                    result.daily_users.push(UserPeriod {
+                        users: day_users.clone(),
+                        fatigue: fatigue.clone(),
+                    });
+                }
                 add_day(
                     &mut result.post.users,
                     &mut result.post.fatigue,

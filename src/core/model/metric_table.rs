@@ -160,6 +160,10 @@ pub enum Metric {
     ReserveBindingRate,
     /// `spend_hhi`.
     SpendHhi,
+    /// `liquid_welfare_per_day`.
+    LiquidWelfarePerDay,
+    /// `bid_above_value_share`.
+    BidAboveValueShare,
 }
 
 impl Metric {
@@ -207,6 +211,11 @@ pub fn daily_rows() -> impl Iterator<Item = &'static MetricRow> {
 /// `to_day`, `days`); every other field is a row of [`METRICS`].
 pub const SUMMARY_WINDOW_FIELDS: [&str; 3] = ["from_day", "to_day", "days"];
 
+/// Fields of [`Summary`] that break the window down rather than measure it as one number
+/// (`by_strategy`: one entry per bidding strategy of the mix, see
+/// [`super::strategy_metrics`]); they are not rows of [`METRICS`].
+pub const SUMMARY_BREAKDOWN_FIELDS: [&str; 1] = ["by_strategy"];
+
 // `Metric::row` indexes the table by variant: the rows must be in variant order.
 const _: () = {
     let mut i = 0;
@@ -220,7 +229,7 @@ const _: () = {
 };
 
 /// Every metric, in table order.
-pub const METRICS: [MetricRow; 25] = [
+pub const METRICS: [MetricRow; 27] = [
     MetricRow {
         metric: Metric::RevenuePerDay,
         key: "revenue_per_day",
@@ -633,5 +642,31 @@ pub const METRICS: [MetricRow; 25] = [
             column: "spend_hhi",
             get: |d| d.spend_hhi,
         }),
+    },
+    MetricRow {
+        metric: Metric::LiquidWelfarePerDay,
+        key: "liquid_welfare_per_day",
+        label: "Liquid welfare / day",
+        short: None,
+        unit: "currency/day",
+        format: Format::Number,
+        direction: Direction::HigherIsBetter,
+        direction_note: "value created for advertisers counted only up to what each could pay                          (its budget): the welfare measure for budget- and ROI-constrained                          bidders, whose value beyond their budget they could not have bought",
+        hint: "Σ min(value, budget) over advertisers",
+        summary: Some(|s| s.liquid_welfare_per_day),
+        daily: None,
+    },
+    MetricRow {
+        metric: Metric::BidAboveValueShare,
+        key: "bid_above_value_share",
+        label: "Auctions with a bid above value",
+        short: None,
+        unit: "share of auctions",
+        format: Format::Percent,
+        direction: Direction::Neither,
+        direction_note: "a diagnostic of autobidding: ROI-constrained autobidders bid above value                          by design when their target allows it; prices, surplus and welfare                          judge the outcome",
+        hint: "auctions where some bid exceeded its bidder's value",
+        summary: Some(|s| s.bid_above_value_share),
+        daily: None,
     },
 ];

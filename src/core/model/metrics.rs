@@ -3,7 +3,11 @@
 //! Counts of impressions, clicks and engagements are **expected values** accumulated over the
 //! sessions that happened (see the crate docs: only visits, churn and arrivals are drawn).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+pub use super::strategy_metrics::StrategySummary;
 
 /// What happened on one simulated day.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -74,6 +78,20 @@ pub struct DayMetrics {
     pub segment_fatigue: Vec<f64>,
     /// Revenue per segment.
     pub segment_revenue: Vec<f64>,
+    /// Liquid welfare (currency): `Σ_i min(value_i, budget_i)` over the advertisers active
+    /// during the day, `value_i` the value of the clicks it won today and `budget_i` its daily
+    /// budget (Aggarwal, Badanidiyuru & Mehta 2019). Value an advertiser got beyond its budget
+    /// counts only up to the budget: what it could have paid for.
+    #[serde(default)]
+    pub liquid_welfare: f64,
+    /// Ad auctions held: sessions with at least one eligible ad candidate (see
+    /// [`Summary::bid_above_value_share`]).
+    #[serde(default)]
+    pub auctions: u64,
+    /// Auctions in which at least one submitted bid per click exceeded its bidder's value per
+    /// click (see [`Summary::bid_above_value_share`]).
+    #[serde(default)]
+    pub auctions_bid_above_value: u64,
 }
 
 /// Names of [`DayMetrics::spend_by_group`]'s entries.
@@ -137,6 +155,26 @@ pub struct Summary {
     pub reserve_binding_rate: f64,
     /// Mean daily spend HHI.
     pub spend_hhi: f64,
+    /// Liquid welfare per day: `Σ_i min(value_i, budget_i)` over advertisers, each day's value
+    /// of clicks against that day's budget ([`DayMetrics::liquid_welfare`]), averaged over the
+    /// window. At most the advertiser value and at most the sum of budgets.
+    #[serde(default)]
+    pub liquid_welfare_per_day: f64,
+    /// Share of the window's auctions in which at least one submitted bid exceeded its bidder's
+    /// value per click. An auction is a session with at least one eligible candidate; its
+    /// submitted bids are those of the candidates it ranks and prices — the `max_ads + 1` best
+    /// by ranking utility, each bid as it stood at that hour (after pacing and the strategy's
+    /// multiplier); a bid exceeds the value when `bid > value` strictly. Manual bidders with
+    /// shading ≥ 0 never do (their bid is `value·(1 − shading)·pacing`, pacing ≤ 1); autobidders
+    /// whose multiplier is above 1 (a `target_roas` below what truthful bidding earns) do.
+    /// 0 when there were no auctions.
+    #[serde(default)]
+    pub bid_above_value_share: f64,
+    /// Per bidding strategy present in the mix (its name → its numbers over the window). Filled
+    /// by [`super::simulate`]; empty in summaries folded from day records alone ([`summarise`]),
+    /// which do not know who bid how.
+    #[serde(default)]
+    pub by_strategy: BTreeMap<String, StrategySummary>,
 }
 
 /// Summaries of a run: first week, last week, whole run.
@@ -320,6 +358,7 @@ pub fn summarise(days: &[DayMetrics]) -> Summary {
     let positions = sum(|d| d.positions_viewed);
     let placed = sum(|d| d.ads_per_session * d.sessions as f64);
     let reserve_clicks = sum(|d| d.reserve_binding_rate * d.clicks);
+    let auctions = sum(|d| d.auctions as f64);
     Summary {
         from_day: days[0].day,
         to_day: days[days.len() - 1].day,
@@ -346,6 +385,9 @@ pub fn summarise(days: &[DayMetrics]) -> Summary {
         budget_utilisation: sum(|d| d.budget_utilisation) / n,
         reserve_binding_rate: ratio(reserve_clicks, clicks),
         spend_hhi: sum(|d| d.spend_hhi) / n,
+        liquid_welfare_per_day: sum(|d| d.liquid_welfare) / n,
+        bid_above_value_share: ratio(sum(|d| d.auctions_bid_above_value as f64), auctions),
+        by_strategy: BTreeMap::new(),
     }
 }
 

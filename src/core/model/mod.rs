@@ -12,6 +12,7 @@ pub mod metric_table;
 pub mod metrics;
 pub mod params;
 pub mod promotion_metrics;
+pub mod strategy_metrics;
 pub mod validate;
 pub mod window;
 
@@ -20,7 +21,7 @@ pub use engine::{initial_bids, simulate, AdvertiserTotals, RunResult, UserTotals
 pub use experiment::{run_arms, ArmsResult, Assignment, Design, ExperimentError, Schedule};
 pub use metric_table::{
     daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
-    SUMMARY_WINDOW_FIELDS,
+    SUMMARY_BREAKDOWN_FIELDS, SUMMARY_WINDOW_FIELDS,
 };
 pub use metrics::{
     promotion_summaries, summaries, summarise, summarise_promotion, DayMetrics, PromotionDay,
@@ -28,5 +29,8 @@ pub use metrics::{
 };
 pub use params::*;
 pub use promotion_metrics::{PromotionMetric, PromotionSide, PROMOTION_METRICS};
+pub use strategy_metrics::{
+    goal_met, StrategySummary, WindowTotals, GOAL_BUDGET_SPENT, GOAL_TOLERANCE,
+};
 pub use validate::{FieldError, Scenario, MAX_SEGMENTS};
 pub use window::{Window, WindowedMetric, WindowedMetricError};

@@ -10,6 +10,18 @@
 //!   as known, as is standard: its estimation error is O(1/n));
 //! - `variance_reduction = 1 − Var(adjusted difference) / Var(raw difference)`, which is about
 //!   `ρ²`, the squared within-arm correlation of `Y` and `X`.
+//!
+//! **Ratio metrics** (CTR = Σclicks / Σimpressions over an arm's users, average CPC, eCPM): a
+//! unit has no value of the metric of its own, only a numerator and a denominator. The delta
+//! method linearises the arm's ratio `R = ȳ/x̄` around its means (Deng, Knoblich & Lu 2018, §3.3;
+//! Deng et al. 2013, §3.3): `R ≈ R₀ + (ȳ − R₀·x̄)/x̄`, the mean of the units' **linearised values**
+//! `L_i = R + (y_i − R·x_i)/x̄` ([`linearise`]). Their mean is `R` exactly and their sample
+//! variance / n is exactly the delta-method variance of `R` ([`super::ratio_metric`]), so a
+//! ratio is a mean of unit values and CUPED applies unchanged ([`cuped_ratio`]): `Y` is each
+//! unit's experiment-period linearised value (around its arm's experiment ratio), `X` its
+//! pre-period linearised value (around its arm's pre-period ratio), θ pooled as above. The
+//! adjusted ratio of an arm is `R − θ·(R_pre,arm − R̄_pre)` and the variance is reduced by about
+//! `ρ²`, the within-arm correlation of the two linearised values.
 
 use serde::Serialize;
 
@@ -126,4 +138,61 @@ pub fn cuped(
         raw: compare(rc, rvc, rt, rvt, None),
         adjusted: compare(ac, avc, at, avt, None),
     })
+}
+
+/// The linearised values of a ratio metric over units `(numerator, denominator)`:
+/// `L_i = R + (y_i − R·x_i)/x̄` with `R = Σy/Σx` and `x̄ = Σx/n` (see the module docs). Their
+/// mean is `R` and their sample variance / n is the delta-method variance of `R`.
+///
+/// Errors name `field` for no units, or denominators summing to 0, and `field[i]` for a
+/// non-finite value.
+pub fn linearise(field: &str, units: &[(f64, f64)]) -> Result<Vec<f64>, StatsError> {
+    if units.is_empty() {
+        return Err(StatsError::new(field, "needs at least 1 unit"));
+    }
+    for (i, &(y, x)) in units.iter().enumerate() {
+        if !y.is_finite() || !x.is_finite() {
+            return Err(StatsError::new(
+                format!("{field}[{i}]"),
+                format!("must be two finite numbers (numerator, denominator), got ({y}, {x})"),
+            ));
+        }
+    }
+    let n = units.len() as f64;
+    let (sy, sx) = units
+        .iter()
+        .fold((0.0, 0.0), |(sy, sx), &(y, x)| (sy + y, sx + x));
+    if sx == 0.0 {
+        return Err(StatsError::new(
+            field,
+            "the denominators sum to 0: the ratio is undefined",
+        ));
+    }
+    let (ratio, mean_x) = (sy / sx, sx / n);
+    Ok(units
+        .iter()
+        .map(|&(y, x)| ratio + (y - ratio * x) / mean_x)
+        .collect())
+}
+
+/// CUPED for a ratio metric: units `(numerator, denominator)` in the experiment
+/// (`control`, `treatment`) and in the pre-period (`control_pre`, `treatment_pre`, the same
+/// units in the same order), each arm's values linearised around that arm's own ratio of the
+/// period ([`linearise`]), then [`cuped`] on the linearised values (see the module docs). The
+/// raw comparison is [`super::ratio_metric`]'s; the adjusted one is the ratios adjusted by the
+/// pre-period.
+///
+/// Errors name the arm (`control_pre`… for the pre-period) as [`linearise`] and [`cuped`] do.
+pub fn cuped_ratio(
+    control: &[(f64, f64)],
+    control_pre: &[(f64, f64)],
+    treatment: &[(f64, f64)],
+    treatment_pre: &[(f64, f64)],
+) -> Result<CupedResult, StatsError> {
+    cuped(
+        &linearise("control", control)?,
+        &linearise("control_pre", control_pre)?,
+        &linearise("treatment", treatment)?,
+        &linearise("treatment_pre", treatment_pre)?,
+    )
 }

@@ -8,7 +8,8 @@
 //!   method of Deng, Knoblich & Lu 2018); each gives the difference and the relative lift with
 //!   95% confidence intervals.
 //! - [`cuped`](mod@cuped) — variance reduction with the pre-period value of the same metric (Deng, Xu,
-//!   Kohavi & Walker 2013), θ pooled across arms.
+//!   Kohavi & Walker 2013), θ pooled across arms; for ratio metrics on the units' delta-method
+//!   linearised values (Deng, Knoblich & Lu 2018).
 //! - [`srm`](mod@srm) — the sample-ratio-mismatch check (chi-square of observed counts against the
 //!   intended split).
 //! - [`power`](mod@power) — sample size per arm, minimum detectable effect and power.
@@ -33,7 +34,7 @@ pub mod srm;
 use std::fmt;
 
 pub use compare::{means, proportions, ratio_metric, Comparison, Proportion};
-pub use cuped::{cuped, CupedResult};
+pub use cuped::{cuped, cuped_ratio, linearise, CupedResult};
 pub use decay::{fit_decay, Asymptote, DecayFit};
 pub use normal::{chi_square_sf, normal_cdf, normal_quantile, normal_sf};
 pub use power::{mde, power, sample_size, sample_size_proportion, SampleSize};
