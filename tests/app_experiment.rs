@@ -62,8 +62,10 @@ fn the_assembled_report_is_the_clis_byte_for_byte() {
     };
     let spec = view.spec_text(&control);
     let n = job_count(&spec).unwrap();
-    assert!(n >= 1);
+    // Three replications, the long-term truth and two side-by-side designs.
+    assert_eq!(n, 3 + 1 + 2);
     let outputs: Vec<String> = (0..n).map(|i| run_job(&spec, i).unwrap()).collect();
+    assert!(run_job(&spec, n).is_err(), "no job beyond the count");
     let (cli, _) = run_json(&spec, 2).unwrap();
     assert_eq!(assemble(&spec, &outputs).unwrap(), cli);
 

@@ -19,30 +19,33 @@ use crate::config::spec::experiment;
 use crate::core::model::Params;
 use crate::core::stats;
 
-/// The number of jobs `spec` (a `sandbox experiment` spec) splits into.
+/// The number of jobs `spec` (a `sandbox experiment` spec) splits into
+/// ([`experiment::job_count`]): the replications, the long-term truth and the side-by-side
+/// designs.
 pub fn job_count(spec: &str) -> Result<usize, String> {
-    experiment::parse(spec).map_err(|e| e.to_string())?;
-    Ok(1)
+    let spec = experiment::parse(spec).map_err(|e| e.to_string())?;
+    Ok(experiment::job_count(&spec))
 }
 
-/// Runs job `index` of `spec` and returns its output as text (what crosses the worker boundary).
+/// Runs job `index` of `spec` ([`experiment::run_job`]) and returns it as JSON text (what
+/// crosses the worker boundary; every number keeps its bits).
 pub fn run_job(spec: &str, index: usize) -> Result<String, String> {
-    if index != 0 {
-        return Err(format!("no job {index}: the experiment is one job"));
-    }
-    experiment::run_json(spec, 1)
-        .map(|(text, _warnings)| text)
-        .map_err(|e| e.to_string())
+    let spec = experiment::parse(spec).map_err(|e| e.to_string())?;
+    let job = experiment::run_job(&spec, index).map_err(|e| e.to_string())?;
+    serde_json::to_string(&job).map_err(|e| e.to_string())
 }
 
-/// The report of `spec` from the outputs of its jobs, in index order: the text `sandbox
-/// experiment` prints.
+/// The report of `spec` from the outputs of its jobs ([`experiment::assemble`]): the text
+/// `sandbox experiment` prints.
 pub fn assemble(spec: &str, outputs: &[String]) -> Result<String, String> {
-    experiment::parse(spec).map_err(|e| e.to_string())?;
-    outputs
-        .first()
-        .cloned()
-        .ok_or_else(|| "the experiment's job did not run".to_string())
+    let spec = experiment::parse(spec).map_err(|e| e.to_string())?;
+    let jobs = outputs
+        .iter()
+        .map(|text| serde_json::from_str::<experiment::ExperimentJob>(text))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("a job's output does not read: {e}"))?;
+    let report = experiment::assemble(&spec, jobs).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }
 
 /// One run of the experiment: its spec and the outputs of its jobs as they arrive.
