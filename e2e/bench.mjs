@@ -12,10 +12,15 @@
 // 3. Sweep: the Tradeoffs tab's default 21-point sweep on the worker pool, against 21 / workers
 //    single runs of the engine in the worker (from 1b), and the time of each redraw of the
 //    frontier as the points arrive (`performance.measure("frontier-draw")`).
+// 4. Experiment: the Experiments tab's 14-day experiment on the default scenario (treatment: ad
+//    every 3 slots) with its truth runs and 20 replications, its jobs spread over a pool of 4
+//    workers (the page is told it has 5 logical processors). Timed from the run's start to the
+//    report shown, after a first run that warms the workers up.
+//    `BENCH_ONLY=experiment node e2e/bench.mjs` runs this part alone.
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   serveDist, launch, newPage, waitForResults, resultId, statusText, STATUS_RE,
@@ -30,8 +35,55 @@ const median = (xs) => {
 };
 const fmt = (x) => x.toFixed(1);
 
+/** Section 4: the experiment on a pool of 4 workers; prints and returns the times (ms). */
+async function benchExperiment(browser, server) {
+  const page = await newPage(browser);
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 5 });
+  });
+  const report = async (after) => (await page.waitForFunction((after) => {
+    const s = document.querySelector('.exp-results');
+    const p = document.querySelector('.exp-progress');
+    if (!s || !p || s.getAttribute('data-computing') !== 'false') return false;
+    const id = Number(s.getAttribute('data-run-id'));
+    if (!(id > after)) return false;
+    return { id, jobs: Number(p.dataset.total), text: p.textContent };
+  }, after, { timeout: 600_000, polling: 20 })).jsonValue();
+  const t0 = Date.now();
+  await page.goto(server.url + '?v=1&page=experiment&exp.t=every:3&exp.reps=20');
+  const first = await report(0);
+  const cold = Date.now() - t0;
+  const times = [];
+  let last = first;
+  for (const every of [4, 3, 4]) {
+    await page.selectOption('#exp-knob', 'every');
+    await page.fill('#exp-value', String(every));
+    await page.dispatchEvent('#exp-value', 'change');
+    const t = Date.now();
+    await page.click('#exp-add');
+    last = await report(last.id);
+    times.push(Date.now() - t);
+  }
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  console.log(`experiment: 14 days, default scenario, truth and 20 replications = ${first.jobs} jobs on 4 workers ` +
+    `(page told ${cores} processors; the machine has ${os.cpus().length}, load ${os.loadavg()[0].toFixed(1)}): ` +
+    `first run (page load, workers starting) ${fmt(cold)} ms; warm runs ${times.map(fmt).join(', ')} ms ` +
+    `(median ${fmt(median(times))} ms; target < 3000 ms)`);
+  if (page.errors.length) console.log('experiment page errors:', page.errors);
+  return times;
+}
+
 const server = await serveDist();
 const browser = await launch();
+if (process.env.BENCH_ONLY === 'experiment') {
+  try {
+    await benchExperiment(browser, server);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  process.exit(0);
+}
 try {
   const page = await newPage(browser);
   await page.goto(server.url + (QUERY ? `?v=1&${QUERY}` : ''));
@@ -149,6 +201,9 @@ try {
   console.log(`frontier redraw per arriving point: ${draws.length} redraws, median ${fmt(median(draws))} ms, ` +
     `max ${fmt(Math.max(...draws))} ms (target ≤ 16 ms)`);
   if (sweepPage.errors.length) console.log('sweep page errors:', sweepPage.errors);
+
+  // ---------------- 4. an experiment on the worker pool ----------------
+  await benchExperiment(browser, server);
 
   if (page.errors.length) console.log('page errors:', page.errors);
 } finally {

@@ -112,10 +112,10 @@ test('experiment: a world knob in a link is reported with the spec parser\'s mes
   const days = Number(await page.getAttribute('#exp-power-answer', 'data-days'));
   assert.ok(days >= 1);
   // A smaller lift needs more units.
-  await page.fill('#exp-pw-b', '0.05');
+  await page.fill('#exp-pw-b', '0.02');
   await page.dispatchEvent('#exp-pw-b', 'change');
   await page.waitForFunction((n) => Number(document.querySelector('#exp-power-answer').dataset.n) > n, n);
-  await waitForUrl(page, (q) => q.includes('exp.pw.lift=0.05'));
+  await waitForUrl(page, (q) => q.includes('exp.pw.lift=0.02'));
   assert.deepEqual(page.errors, []);
 });
 
