@@ -80,6 +80,11 @@ fn ci(v: &Json) -> String {
     }
 }
 
+/// A relative change with its 95% interval on a second, smaller line.
+fn with_ci(value: &Json, interval: &Json) -> Html {
+    html! { <>{ rel(value) }<span class="ci">{ ci(interval) }</span></> }
+}
+
 fn raw(v: &Json) -> String {
     v.as_f64().map(|x| x.to_string()).unwrap_or_default()
 }
@@ -507,7 +512,7 @@ fn report_view(report: &Json) -> Html {
             <table class="lab-table exp-table" id="exp-estimates">
                 <caption>{ "Estimate against truth (relative change, treatment vs control)" }</caption>
                 <thead><tr>
-                    <th>{ "Metric" }</th><th>{ "Estimate" }</th><th>{ "95% CI" }</th><th>{ "Truth" }</th>
+                    <th>{ "Metric" }</th><th>{ "Estimate [95% CI]" }</th><th>{ "Truth" }</th>
                     <th>{ "Long-term truth" }</th><th>{ "CUPED" }</th><th>{ "Post-period" }</th>
                     if reps >= 2 { <th>{ format!("Bias ({reps} reps)") }</th><th>{ "RMSE" }</th><th>{ "Coverage" }</th> }
                 </tr></thead>
@@ -521,20 +526,19 @@ fn report_view(report: &Json) -> Html {
                             <tr data-metric={key.clone()} data-estimate={raw(&e["relative"])} data-truth={raw(&m["truth"]["relative"])}
                                 data-long-term={raw(&m["long_term_truth"]["relative"])}>
                                 <th scope="row">{ metric_label(key) }</th>
-                                <td title={reason(e)}>{ if let Some(r) = reason(e) { html!{ <span class="muted" title={r}>{ "n/a" }</span> } } else { html!{ rel(&e["relative"]) } } }</td>
-                                <td>{ ci(&e["relative_ci"]) }</td>
+                                <td title={reason(e)}>{ if let Some(r) = reason(e) { html!{ <span class="muted" title={r}>{ "n/a" }</span> } } else { with_ci(&e["relative"], &e["relative_ci"]) } }</td>
                                 <td>{ rel(&m["truth"]["relative"]) }</td>
                                 <td>{ rel(&m["long_term_truth"]["relative"]) }</td>
                                 <td title={cuped.and_then(reason)}>{ match cuped {
-                                    None => "—".to_string(),
-                                    Some(c) if c["relative"].is_number() => format!("{} {}", rel(&c["relative"]), ci(&c["relative_ci"])),
-                                    Some(_) => "n/a".to_string(),
+                                    None => html! { "—" },
+                                    Some(c) if c["relative"].is_number() => with_ci(&c["relative"], &c["relative_ci"]),
+                                    Some(_) => html! { "n/a" },
                                 } }</td>
                                 <td title={post.and_then(reason)}>{ match post {
-                                    None => "—".to_string(),
+                                    None => html! { "—" },
                                     Some(p) => {
-                                        let hl = p["half_life_days"].as_f64().map(|h| format!(" · half-life {} d", number(h))).unwrap_or_default();
-                                        format!("{}{}", rel(&p["relative"]), hl)
+                                        let hl = p["half_life_days"].as_f64().map(|h| format!("half-life {} d", number(h))).unwrap_or_default();
+                                        html! { <>{ rel(&p["relative"]) }<span class="ci">{ hl }</span></> }
                                     }
                                 } }</td>
                                 if reps >= 2 {
@@ -606,7 +610,7 @@ fn designs_view(report: &Json) -> Html {
                                 let e = &designs[*n]["metrics"][key];
                                 html! {
                                     <td data-design={(*n).clone()} data-estimate={raw(&e["relative"])} title={reason(e)}>{
-                                        if e["relative"].is_number() { format!("{} {}", rel(&e["relative"]), ci(&e["relative_ci"])) } else { "n/a".to_string() }
+                                        if e["relative"].is_number() { with_ci(&e["relative"], &e["relative_ci"]) } else { html! { "n/a" } }
                                     }</td>
                                 }
                             }) }
