@@ -26,13 +26,17 @@ async function open(query, options = {}) {
   return page;
 }
 
-/** Waits until a report newer than `after` is shown; returns what the page shows. */
-async function waitForReport(page, after = 0, timeout = 120_000) {
-  const handle = await page.waitForFunction((after) => {
+/**
+ * Waits until a report newer than `after` is shown (of a run of `jobs` jobs, when given: edits
+ * made one after another may each start a run); returns what the page shows.
+ */
+async function waitForReport(page, after = 0, jobs = 0, timeout = 120_000) {
+  const handle = await page.waitForFunction(([after, jobs]) => {
     const s = document.querySelector('.exp-results');
     if (!s || s.getAttribute('data-computing') !== 'false') return false;
     const id = Number(s.getAttribute('data-run-id'));
     if (!(id > after)) return false;
+    if (jobs && Number(document.querySelector('.exp-progress')?.dataset.total) !== jobs) return false;
     const rows = [...document.querySelectorAll('#exp-estimates tbody tr')].map((r) => ({
       metric: r.dataset.metric, estimate: r.dataset.estimate, truth: r.dataset.truth, longTerm: r.dataset.longTerm,
     }));
@@ -49,7 +53,7 @@ async function waitForReport(page, after = 0, timeout = 120_000) {
       jobs: Number(progress?.dataset.total ?? 0),
       report: document.querySelector('#exp-report-json')?.textContent ?? '',
     };
-  }, after, { timeout, polling: 50 });
+  }, [after, jobs], { timeout, polling: 50 });
   return handle.jsonValue();
 }
 
@@ -76,8 +80,8 @@ test('experiment: define a treatment, compare two designs, see estimate vs truth
   await page.check('#exp-designs input[data-design="switchback"]');
   await page.fill('#exp-reps', '2');
   await page.dispatchEvent('#exp-reps', 'change');
-  const second = await waitForReport(page, first.id);
-  assert.equal(second.jobs, 2 + 1 + 2, 'two replications, the long-term truth and two designs');
+  // Two replications, the long-term truth and two designs.
+  const second = await waitForReport(page, first.id, 2 + 1 + 2);
   assert.ok(second.designs.some((d) => d.startsWith('revenue_per_day/user=')));
   assert.ok(second.designs.some((d) => d.startsWith('revenue_per_day/switchback=')));
   assert.match(second.table, /Bias/);

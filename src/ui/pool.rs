@@ -166,8 +166,24 @@ impl SweepPool {
 
     /// Queues `requests` in `lane` (replacing what was queued there) and hands them to the free
     /// workers; an empty list empties the lane.
+    ///
+    /// An experiment's new run supersedes the old one's jobs the workers hold: a worker drops a
+    /// queued request when a newer one of its kind arrives (see `crate::ui::worker`), so those
+    /// jobs may never be answered; the pool stops counting them, and the worker still running
+    /// one answers it late (the page ignores the answer).
     pub fn submit(&self, lane: Lane, requests: Vec<Request>) {
-        self.inner.borrow_mut().lanes[lane as usize] = requests.into();
+        {
+            let mut i = self.inner.borrow_mut();
+            if lane == Lane::Experiment {
+                let current: Vec<u64> = requests.iter().map(Request::id).collect();
+                for held in i.held.iter_mut() {
+                    held.retain(|(source, r)| {
+                        *source != Source::Lane(lane) || current.contains(&r.id())
+                    });
+                }
+            }
+            i.lanes[lane as usize] = requests.into();
+        }
         pump(&self.inner);
     }
 
