@@ -76,10 +76,11 @@ test('experiment: define a treatment, compare two designs, see estimate vs truth
   assert.ok(Number(revenue.truth) > 0, 'more ads: more revenue in truth');
 
   // Two designs side by side, and two replications.
-  await page.check('#exp-designs input[data-design="user"]');
-  await page.check('#exp-designs input[data-design="switchback"]');
   await page.fill('#exp-reps', '2');
   await page.dispatchEvent('#exp-reps', 'change');
+  await waitForUrl(page, (q) => q.includes('exp.reps=2'));
+  await page.check('#exp-designs input[data-design="user"]');
+  await page.check('#exp-designs input[data-design="switchback"]');
   // Two replications, the long-term truth and two designs.
   const second = await waitForReport(page, first.id, 2 + 1 + 2);
   assert.ok(second.designs.some((d) => d.startsWith('revenue_per_day/user=')));
