@@ -12,10 +12,16 @@
 // 3. Sweep: the Tradeoffs tab's default 21-point sweep on the worker pool, against 21 / workers
 //    single runs of the engine in the worker (from 1b), and the time of each redraw of the
 //    frontier as the points arrive (`performance.measure("frontier-draw")`).
-// 4. Experiment: the Experiments tab's 14-day experiment on the default scenario (treatment: ad
+// 4. Lab kernel: the mechanism lab's Monte Carlo in the worker (the page's
+//    `sandboxLabBench(spec)`: one `sandbox auction` spec as its own job) — 10 uniform bidders
+//    bidding truthfully, 3 slots (1, 0.6, 0.3), GSP and VCG priced on the same auctions
+//    (scripts/bench_lab.sh's spec) — in auctions per second of the worker's engine time, against
+//    the native CLI on one thread (`sandbox auction --threads 1`, whole command). LAB_AUCTIONS
+//    (default 1e6) auctions per run, 2 warm-up runs, median of 5. LAB_ONLY=1 runs only this part.
+// 5. Experiment: the Experiments tab's 14-day experiment on the default scenario (treatment: ad
 //    every 3 slots) with its truth runs and 20 replications, its jobs spread over a pool of 4
-//    workers (the page is told it has 5 logical processors). Timed from the run's start to the
-//    report shown, after a first run that warms the workers up.
+//    workers (the page is told it has 5 logical processors). Timed from "This is the treatment"
+//    to the report shown, after a first run that warms the workers up.
 //    `BENCH_ONLY=experiment node e2e/bench.mjs` runs this part alone.
 
 import { execFileSync } from 'node:child_process';
@@ -35,7 +41,51 @@ const median = (xs) => {
 };
 const fmt = (x) => x.toFixed(1);
 
-/** Section 4: the experiment on a pool of 4 workers; prints and returns the times (ms). */
+const LAB_AUCTIONS = Number(process.env.LAB_AUCTIONS ?? 1_000_000);
+
+/** Part 4: the lab kernel in the worker against the native CLI on one thread. */
+async function labKernel(browser, server) {
+  const labPage = await newPage(browser);
+  await labPage.goto(server.url + '?v=1&page=lab');
+  await labPage.waitForFunction(() => typeof window.sandboxLabBench === 'function', null, { timeout: 60_000 });
+  const spec = {
+    format: ['gsp', 'vcg'], bidding: 'truthful', bidders: 10,
+    values: { uniform: { low: 0, high: 1 } }, slot_ctrs: [1.0, 0.6, 0.3],
+    auctions: LAB_AUCTIONS, seed: 7,
+  };
+  const run = async () => {
+    const before = await labPage.evaluate(() => Number(document.querySelector('#lab-bench')?.dataset.id ?? 0));
+    await labPage.evaluate((s) => window.sandboxLabBench(s), JSON.stringify(spec));
+    const handle = await labPage.waitForFunction((b) => {
+      const o = document.querySelector('#lab-bench');
+      return o && Number(o.dataset.id) > b && { ms: Number(o.dataset.engineMs), error: o.dataset.error };
+    }, before, { timeout: 600_000, polling: 50 });
+    const r = await handle.jsonValue();
+    if (r.error) throw new Error(`lab bench: ${r.error}`);
+    return r.ms;
+  };
+  await run();
+  await run();
+  const wasm = [];
+  for (let i = 0; i < 5; i++) wasm.push(await run());
+  const specPath = join(tmpdir(), 'sandbox-bench-lab.json');
+  writeFileSync(specPath, JSON.stringify(spec));
+  execFileSync('cargo', ['build', '-q', '--release', '--bin', 'sandbox']);
+  const native = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    execFileSync('target/release/sandbox', ['auction', '--threads', '1', specPath]);
+    native.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const rate = (ms) => (LAB_AUCTIONS / (ms / 1000) / 1e6).toFixed(1);
+  console.log(`lab kernel, ${LAB_AUCTIONS} auctions (10 uniform bidders, 3 slots, GSP + VCG): ` +
+    `wasm (worker) median ${fmt(median(wasm))} ms = ${rate(median(wasm))} M auctions/s ` +
+    `[${wasm.map(fmt).join(', ')}]; native CLI, 1 thread, whole command: median ${fmt(median(native))} ms = ` +
+    `${rate(median(native))} M auctions/s; wasm/native time ${(median(wasm) / median(native)).toFixed(2)}`);
+  if (labPage.errors.length) console.log('lab page errors:', labPage.errors);
+}
+
+/** Part 5: the experiment on a pool of 4 workers; prints and returns the times (ms). */
 async function benchExperiment(browser, server) {
   const page = await newPage(browser);
   await page.addInitScript(() => {
@@ -75,16 +125,13 @@ async function benchExperiment(browser, server) {
 
 const server = await serveDist();
 const browser = await launch();
-if (process.env.BENCH_ONLY === 'experiment') {
-  try {
-    await benchExperiment(browser, server);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-  process.exit(0);
-}
 try {
+  if (process.env.LAB_ONLY) {
+    await labKernel(browser, server);
+    process.exitCode = 0;
+  } else if (process.env.BENCH_ONLY === 'experiment') {
+    await benchExperiment(browser, server);
+  } else {
   const page = await newPage(browser);
   await page.goto(server.url + (QUERY ? `?v=1&${QUERY}` : ''));
   await waitForResults(page, 0);
@@ -202,10 +249,14 @@ try {
     `max ${fmt(Math.max(...draws))} ms (target ≤ 16 ms)`);
   if (sweepPage.errors.length) console.log('sweep page errors:', sweepPage.errors);
 
-  // ---------------- 4. an experiment on the worker pool ----------------
-  await benchExperiment(browser, server);
-
   if (page.errors.length) console.log('page errors:', page.errors);
+
+  // ---------------- 4. the lab kernel in the worker ----------------
+  await labKernel(browser, server);
+
+  // ---------------- 5. an experiment on the worker pool ----------------
+  await benchExperiment(browser, server);
+  }
 } finally {
   await browser.close();
   await server.stop();

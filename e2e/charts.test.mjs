@@ -106,7 +106,7 @@ test('canvases are drawn at the device pixel ratio and redrawn on resize and rat
   try {
     assert.equal(await page.evaluate(() => window.devicePixelRatio), 2);
     const sizes = await canvasSizes(page);
-    assert.equal(sizes.length, 9, JSON.stringify(sizes.map((s) => s.name)));
+    assert.equal(sizes.length, 10, JSON.stringify(sizes.map((s) => s.name)));
     await waitAtRatio(page, 2);
     assert.ok(sizes.every((s) => s.h === 600), JSON.stringify(sizes));
     // The grid has two columns here; the odd last chart of a section spans both.

@@ -51,6 +51,8 @@
 //!     [`core::model::window`] names a summary metric in text (`last_week.engagement_per_day`).
 //!     [`core::model::strategy_metrics`] breaks each summary window down by bidding strategy
 //!     (spend, value, ROI, CPC, budget utilisation, goal attainment).
+//!     [`core::model::learning`] is the `learning_shading` bidder's learner (win-rate estimates
+//!     per shading level); [`core::model::hourly`] the spend through the day by strategy.
 //!     [`core::model::engine`] splits a run into the population (users, advertisers, the day),
 //!     one mechanism per arm (what a design decides) and shared scratch buffers;
 //!     [`core::model::experiment`] serves two arms in one world (user, budget-split and
@@ -80,7 +82,7 @@
 //!   ([`app::first_step`]).
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,
 //!   canvas in the browser); [`chart::frontier`] draws the Tradeoffs tab's frontier, [`chart::lab`] the Lab tab's revenue
-//!   against the reserve.
+//!   against the reserve, [`chart::hourly`] the spend through the day.
 //! - `ui` (wasm32 only) — the thin Yew front end: components that render [`app::state`] and
 //!   dispatch its actions, the Web Worker that runs [`app::protocol`], browser glue.
 //! - `src/bin/sandbox.rs` — the CLI; `src/bin/app.rs`, `src/bin/worker.rs` — the browser entry points.

@@ -143,3 +143,10 @@ fn the_tab_and_the_test_window_are_in_the_link() {
     let same = s.clone().reduce(Action::SetTestWindow(1));
     assert!(Rc::ptr_eq(&s, &same));
 }
+
+#[test]
+fn the_autobidding_preset_loads_from_the_menu() {
+    let s = fresh().reduce(Action::ApplyPreset("autobidding"));
+    assert_eq!(s.preset, Some("autobidding"));
+    assert_eq!(s.params.advertisers.strategies.len(), 4);
+}

@@ -243,6 +243,18 @@ fn full_json(p: &Params) -> serde_json::Value {
             "pacing_method",
             serde_json::to_value(a.pacing_method).unwrap(),
         ),
+        (
+            "learning_memory",
+            serde_json::to_value(a.learning_memory).unwrap(),
+        ),
+        (
+            "learning_exploration",
+            serde_json::to_value(a.learning_exploration).unwrap(),
+        ),
+        (
+            "autobid_share",
+            serde_json::to_value(a.autobid_share).unwrap(),
+        ),
     ];
     for (key, value) in fill {
         if v["advertisers"].get(key).is_none() {
@@ -569,6 +581,22 @@ fn unmet_and_met(needs: Needs) -> Vec<(Params, bool)> {
             (
                 with(&|p| {
                     p.advertisers.strategies = [(strategy.as_str().to_string(), 1.0)].into();
+                }),
+                true,
+            ),
+        ],
+        Needs::ShadingLearners => vec![
+            (small(), false),
+            (
+                with(&|p| {
+                    p.advertisers.strategies = [("learning_shading".to_string(), 1.0)].into();
+                }),
+                false,
+            ),
+            (
+                with(&|p| {
+                    p.advertisers.strategies = [("learning_shading".to_string(), 1.0)].into();
+                    p.auction.format = sandbox::core::auction::Format::FirstPrice;
                 }),
                 true,
             ),

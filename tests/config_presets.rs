@@ -78,3 +78,34 @@ fn presets_are_short_links() {
         assert_eq!(decoded.params, params, "{}", p.id);
     }
 }
+
+#[test]
+fn the_autobidding_market_is_mostly_autobid_with_budgets_that_bind() {
+    let mut p = (preset("autobidding").expect("the preset exists").params)();
+    for s in ["manual", "max_clicks", "target_roas", "target_cpc"] {
+        assert!(p.advertisers.strategies.contains_key(s), "{s}");
+    }
+    // The first week of the preset itself (its 2 000 users: fewer users would buy fewer clicks
+    // and loosen the budgets).
+    p.sim.days = 7;
+    let r = sandbox::core::model::simulate(&Scenario::new(p).expect("valid"));
+    let w = &r.summaries.first_week;
+    let autobid: f64 = w
+        .by_strategy
+        .iter()
+        .filter(|(k, _)| k.as_str() != "manual")
+        .map(|(_, x)| x.spend_per_day)
+        .sum();
+    assert!(
+        autobid > 0.7 * w.revenue_per_day,
+        "autobidders place {autobid} of {}",
+        w.revenue_per_day
+    );
+    assert!(
+        w.budget_utilisation > 0.75,
+        "budgets bind: {}",
+        w.budget_utilisation
+    );
+    // Budgets cap what advertisers could pay for: liquid welfare well below value.
+    assert!(w.liquid_welfare_per_day < 0.8 * w.advertiser_value_per_day);
+}

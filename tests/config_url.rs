@@ -1054,6 +1054,57 @@ mod lab_keys {
     }
 
     #[test]
+    fn pacing_keys_round_trip_and_bad_values_fall_back() {
+        use sandbox::config::lab::PacingView;
+        use sandbox::config::spec::pacing::PacingFormat;
+        let lab = LabView {
+            pacing: PacingView {
+                format: PacingFormat::SecondPrice,
+                values: vec![vec![3.0, 1.5, 0.0], vec![1.0, 2.0, 0.25]],
+                budgets: vec![1.0, 0.75],
+            },
+            ..LabView::default()
+        };
+        let text = link(&lab);
+        assert_eq!(
+            text,
+            "v=1&page=lab&lab.pacing.format=second_price&lab.pacing.values=3,1.5,0~1,2,0.25\
+             &lab.pacing.budgets=1,0.75"
+        );
+        let decoded = decode(&text);
+        assert!(decoded.problems.is_empty(), "{:?}", decoded.problems);
+        assert_eq!(decoded.lab, lab);
+        let d = LabView::default();
+        for (query, key) in [
+            ("lab.pacing.format=third_price", "lab.pacing.format"),
+            ("lab.pacing.values=1,x~2,3", "lab.pacing.values"),
+            ("lab.pacing.budgets=1,", "lab.pacing.budgets"),
+            // Well-formed but not a market: rows of unequal length, a negative budget, a
+            // budget missing, more bidders or goods than the editor takes.
+            (
+                "lab.pacing.values=1,2~3&lab.pacing.budgets=1,1",
+                "lab.pacing.values",
+            ),
+            ("lab.pacing.budgets=1,-1", "lab.pacing.budgets"),
+            ("lab.pacing.budgets=1", "lab.pacing.budgets"),
+            (
+                "lab.pacing.values=1~1~1~1~1~1~1~1~1&lab.pacing.budgets=1,1,1,1,1,1,1,1,1",
+                "lab.pacing.values",
+            ),
+            (
+                "lab.pacing.values=1,1,1,1,1,1,1,1,1,1,1,1,1~1,1,1,1,1,1,1,1,1,1,1,1,1",
+                "lab.pacing.values",
+            ),
+        ] {
+            let decoded = decode(&format!("v=1&page=lab&{query}"));
+            let keys: Vec<String> = decoded.problems.iter().map(|p| p.key.clone()).collect();
+            assert_eq!(keys, vec![key.to_string()], "{query}");
+            assert!(!decoded.problems[0].message.is_empty());
+            assert_eq!(decoded.lab.pacing, d.pacing, "{query}");
+        }
+    }
+
+    #[test]
     fn settings_the_lab_rejects_fall_back_to_that_part_s_defaults() {
         // More slots than bidders: the Monte Carlo part is reset, the explicit part kept.
         let (lab, keys) = problem_keys("lab.bidders=2&lab.ctrs=1,0.5,0.2&lab.x.reserve=0.2");

@@ -153,11 +153,18 @@ fn shared_budgets_bias_a_bid_increase_up_and_split_budgets_do_not() {
 
 #[test]
 fn after_an_ad_load_increase_the_learned_ctr_loss_decays_at_the_fatigue_half_life() {
-    let r = run(
-        r#"{"base": {"users": {"count": 4000, "blindness": 2, "fatigue_half_life_days": 3}},
-            "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8}, "days": 7,
-            "post_days": 10, "horizon_days": 7, "metrics": ["ctr", "mean_fatigue"]}"#,
-    );
+    // Users are the units of both user designs; budget_split's post-period is the user one's.
+    for design in ["user", "budget_split"] {
+        learned_ctr_loss_decays(design);
+    }
+}
+
+fn learned_ctr_loss_decays(design: &str) {
+    let r = run(&format!(
+        r#"{{"base": {{"users": {{"count": 4000, "blindness": 2, "fatigue_half_life_days": 3}}}},
+            "treatment": {{"ad_load.every": 2, "ad_load.max_ads": 8}}, "design": "{design}",
+            "days": 7, "post_days": 10, "horizon_days": 7, "metrics": ["ctr", "mean_fatigue"]}}"#
+    ));
     let ctr = &r["metrics"]["ctr"]["post_period"];
     let daily: Vec<f64> = ctr["daily_relative"]
         .as_array()
@@ -383,6 +390,115 @@ fn a_switchbacks_cuped_pairs_each_day_with_a_pre_period_day() {
 }
 
 #[test]
+fn after_a_switchback_the_carry_over_is_the_gap_to_the_control_run() {
+    let daily = |v: &Value| -> Vec<f64> {
+        v["daily_relative"]
+            .as_array()
+            .expect("daily")
+            .iter()
+            .map(num)
+            .collect()
+    };
+    // A/A: the post-period is the control run's, exactly (1e-9: sums in another order).
+    let r = run(
+        r#"{"base": {"users": {"count": 500}, "sim": {"seed": 2}}, "treatment": {},
+            "design": "switchback", "days": 8, "post_days": 4, "horizon_days": 1,
+            "metrics": ["revenue_per_day", "ctr"]}"#,
+    );
+    for m in ["revenue_per_day", "ctr"] {
+        let post = &r["metrics"][m]["post_period"];
+        assert!(num(&post["relative"]).abs() < 1e-9, "{m}: {post}");
+        assert!(daily(post).iter().all(|d| d.abs() < 1e-9), "{m}: {post}");
+        assert!(post["relative_ci"].is_null() && post["reason"].is_string());
+    }
+    // Twice the ad load on the treatment days: afterwards users are more fatigued than in the
+    // control run, and the gap decays at the fatigue half-life (both runs add the same fatigue
+    // after the test), 3 ± 0.5 days; blinder users click less.
+    let r = run(
+        r#"{"base": {"users": {"count": 2000, "blindness": 2, "fatigue_half_life_days": 3},
+                     "sim": {"seed": 2}},
+            "treatment": {"ad_load.every": 2, "ad_load.max_ads": 8}, "design": "switchback",
+            "days": 14, "post_days": 10, "horizon_days": 1, "metrics": ["ctr", "mean_fatigue"]}"#,
+    );
+    assert!(num(&r["units"]["treatment"]) >= 3.0, "{}", r["units"]);
+    let fatigue = &r["metrics"]["mean_fatigue"]["post_period"];
+    let d = daily(fatigue);
+    assert!(d[0] > 0.1 && d.windows(2).all(|w| w[1] < w[0]), "{d:?}");
+    let h = num(&fatigue["half_life_days"]);
+    assert!((h - 3.0).abs() < 0.5, "{fatigue}");
+    let ctr = &r["metrics"]["ctr"]["post_period"];
+    assert!(
+        num(&ctr["relative"]) < -0.02 && daily(ctr)[0] < daily(ctr)[9],
+        "{ctr}"
+    );
+}
+
+#[test]
+fn after_an_advertiser_experiment_advertisers_are_compared_by_their_arm() {
+    use sandbox::core::model::{run_arms, Assignment, Params, Scenario, Schedule};
+    use sandbox::core::stats;
+    let r = run(
+        r#"{"base": {"users": {"count": 500}, "advertisers": {"count": 200, "arrival_rate": 0.5,
+                     "churn_probability": 0.3, "roi_target": 1.2}, "sim": {"seed": 4}},
+            "treatment": {"auction.reserve": 2.0}, "design": "advertiser", "days": 6,
+            "post_days": 5, "horizon_days": 1,
+            "metrics": ["revenue_per_day", "roi", "engagement_per_day"]}"#,
+    );
+    // By hand: each advertiser with an experiment arm, its post-period spend per day, by arm;
+    // ROI as Σ value / Σ spend per arm with the delta method.
+    let mut p = Params::default();
+    p.users.count = 500;
+    p.advertisers.count = 200;
+    p.advertisers.arrival_rate = 0.5;
+    p.advertisers.churn_probability = 0.3;
+    p.advertisers.roi_target = 1.2;
+    p.sim.seed = 4;
+    p.sim.days = 11;
+    let world = Scenario::new(p.clone()).unwrap();
+    p.auction.reserve = 2.0;
+    let treatment = Scenario::new(p).unwrap();
+    let schedule = Schedule {
+        pre_days: 0,
+        days: 6,
+        post_days: 5,
+    };
+    let design = Assignment::Advertiser {
+        treatment_share: 0.5,
+    };
+    let arms = run_arms(&world, &world, &treatment, design, schedule).unwrap();
+    let (mut spend, mut roi) = ([vec![], vec![]], [vec![], vec![]]);
+    for (i, &k) in arms.advertiser_arm.iter().enumerate() {
+        let t = arms.advertisers_post[i];
+        spend[k as usize].push(t.spend / 5.0);
+        roi[k as usize].push((t.value, t.spend));
+    }
+    let post = |m: &str| r["metrics"][m]["post_period"].clone();
+    let want = stats::means(&spend[0], &spend[1]).unwrap();
+    assert_eq!(
+        num(&post("revenue_per_day")["relative"]),
+        want.relative.unwrap()
+    );
+    let want = stats::ratio_metric(&roi[0], &roi[1]).unwrap();
+    assert_eq!(ci(&post("roi")["relative_ci"]), want.relative_ci.unwrap());
+    // Each post day's relative difference: the arms' mean spend per advertiser.
+    let day0 = arms.advertisers_post_daily[0];
+    let mean = |k: usize| day0[k].totals.spend / day0[k].advertisers as f64;
+    assert_eq!(
+        num(&post("revenue_per_day")["daily_relative"][0]),
+        mean(1) / mean(0) - 1.0
+    );
+    assert_eq!(
+        post("revenue_per_day")["daily_relative"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    // Users' sessions are not the advertisers': named.
+    assert!(post("engagement_per_day")["reason"].is_string());
+}
+
+#[test]
 fn bad_specs_exit_2_naming_their_field() {
     for (spec, key) in [
         (r#"{"colour": 1}"#, "`colour`"),
@@ -424,8 +540,8 @@ fn bad_specs_exit_2_naming_their_field() {
     }
 }
 
-/// 200 A/A replications: the 95% intervals of the unit-level estimates cover the truth (0) about
-/// 95% of the time (binomial SE 1.5%: within 4 SE). Release builds only: `scripts/test.sh` runs
+/// 200 A/A replications: the 95% intervals of the unit-level estimates, and CUPED's, cover the
+/// truth (0) about 95% of the time (binomial SE 1.5%: within 4 SE). Release builds only: `scripts/test.sh` runs
 /// it with `cargo test --release --test experiment_cli release_only`.
 #[cfg(not(debug_assertions))]
 mod release_only {
@@ -448,6 +564,69 @@ mod release_only {
                 "{m}"
             );
         }
+    }
+
+    /// A/A coverage of the CUPED intervals, one run per seed in process: per metric, the
+    /// fraction of seeds whose `cuped.relative_ci` covers 0, and the mean variance reduction.
+    fn cuped_a_a_coverage(spec: &str, metrics: &[&str], seeds: u64) -> Vec<(f64, f64)> {
+        let mut covered = vec![0usize; metrics.len()];
+        let mut reduction = vec![0.0; metrics.len()];
+        for seed in 1..=seeds {
+            let spec = experiment::parse(&spec.replace("SEED", &seed.to_string())).expect("valid");
+            let r = experiment::run(&spec, 2).expect("runs");
+            for (i, m) in metrics.iter().enumerate() {
+                let c = &r["metrics"][m]["cuped"];
+                let [lo, hi] = ci(&c["relative_ci"]);
+                covered[i] += usize::from(lo <= 0.0 && 0.0 <= hi);
+                reduction[i] += num(&c["variance_reduction"]) / seeds as f64;
+            }
+        }
+        covered
+            .iter()
+            .zip(reduction)
+            .map(|(&c, v)| (c as f64 / seeds as f64, v))
+            .collect()
+    }
+
+    /// 200 A/A seeds, users randomised: CUPED's intervals (ratio metrics on linearised values,
+    /// and a total) cover 0 at 95% ± 4 binomial SE, with a real variance reduction.
+    #[test]
+    fn ratio_cuped_intervals_cover_zero_95_percent_of_the_time() {
+        let seeds = 200;
+        let se = (0.95 * 0.05 / seeds as f64).sqrt();
+        let metrics = ["ctr", "avg_cpc", "ecpm", "revenue_per_day"];
+        let coverage = cuped_a_a_coverage(
+            r#"{"base": {"users": {"count": 600}, "sim": {"seed": SEED}}, "treatment": {},
+                "pre_days": 3, "days": 3, "horizon_days": 1,
+                "metrics": ["ctr", "avg_cpc", "ecpm", "revenue_per_day"]}"#,
+            &metrics,
+            seeds,
+        );
+        for (m, (c, v)) in metrics.iter().zip(coverage) {
+            assert!((c - 0.95).abs() <= 4.0 * se, "{m}: coverage {c}");
+            assert!(v > 0.2, "{m}: mean variance reduction {v}");
+        }
+    }
+
+    /// 200 A/A seeds of a 40-day switchback (about 20 days per arm, where normal quantiles are
+    /// close to Student's: t₃₈ gives 94.3%), each day against its paired pre-period day: CUPED's
+    /// intervals cover 0 at 95% ± 4 binomial SE, and the drift of mean fatigue is removed.
+    #[test]
+    fn switchback_cuped_intervals_cover_zero_95_percent_of_the_time() {
+        let seeds = 200;
+        let se = (0.95 * 0.05 / seeds as f64).sqrt();
+        let metrics = ["revenue_per_day", "ctr", "mean_fatigue"];
+        let coverage = cuped_a_a_coverage(
+            r#"{"base": {"users": {"count": 300}, "sim": {"seed": SEED}}, "treatment": {},
+                "design": "switchback", "pre_days": 40, "days": 40, "horizon_days": 1,
+                "metrics": ["revenue_per_day", "ctr", "mean_fatigue"]}"#,
+            &metrics,
+            seeds,
+        );
+        for (m, &(c, _)) in metrics.iter().zip(&coverage) {
+            assert!((c - 0.95).abs() <= 4.0 * se, "{m}: coverage {c}");
+        }
+        assert!(coverage[2].1 > 0.9, "mean fatigue: {:?}", coverage[2]);
     }
 }
 

@@ -298,3 +298,102 @@ fn reserve_chart_snapshot() {
     let empty = render_reserve_svg(&ReserveChart::default(), 720, 360);
     assert!(empty.contains("running…"));
 }
+
+/// The pacing editor: its spec is `sandbox pacing`'s, the worker answers it with a new request
+/// kind (`Request::Pacing`, job kind `Lab(Pacing)`) exactly as the CLI prints it, and the reducer
+/// keeps the answer with the multipliers, prices and every condition read.
+#[test]
+fn the_pacing_editor_is_answered_as_the_cli_prints_it() {
+    use sandbox::config::lab::PacingView;
+    use sandbox::config::spec::pacing::{run_json as pacing_json, PacingFormat};
+    for format in [PacingFormat::FirstPrice, PacingFormat::SecondPrice] {
+        let view = LabView {
+            pacing: PacingView {
+                format,
+                ..PacingView::default()
+            },
+            ..LabView::default()
+        };
+        let state = LabState::new(view).reduce(LabAction::Submit).unwrap();
+        let job = state.pacing.clone().expect("a pacing batch");
+        assert_eq!(job.part, LabPart::Pacing);
+        let request = Request::Pacing {
+            id: job.id,
+            spec: job.specs[0].clone(),
+        };
+        assert_eq!(request.kind(), JobKind::Lab(LabPart::Pacing));
+        let response = handle(request, &mut EngineCache::default(), || 0.0);
+        let Response::Pacing { report, .. } = &response else {
+            panic!("unexpected {response:?}")
+        };
+        let name = if format == PacingFormat::FirstPrice {
+            "first_price"
+        } else {
+            "second_price"
+        };
+        let cli =
+            format!(r#"{{"values": [[2, 2], [2, 0]], "budgets": [1, 0.5], "format": "{name}"}}"#);
+        assert_eq!(report.as_ref().unwrap(), &pacing_json(&cli).unwrap());
+        let answered = state.answer(&response).expect("kept");
+        let Some(Outcome::Pacing(r)) = answered
+            .pacing_answer
+            .as_ref()
+            .and_then(|a| a.outcome(Role::Pacing))
+        else {
+            panic!("no pacing outcome")
+        };
+        assert!(r.verified);
+        assert_eq!(r.conditions.len(), 6);
+        assert!(r.conditions.values().all(|&ok| ok));
+        // FPPE: both pace to 3/8; SPPE: both pace to 3/4 (tests/lab_pacing.rs solves both).
+        let want = if format == PacingFormat::FirstPrice {
+            0.375
+        } else {
+            0.75
+        };
+        assert!(
+            r.multipliers.iter().all(|a| (a - want).abs() < 1e-9),
+            "{r:?}"
+        );
+        // A stale answer (an older id) is ignored.
+        let Response::Pacing {
+            report, engine_ms, ..
+        } = response
+        else {
+            unreachable!()
+        };
+        let stale = Response::Pacing {
+            id: job.id - 1,
+            report,
+            engine_ms,
+        };
+        assert!(answered.answer(&stale).is_none());
+    }
+    // A market that does not run asks for no batch.
+    let mut view = LabView::default();
+    view.pacing.budgets = vec![1.0];
+    let state = LabState::new(view).reduce(LabAction::Submit).unwrap();
+    assert!(state.pacing.is_none());
+}
+
+/// The benchmark's run: one `sandbox auction` spec as its own job kind (`Lab(Bench)`), a new id
+/// per run, answered with the CLI's bytes and kept with the engine time.
+#[test]
+fn a_bench_run_is_one_spec_answered_like_the_cli() {
+    let spec = r#"{"format":["gsp","vcg"],"bidding":"truthful","bidders":10,
+        "values":{"uniform":{"low":0,"high":1}},"slot_ctrs":[1.0,0.6,0.3],"auctions":2000,"seed":7}"#;
+    let state = LabState::default();
+    let a = state.reduce(LabAction::Bench(spec.into())).unwrap();
+    let b = a.reduce(LabAction::Bench(spec.into())).unwrap();
+    let job = b.bench.clone().unwrap();
+    assert_eq!(job.part, LabPart::Bench);
+    assert!(job.id > a.bench.as_ref().unwrap().id);
+    let response = lab_answer(&job);
+    let Response::Lab { reports, .. } = &response else {
+        panic!()
+    };
+    assert_eq!(reports[0].as_ref().unwrap(), &run_json(spec).unwrap());
+    let answered = b.answer(&response).unwrap();
+    assert_eq!(answered.bench_answer.as_ref().unwrap().job.id, job.id);
+    assert!(answered.bench_answer.as_ref().unwrap().raw[0].is_ok());
+}

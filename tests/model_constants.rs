@@ -3,6 +3,7 @@
 //! (The engine's own unit tests pin that the day loop uses the constants.)
 #![cfg(not(target_arch = "wasm32"))] // native tests; the browser ones are tests/wasm_*.rs
 
+use sandbox::app::model_text::{learning_equations, pacing_equations, strategy_equations};
 use sandbox::core::auction::Format;
 use sandbox::core::model::constants::*;
 use sandbox::core::model::knobs::spec;
@@ -147,5 +148,110 @@ fn model_page_formats_the_constants_in() {
         "24 hours",
     ] {
         assert!(!page.contains(spelled), "the Model page spells {spelled:?}");
+    }
+}
+
+/// The Model page's bidding and pacing equations print every step size, memory and bound as the
+/// code has it (formatted in by `app::model_text`), and the learner's knob defaults.
+#[test]
+fn model_page_bidding_text_prints_the_constants_as_the_code_has_them() {
+    let strategies = strategy_equations();
+    for cited in [
+        format!("ρ = budget / {HOURS}"),
+        format!("ε = {MAX_CLICKS_STEP}"),
+        format!("μ̄ = {MAX_CLICKS_MAX_DUAL}"),
+        format!("clip((V_h − T·S_h) / (T·S̄), ±1),   η = {TARGET_ROAS_STEP}"),
+        format!("clip((T_cpc·C_h − S_h) / (T_cpc·C̄), ±1),   η = {TARGET_CPC_STEP}"),
+        format!("memory {AUTOBID_MEMORY} per hour"),
+        format!("≤ {AUTOBID_LOG_MULT_MAX}"),
+    ] {
+        assert!(strategies.contains(&cited), "strategies lack {cited:?}");
+    }
+    let d = Params::default().advertisers;
+    let learning = learning_equations();
+    for cited in [
+        format!(
+            "s_k ∈ {{{}, {}, …, {}}}",
+            LEARN_SHADING_LEVELS[0],
+            LEARN_SHADING_LEVELS[1],
+            LEARN_SHADING_LEVELS[LEARN_SHADING_LEVELS.len() - 1]
+        ),
+        format!("learning memory (default {})", d.learning_memory),
+        format!("learning exploration (default {})", d.learning_exploration),
+    ] {
+        assert!(learning.contains(&cited), "learning lacks {cited:?}");
+    }
+    // The grid is evenly spaced, so "…" hides nothing.
+    let step = LEARN_SHADING_LEVELS[1] - LEARN_SHADING_LEVELS[0];
+    for w in LEARN_SHADING_LEVELS.windows(2) {
+        assert!((w[1] - w[0] - step).abs() < 1e-12);
+    }
+    let pacing = pacing_equations();
+    for cited in [
+        format!("budget · (h+1)/{HOURS}"),
+        format!("m ← {PACING_SLOWDOWN}·m"),
+        format!("min({PACING_RECOVERY}·m, {PACING_MAX_MULTIPLIER})"),
+        format!("min({PACING_SLOWDOWN}, schedule/spend), {THROTTLE_MIN_PARTICIPATION})"),
+        format!("q ← min({PACING_RECOVERY}·q, 1)"),
+    ] {
+        assert!(pacing.contains(&cited), "pacing lacks {cited:?}");
+    }
+}
+
+/// The Model page cites each strategy's and pacing equilibrium's source, and formats the bidding
+/// equations in rather than spelling their step sizes.
+#[test]
+fn model_page_documents_every_strategy_and_controller_with_references() {
+    let page = include_str!("../src/ui/components/model_page.rs");
+    for needed in [
+        "strategy_equations()",
+        "learning_equations()",
+        "pacing_equations()",
+        "Balseiro & Gur 2019",
+        "Aggarwal, Badanidiyuru & Mehta 2019",
+        "Jeunen, Murphy & Allison 2022",
+        "Balseiro, Kim, Mahdian & Mirrokni 2021",
+        "Conitzer, Kroer, Panigrahi et al. 2022",
+        "Conitzer, Kroer, Sodomka & Stier-Moses 2022",
+        "FPPE",
+        "SPPE",
+    ] {
+        assert!(page.contains(needed), "the Model page lacks {needed:?}");
+    }
+    let text = include_str!("../src/app/model_text.rs");
+    for name in [
+        "MAX_CLICKS_STEP",
+        "MAX_CLICKS_MAX_DUAL",
+        "TARGET_ROAS_STEP",
+        "TARGET_CPC_STEP",
+        "AUTOBID_MEMORY",
+        "AUTOBID_LOG_MULT_MAX",
+        "THROTTLE_MIN_PARTICIPATION",
+        "LEARN_SHADING_LEVELS",
+    ] {
+        assert!(
+            text.contains(name),
+            "the bidding text does not format {name} in"
+        );
+    }
+    let all = format!(
+        "{}{}{}",
+        strategy_equations(),
+        learning_equations(),
+        pacing_equations()
+    );
+    for strategy in sandbox::core::model::Strategy::ALL {
+        assert!(
+            all.contains(strategy.as_str()),
+            "no equation for {}",
+            strategy.as_str()
+        );
+    }
+    for method in sandbox::core::model::PacingMethod::ALL {
+        assert!(
+            all.contains(method.as_str()),
+            "no equation for {}",
+            method.as_str()
+        );
     }
 }

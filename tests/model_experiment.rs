@@ -631,3 +631,63 @@ fn each_users_advertiser_value_and_spend_add_up_to_the_runs() {
         }
     }
 }
+
+#[test]
+fn advertisers_post_period_records_add_up_to_the_days() {
+    // After an advertiser experiment control serves every session; each advertiser's
+    // post-period totals, and each post day's sums over the arms' advertisers (by their
+    // experiment arm), are the days' spend and advertiser value (1e-9).
+    let w = world(400, 7);
+    let t = treatment_of(&w, |p| p.auction.reserve = 1.0);
+    let sched = Schedule {
+        pre_days: 1,
+        days: 3,
+        post_days: 3,
+    };
+    let design = Assignment::Advertiser {
+        treatment_share: 0.5,
+    };
+    let r = run_arms(&w, &w, &t, design, sched).expect("runs");
+    let post = &r.control[4..7];
+    assert_eq!(r.advertisers_post.len(), r.advertisers.len());
+    let spend: f64 = r.advertisers_post.iter().map(|a| a.spend).sum();
+    close(spend, post.iter().map(|d| d.revenue).sum(), "post spend");
+    let value: f64 = r.advertisers_post.iter().map(|a| a.value).sum();
+    close(
+        value,
+        post.iter().map(|d| d.advertiser_value).sum(),
+        "post value",
+    );
+    assert_eq!(r.advertisers_post_daily.len(), 3);
+    // Advertisers that arrived after the experiment have no arm: the arms' sums leave them out.
+    let armed = r.advertiser_arm.len();
+    let armed_spend: f64 = r.advertisers_post[..armed].iter().map(|a| a.spend).sum();
+    let daily_spend: f64 = r
+        .advertisers_post_daily
+        .iter()
+        .map(|[c, t]| c.totals.spend + t.totals.spend)
+        .sum();
+    close(daily_spend, armed_spend, "post spend by arm");
+    for [c, t] in &r.advertisers_post_daily {
+        assert_eq!(c.advertisers + t.advertisers, armed);
+        assert!(c.advertisers > 0 && t.advertisers > 0);
+    }
+    // Other designs keep no advertisers' arms after the test, but their post totals.
+    let r = run_arms(
+        &w,
+        &w,
+        &t,
+        Assignment::BudgetSplit {
+            treatment_share: 0.5,
+        },
+        sched,
+    )
+    .expect("runs");
+    assert!(r.advertisers_post_daily.is_empty());
+    let spend: f64 = r.advertisers_post.iter().map(|a| a.spend).sum();
+    close(
+        spend,
+        r.control[4..7].iter().map(|d| d.revenue).sum(),
+        "post spend",
+    );
+}

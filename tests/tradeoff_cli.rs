@@ -536,3 +536,49 @@ fn optimize_reads_promotion_metrics_and_refuses_them_without_promotion() {
         assert!(message.contains(part), "{message}");
     }
 }
+
+#[test]
+fn a_sweep_over_the_autobidder_share_runs_and_reads_the_new_metrics() {
+    let base = r#"{"sim":{"days":6,"seed":5},"users":{"count":300},"advertisers":{"count":30,"budget_mean":1.0,"strategies":{"manual":0.2,"max_clicks":0.4,"target_roas":0.3,"target_cpc":0.1}}}"#;
+    let spec = format!(
+        r#"{{"base":{base},"knob":"advertisers.autobid_share","values":[0,0.5,1],
+            "frontier":{{"x":"whole_run.revenue_per_day","y":"last_week.liquid_welfare_per_day"}}}}"#
+    );
+    let doc: Value = serde_json::from_str(&ok(&["sweep", "-"], Some(&spec))).unwrap();
+    assert_eq!(doc["knob"], "advertisers.autobid_share");
+    let points = doc["points"].as_array().unwrap();
+    let strategies: Vec<Vec<String>> = points
+        .iter()
+        .map(|p| {
+            let by = p["summary"]["whole_run"]["by_strategy"]
+                .as_object()
+                .unwrap();
+            by.keys().cloned().collect()
+        })
+        .collect();
+    assert_eq!(strategies[0], ["manual"]);
+    assert_eq!(
+        strategies[1],
+        ["manual", "max_clicks", "target_cpc", "target_roas"]
+    );
+    assert_eq!(strategies[2], ["max_clicks", "target_cpc", "target_roas"]);
+    for (point, share) in points.iter().zip([0.0, 0.5, 1.0]) {
+        assert_eq!(point["value"].as_f64(), Some(share));
+        let w = &point["summary"]["last_week"];
+        assert!(w["liquid_welfare_per_day"].as_f64().unwrap() > 0.0);
+        assert!(w["bid_above_value_share"].as_f64().is_some());
+        // Each point is the single run with the knob set.
+        let mut config: Value = serde_json::from_str(base).unwrap();
+        config["advertisers"]["autobid_share"] = serde_json::json!(share);
+        let single: Value = serde_json::from_str(&ok(
+            &["simulate", "--summary", "-"],
+            Some(&config.to_string()),
+        ))
+        .unwrap();
+        assert_eq!(
+            serde_json::to_string(&point["summary"]).unwrap(),
+            serde_json::to_string(&single["summary"]).unwrap()
+        );
+    }
+    assert_eq!(doc["frontier"]["y"], "last_week.liquid_welfare_per_day");
+}

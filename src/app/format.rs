@@ -202,6 +202,8 @@ pub fn ratio_undefined(metric: Metric, summary: &Summary) -> bool {
         Metric::AvgCpc | Metric::ReserveBindingRate => summary.clicks_per_day == 0.0,
         Metric::Roi => summary.revenue_per_day == 0.0,
         Metric::AdsPerSession | Metric::AdLoad => summary.sessions_per_day == 0.0,
+        // No ad placed, no auction (impressions come from placed ads).
+        Metric::BidAboveValueShare => summary.impressions_per_day == 0.0,
         _ => false,
     }
 }

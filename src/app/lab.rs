@@ -67,6 +67,8 @@ pub enum Role {
     Compare(usize),
     /// The explicit auction.
     Explicit,
+    /// The pacing market.
+    Pacing,
 }
 
 /// A batch sent to the worker.
@@ -141,9 +143,55 @@ pub struct ExplicitView {
     pub nash_check: Option<NashView>,
 }
 
+/// A broken equilibrium condition as the tab reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PacingViolationView {
+    /// The condition (`slackness`, `allocation`, …).
+    pub condition: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// How a second-price point was found, as the tab reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PacingMethodView {
+    /// Whether the dynamics settled at an equilibrium.
+    pub converged: bool,
+    /// Best-response sweeps run.
+    pub sweeps: usize,
+}
+
+/// A `sandbox pacing` report as the Lab tab reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PacingResultView {
+    /// `first_price` or `second_price`.
+    pub format: String,
+    /// One multiplier per bidder.
+    pub multipliers: Vec<f64>,
+    /// One price per good.
+    pub prices: Vec<f64>,
+    /// Shares per bidder and good.
+    pub allocation: Vec<Vec<f64>>,
+    /// Spend per bidder.
+    pub spend: Vec<f64>,
+    /// Total spend.
+    pub revenue: f64,
+    /// Each condition checked, in the report's order.
+    pub conditions: std::collections::BTreeMap<String, bool>,
+    /// Every condition holds.
+    pub verified: bool,
+    /// The worst broken condition.
+    pub worst_violation: Option<PacingViolationView>,
+    /// Second price: how the point was found.
+    #[serde(default)]
+    pub method: Option<PacingMethodView>,
+}
+
 /// A spec's answer, read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
+    /// A pacing report.
+    Pacing(PacingResultView),
     /// A Monte Carlo report.
     MonteCarlo(McReport),
     /// An explicit report.
@@ -369,6 +417,20 @@ pub fn explicit_job(view: &LabView, id: u64) -> Option<LabJob> {
     })
 }
 
+/// The pacing batch of `view` (one `sandbox pacing` spec); `None` when the market does not run.
+pub fn pacing_job(view: &LabView, id: u64) -> Option<LabJob> {
+    if view.pacing.problem().is_some() {
+        return None;
+    }
+    Some(LabJob {
+        id,
+        part: LabPart::Pacing,
+        specs: vec![serde_json::to_string(&view.pacing.spec()).unwrap_or_default()],
+        roles: vec![Role::Pacing],
+        curve: None,
+    })
+}
+
 /// The Lab tab's state: settings, the latest batch of each part and its answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabState {
@@ -384,16 +446,28 @@ pub struct LabState {
     pub explicit: Option<Rc<LabJob>>,
     /// Its answer.
     pub explicit_answer: Option<Rc<LabAnswer>>,
+    /// The latest pacing batch.
+    pub pacing: Option<Rc<LabJob>>,
+    /// Its answer.
+    pub pacing_answer: Option<Rc<LabAnswer>>,
+    /// The latest benchmark run (one spec, asked by `sandboxLabBench`).
+    pub bench: Option<Rc<LabJob>>,
+    /// Its answer (the engine time is what the benchmark reads).
+    pub bench_answer: Option<Rc<LabAnswer>>,
 }
 
 /// What can happen on the Lab tab.
 #[derive(Debug, Clone, PartialEq)]
+// Settings change once per edit; boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum LabAction {
     /// New settings.
     Set(LabView),
     /// Ask for the batches whose specs changed since they were last asked for (dispatched by
     /// the page's debounced effect while the Lab tab is shown).
     Submit,
+    /// Time one `sandbox auction` spec in the worker (the benchmark's run; a new id each time).
+    Bench(String),
 }
 
 impl LabState {
@@ -444,38 +518,75 @@ impl LabState {
                     }
                     changed = true;
                 }
+                let fresh = pacing_job(&self.view, next.latest + 1);
+                if !same(&self.pacing, &fresh) {
+                    next.latest += 1;
+                    next.pacing = fresh.map(Rc::new);
+                    if next.pacing.is_none() {
+                        next.pacing_answer = None;
+                    }
+                    changed = true;
+                }
                 changed.then_some(next)
+            }
+            LabAction::Bench(spec) => {
+                let mut next = self.clone();
+                next.latest += 1;
+                next.bench = Some(Rc::new(LabJob {
+                    id: next.latest,
+                    part: LabPart::Bench,
+                    specs: vec![spec],
+                    roles: vec![Role::Main],
+                    curve: None,
+                }));
+                Some(next)
             }
         }
     }
 
     /// The state after a worker answer (`None`: not an answer to a latest batch).
     pub fn answer(&self, response: &Response) -> Option<LabState> {
-        let Response::Lab {
-            id,
-            part,
-            reports,
-            curve,
-            engine_ms,
-        } = response
-        else {
-            return None;
+        let (id, part, reports, curve, engine_ms) = match response {
+            Response::Lab {
+                id,
+                part,
+                reports,
+                curve,
+                engine_ms,
+            } => (*id, *part, reports.clone(), curve.clone(), *engine_ms),
+            Response::Pacing {
+                id,
+                report,
+                engine_ms,
+            } => (
+                *id,
+                LabPart::Pacing,
+                vec![report.clone()],
+                Vec::new(),
+                *engine_ms,
+            ),
+            _ => return None,
         };
         let job = match part {
             LabPart::MonteCarlo => &self.monte_carlo,
             LabPart::Explicit => &self.explicit,
+            LabPart::Pacing => &self.pacing,
+            LabPart::Bench => &self.bench,
         };
-        let job = job.as_ref().filter(|j| j.id == *id)?.clone();
+        let job = job.as_ref().filter(|j| j.id == id)?.clone();
         let outcomes = reports
             .iter()
             .map(|r| match r {
                 Err(e) => Outcome::Error(e.clone()),
                 Ok(text) => match part {
-                    LabPart::MonteCarlo => serde_json::from_str(text)
+                    LabPart::MonteCarlo | LabPart::Bench => serde_json::from_str(text)
                         .map(Outcome::MonteCarlo)
                         .unwrap_or_else(|e| Outcome::Error(e.to_string())),
                     LabPart::Explicit => serde_json::from_str(text)
                         .map(Outcome::Explicit)
+                        .unwrap_or_else(|e| Outcome::Error(e.to_string())),
+                    LabPart::Pacing => serde_json::from_str(text)
+                        .map(Outcome::Pacing)
                         .unwrap_or_else(|e| Outcome::Error(e.to_string())),
                 },
             })
@@ -483,14 +594,16 @@ impl LabState {
         let answer = Rc::new(LabAnswer {
             job,
             outcomes,
-            raw: reports.clone(),
-            curve: curve.clone(),
-            engine_ms: *engine_ms,
+            raw: reports,
+            curve,
+            engine_ms,
         });
         let mut next = self.clone();
         match part {
             LabPart::MonteCarlo => next.monte_carlo_answer = Some(answer),
             LabPart::Explicit => next.explicit_answer = Some(answer),
+            LabPart::Pacing => next.pacing_answer = Some(answer),
+            LabPart::Bench => next.bench_answer = Some(answer),
         }
         Some(next)
     }

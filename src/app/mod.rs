@@ -3,8 +3,9 @@
 //! the Tradeoffs tab's sweep and its frontier ([`sweep`]), its optimizer and policy comparison
 //! ([`optimize`](mod@optimize)), the Lab tab's batches ([`lab`]), the Experiments tab's runs
 //! and power calculator ([`experiment`]),
-//! number formatting ([`format`](mod@format)), the first step's questions ([`first_step`]) and
-//! the "no ads were shown" diagnosis ([`no_ads`]).
+//! number formatting ([`format`](mod@format)), the welfare line and the by-strategy table
+//! ([`strategies`]), the first step's questions ([`first_step`]), the "no ads were shown"
+//! diagnosis ([`no_ads`]) and the Model page's bidding and pacing equations ([`model_text`]).
 //!
 //! Compiled on every target, so the reducer and the jobs the worker runs are unit-tested natively
 //! (`tests/app_state.rs`, `tests/app_protocol.rs`); only the Yew components and the browser glue
@@ -18,9 +19,11 @@ pub mod experiment;
 pub mod first_step;
 pub mod format;
 pub mod lab;
+pub mod model_text;
 pub mod no_ads;
 pub mod optimize;
 pub mod promotion;
 pub mod protocol;
 pub mod state;
+pub mod strategies;
 pub mod sweep;

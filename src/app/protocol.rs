@@ -15,6 +15,7 @@
 //! | [`Request::Evaluate`] | [`Response::Evaluated`] | one configuration of an optimizer's batch (the Tradeoffs tab's optimizer and policy comparison; see [`crate::app::optimize`]): its summaries only |
 //! | [`Request::Lab`] | [`Response::Lab`] | a batch of mechanism-lab runs (the Lab tab): each answered exactly as `sandbox auction` prints it |
 //! | [`Request::Experiment`] | [`Response::Experiment`] | one job of a `sandbox experiment` spec (the Experiments tab; see [`crate::app::experiment`]) |
+//! | [`Request::Pacing`] | [`Response::Pacing`] | the Lab tab's pacing market: answered exactly as `sandbox pacing` prints it (job kind `Lab(Pacing)`) |
 //!
 //! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A sweep is
 //! one [`Request::SweepPoint`] per point, spread by the app over a pool of workers (each worker
@@ -46,6 +47,11 @@ pub enum LabPart {
     MonteCarlo,
     /// The explicit auction editor.
     Explicit,
+    /// The pacing market editor ([`Request::Pacing`]).
+    Pacing,
+    /// A timed run of one `sandbox auction` spec asked by the benchmark (`e2e/bench.mjs`,
+    /// through the page's `sandboxLabBench(spec)`), answered like any lab batch.
+    Bench,
 }
 
 /// The theory curve of expected revenue against the reserve (Myerson: every efficient
@@ -136,6 +142,13 @@ pub enum Request {
         /// The job's index (see [`crate::app::experiment::run_job`]).
         index: usize,
     },
+    /// Solve a pacing market (the Lab tab's pacing editor): one `sandbox pacing` spec.
+    Pacing {
+        /// Increasing id chosen by the app (shared with the other lab parts).
+        id: u64,
+        /// The spec, as `sandbox pacing` reads it.
+        spec: String,
+    },
 }
 
 /// The kinds of job the engine host runs. A newer request supersedes a queued older one of the
@@ -163,6 +176,7 @@ impl Request {
             Request::Evaluate { job, .. } => *job,
             Request::Lab { id, .. } => *id,
             Request::Experiment { id, .. } => *id,
+            Request::Pacing { id, .. } => *id,
         }
     }
 
@@ -174,6 +188,7 @@ impl Request {
             Request::Evaluate { .. } => JobKind::Evaluate,
             Request::Lab { part, .. } => JobKind::Lab(*part),
             Request::Experiment { .. } => JobKind::Experiment,
+            Request::Pacing { .. } => JobKind::Lab(LabPart::Pacing),
         }
     }
 }
@@ -238,6 +253,15 @@ pub enum Response {
         index: usize,
         /// The job's output (see [`crate::app::experiment::run_job`]), or the spec's error.
         output: Result<String, String>,
+        /// Wall time inside the engine host, in milliseconds.
+        engine_ms: f64,
+    },
+    /// The answer to [`Request::Pacing`].
+    Pacing {
+        /// The request's id.
+        id: u64,
+        /// The report exactly as `sandbox pacing` prints it, or its error message.
+        report: Result<String, String>,
         /// Wall time inside the engine host, in milliseconds.
         engine_ms: f64,
     },
@@ -332,6 +356,15 @@ pub fn handle(request: Request, cache: &mut EngineCache, now_ms: impl Fn() -> f6
                 id,
                 index,
                 output,
+                engine_ms: now_ms() - started,
+            }
+        }
+        Request::Pacing { id, spec } => {
+            let started = now_ms();
+            let report = crate::config::spec::pacing::run_json(&spec).map_err(|e| e.to_string());
+            Response::Pacing {
+                id,
+                report,
                 engine_ms: now_ms() - started,
             }
         }

@@ -655,7 +655,7 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
             }
             state
         }
-        Response::Lab { .. } => match state.lab.answer(&response) {
+        Response::Lab { .. } | Response::Pacing { .. } => match state.lab.answer(&response) {
             Some(lab) => state.with(|s| s.lab = Rc::new(lab)),
             None => state,
         },

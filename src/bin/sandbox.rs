@@ -33,7 +33,7 @@ USAGE:
                                      metrics compared (differences and relative lifts with 95%
                                      CIs), CUPED, the sample-ratio check, sample size and MDE, an
                                      exponential decay's half-life
-  sandbox pacing SPEC|-              the first-price pacing equilibrium of an explicit market
+  sandbox pacing SPEC|-              a first- or second-price pacing equilibrium of an explicit market
                                      (values per bidder and good, budgets)
   sandbox sweep SPEC|-               run a configuration over a grid of one or two knobs; prints
                                      every point's summary and the Pareto frontier of two metrics

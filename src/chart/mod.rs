@@ -23,6 +23,7 @@ mod export;
 pub mod frontier;
 mod groups;
 pub mod heatmap;
+pub mod hourly;
 pub mod lab;
 mod lift;
 mod panel;

@@ -1,5 +1,6 @@
 //! The charts panel as data: sections of charts with their event markers and shaded bands.
 
+use super::hourly::{hourly_spend_chart, pacing_label};
 use super::{daily_charts, group_charts, lift_chart, Band, ChartSpec, Marker};
 use crate::core::model::{Params, RunResult};
 
@@ -12,6 +13,11 @@ pub struct Annotations {
     pub baseline_launch_day: Option<u32>,
     /// Days of the comparison's test window (days 1 to N), shaded when a baseline is pinned.
     pub test_window_days: u32,
+    /// How the design paces (`multiplicative`, `throttling`, `none` or `off`), for the hourly
+    /// spend chart's title.
+    pub pacing: &'static str,
+    /// How the baseline paces, when one is pinned.
+    pub baseline_pacing: Option<&'static str>,
 }
 
 /// The launch day of `params`, when the launch acts (on, and within the run).
@@ -28,6 +34,8 @@ impl Annotations {
             launch_day: launch,
             baseline_launch_day: baseline.and_then(launch_day).filter(|&d| Some(d) != launch),
             test_window_days,
+            pacing: pacing_label(params),
+            baseline_pacing: baseline.map(pacing_label),
         }
     }
 
@@ -79,9 +87,12 @@ pub struct Section {
 ///
 /// 1. with a baseline pinned, "Against the baseline": the [`lift_chart`];
 /// 2. "Daily metrics": [`daily_charts`] but the spend chart;
-/// 3. "Advertiser groups": spend, then [`group_charts`] (price per click, clicks).
+/// 3. "Spend through the day" (`hourly`): the [`hourly_spend_chart`], when the runs recorded
+///    hourly spend;
+/// 4. "Advertiser groups": spend, then [`group_charts`] (price per click, clicks).
 ///
-/// Every chart gets the launch marker(s); with a baseline, the test window's band and end.
+/// Every daily chart gets the launch marker(s); with a baseline, the test window's band and
+/// end. The hourly chart's x is the hour of the day, so it gets neither.
 pub fn chart_sections(
     result: &RunResult,
     baseline: Option<&RunResult>,
@@ -103,6 +114,11 @@ pub fn chart_sections(
         title: "Daily metrics",
         charts: daily,
     });
+    let hourly = hourly_spend_chart(
+        result,
+        baseline,
+        (annotations.pacing, annotations.baseline_pacing),
+    );
     sections.push(Section {
         id: "groups",
         title: "Advertiser groups",
@@ -115,6 +131,17 @@ pub fn chart_sections(
         for chart in &mut section.charts {
             annotations.apply(chart, comparing);
         }
+    }
+    if let Some(chart) = hourly {
+        let groups = sections.len() - 1;
+        sections.insert(
+            groups,
+            Section {
+                id: "hourly",
+                title: "Spend through the day",
+                charts: vec![chart],
+            },
+        );
     }
     sections
 }

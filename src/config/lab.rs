@@ -15,6 +15,13 @@
 //! | `lab.x.format`, `lab.x.bidding` | the explicit auction's format and bidding | `gsp`, `truthful` |
 //! | `lab.x.bids` | `VALUE:BID:QUALITY` per bidder, comma-separated | `2:2:1,1:1:1,0.5:0.5:1` |
 //! | `lab.x.ctrs`, `lab.x.reserve`, `lab.x.squash` | its slot CTRs, reserve and squashing | `0.3,0.2`, 0, 1 |
+//! | `lab.pacing.format` | the pacing market's auctions: `first_price`, `second_price` | `first_price` |
+//! | `lab.pacing.values` | values per bidder (`~`-separated) per good (`,`-separated), ≥ 0 | `2,2~2,0` |
+//! | `lab.pacing.budgets` | one budget per bidder, comma-separated, ≥ 0 | `1,0.5` |
+//!
+//! The pacing market (at most [`MAX_PACING_EDITOR_BIDDERS`] bidders × [`MAX_PACING_EDITOR_GOODS`]
+//! goods) is a `sandbox pacing` spec ([`crate::config::spec::pacing`]); a market that does not
+//! validate (say a budget per bidder missing) is a problem and the default market is used.
 //!
 //! These are the fields of a `sandbox auction` spec ([`crate::config::spec::auction`]): the
 //! Monte Carlo part and the explicit part each become one spec, so the Lab tab and the CLI give
@@ -22,9 +29,11 @@
 //! values the lab rejects as a whole (say more slots than bidders) is a problem and that part's
 //! defaults are used. Decoding never panics.
 
+use crate::config::spec::pacing::{PacingFormat, PacingSpec};
 use crate::config::url::UrlProblem;
 use crate::core::auction::Format;
 use crate::core::lab::dist::ValueDist;
+use crate::core::lab::pacing::Market;
 use crate::core::lab::{Bidding, ExplicitBidder, ExplicitConfig, MonteCarloConfig};
 
 /// Prefix of every lab key.
@@ -35,6 +44,10 @@ pub const MAX_LAB_BIDDERS: usize = 100;
 pub const MAX_LAB_AUCTIONS: u64 = 1_000_000;
 /// Most bidders in the explicit editor.
 pub const MAX_EXPLICIT_BIDDERS: usize = 12;
+/// Most bidders in the pacing market editor.
+pub const MAX_PACING_EDITOR_BIDDERS: usize = 8;
+/// Most goods in the pacing market editor.
+pub const MAX_PACING_EDITOR_GOODS: usize = 12;
 /// The Lab tab's default number of auctions (fewer than the CLI's 100 000: a dozen runs per
 /// change must stay interactive).
 pub const DEFAULT_LAB_AUCTIONS: u64 = 20_000;
@@ -107,6 +120,80 @@ impl ExplicitView {
     }
 }
 
+/// The pacing market editor's settings: an explicit market and its auction format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacingView {
+    /// First or second price.
+    pub format: PacingFormat,
+    /// `values[i][j]`: bidder `i`'s value for good `j`.
+    pub values: Vec<Vec<f64>>,
+    /// `budgets[i]`: bidder `i`'s budget.
+    pub budgets: Vec<f64>,
+}
+
+impl Default for PacingView {
+    fn default() -> Self {
+        PacingView {
+            format: PacingFormat::FirstPrice,
+            values: vec![vec![2.0, 2.0], vec![2.0, 0.0]],
+            budgets: vec![1.0, 0.5],
+        }
+    }
+}
+
+impl PacingView {
+    /// The `sandbox pacing` spec of this market.
+    pub fn spec(&self) -> PacingSpec {
+        PacingSpec {
+            values: self.values.clone(),
+            budgets: self.budgets.clone(),
+            format: self.format,
+            max_sweeps: None,
+        }
+    }
+
+    /// Why the market cannot run, if it cannot: `(field, problem)`.
+    pub fn problem(&self) -> Option<(String, String)> {
+        if self.values.len() > MAX_PACING_EDITOR_BIDDERS {
+            return Some((
+                "values".into(),
+                format!("at most {MAX_PACING_EDITOR_BIDDERS} bidders in the editor"),
+            ));
+        }
+        if self.values.first().map_or(0, Vec::len) > MAX_PACING_EDITOR_GOODS {
+            return Some((
+                "values[0]".into(),
+                format!("at most {MAX_PACING_EDITOR_GOODS} goods in the editor"),
+            ));
+        }
+        Market::new(self.values.clone(), self.budgets.clone())
+            .err()
+            .map(|e| (e.field, e.problem))
+    }
+}
+
+/// The values matrix as a link writes it: bidders `~`-separated (a character links keep as is), goods `,`-separated.
+pub fn matrix_text(values: &[Vec<f64>]) -> String {
+    values
+        .iter()
+        .map(|row| list_text(row))
+        .collect::<Vec<_>>()
+        .join("~")
+}
+
+/// Parses [`matrix_text`]'s form (any shape; the market's validation checks it).
+pub fn parse_matrix(text: &str) -> Option<Vec<Vec<f64>>> {
+    text.split('~').map(parse_list).collect()
+}
+
+/// A pacing format as written in links and specs.
+pub fn pacing_format_text(format: PacingFormat) -> &'static str {
+    match format {
+        PacingFormat::FirstPrice => "first_price",
+        PacingFormat::SecondPrice => "second_price",
+    }
+}
+
 /// The Lab tab's settings: a Monte Carlo experiment and an explicit auction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabView {
@@ -128,6 +215,8 @@ pub struct LabView {
     pub seed: u64,
     /// The explicit auction editor.
     pub explicit: ExplicitView,
+    /// The pacing market editor.
+    pub pacing: PacingView,
 }
 
 impl Default for LabView {
@@ -145,6 +234,7 @@ impl Default for LabView {
             auctions: DEFAULT_LAB_AUCTIONS,
             seed: 1,
             explicit: ExplicitView::default(),
+            pacing: PacingView::default(),
         }
     }
 }
@@ -265,6 +355,16 @@ impl LabView {
         if x.squashing != dx.squashing {
             push("x.squash", x.squashing.to_string());
         }
+        let (pc, dp) = (&self.pacing, &d.pacing);
+        if pc.format != dp.format {
+            push("pacing.format", pacing_format_text(pc.format).into());
+        }
+        if pc.values != dp.values {
+            push("pacing.values", matrix_text(&pc.values));
+        }
+        if pc.budgets != dp.budgets {
+            push("pacing.budgets", list_text(&pc.budgets));
+        }
         out
     }
 
@@ -293,6 +393,7 @@ impl LabView {
             });
             view = LabView {
                 explicit: view.explicit,
+                pacing: view.pacing,
                 ..d.clone()
             };
         }
@@ -304,6 +405,20 @@ impl LabView {
                 used: "the default explicit auction".into(),
             });
             view.explicit = d.explicit;
+        }
+        if let Some((field, message)) = view.pacing.problem() {
+            let key = if field.starts_with("budgets") {
+                "budgets"
+            } else {
+                "values"
+            };
+            problems.push(UrlProblem {
+                key: format!("{LAB_PREFIX}pacing.{key}"),
+                value: String::new(),
+                message: format!("the pacing market does not run: `{field}` {message}"),
+                used: "the default pacing market".into(),
+            });
+            view.pacing = d.pacing;
         }
         view
     }
@@ -492,6 +607,29 @@ fn read_pair(view: &mut LabView, name: &str, text: &str) -> Result<(), (String, 
                          comma-separated"
                     ),
                     "the default bidders".into(),
+                )
+            }
+        },
+        "pacing.format" => match text {
+            "first_price" => view.pacing.format = PacingFormat::FirstPrice,
+            "second_price" => view.pacing.format = PacingFormat::SecondPrice,
+            _ => return bad("not one of first_price, second_price", "first_price".into()),
+        },
+        "pacing.values" => {
+            match parse_matrix(text) {
+                Some(values) => view.pacing.values = values,
+                None => return bad(
+                    "not values per bidder (`~`-separated) per good (`,`-separated), e.g. 2,2~2,0",
+                    "the default market".into(),
+                ),
+            }
+        }
+        "pacing.budgets" => match parse_list(text) {
+            Some(budgets) => view.pacing.budgets = budgets,
+            None => {
+                return bad(
+                    "not a comma-separated list of budgets, one per bidder",
+                    "the default market".into(),
                 )
             }
         },

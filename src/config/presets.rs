@@ -90,6 +90,15 @@ static PRESETS: &[Preset] = &[
                       default to look for the revenue-maximising reserve.",
         params: high_reserve,
     },
+    Preset {
+        id: "autobidding",
+        name: "Autobidding market",
+        description: "Most advertisers let an autobidder bid (40% max clicks, 30% target ROAS \
+                      1.5, 10% target CPC, 20% manual) on budgets that bind (mean 0.6 a day): \
+                      read spend, ROI and goal attainment per strategy, and liquid welfare \
+                      against advertiser value.",
+        params: autobidding,
+    },
 ];
 
 /// Every preset, in menu order; the first is the default configuration.
@@ -171,5 +180,21 @@ fn advertiser_churn() -> Params {
 fn high_reserve() -> Params {
     let mut p = Params::default();
     p.auction.reserve = 0.75;
+    p
+}
+
+fn autobidding() -> Params {
+    let mut p = Params::default();
+    p.advertisers.budget_mean = 0.6;
+    p.advertisers.target_roas = 1.5;
+    p.advertisers.strategies = [
+        ("manual", 0.2),
+        ("max_clicks", 0.4),
+        ("target_roas", 0.3),
+        ("target_cpc", 0.1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     p
 }

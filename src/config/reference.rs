@@ -87,6 +87,10 @@ fn knob_info(spec: &ParamSpec) -> KnobInfo {
 
 /// The default value as a link writes it (`0.25`, `gsp`, `on`).
 fn default_text(spec: &ParamSpec) -> String {
+    if spec.id == crate::core::model::knobs::Knob::AutobidShare {
+        // Unset: the strategy mix as configured (all manual by default).
+        return "unset".into();
+    }
     match (spec.default_value(), spec.limits()) {
         (Value::Number(x), Some(limits)) => limits.show(x),
         (Value::Number(x), None) => x.to_string(),
@@ -151,7 +155,7 @@ pub fn configuration_markdown() -> String {
         "| `users.segments` | `{SEGMENTS_KEY}` (JSON) | 1–{MAX_SEGMENTS} segments | casual, regular, heavy | **User segments**; shares must sum to a positive number. Fields below. |\n"
     ));
     out.push_str(&format!(
-        "| `advertisers.strategies` | `{STRATEGIES_KEY}` (`manual:0.5,target_roas:0.5`) | object: `manual`, `max_clicks`, `target_roas`, `target_cpc` → share ≥ 0 | `{{\"manual\": 1}}` | **Bidding strategies**: the share of advertisers following each (normalised). Each advertiser's strategy is drawn once from its own random stream. See \"Bidding and budgeting\". |\n",
+        "| `advertisers.strategies` | `{STRATEGIES_KEY}` (`manual:0.5,target_roas:0.5`) | object: `manual`, `max_clicks`, `target_roas`, `target_cpc`, `learning_shading` → share ≥ 0 | `{{\"manual\": 1}}` | **Bidding strategies**: the share of advertisers following each (normalised). Each advertiser's strategy is drawn once from its own random stream. See \"Bidding and budgeting\". |\n",
     ));
     out.push_str("| `users.segments[].name` | | text | | **Display name** of the segment. |\n");
     for field in SEGMENT_FIELDS {

@@ -15,6 +15,8 @@
 //!   `u64`. Choices are their URL value (`first_price`); toggles are `1`/`0`.
 //! - Bid shading is two keys: `bidding=custom` (absent = automatic) and `shading=x` (absent with
 //!   `bidding=custom` = 0). See [`crate::core::model::knobs`].
+//! - `autobid_share=x` is written when the share is set, whatever its value, and absent when it is
+//!   unset (the strategy mix as configured): a link with a mix keeps its `strategies` alone.
 //! - Fields outside the table, only when they differ from the default:
 //!   - `reserve_cat` — per-category reserves per click, comma-separated in [`CATEGORIES`] order
 //!     (`reserve_cat=0.1,0.2,0.1,0.1,0.3,0.1`);
@@ -672,6 +674,11 @@ fn value_text_if_changed(spec: &ParamSpec, params: &Params, default: &Params) ->
     if spec.id == Knob::Seed {
         // Exact u64, not through the f64 of `Value::Number`.
         return (params.sim.seed != default.sim.seed).then(|| params.sim.seed.to_string());
+    }
+    if spec.id == Knob::AutobidShare {
+        // Written when set, whatever the mix: unset reads the mix's own share, which links
+        // with a mix have always carried as `strategies` alone.
+        return params.advertisers.autobid_share.map(|x| x.to_string());
     }
     let value = (spec.get)(params);
     if value == (spec.get)(default) {

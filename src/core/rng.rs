@@ -41,6 +41,8 @@ pub enum Purpose {
     Strategy = 9,
     /// Whether a throttled advertiser competes in one hour.
     Throttle = 10,
+    /// A shading learner's exploration draws in one hour.
+    Shading = 11,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).

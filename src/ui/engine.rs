@@ -17,7 +17,7 @@ use yew::Callback;
 use super::browser::now_ms;
 use super::worker::EngineWorker;
 use crate::app::lab::LabJob;
-use crate::app::protocol::{handle, EngineCache, Request, Response};
+use crate::app::protocol::{handle, EngineCache, LabPart, Request, Response};
 use crate::app::state::{EngineMode, PendingRequest};
 
 /// Where Trunk puts the worker's JavaScript shim (its wasm is next to it as `worker_bg.wasm`).
@@ -125,11 +125,17 @@ impl Engine {
 
     /// Sends a batch of the Lab tab (the worker keeps only the newest pending batch per part).
     pub fn send_lab(&self, job: &LabJob) {
-        let message = Request::Lab {
-            id: job.id,
-            part: job.part,
-            specs: job.specs.clone(),
-            curve: job.curve.clone(),
+        let message = match job.part {
+            LabPart::Pacing => Request::Pacing {
+                id: job.id,
+                spec: job.specs.first().cloned().unwrap_or_default(),
+            },
+            _ => Request::Lab {
+                id: job.id,
+                part: job.part,
+                specs: job.specs.clone(),
+                curve: job.curve.clone(),
+            },
         };
         match self {
             Engine::Worker { bridge, .. } => bridge.send(message),

@@ -290,7 +290,7 @@ fn answered(weak: &Weak<RefCell<Inner>>, k: usize, generation: u64, response: Re
                 Request::SweepPoint { sweep, index, .. } => key == (0, *sweep, *index),
                 Request::Evaluate { job, index, .. } => key == (1, *job, *index),
                 Request::Experiment { id, index, .. } => key == (2, *id, *index),
-                Request::Simulate { .. } | Request::Lab { .. } => false,
+                Request::Simulate { .. } | Request::Lab { .. } | Request::Pacing { .. } => false,
             }) {
                 held.remove(at);
             }

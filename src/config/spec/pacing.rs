@@ -6,29 +6,44 @@
 //! ```
 //!
 //! Keys: `values` (a list per bidder of its value per good, all of one length, each ≥ 0),
-//! `budgets` (one per bidder, ≥ 0), optional `format` (`"first_price"`, the default; the only
-//! format computed). At most
+//! `budgets` (one per bidder, ≥ 0), optional `format` (`"first_price"`, the default, or
+//! `"second_price"`), optional `max_sweeps` (second price only: the cap on best-response sweeps,
+//! 1 to [`SPPE_SWEEPS_LIMIT`], default [`SPPE_MAX_SWEEPS`]). At most
 //! [`MAX_PACING_BIDDERS`](crate::core::lab::pacing::MAX_PACING_BIDDERS) bidders and
 //! [`MAX_PACING_GOODS`](crate::core::lab::pacing::MAX_PACING_GOODS) goods.
 //! Unknown keys are errors.
 //!
 //! The report has `format`, `multipliers` (one per bidder), `prices` (one per good),
 //! `allocation` (a list per bidder of its share of each good; the shares of a good with a
-//! positive price sum to 1), `spend` (one per bidder), `revenue`, and `conditions_hold`: `true`
-//! when [`check_fppe`] finds the equilibrium conditions met to a relative 1e-9, else the list of
-//! broken conditions.
+//! positive price sum to 1), `spend` (one per bidder), `revenue`, `conditions` (each condition
+//! checked: `multipliers`, `prices`, `allocation`, `spend`, `budgets`, `slackness`), `verified`
+//! (all of them hold to a relative 1e-9), `worst_violation` (the broken condition missed by the
+//! most, or `null`), and `conditions_hold`: `true` when verified, else the list of broken
+//! conditions.
+//!
+//! - **First price**: the unique first-price pacing equilibrium by
+//!   [`first_price_pacing`], checked by [`check_fppe`].
+//! - **Second price**: one second-price pacing equilibrium sought by best-response dynamics
+//!   from `α = 1` ([`second_price_pacing`]; an SPPE exists but need not be unique, and finding
+//!   one is PPAD-hard in general), checked by [`check_sppe`] (prices = second-highest paced
+//!   bid). The report adds `method` (`name`, `converged`, `sweeps`, `rebalances`,
+//!   `max_sweeps`). When the dynamics do not settle, the last point is reported with
+//!   `"verified": false` and its worst violation; the exit status is still 0.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{as_type, missing, parse_object, unknown_key, SpecError};
 
-use crate::core::lab::pacing::{check_fppe, first_price_pacing, Market, PacingOutcome, Violation};
+use crate::core::lab::pacing::{
+    check_fppe, check_sppe, first_price_pacing, second_price_pacing, worst_violation,
+    ConditionsChecked, Market, PacingOutcome, Violation, SPPE_MAX_SWEEPS, SPPE_SWEEPS_LIMIT,
+};
 
 /// Relative tolerance of the conditions reported in `conditions_hold`.
 pub const CONDITIONS_TOLERANCE: f64 = 1e-9;
 
-const KEYS: [&str; 3] = ["values", "budgets", "format"];
+const KEYS: [&str; 4] = ["values", "budgets", "format", "max_sweeps"];
 
 /// Which auction sells each good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -37,6 +52,8 @@ pub enum PacingFormat {
     /// First price: the first-price pacing equilibrium (unique).
     #[default]
     FirstPrice,
+    /// Second price: a second-price pacing equilibrium (one of possibly several).
+    SecondPrice,
 }
 
 /// The raw `sandbox pacing` specification.
@@ -50,6 +67,24 @@ pub struct PacingSpec {
     /// The auction format (default first price).
     #[serde(default)]
     pub format: PacingFormat,
+    /// Second price: the cap on best-response sweeps (default [`SPPE_MAX_SWEEPS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_sweeps: Option<usize>,
+}
+
+/// How a second-price equilibrium was sought.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PacingMethod {
+    /// `"best_response"`: budget-feasible best-response dynamics from `α = 1`.
+    pub name: &'static str,
+    /// Whether the dynamics settled at a point meeting every condition.
+    pub converged: bool,
+    /// Sweeps run.
+    pub sweeps: usize,
+    /// Tie groups rescaled.
+    pub rebalances: usize,
+    /// The cap on sweeps.
+    pub max_sweeps: usize,
 }
 
 /// Whether the reported equilibrium meets its conditions: `true`, or what is broken.
@@ -70,6 +105,15 @@ pub struct PacingReport {
     /// The equilibrium.
     #[serde(flatten)]
     pub outcome: PacingOutcome,
+    /// Each condition, checked to [`CONDITIONS_TOLERANCE`].
+    pub conditions: ConditionsChecked,
+    /// Whether every condition holds.
+    pub verified: bool,
+    /// The condition missed by the most (`None` when verified).
+    pub worst_violation: Option<Violation>,
+    /// Second price: how the point was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<PacingMethod>,
     /// `true` when the conditions hold to [`CONDITIONS_TOLERANCE`], else the broken ones.
     pub conditions_hold: Conditions,
 }
@@ -82,13 +126,16 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
         "budgets" => as_type::<Vec<f64>>(key, value)
             .map_err(|e| format!("{e} (expected one budget per bidder, e.g. [1, 1])")),
         "format" => match value {
-            Value::String(s) if s == "first_price" => Ok(()),
-            Value::String(s) if s == "second_price" => Err(
-                "`format`: \"second_price\" is not computed; the lab computes the first-price \
-                 pacing equilibrium (\"first_price\")"
-                    .to_string(),
-            ),
-            other => Err(format!("`format`: expected \"first_price\", got {other}")),
+            Value::String(s) if s == "first_price" || s == "second_price" => Ok(()),
+            other => Err(format!(
+                "`format`: expected \"first_price\" or \"second_price\", got {other}"
+            )),
+        },
+        "max_sweeps" => match value.as_u64() {
+            Some(k) if (1..=SPPE_SWEEPS_LIMIT as u64).contains(&k) => Ok(()),
+            _ => Err(format!(
+                "`max_sweeps`: expected a whole number from 1 to {SPPE_SWEEPS_LIMIT}, got {value}"
+            )),
         },
         _ => Err(unknown_key(key, &KEYS)),
     }
@@ -102,8 +149,16 @@ pub fn parse(input: &str) -> Result<PacingSpec, SpecError> {
             return Err(missing(key, "pacing spec"));
         }
     }
-    PacingSpec::deserialize(&value)
-        .map_err(|e| SpecError::Invalid(format!("invalid pacing spec: {e}")))
+    let spec = PacingSpec::deserialize(&value)
+        .map_err(|e| SpecError::Invalid(format!("invalid pacing spec: {e}")))?;
+    if spec.max_sweeps.is_some() && spec.format == PacingFormat::FirstPrice {
+        return Err(SpecError::Invalid(
+            "`max_sweeps`: only for \"format\": \"second_price\" (the first-price equilibrium \
+             is computed exactly)"
+                .into(),
+        ));
+    }
+    Ok(spec)
 }
 
 /// Validates a parsed spec into a market (errors name the field, e.g. `values[1]`).
@@ -111,21 +166,54 @@ pub fn validate(spec: &PacingSpec) -> Result<Market, SpecError> {
     Ok(Market::new(spec.values.clone(), spec.budgets.clone())?)
 }
 
-/// Parses, validates and solves a spec; returns the report as pretty JSON or a readable error.
-/// Deterministic (same input, same output) and never panics.
-pub fn run_json(input: &str) -> Result<String, SpecError> {
-    let spec = parse(input)?;
-    let market = validate(&spec)?;
-    let outcome = first_price_pacing(&market)?;
-    let broken = check_fppe(&market, &outcome, CONDITIONS_TOLERANCE);
-    let report = PacingReport {
-        format: spec.format,
+/// Solves a validated market in `format` and checks the result (`max_sweeps`: second price
+/// only, default [`SPPE_MAX_SWEEPS`]).
+pub fn solve(
+    market: &Market,
+    format: PacingFormat,
+    max_sweeps: Option<usize>,
+) -> Result<PacingReport, SpecError> {
+    let (outcome, broken, method) = match format {
+        PacingFormat::FirstPrice => {
+            let outcome = first_price_pacing(market)?;
+            let broken = check_fppe(market, &outcome, CONDITIONS_TOLERANCE);
+            (outcome, broken, None)
+        }
+        PacingFormat::SecondPrice => {
+            let cap = max_sweeps.unwrap_or(SPPE_MAX_SWEEPS);
+            let run = second_price_pacing(market, cap);
+            let broken = check_sppe(market, &run.outcome, CONDITIONS_TOLERANCE);
+            let method = PacingMethod {
+                name: "best_response",
+                converged: run.converged && broken.is_empty(),
+                sweeps: run.sweeps,
+                rebalances: run.rebalances,
+                max_sweeps: cap,
+            };
+            (run.outcome, broken, Some(method))
+        }
+    };
+    let conditions = ConditionsChecked::from_violations(&broken);
+    Ok(PacingReport {
+        format,
         outcome,
+        conditions,
+        verified: broken.is_empty(),
+        worst_violation: worst_violation(&broken).cloned(),
+        method,
         conditions_hold: if broken.is_empty() {
             Conditions::Hold(true)
         } else {
             Conditions::Broken(broken)
         },
-    };
+    })
+}
+
+/// Parses, validates and solves a spec; returns the report as pretty JSON or a readable error.
+/// Deterministic (same input, same output) and never panics.
+pub fn run_json(input: &str) -> Result<String, SpecError> {
+    let spec = parse(input)?;
+    let market = validate(&spec)?;
+    let report = solve(&market, spec.format, spec.max_sweeps)?;
     serde_json::to_string_pretty(&report).map_err(|e| SpecError::Report(e.to_string()))
 }

@@ -1,5 +1,11 @@
 //! Pacing equilibria of an explicit market: bidders with a value per good and a budget, every good
-//! sold by its own first-price auction, every bidder shading all its bids by one multiplier.
+//! sold by its own first-price (or second-price) auction, every bidder shading all its bids by one
+//! multiplier.
+//!
+//! The first-price equilibrium is unique and computed exactly ([`first_price_pacing`]); a
+//! second-price pacing equilibrium exists but need not be unique, and finding one is PPAD-hard
+//! in general, so [`second_price_pacing`] runs best-response dynamics that may fail, and
+//! [`check_sppe`] says whether the point found is one.
 //!
 //! ## The equilibrium (Conitzer, Kroer, Panigrahi et al., Management Science 2022)
 //!
@@ -446,7 +452,7 @@ impl State {
     fn at(market: &Market, alpha: &[f64]) -> State {
         let prices = market.prices(alpha);
         let tops = ties(market, alpha, &prices);
-        let flow = Flow::solve(market, alpha, &prices, &tops);
+        let flow = Flow::solve(market.budgets(), alpha, &prices, &tops);
         State { prices, tops, flow }
     }
 
@@ -656,10 +662,11 @@ struct Flow {
 }
 
 impl Flow {
-    /// Dinic's algorithm on the bipartite network source → goods → bidders → sink.
-    fn solve(market: &Market, alpha: &[f64], prices: &[f64], tops: &[Vec<usize>]) -> Flow {
-        let n = market.bidders();
-        let m = market.goods();
+    /// Dinic's algorithm on the bipartite network source → goods → bidders → sink, the sink
+    /// edges' capacities being `budgets`.
+    fn solve(budgets: &[f64], alpha: &[f64], prices: &[f64], tops: &[Vec<usize>]) -> Flow {
+        let n = budgets.len();
+        let m = prices.len();
         let total: f64 = prices.iter().sum();
         let eps = FLOW_TOLERANCE * total.max(f64::MIN_POSITIVE);
         // Nodes: 0 source, 1 sink, 2..2+m goods, 2+m.. bidders.
@@ -683,11 +690,7 @@ impl Flow {
         // the paced bidders as much as possible.
         let sink_edges: Vec<usize> = (0..n)
             .map(|i| {
-                let cap = if alpha[i] < 1.0 {
-                    market.budgets()[i]
-                } else {
-                    0.0
-                };
+                let cap = if alpha[i] < 1.0 { budgets[i] } else { 0.0 };
                 net.add(2 + m + i, 1, cap)
             })
             .collect();
@@ -700,7 +703,7 @@ impl Flow {
         let paced_spend: Vec<f64> = sink_edges.iter().map(|&e| net.flow(e)).collect();
         for (i, &e) in sink_edges.iter().enumerate() {
             if alpha[i] >= 1.0 {
-                net.capacity[e] = market.budgets()[i];
+                net.capacity[e] = budgets[i];
             }
         }
         value += net.max_flow(0, 1, flow_eps);
@@ -869,6 +872,369 @@ impl Network {
     }
 }
 
+/// Default cap on best-response sweeps of [`second_price_pacing`].
+pub const SPPE_MAX_SWEEPS: usize = 1_000;
+/// Most best-response sweeps accepted (keeps a run's time bounded).
+pub const SPPE_SWEEPS_LIMIT: usize = 100_000;
+/// The dynamics stop once a whole sweep moves no multiplier by more than this (relative).
+const SPPE_SETTLED: f64 = 1e-14;
+
+/// What [`second_price_pacing`] found: the last multipliers of its dynamics, with prices and an
+/// allocation at them, and whether the dynamics settled. Whether the point is a second-price
+/// pacing equilibrium is for [`check_sppe`] to say.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecondPriceRun {
+    /// The multipliers, prices (second-highest paced bids), allocation and spend.
+    pub outcome: PacingOutcome,
+    /// Whether a sweep moved no multiplier (relative 1e-14) within the cap.
+    pub converged: bool,
+    /// Best-response sweeps run (each bidder once per sweep).
+    pub sweeps: usize,
+    /// Times a tie group was rescaled at a point stable under best responses.
+    pub rebalances: usize,
+}
+
+/// A second-price pacing equilibrium (SPPE; Conitzer, Kroer, Sodomka & Stier-Moses, OR 2022)
+/// sought by **budget-feasible best-response dynamics** from `α = 1`.
+///
+/// Each good is sold by a second-price auction on the paced bids: the price is the
+/// second-highest paced bid `α_i v_ij`, only a highest paced bid wins (a tie is split), spend
+/// stays within budget, and `α_i < 1 ⇒` the budget is spent. An SPPE always exists but need not
+/// be unique, and finding one is PPAD-hard in general (Chen, Kroer & Kumar 2021), so no
+/// polynomial method is known to always succeed; this one is a heuristic whose result is
+/// checked, never assumed:
+///
+/// - Bidders take turns (bidder 0, 1, …, one **sweep**). Bidder `i`, facing the others' highest
+///   paced bid `h_j` on each good, would at multiplier `a` win every good with `h_j < a v_ij`
+///   and pay `h_j` for it. Its move is the **largest `a ≤ 1` at which that spend fits its
+///   budget**: sorting its goods by the threshold `h_j / v_ij`, `a` is the threshold of the
+///   first good whose cost would exceed the budget (there it ties and may take part of the
+///   good), or 1 if everything it can win fits.
+/// - A sweep that moves no multiplier (relative 1e-14) ends the dynamics (`converged`); after
+///   `max_sweeps` sweeps they stop unconverged.
+/// - At the final multipliers, goods with one top bidder go to it at the second-highest bid;
+///   goods where two or more tie at the top (price = that bid) are split by a max-flow that
+///   first fills the paced bidders' remaining budgets, then the others'.
+///
+/// A converged point meets every condition except, possibly, the split of tied goods (the
+/// max-flow may find no split that fills every paced budget); [`check_sppe`] tells. The
+/// dynamics can also cycle. Deterministic: a fixed order, no randomness.
+pub fn second_price_pacing(market: &Market, max_sweeps: usize) -> SecondPriceRun {
+    let n = market.bidders();
+    let m = market.goods();
+    let values = market.values();
+    let mut alpha = vec![1.0f64; n];
+    // The two highest paced bids of each good and the bidder with the highest.
+    let mut first = vec![0.0f64; m];
+    let mut second = vec![0.0f64; m];
+    let mut leader = vec![usize::MAX; m];
+    let top_two = |alpha: &[f64], j: usize| {
+        let (mut f, mut s, mut l) = (0.0f64, 0.0f64, usize::MAX);
+        for (k, row) in values.iter().enumerate() {
+            let bid = alpha[k] * row[j];
+            if bid > f || l == usize::MAX {
+                s = f;
+                f = bid;
+                l = k;
+            } else if bid > s {
+                s = bid;
+            }
+        }
+        (f, s, l)
+    };
+    for j in 0..m {
+        (first[j], second[j], leader[j]) = top_two(&alpha, j);
+    }
+    let mut goods: Vec<(f64, f64)> = Vec::with_capacity(m);
+    let mut sweeps = 0;
+    let mut rebalances = 0;
+    while sweeps < max_sweeps {
+        sweeps += 1;
+        let mut moved = 0.0f64;
+        for i in 0..n {
+            let row = &values[i];
+            goods.clear();
+            for j in 0..m {
+                if row[j] > 0.0 {
+                    let h = if leader[j] == i { second[j] } else { first[j] };
+                    let t = h / row[j];
+                    if t <= 1.0 {
+                        goods.push((t, h));
+                    }
+                }
+            }
+            goods.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let budget = market.budgets()[i];
+            let mut spent = 0.0;
+            let mut a = 1.0;
+            for &(t, h) in &goods {
+                if spent + h > budget {
+                    a = t;
+                    break;
+                }
+                spent += h;
+            }
+            let old = alpha[i];
+            if a == old {
+                continue;
+            }
+            moved = moved.max((a - old).abs() / old.max(a));
+            alpha[i] = a;
+            for j in 0..m {
+                let bid = a * row[j];
+                if leader[j] == i {
+                    if bid >= second[j] {
+                        first[j] = bid;
+                    } else {
+                        (first[j], second[j], leader[j]) = top_two(&alpha, j);
+                    }
+                } else if bid > first[j] {
+                    second[j] = first[j];
+                    first[j] = bid;
+                    leader[j] = i;
+                } else if bid > second[j] || old * row[j] >= second[j] {
+                    // It entered the second place, or held it and fell.
+                    (first[j], second[j], leader[j]) = top_two(&alpha, j);
+                }
+            }
+        }
+        if moved > SPPE_SETTLED {
+            continue;
+        }
+        // Stable under best responses: done if the tied goods can be split, else rescale the
+        // tie groups that cannot and resume.
+        match rebalance_ties(market, &mut alpha) {
+            (Rebalance::Moved, _) => rebalances += 1,
+            (verdict, outcome) => {
+                return SecondPriceRun {
+                    outcome,
+                    converged: verdict == Rebalance::Done,
+                    sweeps,
+                    rebalances,
+                }
+            }
+        }
+        for j in 0..m {
+            (first[j], second[j], leader[j]) = top_two(&alpha, j);
+        }
+    }
+    SecondPriceRun {
+        outcome: second_price_outcome(market, alpha),
+        converged: false,
+        sweeps,
+        rebalances,
+    }
+}
+
+/// Prices and an allocation of a second-price market at `alpha`: a good with one top bidder goes
+/// to it at the second-highest paced bid; goods where bids tie at the top (to
+/// [`TIE_TOLERANCE`]) cost that bid and are split by a max-flow over the bidders' remaining
+/// budgets, paced bidders first. Shares a flow cannot place stay unsold (the check says so).
+pub fn second_price_outcome(market: &Market, alpha: Vec<f64>) -> PacingOutcome {
+    SecondPriceState::at(market, alpha).outcome
+}
+
+/// [`second_price_outcome`] with the tied goods' flow, for [`rebalance_ties`].
+struct SecondPriceState {
+    outcome: PacingOutcome,
+    /// Budget left after the goods won outright (≥ 0).
+    left: Vec<f64>,
+    /// Prices of the tied goods (0 for the others).
+    tied_prices: Vec<f64>,
+    /// The bidders tied at the top of each tied good (empty for the others).
+    tied_tops: Vec<Vec<usize>>,
+    /// The flow splitting the tied goods (`None` when there are none).
+    flow: Option<Flow>,
+}
+
+impl SecondPriceState {
+    // Bidder-by-good matrices read most plainly with indices.
+    #[allow(clippy::needless_range_loop)]
+    fn at(market: &Market, alpha: Vec<f64>) -> SecondPriceState {
+        let n = market.bidders();
+        let m = market.goods();
+        let highest = market.prices(&alpha);
+        let seconds = second_prices(market, &alpha);
+        let tops = ties(market, &alpha, &highest);
+        let mut allocation = vec![vec![0.0; m]; n];
+        let mut prices = vec![0.0; m];
+        let mut left = market.budgets().to_vec();
+        let mut tied_prices = vec![0.0; m];
+        let mut tied_tops: Vec<Vec<usize>> = vec![Vec::new(); m];
+        for j in 0..m {
+            match tops[j].len() {
+                0 => {}
+                1 => {
+                    let i = tops[j][0];
+                    prices[j] = seconds[j];
+                    allocation[i][j] = 1.0;
+                    left[i] -= seconds[j];
+                }
+                _ => {
+                    prices[j] = highest[j];
+                    tied_prices[j] = highest[j];
+                    tied_tops[j] = tops[j].clone();
+                }
+            }
+        }
+        let left: Vec<f64> = left.iter().map(|&b| b.max(0.0)).collect();
+        let mut flow = None;
+        if tied_prices.iter().any(|&p| p > 0.0) {
+            let f = Flow::solve(&left, &alpha, &tied_prices, &tied_tops);
+            for j in 0..m {
+                let total: f64 = f.shares[j].iter().sum();
+                let scale = if f.sells_all { total } else { tied_prices[j] };
+                if tied_prices[j] > 0.0 && scale > 0.0 {
+                    for (&i, &x) in tied_tops[j].iter().zip(&f.shares[j]) {
+                        allocation[i][j] = x / scale;
+                    }
+                }
+            }
+            flow = Some(f);
+        }
+        let spend: Vec<f64> = allocation
+            .iter()
+            .map(|row| row.iter().zip(&prices).map(|(x, p)| x * p).sum())
+            .collect();
+        let revenue = spend.iter().sum();
+        SecondPriceState {
+            outcome: PacingOutcome {
+                multipliers: alpha,
+                prices,
+                allocation,
+                spend,
+                revenue,
+            },
+            left,
+            tied_prices,
+            tied_tops,
+            flow,
+        }
+    }
+}
+
+/// What [`rebalance_ties`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rebalance {
+    /// The tied goods are split and every paced bidder spends its budget: done.
+    Done,
+    /// Some multipliers moved.
+    Moved,
+    /// Something is off and no rescaling helps.
+    Stuck,
+}
+
+/// Relative slack in a tie group's budgets or shares that [`rebalance_ties`] leaves alone.
+const REBALANCE_SLACK: f64 = 1e-11;
+
+/// At a point stable under best responses, ties at the top of goods may still be wrong:
+///
+/// - **Too little budget**: the max-flow cannot sell the tied goods. Its minimum cut names tied
+///   goods `S` and the bidders `Γ(S)` tied on them, whose remaining budgets `B(Γ)` fall short of
+///   the price `p_S`; all of `Γ(S)` is lowered by the common factor `B(Γ) / p_S` (the ties among
+///   them stay, and `p_S` falls by that factor).
+/// - **Too much budget**: a paced bidder keeps budget while its tied goods are sold. Its group
+///   (bidders connected through tied goods) rises by the common factor remaining budget over
+///   the price of the group's tied goods, capped so that no multiplier passes 1.
+// Bidder-by-good matrices read most plainly with indices.
+#[allow(clippy::needless_range_loop)]
+fn rebalance_ties(market: &Market, alpha: &mut [f64]) -> (Rebalance, PacingOutcome) {
+    let n = market.bidders();
+    let m = market.goods();
+    let state = SecondPriceState::at(market, alpha.to_vec());
+    let Some(flow) = &state.flow else {
+        let slack = (0..n).any(|i| {
+            let b = market.budgets()[i];
+            alpha[i] < 1.0 && state.outcome.spend[i] < b - REBALANCE_SLACK * (1.0 + b)
+        });
+        let verdict = if slack {
+            Rebalance::Stuck
+        } else {
+            Rebalance::Done
+        };
+        return (verdict, state.outcome);
+    };
+    if !flow.sells_all {
+        let (goods, bidders) = flow.source_side(&state.tied_tops, n);
+        let budget: f64 = (0..n).filter(|&i| bidders[i]).map(|i| state.left[i]).sum();
+        let price: f64 = (0..m)
+            .filter(|&j| goods[j])
+            .map(|j| state.tied_prices[j])
+            .sum();
+        let r = if price > 0.0 { budget / price } else { 1.0 };
+        if r < 1.0 - 4.0 * f64::EPSILON {
+            for i in (0..n).filter(|&i| bidders[i]) {
+                alpha[i] *= r;
+            }
+            return (Rebalance::Moved, state.outcome);
+        }
+        return (Rebalance::Stuck, state.outcome);
+    }
+    // Groups of bidders connected through tied goods (union-find).
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let tied: Vec<usize> = (0..m).filter(|&j| state.tied_prices[j] > 0.0).collect();
+    for &j in &tied {
+        let a = root(&mut parent, state.tied_tops[j][0]);
+        for &k in &state.tied_tops[j][1..] {
+            let b = root(&mut parent, k);
+            parent[b] = a;
+        }
+    }
+    let mut left = vec![0.0f64; n];
+    let mut price = vec![0.0f64; n];
+    let mut top_alpha = vec![0.0f64; n];
+    let mut member = vec![false; n];
+    for &j in &tied {
+        let g = root(&mut parent, state.tied_tops[j][0]);
+        price[g] += state.tied_prices[j];
+        for &k in &state.tied_tops[j] {
+            member[k] = true;
+        }
+    }
+    let mut slack = vec![false; n];
+    let mut any_slack = false;
+    for i in 0..n {
+        let b = market.budgets()[i];
+        let short = alpha[i] < 1.0 && state.outcome.spend[i] < b - REBALANCE_SLACK * (1.0 + b);
+        any_slack |= short;
+        if member[i] {
+            let g = root(&mut parent, i);
+            left[g] += state.left[i];
+            top_alpha[g] = top_alpha[g].max(alpha[i]);
+            slack[g] |= short;
+        }
+    }
+    if !any_slack {
+        return (Rebalance::Done, state.outcome);
+    }
+    let mut factor = vec![1.0f64; n];
+    let mut moved = false;
+    for g in 0..n {
+        if slack[g] && price[g] > 0.0 && top_alpha[g] > 0.0 {
+            let r = (left[g] / price[g]).min(1.0 / top_alpha[g]);
+            if r > 1.0 + 4.0 * f64::EPSILON {
+                factor[g] = r;
+                moved = true;
+            }
+        }
+    }
+    if !moved {
+        return (Rebalance::Stuck, state.outcome);
+    }
+    for i in (0..n).filter(|&i| member[i]) {
+        let g = root(&mut parent, i);
+        alpha[i] = (alpha[i] * factor[g]).min(1.0);
+    }
+    (Rebalance::Moved, state.outcome)
+}
+
 /// The dual objective `F(β) = Σ_j max_i β_i v_ij − Σ_i B_i ln β_i` of the Eisenberg–Gale-type
 /// program (D) in the module docs; the FPPE multipliers minimise it over `(0, 1]ⁿ`. A bidder
 /// with budget 0 contributes no log term; `β_i = 0` with a positive budget gives `+∞`.
@@ -914,10 +1280,23 @@ pub struct Violation {
     pub condition: Condition,
     /// What is wrong, naming the bidder or good.
     pub message: String,
+    /// By how much the condition is missed, relative to the quantity's size
+    /// (`|a − b| / (1 + max(|a|, |b|))`): comparable across conditions, so the largest is the
+    /// worst violation.
+    pub excess: f64,
 }
 
-fn violation(condition: Condition, message: String) -> Violation {
-    Violation { condition, message }
+fn violation(condition: Condition, message: String, a: f64, b: f64) -> Violation {
+    Violation {
+        condition,
+        message,
+        excess: (a - b).abs() / (1.0 + a.abs().max(b.abs())),
+    }
+}
+
+/// The largest [`Violation::excess`] among `found` (`None` when empty).
+pub fn worst_violation(found: &[Violation]) -> Option<&Violation> {
+    found.iter().max_by(|a, b| a.excess.total_cmp(&b.excess))
 }
 
 /// Checks conditions 1–4 of a first-price pacing equilibrium (module docs) on `outcome`, each to
@@ -925,16 +1304,45 @@ fn violation(condition: Condition, message: String) -> Violation {
 /// hold.
 pub fn check_fppe(market: &Market, outcome: &PacingOutcome, tol: f64) -> Vec<Violation> {
     let prices = market.prices(&outcome.multipliers);
-    check_common(market, outcome, &prices, tol)
+    check_common(market, outcome, &prices, Condition::Price, tol)
 }
 
-/// The conditions shared by both formats, with `want_prices` the prices the format sets.
+/// Checks the conditions of a second-price pacing equilibrium (see [`second_price_pacing`]) on
+/// `outcome`, each to a relative tolerance `tol`: prices are the second-highest paced bids
+/// ([`Condition::SecondPrice`]), and conditions 2–4 as in first price. Empty when all hold.
+pub fn check_sppe(market: &Market, outcome: &PacingOutcome, tol: f64) -> Vec<Violation> {
+    let prices = second_prices(market, &outcome.multipliers);
+    check_common(market, outcome, &prices, Condition::SecondPrice, tol)
+}
+
+/// `p_j` = the second-highest paced bid `α_i v_ij` of each good (0 with fewer than two bids;
+/// the highest when two or more tie at the top).
+pub fn second_prices(market: &Market, multipliers: &[f64]) -> Vec<f64> {
+    let mut first = vec![0.0f64; market.goods()];
+    let mut second = vec![0.0f64; market.goods()];
+    for (row, &a) in market.values().iter().zip(multipliers) {
+        for j in 0..row.len() {
+            let bid = a * row[j];
+            if bid > first[j] {
+                second[j] = first[j];
+                first[j] = bid;
+            } else if bid > second[j] {
+                second[j] = bid;
+            }
+        }
+    }
+    second
+}
+
+/// The conditions shared by both formats, with `want_prices` the prices the format sets
+/// (reported under `price_condition`).
 // Bidder-by-good matrices read most plainly with indices.
 #[allow(clippy::needless_range_loop)]
 fn check_common(
     market: &Market,
     outcome: &PacingOutcome,
     want_prices: &[f64],
+    price_condition: Condition,
     tol: f64,
 ) -> Vec<Violation> {
     use Condition::*;
@@ -951,6 +1359,8 @@ fn check_common(
         found.push(violation(
             Shape,
             format!("expected {n} bidders and {m} goods"),
+            f64::INFINITY,
+            0.0,
         ));
         return found;
     }
@@ -960,6 +1370,8 @@ fn check_common(
             found.push(violation(
                 Multiplier,
                 format!("bidder {i}: multiplier {a} outside [0, 1]"),
+                a,
+                a.clamp(0.0, 1.0),
             ));
         }
     }
@@ -967,8 +1379,10 @@ fn check_common(
         let p = outcome.prices[j];
         if off(p, want_prices[j]) {
             found.push(violation(
-                Price,
+                price_condition,
                 format!("good {j}: price {p}, the format sets {}", want_prices[j]),
+                p,
+                want_prices[j],
             ));
         }
         let top = (0..n)
@@ -982,6 +1396,8 @@ fn check_common(
                 found.push(violation(
                     Allocation,
                     format!("good {j}: bidder {i} has a negative share {x}"),
+                    x,
+                    0.0,
                 ));
             }
             let bid = alpha[i] * market.values()[i][j];
@@ -991,6 +1407,8 @@ fn check_common(
                     format!(
                         "good {j}: bidder {i} gets share {x} with paced bid {bid} below the highest {top}"
                     ),
+                    x,
+                    0.0,
                 ));
             }
         }
@@ -999,6 +1417,8 @@ fn check_common(
             found.push(violation(
                 Allocation,
                 format!("good {j}: shares sum to {sold} at price {p}"),
+                sold,
+                1.0,
             ));
         }
     }
@@ -1013,6 +1433,8 @@ fn check_common(
             found.push(violation(
                 Spend,
                 format!("bidder {i}: reported spend {reported}, the allocation costs {spend}"),
+                reported,
+                spend,
             ));
         }
         let budget = market.budgets()[i];
@@ -1020,6 +1442,8 @@ fn check_common(
             found.push(violation(
                 Budget,
                 format!("bidder {i}: spends {spend} over its budget {budget}"),
+                spend,
+                budget,
             ));
         }
         if alpha[i] < 1.0 - tol && spend < budget - tol * (1.0 + budget) {
@@ -1029,6 +1453,8 @@ fn check_common(
                     "bidder {i}: multiplier {} below 1 but spends {spend} of its budget {budget}",
                     alpha[i]
                 ),
+                spend,
+                budget,
             ));
         }
     }
@@ -1039,7 +1465,53 @@ fn check_common(
                 "revenue {} is not the total spend {revenue}",
                 outcome.revenue
             ),
+            outcome.revenue,
+            revenue,
         ));
     }
     found
+}
+
+/// Each equilibrium condition, checked: `true` when it holds (see [`Condition`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ConditionsChecked {
+    /// Multipliers in `[0, 1]` (and the lists have the market's shape).
+    pub multipliers: bool,
+    /// Prices are what the format sets: the highest paced bid (first price) or the
+    /// second-highest (second price).
+    pub prices: bool,
+    /// Goods go only to highest paced bids, and a good with a positive price is sold in full.
+    pub allocation: bool,
+    /// Reported spend and revenue are what the allocation and prices give.
+    pub spend: bool,
+    /// No bidder spends more than its budget.
+    pub budgets: bool,
+    /// A multiplier below 1 only with the budget spent.
+    pub slackness: bool,
+}
+
+impl ConditionsChecked {
+    /// Which conditions `found` leaves intact.
+    pub fn from_violations(found: &[Violation]) -> Self {
+        let holds = |c: &[Condition]| !found.iter().any(|v| c.contains(&v.condition));
+        use Condition::*;
+        ConditionsChecked {
+            multipliers: holds(&[Shape, Multiplier]),
+            prices: holds(&[Shape, Price, SecondPrice]),
+            allocation: holds(&[Shape, Allocation]),
+            spend: holds(&[Shape, Spend]),
+            budgets: holds(&[Shape, Budget]),
+            slackness: holds(&[Shape, Slackness]),
+        }
+    }
+
+    /// Whether every condition holds.
+    pub fn all(&self) -> bool {
+        self.multipliers
+            && self.prices
+            && self.allocation
+            && self.spend
+            && self.budgets
+            && self.slackness
+    }
 }

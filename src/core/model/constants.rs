@@ -101,3 +101,15 @@ pub const AUTOBID_LOG_MULT_MAX: f64 = 4.6;
 
 /// Throttling: the smallest participation probability (an advertiser never stops for good).
 pub const THROTTLE_MIN_PARTICIPATION: f64 = 0.01;
+
+/// `learning_shading`: the shading levels (fractions of value) the learner chooses among, from
+/// truthful (0) to shading 60% (bidding 40% of value). A grid, so that each level's win rate is
+/// estimated from the auctions actually bid at it; steps of 0.05 put the analytic best
+/// responses of the tests (1/2 against uniform highest bids, 1/n in the symmetric equilibrium of
+/// n uniform bidders) on the grid. The first level is truthful: a learner starts there, and stays
+/// there outside first price.
+pub const LEARN_SHADING_LEVELS: [f64; 13] = [
+    0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+];
+
+const _: () = assert!(LEARN_SHADING_LEVELS[0] == 0.0);

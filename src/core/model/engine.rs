@@ -99,6 +99,14 @@
 //!   without a win bids up; while pacing holds the bid back (the budget binds) `α` only falls.
 //! - `target_cpc` — bid `β·T_cpc`, `ln β ← ln β + η·clip((T_cpc·C_h − S_h)/(T_cpc·C̄), ±1)`
 //!   ([`TARGET_CPC_STEP`]): fixed point average CPC = `T_cpc`, buying as many clicks as that allows.
+//! - `learning_shading` — empirical shading in first price (AuctionGym; Jeunen, Murphy & Allison
+//!   2022; [`super::learning`]): bid `(1 − s_k)·value` at one level `s_k` of the grid
+//!   [`LEARN_SHADING_LEVELS`](super::constants::LEARN_SHADING_LEVELS) per hour; after the hour the level's win-rate estimate takes the
+//!   hour's clicks per session, `Ŵ_k ← λ·Ŵ_k + (1 − λ)·C_h/n_h` (`λ` = `learning_memory`), and
+//!   the next level is `argmax_k s_k·Ŵ_k` — the estimated surplus `(value − bid)·Ŵ` — or, with
+//!   probability `ε` = `learning_exploration`, a uniform level (stream `Shading`, keyed by
+//!   identity, day and hour). Every level is tried once first. In GSP and VCG it bids as `manual`
+//!   (the auctions where shading is not the question) and learns nothing.
 //!
 //! **Pacing methods** (`advertisers.pacing_method`, with pacing on; `max_clicks` paces through its
 //! own controller): `multiplicative` is the bid multiplier above; `throttling` applies the same
@@ -116,9 +124,9 @@
 //! each day. A launch adds its cohort at the start of `launch.day`.
 //!
 //! **What a day records of bidding**: the liquid welfare `Σ_i min(value_i, budget_i)` over the
-//! advertisers active that day (value of the clicks won, that day's budget); the auctions — sessions
-//! with at least one ranked candidate — and those in which some ranked candidate's bid (as it stood
-//! that hour) exceeded its value per click; and each advertiser's spend, value, clicks and budget,
+//! advertisers active that day (value of the clicks won, that day's budget); the auctions —
+//! sessions that place at least one ad — and those in which a bid the pricing sees (the placed ads
+//! and the first unplaced candidate, as they bid that hour) exceeded its value per click; and each advertiser's spend, value, clicks and budget,
 //! which [`simulate`] folds into the per-strategy summaries ([`super::strategy_metrics`]).
 //!
 //! ## Promotional bandwidth
@@ -168,6 +176,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::hourly::{strategy_index, HourlySpend, N_STRATEGIES};
+use super::learning::ShadingLearner;
 use super::metrics::{promotion_summaries, summaries, DayMetrics, PromotionDay, Summaries};
 use super::params::{
     AdLoadParams, AdLoadPolicy, AdvertiserParams, AuctionParams, PacingMethod, Params,
@@ -175,7 +185,7 @@ use super::params::{
 };
 use super::strategy_metrics::{AdvertiserDay, StrategyFold};
 use super::validate::Scenario;
-use crate::core::auction::{self, pow_q, Candidate, RankingRule};
+use crate::core::auction::{self, pow_q, Candidate, Format, RankingRule};
 use crate::core::feed::{self, AdItem, BlendRequest, FeedScratch, Guardrails, Method};
 use crate::core::math;
 use crate::core::rng::{fast_stream, stream, Purpose, Random};
@@ -196,7 +206,9 @@ pub const MAX_ARMS: usize = 2;
 /// Everything a run produces.
 ///
 /// In JSON `promotion` is written only when it has records, so runs without promotional
-/// bandwidth print as before it existed; binary encodings always carry it.
+/// bandwidth print as before it existed; binary encodings always carry it. `hourly_spend` is
+/// carried by binary encodings only (the app's worker messages): the JSON result keeps the
+/// shape whose fingerprint pins shared links, and the hourly spend chart draws from the binary.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct RunResult {
     /// Users simulated.
@@ -210,13 +222,18 @@ pub struct RunResult {
     /// With promotional bandwidth on, one record per day (else empty).
     #[serde(default)]
     pub promotion: Vec<PromotionDay>,
+    /// Spend per hour and bidding strategy, one record per day (see [`super::hourly`]).
+    #[serde(default)]
+    pub hourly_spend: Vec<HourlySpend>,
 }
 
 impl Serialize for RunResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let skip = serializer.is_human_readable() && self.promotion.is_empty();
-        let mut st = serializer.serialize_struct("RunResult", if skip { 4 } else { 5 })?;
+        let human = serializer.is_human_readable();
+        let skip = human && self.promotion.is_empty();
+        let fields = 4 + usize::from(!skip) + usize::from(!human);
+        let mut st = serializer.serialize_struct("RunResult", fields)?;
         st.serialize_field("users", &self.users)?;
         st.serialize_field("days", &self.days)?;
         st.serialize_field("summaries", &self.summaries)?;
@@ -225,6 +242,11 @@ impl Serialize for RunResult {
             st.skip_field("promotion")?;
         } else {
             st.serialize_field("promotion", &self.promotion)?;
+        }
+        if human {
+            st.skip_field("hourly_spend")?;
+        } else {
+            st.serialize_field("hourly_spend", &self.hourly_spend)?;
         }
         st.end()
     }
@@ -256,6 +278,7 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
         by_strategy.add_day(day, &engine.arms[0].acc.advertisers);
     }
     let promotion = std::mem::take(&mut engine.arms[0].promotion_days);
+    let hourly_spend = std::mem::take(&mut engine.arms[0].hourly.days);
     let mut summaries = summaries(&records);
     let [first, last, whole] = by_strategy.finish();
     summaries.first_week.by_strategy = first;
@@ -268,6 +291,7 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
         users: engine.pop.users.len(),
         summaries,
         promotion,
+        hourly_spend,
         days: records,
         segment_names: scenario
             .params()
@@ -348,6 +372,8 @@ struct Controller {
     avg_clicks: f64,
     /// Hours in a row without spend while the pot had budget left.
     idle_hours: u32,
+    /// `learning_shading`: the shading levels' win-rate estimates and the current level.
+    learner: ShadingLearner,
 }
 
 /// What one arm's sessions brought an advertiser today.
@@ -404,6 +430,7 @@ impl Advertiser {
             Strategy::Manual => 1.0,
             Strategy::MaxClicks => 1.0 / (1.0 + c.state),
             Strategy::TargetRoas | Strategy::TargetCpc => math::exp(c.state),
+            Strategy::LearningShading => 1.0 - c.learner.shading(),
         }
     }
 }
@@ -480,6 +507,12 @@ struct Mechanism {
     /// Targets of the `target_roas` and `target_cpc` advertisers bidding under this arm.
     target_roas: f64,
     target_cpc: f64,
+    /// Whether the auction is first price: only then do `learning_shading` advertisers learn
+    /// (elsewhere they bid as `manual`).
+    first_price: bool,
+    /// `learning_shading`: memory `λ` of the win-rate estimates and exploration probability `ε`.
+    learning_memory: f64,
+    learning_exploration: f64,
     reserves: [f64; N_CATEGORIES],
     rule: RankingRule,
     /// `a`: engagements per unit of click propensity (a world parameter, copied for the session).
@@ -540,6 +573,31 @@ struct Arm {
     acc: DayAcc,
     /// One record per day stepped, with promotional bandwidth on.
     promotion_days: Vec<PromotionDay>,
+    /// Spend through the day by strategy, from this arm's sessions.
+    hourly: HourlyAcc,
+}
+
+/// An arm's hourly spend accumulator: today's record, the spend by strategy at the end of the
+/// last hour, and the finished days.
+#[derive(Default)]
+struct HourlyAcc {
+    today: HourlySpend,
+    mark: [f64; N_STRATEGIES],
+    days: Vec<HourlySpend>,
+}
+
+impl HourlyAcc {
+    /// Records hour `hour`'s spend of arm `k` by strategy: today's spend so far minus the mark.
+    fn record(&mut self, advertisers: &[Advertiser], k: usize, hour: usize) {
+        let mut spend = [0.0; N_STRATEGIES];
+        for a in advertisers.iter().filter(|a| a.active) {
+            spend[strategy_index(a.strategy)] += a.tally[k].spend;
+        }
+        for (s, total) in spend.iter().enumerate() {
+            self.today.by_strategy[s][hour] = total - self.mark[s];
+        }
+        self.mark = spend;
+    }
 }
 
 /// Reusable buffers: no allocation per session after warm-up. Sessions run one at a time, so
@@ -724,6 +782,9 @@ impl Mechanism {
             shading: scenario.bid_shading(),
             target_roas: p.advertisers.target_roas,
             target_cpc: p.advertisers.target_cpc,
+            first_price: p.auction.format == Format::FirstPrice,
+            learning_memory: p.advertisers.learning_memory,
+            learning_exploration: p.advertisers.learning_exploration,
             reserves,
             rule: RankingRule {
                 w_rev: p.utility.w_rev,
@@ -994,6 +1055,7 @@ impl Engine {
                 book: Book::default(),
                 acc: DayAcc::start(0, n_seg),
                 promotion_days: Vec::new(),
+                hourly: HourlyAcc::default(),
             })
             .collect();
         Engine {
@@ -1066,6 +1128,11 @@ impl Engine {
         let n_seg = self.pop.p.users.segments.len();
         for arm in &mut self.arms {
             arm.acc = DayAcc::start(self.pop.day, n_seg);
+            arm.hourly.today = HourlySpend {
+                day: self.pop.day,
+                ..HourlySpend::default()
+            };
+            arm.hourly.mark = [0.0; N_STRATEGIES];
         }
         self.arrivals();
         self.start_advertiser_day();
@@ -1182,8 +1249,10 @@ impl Engine {
                     when,
                 );
             }
+            let mut sessions = [0usize; MAX_ARMS];
             for &entry in bucket {
                 let k = usize::from(entry & TREATMENT_SESSION != 0);
+                sessions[k] += 1;
                 session(
                     &mut self.pop,
                     &mut self.arms,
@@ -1195,7 +1264,14 @@ impl Engine {
                     entry & PROMOTED_SESSION != 0,
                 );
             }
-            self.pace(hour);
+            for (k, arm) in self.arms.iter_mut().enumerate() {
+                arm.hourly.record(&self.pop.advertisers, k, hour);
+            }
+            self.pace(hour, sessions);
+        }
+        for arm in &mut self.arms {
+            let today = std::mem::take(&mut arm.hourly.today);
+            arm.hourly.days.push(today);
         }
         self.scratch.buckets = buckets;
     }
@@ -1204,14 +1280,20 @@ impl Engine {
     /// pacing — each pot whose spend ran ahead of its schedule slows down, the others recover
     /// (the bid multiplier, or under throttling the participation probability). A pot is paced
     /// when the first arm spending from it paces. `max_clicks` advertisers pace through their own
-    /// controller only.
-    fn pace(&mut self, hour: usize) {
+    /// controller only. `sessions` counts the hour's sessions served by each arm (the auctions a
+    /// shading learner could enter).
+    fn pace(&mut self, hour: usize, sessions: [usize; MAX_ARMS]) {
         let target_share = (hour + 1) as f64 / HOURS as f64;
+        let (seed, day) = (self.pop.p.sim.seed, self.pop.day);
         let mixed = self.routing.advertiser_share.is_some();
         for pot in 0..self.routing.pots {
             let Some(k) = (0..self.arms.len()).find(|&k| self.routing.pot_of_arm[k] == pot) else {
                 continue;
             };
+            let auctions: usize = (0..self.arms.len())
+                .filter(|&j| self.routing.pot_of_arm[j] == pot)
+                .map(|j| sessions[j])
+                .sum();
             for (i, a) in self.pop.advertisers.iter_mut().enumerate() {
                 let p = &mut a.pots[pot];
                 if p.spent_out == HOURS && p.spend >= p.budget {
@@ -1225,7 +1307,7 @@ impl Engine {
                 } else {
                     &self.arms[k].mech
                 };
-                step_controller(a, pot, mech);
+                step_controller(a, pot, mech, auctions, (seed, day, hour));
             }
             if !mixed && !self.arms[k].mech.pacing {
                 continue;
@@ -1450,10 +1532,15 @@ impl Engine {
 
 /// The strategy's base bid per click, before its controller's multiplier: `value · (1 −
 /// shading)` for `manual` and `max_clicks`, `value` for `target_roas` (its multiplier `α`
-/// learns any shading), the target for `target_cpc`.
+/// learns any shading), the target for `target_cpc`; for `learning_shading`, `value` in first
+/// price (its multiplier is `1 − s_k`, the learnt shading) and the manual bid elsewhere (its
+/// multiplier stays 1: it learns only in first price).
 fn strategy_base(a: &Advertiser, m: &Mechanism) -> f64 {
     match a.strategy {
-        Strategy::Manual | Strategy::MaxClicks => a.value * (1.0 - m.shading),
+        Strategy::LearningShading if m.first_price => a.value,
+        Strategy::Manual | Strategy::MaxClicks | Strategy::LearningShading => {
+            a.value * (1.0 - m.shading)
+        }
         Strategy::TargetRoas => a.value,
         Strategy::TargetCpc => m.target_cpc,
     }
@@ -1495,12 +1582,32 @@ fn throttle_draw(seed: u64, identity: (u64, u64), day: u32, hour: usize) -> f64 
     .uniform()
 }
 
+/// A shading learner's two uniforms for the level it bids at after hour `hour` of day `day`
+/// from pot `pot`: whether to explore, and which level. From its own stream (`Shading`, keyed by
+/// identity, day, hour and pot), so learning moves no other draw.
+fn shading_draws(
+    seed: u64,
+    identity: (u64, u64),
+    (day, hour): (u32, usize),
+    pot: usize,
+) -> (f64, f64) {
+    let (tag, serial) = identity;
+    let mut rng = fast_stream(
+        seed,
+        Purpose::Shading,
+        serial,
+        (tag << 40) ^ ((day as u64) << 8) ^ ((pot as u64) << 5) ^ hour as u64,
+    );
+    let explore = rng.uniform();
+    (explore, rng.uniform())
+}
+
 /// One hourly step of an autobidder's controller on pot `pot`, from the hour's spend `S_h`,
 /// value `V_h` and clicks `C_h`. Nothing moves once the pot is spent (the budget, not the
 /// controller, then stops the bidder).
 ///
 /// - `max_clicks` (adaptive pacing, Balseiro & Gur 2019): the dual variable of the budget
-///   constraint, `μ ← clamp(μ + ε·clip((S_h − ρ)/ρ, ±1), 0, μ̄)` with `ρ = budget/HOURS` the
+///   constraint, `μ ← clamp(μ + ε·(S_h − ρ)/ρ, 0, μ̄)` with `ρ = budget/HOURS` the
 ///   per-hour budget, `ε` = [`MAX_CLICKS_STEP`], `μ̄` = [`MAX_CLICKS_MAX_DUAL`]; bid
 ///   `value·(1 − shading)/(1 + μ)`. Its fixed point spends `ρ` per hour: the whole budget.
 /// - `target_roas` (uniform bid scaling, Aggarwal, Badanidiyuru & Mehta 2019): bid `α·value`,
@@ -1509,7 +1616,21 @@ fn throttle_draw(seed: u64, identity: (u64, u64), day: u32, hour: usize) -> f64 
 ///   at the target (or above it when the budget binds first); with no spend yet it bids up.
 /// - `target_cpc`: bid `β·T_cpc`, `ln β ← ln β + η·clip((T_cpc·C_h − S_h)/(T_cpc·C̄), ±1)`;
 ///   fixed point: average CPC at the target.
-fn step_controller(a: &mut Advertiser, pot: usize, mech: &Mechanism) {
+///
+/// - `learning_shading` (first price only; see [`super::learning`]): the level bid at this
+///   hour observes the win rate `r = C_h / n_h`, clicks per session of the hour (`auctions` =
+///   `n_h`), folded in with memory `λ` = `learning_memory`; the next hour's level is the best
+///   estimated surplus `v·s_k·Ŵ_k`, or with probability `ε` = `learning_exploration` a uniform
+///   level (two draws from [`shading_draws`]). Pacing, when on, still multiplies the bid, so the
+///   estimates are those of the paced bids.
+fn step_controller(
+    a: &mut Advertiser,
+    pot: usize,
+    mech: &Mechanism,
+    auctions: usize,
+    (seed, day, hour): (u64, u32, usize),
+) {
+    let identity = a.identity;
     let p = a.pots[pot];
     let [spend0, value0, clicks0] = p.mark;
     let (s_h, v_h, c_h) = (p.spend - spend0, p.value - value0, p.clicks - clicks0);
@@ -1531,6 +1652,14 @@ fn step_controller(a: &mut Advertiser, pot: usize, mech: &Mechanism) {
     let up = |g: f64| if paced { g.min(0.0) } else { g };
     match a.strategy {
         Strategy::Manual => {}
+        Strategy::LearningShading => {
+            if mech.first_price && auctions > 0 {
+                c.learner
+                    .observe(c_h / auctions as f64, mech.learning_memory);
+                let (explore, pick) = shading_draws(seed, identity, (day, hour), pot);
+                c.learner.choose(explore, pick, mech.learning_exploration);
+            }
+        }
         Strategy::MaxClicks => {
             let g = (s_h - rho) / rho;
             c.state = (c.state + MAX_CLICKS_STEP * g).clamp(0.0, MAX_CLICKS_MAX_DUAL);
@@ -1708,17 +1837,6 @@ fn session(
     let (arm, after) = rest.split_first_mut().expect("arm k exists");
     let mech = &arm.mech;
     let acc = &mut arm.acc;
-    // An auction: the ranked candidates' bids (see `Summary::bid_above_value_share`).
-    if !s.ranked.is_empty() {
-        acc.m.auctions += 1;
-        let advertisers = &pop.advertisers;
-        if s.ranked
-            .iter()
-            .any(|r| r.bid > advertisers[r.advertiser as usize].value)
-        {
-            acc.m.auctions_bid_above_value += 1;
-        }
-    }
     let load = &mech.load;
     let user = &pop.users[u];
     let seg = user.segment;
@@ -1771,6 +1889,19 @@ fn session(
     }
     let placed = s.positions.len();
     acc.placed += placed as f64;
+    // An auction: a session that places an ad; its bids are those the pricing sees (see
+    // `Summary::bid_above_value_share`).
+    if placed > 0 {
+        acc.m.auctions += 1;
+        let advertisers = &pop.advertisers;
+        if s.ranked
+            .iter()
+            .take(placed + 1)
+            .any(|r| r.bid > advertisers[r.advertiser as usize].value)
+        {
+            acc.m.auctions_bid_above_value += 1;
+        }
+    }
 
     // 5: prices over the placed ads plus the first unplaced candidate.
     s.cands.clear();

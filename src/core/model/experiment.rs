@@ -22,7 +22,11 @@
 //!   empty; the comparison is per advertiser ([`ArmsResult::advertisers`]).
 //!
 //! The [`Schedule`] adds a pre-period and a post-period in which both arms get control (every
-//! session is served by control and budgets are whole).
+//! session is served by control and budgets are whole). Units keep their experiment arm in the
+//! records of the post-period: users' totals ([`ArmsResult::post`], by day and arm in
+//! [`ArmsResult::post_daily`]) and advertisers' ([`ArmsResult::advertisers_post`], by day and arm
+//! in [`ArmsResult::advertisers_post_daily`] for advertiser designs), so what an arm learned
+//! (users' ad blindness, advertisers' ROI memory, churn) shows after the arms are equal again.
 //!
 //! What stays shared whatever the design: the users (visits, fatigue — a user's fatigue is what
 //! its own arm's ads did to it), advertisers' churn, growth and arrivals (decided on their whole
@@ -205,6 +209,16 @@ pub struct ArmDay {
     pub users: usize,
 }
 
+/// One arm's advertisers on one day (advertiser designs): the sums of their totals and how many
+/// advertisers the arm has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArmAdvertiserDay {
+    /// Sums of the advertisers' totals.
+    pub totals: AdvertiserTotals,
+    /// Advertisers in the arm (churned ones included: they count with zeros).
+    pub advertisers: usize,
+}
+
 fn add_user(to: &mut UserTotals, t: &UserTotals) {
     to.sessions += t.sessions;
     to.engagement += t.engagement;
@@ -266,6 +280,12 @@ pub struct ArmsResult {
     /// Per advertiser: totals over the pre-period (all arms together), in the order of
     /// `advertisers`.
     pub advertisers_pre: Vec<AdvertiserTotals>,
+    /// Per advertiser: totals over the post-period (all arms together), in the order of
+    /// `advertisers` (empty without a post-period).
+    pub advertisers_post: Vec<AdvertiserTotals>,
+    /// Per post-period day (advertiser designs; else empty): the sums over each arm's
+    /// advertisers (by the arm they had during the experiment) of their day's totals.
+    pub advertisers_post_daily: Vec<[ArmAdvertiserDay; 2]>,
     /// Per advertiser ever present: totals over the experiment period (in advertiser designs,
     /// under the advertiser's own arm).
     pub advertisers: Vec<AdvertiserUnit>,
@@ -444,6 +464,8 @@ pub fn run_arms(
         advertisers_pre: Vec::new(),
         daily_users: Vec::new(),
         daily_advertisers: Vec::new(),
+        advertisers_post: Vec::new(),
+        advertisers_post_daily: Vec::new(),
     };
     let by_user = !user_arm.is_empty();
     let by_advertiser = matches!(assignment, Assignment::Advertiser { .. });
@@ -552,6 +574,26 @@ pub fn run_arms(
                     }
                     result.post_daily.push(arms);
                 }
+                let post = &mut result.advertisers_post;
+                post.resize(day_advertisers.len(), AdvertiserTotals::default());
+                for (to, arms) in post.iter_mut().zip(&day_advertisers) {
+                    for t in arms {
+                        add_advertiser(to, t);
+                    }
+                }
+                if matches!(assignment, Assignment::Advertiser { .. }) {
+                    let mut arms = [ArmAdvertiserDay::default(); 2];
+                    for (i, &k) in engine.advertiser_arms().iter().enumerate() {
+                        let a = &mut arms[k as usize];
+                        if let Some(t) = day_advertisers.get(i) {
+                            for t in t {
+                                add_advertiser(&mut a.totals, t);
+                            }
+                        }
+                        a.advertisers += 1;
+                    }
+                    result.advertisers_post_daily.push(arms);
+                }
             }
         }
     }
@@ -573,5 +615,10 @@ pub fn run_arms(
     result
         .advertisers_pre
         .resize(result.advertisers.len(), AdvertiserTotals::default());
+    if schedule.post_days > 0 {
+        result
+            .advertisers_post
+            .resize(result.advertisers.len(), AdvertiserTotals::default());
+    }
     Ok(result)
 }

@@ -212,6 +212,9 @@ pub enum Needs {
     Pacing,
     /// Acts only when some advertisers follow this bidding strategy.
     Strategy(Strategy),
+    /// Acts only when some advertisers learn their shading (`learning_shading`) and the auction
+    /// is first price (elsewhere they bid as `manual` and learn nothing).
+    ShadingLearners,
 }
 
 /// The fixed policy's ad positions for a feed that never runs out of ads, under the guardrails
@@ -344,6 +347,12 @@ impl Needs {
                 if !params.advertisers.uses(Strategy::TargetCpc) =>
             {
                 Unmet::idle("No advertiser bids for a target CPC.")
+            }
+            Needs::ShadingLearners if !params.advertisers.uses(Strategy::LearningShading) => {
+                Unmet::idle("No advertiser learns its shading.")
+            }
+            Needs::ShadingLearners if params.auction.format != Format::FirstPrice => {
+                Unmet::idle("Shading learners learn only in first price; here they bid as manual.")
             }
             Needs::Strategy(s) if !params.advertisers.uses(s) => {
                 Unmet::idle("No advertiser follows this strategy.")
@@ -488,6 +497,7 @@ impl Needs {
             Needs::Pacing => "needs pacing on",
             Needs::Strategy(Strategy::TargetRoas) => "needs `target_roas` advertisers",
             Needs::Strategy(Strategy::TargetCpc) => "needs `target_cpc` advertisers",
+            Needs::ShadingLearners => "needs `learning_shading` advertisers in first price",
             Needs::Strategy(_) => "needs advertisers of that strategy",
             Needs::FixedEvery => "fixed policy only; below the minimum gap it acts as the gap",
             Needs::FixedFirst => {
@@ -1084,6 +1094,34 @@ knobs! {
         Needs::Strategy(Strategy::TargetCpc), Role::World, per_advertiser: true,
         "Average cost per click that target-CPC advertisers keep under while buying as many clicks as they can. Higher ⇒ higher bids and prices.",
         advertisers.target_cpc),
+    real!(LearningMemory, "learn_memory", "Shading learner memory", "weight of the past", Advertisers, limits(0.0, 0.999), slider(0.5, 0.99, 0.01),
+        Needs::ShadingLearners, Role::World, per_advertiser: true,
+        "Learning-shading advertisers (first price) estimate each shading level's win rate with exponential memory: Ŵ ← λ·Ŵ + (1 − λ)·(this hour's rate), λ this weight of the past. Higher ⇒ steadier estimates, slower to follow a changing market.",
+        advertisers.learning_memory),
+    real!(LearningExploration, "learn_explore", "Shading learner exploration", "share of hours", Advertisers, limits(0.0, 1.0), slider(0.0, 0.5, 0.01),
+        Needs::ShadingLearners, Role::World, per_advertiser: true,
+        "Probability that a learning-shading advertiser bids at a randomly drawn shading level for an hour instead of the level with the best estimated surplus (value − bid) × win rate. Higher ⇒ estimates stay fresh, more hours at poor levels.",
+        advertisers.learning_exploration),
+    custom!(AutobidShare, "autobid_share", "Autobidder share",
+        key: "advertisers.autobid_share",
+        unit: "share of advertisers",
+        group: Group::Advertisers,
+        kind: Kind::Number {
+            limits: (0.0, 1.0),
+            slider: Slider { min: 0.0, max: 1.0, step: 0.05 },
+        },
+        help: "Share of advertisers that autobid: manual bidders become 1 − this share, and the autobidding strategies of the mix keep their relative shares (max clicks when the mix has none). Unset (the default) reads the mix's own autobidding share and changes nothing. Raising it moves advertisers from manual to autobidding, no one the other way.",
+        needs: Needs::Always,
+        role: Role::World,
+        sweepable: true,
+        per_advertiser: false,
+        get: |p| Value::Number(p.advertisers.effective_autobid_share()),
+        set: |p, v| {
+            if let Some(x) = number(v) {
+                p.advertisers.autobid_share = Some(x);
+            }
+        },
+    ),
     flag!(Launch, "launch", "Launch a new ad offering", Launch, Needs::Always, Role::Design, per_advertiser: false,
         "On: a cohort of new advertisers with its own quality, CTR and value joins on the launch day.",
         launch.enabled),

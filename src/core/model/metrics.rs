@@ -84,7 +84,7 @@ pub struct DayMetrics {
     /// counts only up to the budget: what it could have paid for.
     #[serde(default)]
     pub liquid_welfare: f64,
-    /// Ad auctions held: sessions with at least one eligible ad candidate (see
+    /// Ad auctions held: sessions that placed at least one ad (see
     /// [`Summary::bid_above_value_share`]).
     #[serde(default)]
     pub auctions: u64,
@@ -161,10 +161,11 @@ pub struct Summary {
     #[serde(default)]
     pub liquid_welfare_per_day: f64,
     /// Share of the window's auctions in which at least one submitted bid exceeded its bidder's
-    /// value per click. An auction is a session with at least one eligible candidate; its
-    /// submitted bids are those of the candidates it ranks and prices — the `max_ads + 1` best
-    /// by ranking utility, each bid as it stood at that hour (after pacing and the strategy's
-    /// multiplier); a bid exceeds the value when `bid > value` strictly. Manual bidders with
+    /// value per click. An auction is a session that places at least one ad; its submitted bids
+    /// are the bids its pricing sees — the placed ads' and the first unplaced candidate's (the
+    /// best by ranking utility after them), each bid per click as it stood at that hour (after
+    /// pacing and the strategy's multiplier); a bid exceeds the value when `bid > value`
+    /// strictly. Manual bidders with
     /// shading ≥ 0 never do (their bid is `value·(1 − shading)·pacing`, pacing ≤ 1); autobidders
     /// whose multiplier is above 1 (a `target_roas` below what truthful bidding earns) do.
     /// 0 when there were no auctions.

@@ -7,7 +7,9 @@
 pub mod constants;
 pub mod engine;
 pub mod experiment;
+pub mod hourly;
 pub mod knobs;
+pub mod learning;
 pub mod metric_table;
 pub mod metrics;
 pub mod params;
@@ -19,6 +21,7 @@ pub mod window;
 pub use constants::*;
 pub use engine::{initial_bids, simulate, AdvertiserTotals, RunResult, UserTotals, MAX_ARMS};
 pub use experiment::{run_arms, ArmsResult, Assignment, Design, ExperimentError, Schedule};
+pub use hourly::{spend_curves, HourlySpend, SpendCurve};
 pub use metric_table::{
     daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
     SUMMARY_BREAKDOWN_FIELDS, SUMMARY_WINDOW_FIELDS,

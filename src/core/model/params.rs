@@ -233,8 +233,9 @@ pub struct UserParams {
 
 /// The advertiser population and its dynamics.
 ///
-/// In JSON the bidding fields (`strategies`, `target_roas`, `target_cpc`, `pacing_method`) are
-/// written only when they differ from their defaults, so configurations without autobidders
+/// In JSON the bidding fields (`strategies`, `target_roas`, `target_cpc`, `pacing_method`,
+/// `learning_memory`, `learning_exploration`, `autobid_share`) are written only when they differ
+/// from their defaults, so configurations without autobidders
 /// print as they did before these fields existed; binary encodings always carry them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -268,8 +269,8 @@ pub struct AdvertiserParams {
     /// Budget pacing: an hourly controller spreads spend over the day (off = no pacing,
     /// whatever `pacing_method` says).
     pub pacing: bool,
-    /// Bidding strategies: strategy name (`manual`, `max_clicks`, `target_roas`, `target_cpc`)
-    /// → share of advertisers (shares are normalised to sum to 1). Each advertiser's strategy is
+    /// Bidding strategies: strategy name (`manual`, `max_clicks`, `target_roas`, `target_cpc`,
+    /// `learning_shading`) → share of advertisers (shares are normalised to sum to 1). Each advertiser's strategy is
     /// drawn once from its own random stream.
     pub strategies: BTreeMap<String, f64>,
     /// Return on spend (value / spend) `target_roas` advertisers aim for, 0.1–20.
@@ -278,6 +279,21 @@ pub struct AdvertiserParams {
     pub target_cpc: f64,
     /// How advertisers pace (when `pacing` is on): `multiplicative`, `throttling` or `none`.
     pub pacing_method: PacingMethod,
+    /// `learning_shading`: memory `λ` of each shading level's win-rate estimate, the weight of
+    /// the past per observation (an hour bid at that level), 0–0.999.
+    pub learning_memory: f64,
+    /// `learning_shading`: probability `ε` of bidding at a uniformly drawn shading level in an
+    /// hour instead of the best estimated one, 0–1.
+    pub learning_exploration: f64,
+    /// Share of advertisers that autobid, 0–1, or unset (`null`, the default): the mix is
+    /// `strategies` as configured. When set to `s`, the mix becomes `manual` = `1 − s` and the
+    /// autobidding strategies (every strategy but `manual`, the shading learner included) share `s`
+    /// in the proportions `strategies` gives them (`max_clicks`
+    /// alone when it configures none). Unset acts as `s` = the mix's own autobidding share, so
+    /// setting that value changes nothing. Strategies are drawn by walking the shares with
+    /// `manual` first, so raising `s` moves advertisers from `manual` to autobidding and no one
+    /// the other way (common random numbers along a sweep).
+    pub autobid_share: Option<f64>,
 }
 
 impl Serialize for AdvertiserParams {
@@ -290,6 +306,9 @@ impl Serialize for AdvertiserParams {
             !human || self.target_roas != d.target_roas,
             !human || self.target_cpc != d.target_cpc,
             !human || self.pacing_method != d.pacing_method,
+            !human || self.learning_memory != d.learning_memory,
+            !human || self.learning_exploration != d.learning_exploration,
+            !human || self.autobid_share != d.autobid_share,
         ];
         let n = 13 + show.iter().filter(|&&b| b).count();
         let mut st = serializer.serialize_struct("AdvertiserParams", n)?;
@@ -319,6 +338,9 @@ impl Serialize for AdvertiserParams {
         opt!(1, "target_roas", &self.target_roas);
         opt!(2, "target_cpc", &self.target_cpc);
         opt!(3, "pacing_method", &self.pacing_method);
+        opt!(4, "learning_memory", &self.learning_memory);
+        opt!(5, "learning_exploration", &self.learning_exploration);
+        opt!(6, "autobid_share", &self.autobid_share);
         st.end()
     }
 }
@@ -334,15 +356,19 @@ pub enum Strategy {
     TargetRoas,
     /// Maximises clicks subject to average CPC ≤ its target: bid `β · target_cpc`.
     TargetCpc,
+    /// Learns its shading in first price from the win rates it observes (see
+    /// [`super::learning`]); bids as `manual` in GSP and VCG.
+    LearningShading,
 }
 
 impl Strategy {
     /// Every strategy, in the order the assignment draw walks the shares.
-    pub const ALL: [Strategy; 4] = [
+    pub const ALL: [Strategy; 5] = [
         Strategy::Manual,
         Strategy::MaxClicks,
         Strategy::TargetRoas,
         Strategy::TargetCpc,
+        Strategy::LearningShading,
     ];
 
     /// Name in configurations and reports.
@@ -352,6 +378,7 @@ impl Strategy {
             Strategy::MaxClicks => "max_clicks",
             Strategy::TargetRoas => "target_roas",
             Strategy::TargetCpc => "target_cpc",
+            Strategy::LearningShading => "learning_shading",
         }
     }
 
@@ -394,9 +421,41 @@ impl PacingMethod {
 }
 
 impl AdvertiserParams {
-    /// The share of advertisers following `strategy` (the mix normalised; unknown names and
-    /// negative shares count as 0, as validation reports them).
+    /// The share of advertisers following `strategy`: the mix normalised (unknown names and
+    /// negative shares count as 0, as validation reports them), with `manual` at `1 − s` and the
+    /// autobidders scaled to `s` when [`AdvertiserParams::autobid_share`] is set to `s`.
     pub fn strategy_share(&self, strategy: Strategy) -> f64 {
+        let Some(s) = self.autobid_share.filter(|s| s.is_finite()) else {
+            return self.configured_share(strategy);
+        };
+        let s = s.clamp(0.0, 1.0);
+        if strategy == Strategy::Manual {
+            return 1.0 - s;
+        }
+        let autobid: f64 = Strategy::ALL[1..]
+            .iter()
+            .map(|&k| self.configured_share(k))
+            .sum();
+        if autobid > 0.0 {
+            s * self.configured_share(strategy) / autobid
+        } else if strategy == Strategy::MaxClicks {
+            s
+        } else {
+            0.0
+        }
+    }
+
+    /// The share of advertisers that autobid: [`AdvertiserParams::autobid_share`] when set, else
+    /// the configured mix's share of strategies other than `manual`.
+    pub fn effective_autobid_share(&self) -> f64 {
+        match self.autobid_share.filter(|s| s.is_finite()) {
+            Some(s) => s.clamp(0.0, 1.0),
+            None => 1.0 - self.configured_share(Strategy::Manual),
+        }
+    }
+
+    /// The share of `strategy` in the configured mix alone (`strategies`, normalised).
+    fn configured_share(&self, strategy: Strategy) -> f64 {
         let total: f64 = self
             .strategies
             .iter()
@@ -637,6 +696,9 @@ impl Default for AdvertiserParams {
             target_roas: 2.0,
             target_cpc: 0.5,
             pacing_method: PacingMethod::Multiplicative,
+            learning_memory: 0.9,
+            learning_exploration: 0.1,
+            autobid_share: None,
         }
     }
 }

@@ -12,7 +12,8 @@
 //! - `max_clicks`: `S ≥ 98%·B` (the budget spent);
 //! - `target_cpc` (target `T_cpc`): `C > 0` and `S/C ≤ 1.1·T_cpc` (an advertiser that bought
 //!   no click missed a goal of buying clicks);
-//! - `manual`: no goal (`null`).
+//! - `manual` and `learning_shading`: no goal (`null`): one bids a fixed rule, the other maximises
+//!   its surplus.
 //!
 //! The tolerances are [`GOAL_TOLERANCE`] and [`GOAL_BUDGET_SPENT`]. Strategy entries are not
 //! `window.metric` names for sweeps and objectives: an entry exists only for the strategies in
@@ -96,7 +97,7 @@ impl WindowTotals {
 }
 
 /// Whether an advertiser following `strategy` with window totals `t` met its goal (see the
-/// module docs); `None` for `manual`, which has none.
+/// module docs); `None` for `manual` and `learning_shading`, which have none.
 pub fn goal_met(
     strategy: Strategy,
     t: &WindowTotals,
@@ -105,7 +106,8 @@ pub fn goal_met(
 ) -> Option<bool> {
     let budget_spent = t.spend >= GOAL_BUDGET_SPENT * t.budget;
     match strategy {
-        Strategy::Manual => None,
+        // Neither states a goal: manual bids a fixed rule, a learner maximises its surplus.
+        Strategy::Manual | Strategy::LearningShading => None,
         Strategy::MaxClicks => Some(budget_spent),
         Strategy::TargetRoas => Some(
             t.spend > 0.0 && {

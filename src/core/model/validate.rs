@@ -89,7 +89,9 @@ fn check_all(p: &mut Params, problems: &mut Vec<FieldError>) {
     let default = Params::default();
     let first = problems.len();
     for spec in table() {
-        if let Some(limits) = spec.limits() {
+        if spec.id == Knob::AutobidShare {
+            check_autobid_share(p, problems);
+        } else if let Some(limits) = spec.limits() {
             check_knob(spec, limits, p, &default, problems);
         }
         match spec.id {
@@ -186,6 +188,25 @@ fn check_knob(
         used,
     });
     (spec.set)(p, &fallback);
+}
+
+/// `advertisers.autobid_share`: unset, or a share in 0–1. A bad value is dropped: unset keeps the
+/// strategy mix as configured (the default), where 0 would turn every autobidder manual.
+fn check_autobid_share(p: &mut Params, problems: &mut Vec<FieldError>) {
+    let Some(x) = p.advertisers.autobid_share else {
+        return;
+    };
+    let Some(limits) = Knob::AutobidShare.spec().limits() else {
+        return;
+    };
+    if !limits.contains(x) {
+        problems.push(FieldError {
+            field: Knob::AutobidShare.spec().key.to_string(),
+            message: out_of_range(limits, x),
+            used: "unset (the strategy mix as configured)".into(),
+        });
+        p.advertisers.autobid_share = None;
+    }
 }
 
 fn check_reserves_by_category(p: &mut Params, problems: &mut Vec<FieldError>) {

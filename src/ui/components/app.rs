@@ -68,12 +68,15 @@ fn use_dispatch(state: &UseReducerHandle<AppState>) -> Callback<Action> {
     .clone()
 }
 
+/// The Lab tab's latest batches: Monte Carlo, explicit auction, pacing market, benchmark run.
+type LabJobs = [Option<Rc<LabJob>>; 4];
+
 /// Starts the engine (again when its mode changes) and sends every new request to it.
 #[hook]
 fn use_engine(
     mode: EngineMode,
     request: Option<Rc<PendingRequest>>,
-    lab_jobs: (Option<Rc<LabJob>>, Option<Rc<LabJob>>),
+    lab_jobs: LabJobs,
     dispatch: Callback<Action>,
 ) {
     let engine: Rc<RefCell<Option<Engine>>> = use_mut_ref(|| None);
@@ -99,9 +102,9 @@ fn use_engine(
         });
     }
     // The Lab tab's batches, each sent once when it becomes the latest of its part.
-    use_effect_with(lab_jobs, move |(monte_carlo, explicit)| {
+    use_effect_with(lab_jobs, move |jobs| {
         if let Some(engine) = engine.borrow().as_ref() {
-            for job in [monte_carlo, explicit].into_iter().flatten() {
+            for job in jobs.iter().flatten() {
                 engine.send_lab(job);
             }
         }
@@ -189,7 +192,12 @@ pub fn app(props: &AppProps) -> Html {
     use_engine(
         state.engine,
         state.request.clone(),
-        (state.lab.monte_carlo.clone(), state.lab.explicit.clone()),
+        [
+            state.lab.monte_carlo.clone(),
+            state.lab.explicit.clone(),
+            state.lab.pacing.clone(),
+            state.lab.bench.clone(),
+        ],
         dispatch.clone(),
     );
     use_lab_submit(
@@ -274,6 +282,7 @@ pub fn app(props: &AppProps) -> Html {
                                 }
                                 <KpiCards results={state.results.clone()} test_window_days={state.test_window_days} />
                                 <super::promotion::PromotionCard results={state.results.clone()} />
+                                <super::strategies::StrategiesCard results={state.results.clone()} />
                                 <ChartsPanel results={state.results.clone()} baseline={state.baseline.clone()}
                                     test_window_days={state.test_window_days} />
                                 <DetailsTable results={state.results.clone()} test_window_days={state.test_window_days} />

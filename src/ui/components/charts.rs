@@ -220,7 +220,7 @@ struct Shown {
 }
 
 /// Every chart of the latest results, in sections: the lift against a pinned baseline, the
-/// daily metrics, the advertiser groups.
+/// daily metrics, spend through the day (hourly, by strategy), the advertiser groups.
 #[function_component(ChartsPanel)]
 pub fn charts_panel(props: &ChartsPanelProps) -> Html {
     let deps = (

@@ -18,8 +18,10 @@ use crate::app::state::Action;
 use crate::chart::lab::{draw_reserve, ReserveChart};
 use crate::chart::scaled::Scaled;
 use crate::config::lab::{
-    format_text, ExplicitRow, LabView, MAX_EXPLICIT_BIDDERS, MAX_LAB_BIDDERS,
+    format_text, pacing_format_text, ExplicitRow, LabView, MAX_EXPLICIT_BIDDERS, MAX_LAB_BIDDERS,
+    MAX_PACING_EDITOR_BIDDERS, MAX_PACING_EDITOR_GOODS,
 };
+use crate::config::spec::pacing::PacingFormat;
 use crate::core::auction::Format;
 use crate::core::lab::dist::ValueDist;
 use crate::core::lab::Bidding;
@@ -95,17 +97,42 @@ pub fn lab_page(props: &LabProps) -> Html {
             dispatch.emit(Action::Lab(LabAction::Set(view)));
         })
     };
+    // The benchmark's entry point (e2e/bench.mjs): `sandboxLabBench(spec)` runs one
+    // `sandbox auction` spec in the worker; #lab-bench shows its id and engine time.
+    {
+        let dispatch = props.dispatch.clone();
+        use_effect_with((), move |_| {
+            let hook =
+                wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(move |spec: String| {
+                    dispatch.emit(Action::Lab(LabAction::Bench(spec)));
+                });
+            if let Some(window) = web_sys::window() {
+                let _ = js_sys::Reflect::set(&window, &"sandboxLabBench".into(), hook.as_ref());
+            }
+            move || drop(hook)
+        });
+    }
     let lab = &props.lab;
     let problem = lab.view.monte_carlo_problem();
+    let bench = lab.bench_answer.as_ref().map(|a| {
+        // The lab's own error, if any (the report itself is read by no one here).
+        let error = match a.raw.first() {
+            Some(Err(e)) => e.clone(),
+            _ => String::new(),
+        };
+        html! { <output id="lab-bench" hidden=true data-id={a.job.id.to_string()} data-engine-ms={a.engine_ms.to_string()} data-error={error}></output> }
+    });
     html! {
         <main class="layout-lab" aria-label="Mechanism lab">
+            { for bench }
             <LabControls view={lab.view.clone()} set={SetProp(set.clone())} />
             if let Some((field, message)) = problem {
                 <p class="lab-problem" role="alert">{ format!("These settings do not run: `{field}` {message}") }</p>
             } else {
                 <LabResults lab={lab.clone()} />
             }
-            <ExplicitEditor lab={lab.clone()} set={SetProp(set)} />
+            <ExplicitEditor lab={lab.clone()} set={SetProp(set.clone())} />
+            <PacingEditor lab={lab.clone()} set={SetProp(set)} />
         </main>
     }
 }
@@ -621,6 +648,199 @@ pub fn explicit_editor(props: &EditorProps) -> Html {
             </div>
             <button type="button" class="button small" data-action="add-bidder" onclick={add}
                 disabled={x.rows.len() >= MAX_EXPLICIT_BIDDERS}>{ "Add bidder" }</button>
+            { outcome }
+        </section>
+    }
+}
+
+/// What a pacing condition means, for its row in the checks list.
+fn condition_label(key: &str) -> &'static str {
+    match key {
+        "multipliers" => "multipliers in [0, 1]",
+        "prices" => "prices set by the format (highest or second-highest paced bid)",
+        "allocation" => "goods only to the highest paced bids, sold in full",
+        "spend" => "spend and revenue add up",
+        "budgets" => "spend ≤ budget",
+        "slackness" => "α < 1 only with the budget spent",
+        _ => "",
+    }
+}
+
+/// The pacing market editor: values per bidder and good, budgets, first or second price in;
+/// multipliers, prices, allocation, spend against budget and each equilibrium condition out.
+#[function_component(PacingEditor)]
+pub fn pacing_editor(props: &EditorProps) -> Html {
+    let pv = &props.lab.view.pacing;
+    let set = props.set.0.clone();
+    let on = |apply: Edit| {
+        let set = set.clone();
+        let apply = Rc::new(apply);
+        Callback::from(move |e: Event| {
+            if let Some(text) = target_value(&e) {
+                let apply = apply.clone();
+                set(Box::new(move |v| apply(v, &text)));
+            }
+        })
+    };
+    let goods = pv.values.first().map_or(0, Vec::len);
+    let value_cell = |i: usize, j: usize, x: f64| {
+        let onchange = on(Box::new(move |v: &mut LabView, t: &str| {
+            if let Some(n) = num(t) {
+                if let Some(cell) = v.pacing.values.get_mut(i).and_then(|r| r.get_mut(j)) {
+                    *cell = n;
+                }
+            }
+        }));
+        html! {
+            <td><input type="number" step="0.1" min="0" class="cell" aria-label={format!("Bidder {} value for good {}", i + 1, j + 1)}
+                data-pacing-bidder={i.to_string()} data-pacing-good={j.to_string()} value={x.to_string()} {onchange} /></td>
+        }
+    };
+    let budget_cell = |i: usize, b: f64| {
+        let onchange = on(Box::new(move |v: &mut LabView, t: &str| {
+            if let (Some(n), Some(cell)) = (num(t), v.pacing.budgets.get_mut(i)) {
+                *cell = n;
+            }
+        }));
+        html! {
+            <td><input type="number" step="0.1" min="0" class="cell" aria-label={format!("Bidder {} budget", i + 1)}
+                data-pacing-budget={i.to_string()} value={b.to_string()} {onchange} /></td>
+        }
+    };
+    let edit = |change: fn(&mut LabView)| {
+        let set = set.clone();
+        Callback::from(move |_: MouseEvent| set(Box::new(change)))
+    };
+    let add_bidder = edit(|v| {
+        let g = v.pacing.values.first().map_or(1, Vec::len);
+        if v.pacing.values.len() < MAX_PACING_EDITOR_BIDDERS {
+            v.pacing.values.push(vec![1.0; g]);
+            v.pacing.budgets.push(1.0);
+        }
+    });
+    let remove_bidder = edit(|v| {
+        if v.pacing.values.len() > 1 {
+            v.pacing.values.pop();
+            v.pacing.budgets.pop();
+        }
+    });
+    let add_good = edit(|v| {
+        if v.pacing.values.first().map_or(0, Vec::len) < MAX_PACING_EDITOR_GOODS {
+            for row in &mut v.pacing.values {
+                row.push(1.0);
+            }
+        }
+    });
+    let remove_good = edit(|v| {
+        if v.pacing.values.first().map_or(0, Vec::len) > 1 {
+            for row in &mut v.pacing.values {
+                row.pop();
+            }
+        }
+    });
+    let report = props
+        .lab
+        .pacing_answer
+        .as_ref()
+        .and_then(|a| a.outcome(Role::Pacing).cloned());
+    let problem = pv.problem();
+    let outcome = match (&problem, report) {
+        (Some((field, message)), _) => {
+            html! { <p class="lab-problem" role="alert">{ format!("This market does not run: `{field}` {message}") }</p> }
+        }
+        (None, Some(Outcome::Pacing(r))) => {
+            let verdict = if r.verified {
+                "Every equilibrium condition holds (to a relative 1e-9).".to_string()
+            } else {
+                let method = r.method.as_ref().map_or(String::new(), |m| {
+                    if m.converged {
+                        String::new()
+                    } else {
+                        format!(" The best-response dynamics did not settle in {} sweeps (finding a second-price pacing equilibrium is PPAD-hard in general).", m.sweeps)
+                    }
+                });
+                format!(
+                    "Not an equilibrium:{} worst: {}",
+                    method,
+                    r.worst_violation
+                        .as_ref()
+                        .map_or(String::new(), |w| w.message.clone())
+                )
+            };
+            html! {
+                <>
+                <div class="table-scroll">
+                <table class="lab-table" id="lab-pacing-result" data-format={r.format.clone()} data-revenue={r.revenue.to_string()}>
+                    <thead><tr><th scope="col">{ "Bidder" }</th><th scope="col">{ "Multiplier α" }</th>
+                        { for (0..r.prices.len()).map(|j| html! { <th scope="col">{ format!("Share of good {}", j + 1) }</th> }) }
+                        <th scope="col">{ "Spend / budget" }</th></tr></thead>
+                    <tbody>
+                    { for r.multipliers.iter().enumerate().map(|(i, a)| html! {
+                        <tr data-pacing-row={i.to_string()}>
+                            <th scope="row">{ i + 1 }</th>
+                            <td data-multiplier={a.to_string()}>{ fmt(*a) }</td>
+                            { for r.allocation.get(i).into_iter().flatten().map(|x| html! { <td>{ fmt(*x) }</td> }) }
+                            <td>{ format!("{} / {}", fmt(r.spend.get(i).copied().unwrap_or(0.0)), fmt(pv.budgets.get(i).copied().unwrap_or(0.0))) }</td>
+                        </tr>
+                    }) }
+                    <tr><th scope="row">{ "Price" }</th><td></td>
+                        { for r.prices.iter().map(|p| html! { <td data-price={p.to_string()}>{ fmt(*p) }</td> }) }
+                        <td>{ format!("revenue {}", fmt(r.revenue)) }</td></tr>
+                    </tbody>
+                </table>
+                </div>
+                <ul class="pacing-conditions" id="lab-pacing-conditions">
+                    { for r.conditions.iter().map(|(k, ok)| html! {
+                        <li data-condition={k.clone()} data-holds={ok.to_string()}>{ format!("{} {}", if *ok { "✓" } else { "✗" }, condition_label(k)) }</li>
+                    }) }
+                </ul>
+                <p class={if r.verified { "pacing-verdict ok" } else { "pacing-verdict bad" }} data-verified={r.verified.to_string()}>{ verdict }</p>
+                </>
+            }
+        }
+        (None, Some(Outcome::Error(e))) => html! { <p class="lab-problem" role="alert">{ e }</p> },
+        _ => html! { <p>{ "running…" }</p> },
+    };
+    html! {
+        <section class="lab-pacing card" aria-label="Pacing equilibrium">
+            <h2>{ "Pacing equilibrium" }</h2>
+            <p class="hint">{ "Each bidder scales all its bids by one multiplier α ≤ 1 so as not to overspend; each good is sold by its own auction. First price: the unique equilibrium, exact. Second price: one equilibrium sought by best-response dynamics, then checked." }</p>
+            <div class="lab-controls">
+                <label class="sweep-field" for="lab-pacing-format">
+                    <span>{ "Auction" }</span>
+                    <select id="lab-pacing-format" onchange={on(Box::new(|v, t| v.pacing.format = if t == "second_price" { PacingFormat::SecondPrice } else { PacingFormat::FirstPrice }))}>
+                        { for [PacingFormat::FirstPrice, PacingFormat::SecondPrice].into_iter().map(|f| html! {
+                            <option value={pacing_format_text(f)} selected={f == pv.format}>{ if f == PacingFormat::FirstPrice { "First price" } else { "Second price" } }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <div class="table-scroll">
+            <table class="lab-table" id="lab-pacing-market">
+                <thead><tr><th scope="col">{ "Bidder" }</th>
+                    { for (0..goods).map(|j| html! { <th scope="col">{ format!("Value of good {}", j + 1) }</th> }) }
+                    <th scope="col">{ "Budget" }</th></tr></thead>
+                <tbody>
+                { for pv.values.iter().enumerate().map(|(i, row)| html! {
+                    <tr>
+                        <th scope="row">{ i + 1 }</th>
+                        { for row.iter().enumerate().map(|(j, x)| value_cell(i, j, *x)) }
+                        { budget_cell(i, pv.budgets.get(i).copied().unwrap_or(0.0)) }
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            </div>
+            <div class="lab-controls">
+                <button type="button" class="button small" data-action="pacing-add-bidder" onclick={add_bidder}
+                    disabled={pv.values.len() >= MAX_PACING_EDITOR_BIDDERS}>{ "Add bidder" }</button>
+                <button type="button" class="button small" data-action="pacing-remove-bidder" onclick={remove_bidder}
+                    disabled={pv.values.len() <= 1}>{ "Remove bidder" }</button>
+                <button type="button" class="button small" data-action="pacing-add-good" onclick={add_good}
+                    disabled={goods >= MAX_PACING_EDITOR_GOODS}>{ "Add good" }</button>
+                <button type="button" class="button small" data-action="pacing-remove-good" onclick={remove_good}
+                    disabled={goods <= 1}>{ "Remove good" }</button>
+            </div>
             { outcome }
         </section>
     }

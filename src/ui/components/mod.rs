@@ -14,5 +14,6 @@ pub mod lab;
 pub mod model_page;
 pub mod optimizer;
 pub mod promotion;
+pub mod strategies;
 pub mod toolbar;
 pub mod tradeoffs;

@@ -8,6 +8,7 @@
 use yew::prelude::*;
 
 use crate::app::format;
+use crate::app::model_text::{learning_equations, pacing_equations, strategy_equations};
 use crate::core::model::constants::{
     AUTO_SHADING_FIRST_PRICE, CHURN_MIN_DAYS_WITH_SPEND, FATIGUE_PER_IMPRESSION,
     GROWTH_MIN_BUDGET_SPENT, HOURS, INTEREST_CONCENTRATION, PACING_MAX_MULTIPLIER, PACING_RECOVERY,
@@ -58,6 +59,12 @@ pub const REFERENCES: &[(&str, &str)] = &[
     ("hohnhold", "Hohnhold, H., O'Brien, D., & Tang, D. (2015). Focusing on the long-term: It's good for users and business. Proceedings of the 21st ACM SIGKDD Conference (KDD '15)."),
     ("goldstein", "Goldstein, D. G., McAfee, R. P., & Suri, S. (2013). The cost of annoying ads. Proceedings of the 22nd International World Wide Web Conference (WWW '13)."),
     ("huang", "Huang, J., Reiley, D. H., & Riabov, N. M. (2018). Measuring consumer sensitivity to audio advertising: A field experiment on Pandora internet radio. Working paper; Quantitative Marketing and Economics (2025)."),
+    ("balseiro-gur", "Balseiro, S. R., & Gur, Y. (2019). Learning in repeated auctions with budgets: Regret minimization and equilibrium. Management Science, 65(9), 3952–3968."),
+    ("aggarwal", "Aggarwal, G., Badanidiyuru, A., & Mehta, A. (2019). Autobidding with constraints. Web and Internet Economics (WINE 2019), Lecture Notes in Computer Science 11920, 17–30."),
+    ("jeunen", "Jeunen, O., Murphy, S., & Allison, B. (2022). Learning to bid with AuctionGym. AdKDD workshop at KDD '22; extended as Off-policy learning-to-bid with AuctionGym, KDD '23."),
+    ("bkmm", "Balseiro, S. R., Kim, A., Mahdian, M., & Mirrokni, V. (2021). Budget-management strategies in repeated auctions. Operations Research, 69(3), 859–876 (WWW '17)."),
+    ("conitzer-fppe", "Conitzer, V., Kroer, C., Panigrahi, D., Schrijvers, O., Stier-Moses, N. E., Sodomka, E., & Wilkens, C. A. (2022). Pacing equilibrium in first price auction markets. Management Science, 68(12), 8515–8535."),
+    ("conitzer-sppe", "Conitzer, V., Kroer, C., Sodomka, E., & Stier-Moses, N. E. (2022). Multiplicative pacing equilibria in auction markets. Operations Research, 70(2), 963–989."),
 ];
 
 /// The Model tab.
@@ -76,6 +83,7 @@ pub fn model_page() -> Html {
                     <a href="#m-feed">{ "Ad load" }</a>
                     <a href="#m-fatigue">{ "Fatigue" }</a>
                     <a href="#m-advertisers">{ "Advertisers" }</a>
+                    <a href="#m-bidding">{ "Bidding and pacing" }</a>
                     <a href="#m-promotion">{ "Promotional bandwidth" }</a>
                     <a href="#m-metrics">{ "Metrics" }</a>
                     <a href="#m-theory">{ "Theory checks" }</a>
@@ -131,6 +139,17 @@ pub fn model_page() -> Html {
                 <p>{ "An advertiser stops competing once its spend reaches its budget, so a day's spend exceeds the budget by at most one click's price. Spend is reported by quality tercile of incumbents (below " }{ QUALITY_TERCILES.0 }{ ", " }{ QUALITY_TERCILES.0 }{ "–" }{ QUALITY_TERCILES.1 }{ ", above " }{ QUALITY_TERCILES.1 }{ ") and for the launched cohort." }</p>
             </section>
 
+            <section id="m-bidding">
+                <h3>{ "Bidding strategies and pacing" }</h3>
+                <p>{ "Each advertiser follows one bidding strategy, drawn once from its own random stream with the configured shares. Manual bidders bid a fixed share of their value; the autobidders adjust a bid multiplier after every simulated hour from that hour's spend S_h, value V_h and clicks C_h, keep their state from day to day, and rest once their budget is spent. max_clicks is adaptive pacing (" }{ cite("balseiro-gur", "Balseiro & Gur 2019") }{ "): μ is the dual variable of the budget constraint, and its fixed point spends the budget exactly when it binds. target_roas is uniform bid scaling (" }{ cite("aggarwal", "Aggarwal, Badanidiyuru & Mehta 2019") }{ "): a value maximiser with a return-on-spend constraint in a truthful auction bids a uniform multiple of its value, here α set so that value = T × spend. target_cpc scales a bid on its target cost per click until the average CPC meets it." }</p>
+                { eq(strategy_equations()) }
+                <p>{ "learning_shading learns how much to shade its bids in a first-price auction from the win rates it observes, as AuctionGym's empirically shaded bidders do (" }{ cite("jeunen", "Jeunen, Murphy & Allison 2022") }{ "): each level of a grid of shadings keeps an estimate of its win rate, measured in clicks per session of the hour, from the hours bid at it; the bidder picks the level with the best estimated surplus (value − bid) × win rate, and explores a random level in a share of its hours (drawn from its own random stream). Against a stationary market its choice converges to the best response on its grid: half the value against uniformly distributed highest bids, and the equilibrium shading 1/n among n bidders with uniform values (" }{ cite("riley", "Riley & Samuelson 1981") }{ "). In GSP and VCG it bids as a manual bidder and learns nothing." }</p>
+                { eq(learning_equations()) }
+                <p>{ "Pacing spreads a budget over the day's hours, with traffic uniform over them. A bid multiplier (multiplicative) or a probability of competing (throttling) slows down after an hour ahead of the schedule and recovers otherwise; without pacing an advertiser bids fully until its budget runs out, front-loading its spend — the \"Spend through the day\" chart shows each hour's share of the day's spend by strategy against the even line. Throttling and bid modification are compared by " }{ cite("bkmm", "Balseiro, Kim, Mahdian & Mirrokni 2021") }{ "; max_clicks advertisers pace through their own controller." }</p>
+                { eq(pacing_equations()) }
+                <p>{ "Pacing equilibria describe where such multipliers settle when every bidder paces: multipliers α_i ∈ [0, 1], each good sold to the highest paced bid α_i · v_ij, spend within budget, and α_i < 1 only for a bidder whose budget is spent. In first price the equilibrium (FPPE) is unique and solves an Eisenberg–Gale-type convex program (" }{ cite("conitzer-fppe", "Conitzer, Kroer, Panigrahi et al. 2022") }{ "); `sandbox pacing` computes it exactly for an explicit market and checks these conditions. In second price (SPPE) an equilibrium exists but need not be unique, and finding one is hard (" }{ cite("conitzer-sppe", "Conitzer, Kroer, Sodomka & Stier-Moses 2022") }{ ")." }</p>
+            </section>
+
             <section id="m-promotion">
                 <h3>{ "Promotional bandwidth" }</h3>
                 <p>{ "A platform can reserve part of its ad inventory for a class of ads it wants to grow: the launched cohort (the new ad offering) or every advertiser of one category. With promotional bandwidth on, each session is drawn as a promoted session with the promoted share's probability. In a promoted session only the promoted class's ads are candidates: the same ranking utility, the same blending policy and guardrails, and the same pricing rule, applied to them alone, so a promoted ad's price is set by the next promoted ad (or the reserve), not by the incumbents it displaced. When no promoted ad is eligible (none exists yet, budgets are spent, frequency caps or targeting exclude them) the session runs the normal auction. The draw is the user's day stream's last draw, one per session, made only when the share is above 0: with the share at 0 every number is the run without promotion." }</p>
@@ -165,7 +184,7 @@ pub fn model_page() -> Html {
             <section id="m-assumptions">
                 <h3>{ "Assumptions and limits" }</h3>
                 <ul>
-                    <li>{ "Bidders do not re-optimise their bids day to day beyond shading and pacing; equilibrium bidding is studied in the one-shot mechanism lab." }</li>
+                    <li>{ "Manual bidders do not re-optimise their bids beyond shading and pacing; autobidders and shading learners adapt hour by hour as described above; equilibrium bidding is studied in the one-shot mechanism lab." }</li>
                     <li>{ "Traffic is uniform over the day's " }{ HOURS }{ " hours; organic content is not modelled beyond its engagement curve." }</li>
                     <li>{ "Within a session, clicks and spend are expected values: curves are smooth, and randomness comes from visits, churn and arrivals only. Comparisons on one seed use common random numbers, so their difference is the design's effect." }</li>
                     <li>{ "Fatigue is one number per user. Its effects (blindness, fewer visits, shorter sessions) are exponential in F, pinned in direction by the engine's tests." }</li>
