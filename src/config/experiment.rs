@@ -18,8 +18,8 @@
 //!
 //! The control is the app's current configuration (the link's own keys); these settings are
 //! the fields of a `sandbox experiment` spec ([`crate::config::spec::experiment`]) built by
-//! [`spec_json`], so the tab and the CLI give the same report. A malformed value is a problem
-//! and the key's default is used; a treatment entry the experiment spec rejects (a world knob,
+//! [`ExperimentView::spec`], so the tab and the CLI give the same report. A malformed value is
+//! a problem and the key's default is used; a treatment entry the experiment spec rejects (a world knob,
 //! or a knob the chosen design cannot randomise) is reported with the spec parser's own message
 //! and left out. Decoding never panics.
 
