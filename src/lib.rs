@@ -74,7 +74,10 @@
 //!   windows ([`app::compare`]), the worker protocol and its request handler
 //!   ([`app::protocol`]), the Tradeoffs tab's sweep (points as worker jobs, latest sweep wins;
 //!   [`app::sweep`]), the Lab tab's batches of `sandbox auction` specs ([`app::lab`], settings
-//!   in the link under `lab.*` keys: [`config::lab`]), number formatting ("—" for a ratio with nothing to divide by), the
+//!   in the link under `lab.*` keys: [`config::lab`]), the Experiments tab's runs of `sandbox
+//!   experiment` specs split into jobs over the worker pool and assembled on the page into the
+//!   CLI's report, and its power calculator ([`app::experiment`], settings in the link under
+//!   `exp.*` keys: [`config::experiment`]), number formatting ("—" for a ratio with nothing to divide by), the
 //!   "no ads were shown" diagnosis ([`app::no_ads`]) and the first step's questions
 //!   ([`app::first_step`]).
 //! - [`chart`] — chart drawing, generic over the plotters backend (SVG natively for snapshot tests,

@@ -1131,3 +1131,202 @@ mod lab_keys {
         assert_eq!(lab.reserve, 0.2);
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// The Experiments tab's `exp.*` keys
+// ------------------------------------------------------------------------------------------
+
+mod experiment_keys {
+    use sandbox::config::experiment::{Design, ExperimentView, PowerEffect, PowerView};
+    use sandbox::config::lab::LabView;
+    use sandbox::config::url::{decode, encode_link_full, Page, View};
+    use sandbox::core::model::knobs::{Knob, Value};
+    use sandbox::core::model::metric_table::Metric;
+    use sandbox::core::model::Params;
+
+    fn link(params: &Params, exp: &ExperimentView) -> String {
+        let view = View {
+            page: Page::Experiment,
+            ..View::default()
+        };
+        encode_link_full(params, None, view, &LabView::default(), exp)
+    }
+
+    fn changed() -> ExperimentView {
+        ExperimentView {
+            treatment: vec![
+                (Knob::Every, Value::Number(3.0)),
+                (Knob::Auction, Value::Choice("first_price".into())),
+                (Knob::Reserve, Value::Number(0.25)),
+            ],
+            design: Design::BudgetSplit,
+            share: 0.3,
+            pre_days: 7,
+            days: 21,
+            post_days: 5,
+            horizon_days: 120,
+            replications: 20,
+            metrics: vec![Metric::RevenuePerDay, Metric::Ctr],
+            designs: vec![Design::User, Design::Switchback],
+            power: PowerView {
+                effect: PowerEffect::Mean { sd: 2.5, mde: 0.1 },
+                alpha: 0.01,
+                power: 0.9,
+            },
+        }
+    }
+
+    fn problem_keys(query: &str) -> (ExperimentView, Vec<String>) {
+        let d = decode(query);
+        let keys = d.problems.iter().map(|p| p.key.clone()).collect();
+        (d.experiment, keys)
+    }
+
+    #[test]
+    fn default_experiment_writes_only_the_page() {
+        assert_eq!(
+            link(&Params::default(), &ExperimentView::default()),
+            "v=1&page=experiment"
+        );
+        let decoded = decode("v=1&page=experiment");
+        assert_eq!(decoded.view.page, Page::Experiment);
+        assert_eq!(decoded.experiment, ExperimentView::default());
+        assert!(decoded.problems.is_empty());
+    }
+
+    #[test]
+    fn older_links_decode_unchanged_with_the_default_experiment() {
+        for old in [
+            "",
+            "v=1&reserve=0.25",
+            "v=1&page=tradeoffs&sweep.points=9",
+            "v=1&page=lab&lab.reserve=0.5",
+        ] {
+            let decoded = decode(old);
+            assert_eq!(decoded.experiment, ExperimentView::default(), "{old}");
+            assert!(decoded.problems.is_empty(), "{old}: {:?}", decoded.problems);
+            // And they encode to themselves (the experiment adds no key).
+            let again = encode_link_full(
+                &decoded.params,
+                decoded.baseline.as_ref(),
+                decoded.view,
+                &decoded.lab,
+                &decoded.experiment,
+            );
+            assert_eq!(decode(&again).params, decoded.params, "{old}");
+        }
+    }
+
+    #[test]
+    fn every_experiment_key_round_trips() {
+        let mut params = Params::default();
+        params.users.count = 400;
+        let exp = changed();
+        let text = link(&params, &exp);
+        assert_eq!(
+            text,
+            "v=1&users=400&page=experiment&exp.t=every:3,auction:first_price,reserve:0.25\
+             &exp.design=budget_split&exp.share=0.3&exp.pre=7&exp.days=21&exp.post=5\
+             &exp.horizon=120&exp.reps=20&exp.metrics=revenue_per_day,ctr\
+             &exp.designs=user,switchback&exp.pw.sd=2.5&exp.pw.mde=0.1&exp.pw.alpha=0.01\
+             &exp.pw.power=0.9"
+        );
+        let decoded = decode(&text);
+        assert!(decoded.problems.is_empty(), "{:?}", decoded.problems);
+        assert_eq!(decoded.experiment, exp);
+        assert_eq!(decoded.params, params);
+        // The proportion calculator's keys too.
+        let prop = ExperimentView {
+            power: PowerView {
+                effect: PowerEffect::Proportion {
+                    baseline: 0.1,
+                    lift: -0.02,
+                },
+                ..PowerView::default()
+            },
+            ..ExperimentView::default()
+        };
+        let text = link(&Params::default(), &prop);
+        assert_eq!(
+            text,
+            "v=1&page=experiment&exp.pw.baseline=0.1&exp.pw.lift=-0.02"
+        );
+        assert_eq!(decode(&text).experiment, prop);
+    }
+
+    #[test]
+    fn bad_values_are_reported_under_their_key_and_defaults_used() {
+        let d = ExperimentView::default();
+        for (query, key) in [
+            ("exp.design=cluster", "exp.design"),
+            ("exp.share=1", "exp.share"),
+            ("exp.share=abc", "exp.share"),
+            ("exp.days=0", "exp.days"),
+            ("exp.pre=-1", "exp.pre"),
+            ("exp.horizon=400", "exp.horizon"),
+            ("exp.reps=0", "exp.reps"),
+            ("exp.reps=100000", "exp.reps"),
+            ("exp.metrics=revenue_per_day,nope", "exp.metrics"),
+            ("exp.designs=user,other", "exp.designs"),
+            ("exp.pw.alpha=0", "exp.pw.alpha"),
+            ("exp.pw.power=2", "exp.pw.power"),
+            ("exp.pw.baseline=1.5", "exp.pw.baseline"),
+            ("exp.pw.lift=0", "exp.pw.lift"),
+            ("exp.pw.sd=2", "exp.pw.sd"),
+            ("exp.bogus=1", "exp.bogus"),
+        ] {
+            let (exp, keys) = problem_keys(&format!("v=1&page=experiment&{query}"));
+            assert_eq!(keys, vec![key.to_string()], "{query}");
+            assert_eq!(exp, d, "{query}: the default is used");
+        }
+        // Too many days together: the default schedule, reported under exp.days.
+        let (exp, keys) = problem_keys("exp.pre=200&exp.days=200");
+        assert_eq!(keys, vec!["exp.days".to_string()]);
+        assert_eq!((exp.pre_days, exp.days, exp.post_days), (0, 14, 0));
+    }
+
+    #[test]
+    fn a_world_knob_in_the_treatment_is_reported_with_the_spec_parsers_message() {
+        let d = decode("v=1&page=experiment&exp.t=every:3,users:5000,nope:1,reserve:99,policy:bad");
+        let problems: Vec<_> = d.problems.iter().filter(|p| p.key == "exp.t").collect();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        // The world knob: the spec parser's own words, naming it.
+        let world = problems.iter().find(|p| p.value == "users:5000").unwrap();
+        assert!(
+            world.message.contains("`treatment.users.count`"),
+            "{}",
+            world.message
+        );
+        assert!(world.message.contains("world"), "{}", world.message);
+        assert!(problems
+            .iter()
+            .any(|p| p.value == "nope:1" && p.message.contains("not a knob")));
+        assert!(problems
+            .iter()
+            .any(|p| p.value == "reserve:99" && p.message.contains("from 0 to 10")));
+        assert!(problems
+            .iter()
+            .any(|p| p.value == "policy:bad" && p.message.contains("one of")));
+        // The valid entry stays.
+        assert_eq!(
+            d.experiment.treatment,
+            vec![(Knob::Every, Value::Number(3.0))]
+        );
+        // A design that cannot randomise the knob: the parser's message too.
+        let d = decode("v=1&exp.design=advertiser&exp.t=every:3");
+        assert_eq!(d.problems.len(), 1, "{:?}", d.problems);
+        assert!(
+            d.problems[0].message.contains("advertiser design"),
+            "{}",
+            d.problems[0].message
+        );
+        assert!(d.experiment.treatment.is_empty());
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_the_later_value() {
+        let (exp, keys) = problem_keys("exp.days=10&exp.days=12");
+        assert_eq!(keys, vec!["exp.days".to_string()]);
+        assert_eq!(exp.days, 12);
+    }
+}

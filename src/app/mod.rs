@@ -1,7 +1,8 @@
 //! The app's logic without the browser: the one reducer ([`state`]), the comparison with a
 //! pinned baseline ([`compare`]), the worker protocol and its request handler ([`protocol`]),
 //! the Tradeoffs tab's sweep and its frontier ([`sweep`]), its optimizer and policy comparison
-//! ([`optimize`](mod@optimize)), the Lab tab's batches ([`lab`]),
+//! ([`optimize`](mod@optimize)), the Lab tab's batches ([`lab`]), the Experiments tab's runs
+//! and power calculator ([`experiment`]),
 //! number formatting ([`format`](mod@format)), the welfare line and the by-strategy table
 //! ([`strategies`]), the first step's questions ([`first_step`]), the "no ads were shown"
 //! diagnosis ([`no_ads`]) and the Model page's bidding and pacing equations ([`model_text`]).
@@ -14,6 +15,7 @@
 //! architecture test scans it like the core).
 
 pub mod compare;
+pub mod experiment;
 pub mod first_step;
 pub mod format;
 pub mod lab;

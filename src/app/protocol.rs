@@ -14,6 +14,7 @@
 //! | [`Request::SweepPoint`] | [`Response::SweepPoint`] | one point of a sweep (the Tradeoffs tab): its summaries only |
 //! | [`Request::Evaluate`] | [`Response::Evaluated`] | one configuration of an optimizer's batch (the Tradeoffs tab's optimizer and policy comparison; see [`crate::app::optimize`]): its summaries only |
 //! | [`Request::Lab`] | [`Response::Lab`] | a batch of mechanism-lab runs (the Lab tab): each answered exactly as `sandbox auction` prints it |
+//! | [`Request::Experiment`] | [`Response::Experiment`] | one job of a `sandbox experiment` spec (the Experiments tab; see [`crate::app::experiment`]) |
 //! | [`Request::Pacing`] | [`Response::Pacing`] | the Lab tab's pacing market: answered exactly as `sandbox pacing` prints it (job kind `Lab(Pacing)`) |
 //!
 //! New work gets new variants (and a [`JobKind`]), never new meanings for old ones. A sweep is
@@ -132,6 +133,15 @@ pub enum Request {
         /// The theory curve to evaluate, if any.
         curve: Option<TheoryCurve>,
     },
+    /// Run job `index` of an experiment spec (`sandbox experiment` JSON).
+    Experiment {
+        /// The experiment's run id (increasing; only the latest run's answers count).
+        id: u64,
+        /// The spec, as `sandbox experiment` reads it.
+        spec: String,
+        /// The job's index (see [`crate::app::experiment::run_job`]).
+        index: usize,
+    },
     /// Solve a pacing market (the Lab tab's pacing editor): one `sandbox pacing` spec.
     Pacing {
         /// Increasing id chosen by the app (shared with the other lab parts).
@@ -153,6 +163,8 @@ pub enum JobKind {
     Evaluate,
     /// A batch of the Lab tab (per part).
     Lab(LabPart),
+    /// A job of the Experiments tab.
+    Experiment,
 }
 
 impl Request {
@@ -163,6 +175,7 @@ impl Request {
             Request::SweepPoint { sweep, .. } => *sweep,
             Request::Evaluate { job, .. } => *job,
             Request::Lab { id, .. } => *id,
+            Request::Experiment { id, .. } => *id,
             Request::Pacing { id, .. } => *id,
         }
     }
@@ -174,6 +187,7 @@ impl Request {
             Request::SweepPoint { .. } => JobKind::SweepPoint,
             Request::Evaluate { .. } => JobKind::Evaluate,
             Request::Lab { part, .. } => JobKind::Lab(*part),
+            Request::Experiment { .. } => JobKind::Experiment,
             Request::Pacing { .. } => JobKind::Lab(LabPart::Pacing),
         }
     }
@@ -228,6 +242,17 @@ pub enum Response {
         reports: Vec<Result<String, String>>,
         /// The theory curve's `(reserve, revenue)` points (empty when none was asked).
         curve: Vec<(f64, f64)>,
+        /// Wall time inside the engine host, in milliseconds.
+        engine_ms: f64,
+    },
+    /// The answer to [`Request::Experiment`].
+    Experiment {
+        /// The run id.
+        id: u64,
+        /// The job's index.
+        index: usize,
+        /// The job's output (see [`crate::app::experiment::run_job`]), or the spec's error.
+        output: Result<String, String>,
         /// Wall time inside the engine host, in milliseconds.
         engine_ms: f64,
     },
@@ -321,6 +346,16 @@ pub fn handle(request: Request, cache: &mut EngineCache, now_ms: impl Fn() -> f6
                 part,
                 reports,
                 curve,
+                engine_ms: now_ms() - started,
+            }
+        }
+        Request::Experiment { id, spec, index } => {
+            let started = now_ms();
+            let output = crate::app::experiment::run_job(&spec, index);
+            Response::Experiment {
+                id,
+                index,
+                output,
                 engine_ms: now_ms() - started,
             }
         }

@@ -14,14 +14,15 @@
 
 use std::rc::Rc;
 
+use super::experiment::{ExperimentAction, ExperimentState};
 use super::lab::{LabAction, LabState};
 use super::optimize::{OptimizeRun, PoliciesRun};
 use super::protocol::Response;
 use super::sweep::Sweep;
 use crate::config::presets::presets;
 use crate::config::url::{
-    decode, encode_link_with_lab, sweepable, OptView, SweepView, UrlProblem, View,
-    MAX_SWEEP_POINTS, MAX_TEST_WINDOW_DAYS, MIN_SWEEP_POINTS,
+    decode, encode_link_full, sweepable, OptView, SweepView, UrlProblem, View, MAX_SWEEP_POINTS,
+    MAX_TEST_WINDOW_DAYS, MIN_SWEEP_POINTS,
 };
 use crate::core::model::knobs::{Kind, Knob, ParamSpec, Value};
 use crate::core::model::{Params, RunResult, Summaries};
@@ -154,6 +155,8 @@ pub struct AppState {
     pub policies: Option<Rc<PoliciesRun>>,
     /// The Lab tab: its settings (in the link), batches and answers.
     pub lab: Rc<LabState>,
+    /// The Experiments tab: its settings (in the link), its run and its report.
+    pub experiment: Rc<ExperimentState>,
 }
 
 /// Everything that can happen.
@@ -229,6 +232,8 @@ pub enum Action {
     CancelPolicies,
     /// Something on the Lab tab.
     Lab(LabAction),
+    /// Something on the Experiments tab.
+    Experiment(ExperimentAction),
 }
 
 impl AppState {
@@ -263,16 +268,18 @@ impl AppState {
             optimize: None,
             policies: None,
             lab: Rc::new(LabState::new(decoded.lab)),
+            experiment: Rc::new(ExperimentState::new(decoded.experiment)),
         }
     }
 
     /// The query string that reproduces this state (no leading `?`).
     pub fn query(&self) -> String {
-        encode_link_with_lab(
+        encode_link_full(
             &self.params,
             self.baseline.as_deref(),
             self.view(),
             &self.lab.view,
+            &self.experiment.view,
         )
     }
 
@@ -479,10 +486,14 @@ impl AppState {
                     p.elapsed_ms = (now_ms - p.started_ms).max(p.elapsed_ms);
                     Rc::new(p)
                 });
-                if sweep.is_none() && opt.is_none() && pol.is_none() {
+                let exp = self.experiment.tick(now_ms).map(Rc::new);
+                if sweep.is_none() && opt.is_none() && pol.is_none() && exp.is_none() {
                     return self;
                 }
                 self.with(|s| {
+                    if let Some(exp) = exp {
+                        s.experiment = exp;
+                    }
                     if sweep.is_some() {
                         s.sweep = sweep;
                     }
@@ -556,6 +567,10 @@ impl AppState {
             },
             Action::Lab(action) => match self.lab.reduce(action) {
                 Some(lab) => self.with(|s| s.lab = Rc::new(lab)),
+                None => self,
+            },
+            Action::Experiment(action) => match self.experiment.reduce(action, &self.params) {
+                Some(experiment) => self.with(|s| s.experiment = Rc::new(experiment)),
                 None => self,
             },
         }
@@ -642,6 +657,10 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
         }
         Response::Lab { .. } | Response::Pacing { .. } => match state.lab.answer(&response) {
             Some(lab) => state.with(|s| s.lab = Rc::new(lab)),
+            None => state,
+        },
+        Response::Experiment { .. } => match state.experiment.answer(&response) {
+            Some(experiment) => state.with(|s| s.experiment = Rc::new(experiment)),
             None => state,
         },
         Response::Failed { id, message } => {

@@ -5,6 +5,7 @@
 //! Architecture invariant: `config` depends on `core`, never the reverse; it imports no web crate
 //! either (the UI turns its outputs into DOM).
 
+pub mod experiment;
 pub mod export;
 pub mod lab;
 pub mod presets;

@@ -37,6 +37,9 @@
 //! - The Lab tab (`page=lab`) carries its settings under `lab.*` keys, each only when it differs
 //!   from its default (see [`crate::config::lab`]); they are written last
 //!   ([`encode_link_with_lab`]) and never change a run of the model.
+//! - The Experiments tab (`page=experiment`) carries its settings under `exp.*` keys, each only
+//!   when it differs from its default (see [`crate::config::experiment`]); they come after the
+//!   lab's ([`encode_link_full`]) and never change a run of the model.
 //! - Baseline: `base=1` marks a pinned baseline; `b.<key>` carries each baseline value that differs
 //!   from the default, with the same keys and rules (`b.reserve_cat`, `b.segments` too). `base=1`
 //!   alone pins the default configuration.
@@ -90,6 +93,7 @@
 
 use std::fmt;
 
+use crate::config::experiment::{ExperimentView, EXP_PREFIX};
 use crate::config::export::parse_json_exact;
 use crate::config::lab::{LabView, LAB_PREFIX};
 use crate::core::model::knobs::{numeric_by_key, table, Kind, Knob, Limits, ParamSpec, Value};
@@ -207,11 +211,20 @@ pub enum Page {
     /// The mechanism lab: one-shot auctions against auction theory (`lab.*` keys,
     /// [`crate::config::lab`]).
     Lab,
+    /// Online experiments inside the model: the current design as control against a treatment
+    /// (`exp.*` keys, [`crate::config::experiment`]).
+    Experiment,
 }
 
 impl Page {
     /// Every page.
-    pub const ALL: [Page; 4] = [Page::Sandbox, Page::Model, Page::Tradeoffs, Page::Lab];
+    pub const ALL: [Page; 5] = [
+        Page::Sandbox,
+        Page::Model,
+        Page::Tradeoffs,
+        Page::Lab,
+        Page::Experiment,
+    ];
 
     /// The value in a link.
     pub fn as_str(self) -> &'static str {
@@ -220,6 +233,7 @@ impl Page {
             Page::Model => "model",
             Page::Tradeoffs => "tradeoffs",
             Page::Lab => "lab",
+            Page::Experiment => "experiment",
         }
     }
 }
@@ -549,6 +563,8 @@ pub struct Decoded {
     pub view: View,
     /// The Lab tab's settings (`lab.*` keys).
     pub lab: LabView,
+    /// The Experiments tab's settings (`exp.*` keys).
+    pub experiment: ExperimentView,
     /// Everything that was wrong, in the order found.
     pub problems: Vec<UrlProblem>,
 }
@@ -576,8 +592,20 @@ pub fn encode_link_with_lab(
     view: View,
     lab: &LabView,
 ) -> String {
+    encode_link_full(params, baseline, view, lab, &ExperimentView::default())
+}
+
+/// [`encode_link`] followed by the Lab tab's `lab.*` keys and the Experiments tab's `exp.*`
+/// keys that differ from their defaults.
+pub fn encode_link_full(
+    params: &Params,
+    baseline: Option<&Params>,
+    view: View,
+    lab: &LabView,
+    experiment: &ExperimentView,
+) -> String {
     let mut query = encode_link(params, baseline, view);
-    for (k, v) in lab.pairs() {
+    for (k, v) in lab.pairs().into_iter().chain(experiment.pairs()) {
         query.push_str(&format!("&{}={}", percent_encode(&k), percent_encode(&v)));
     }
     query
@@ -697,6 +725,7 @@ pub fn decode(query: &str) -> Decoded {
     let mut main = Vec::new();
     let mut baseline = Vec::new();
     let mut lab_pairs = Vec::new();
+    let mut exp_pairs = Vec::new();
     for piece in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = piece.split_once('=').unwrap_or((piece, ""));
         let key = percent_decode(raw_key).trim().to_string();
@@ -711,6 +740,8 @@ pub fn decode(query: &str) -> Decoded {
             view_pairs.push((key, value));
         } else if key.starts_with(LAB_PREFIX) {
             lab_pairs.push((key, value));
+        } else if key.starts_with(EXP_PREFIX) {
+            exp_pairs.push((key, value));
         } else if key == BASE_KEY {
             base_pairs.push((key, value));
         } else if let Some(rest) = key.strip_prefix(BASE_PREFIX) {
@@ -727,6 +758,7 @@ pub fn decode(query: &str) -> Decoded {
     let params = read_params(main, "", &mut problems);
     let view = read_view(dedup(view_pairs, "", &mut problems), &mut problems);
     let lab = LabView::read(dedup(lab_pairs, "", &mut problems), &mut problems);
+    let experiment = ExperimentView::read(dedup(exp_pairs, "", &mut problems), &mut problems);
     let base_flag =
         dedup(base_pairs, "", &mut problems)
             .pop()
@@ -765,6 +797,7 @@ pub fn decode(query: &str) -> Decoded {
         baseline,
         view,
         lab,
+        experiment,
         problems,
     }
 }
@@ -783,7 +816,7 @@ fn read_view(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> Vi
                 None => problems.push(UrlProblem {
                     key,
                     value,
-                    message: "not one of sandbox, model, tradeoffs, lab".into(),
+                    message: "not one of sandbox, model, tradeoffs, lab, experiment".into(),
                     used: "the default sandbox".into(),
                 }),
             }

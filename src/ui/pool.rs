@@ -9,9 +9,10 @@
 //! their lanes. On the main-thread engine the pool is one slot that runs each point on a
 //! zero-delay timer.
 //!
-//! The optimizer and the policy comparison ([`crate::app::optimize`]) hand the pool their
-//! batches through [`SweepPool::submit`], each in its own lane; a free worker takes the
-//! optimizer's work first, then the comparison's, then the sweep's.
+//! The optimizer and the policy comparison ([`crate::app::optimize`]) and the Experiments tab's
+//! runs ([`crate::app::experiment`]) hand the pool their batches through [`SweepPool::submit`],
+//! each in its own lane; a free worker takes the optimizer's work first, then the comparison's,
+//! then the experiment's, then the sweep's.
 //!
 //! The pool writes how many requests its workers hold to `data-pool-busy` on `<body>` (0 when
 //! idle), for the page's tests.
@@ -67,7 +68,12 @@ pub enum Lane {
     Optimize,
     /// The policy comparison's batches.
     Policies,
+    /// The jobs of an experiment run.
+    Experiment,
 }
+
+/// Number of lanes.
+const LANES: usize = 3;
 
 /// Where a request held by a worker came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +89,7 @@ struct Inner {
     /// Per slot: bumped when its worker is replaced, so a late answer of the old one is ignored.
     generation: Vec<u64>,
     queue: VecDeque<Request>,
-    lanes: [VecDeque<Request>; 2],
+    lanes: [VecDeque<Request>; LANES],
     dispatch: Callback<Action>,
 }
 
@@ -101,7 +107,7 @@ impl SweepPool {
             held: Vec::new(),
             generation: Vec::new(),
             queue: VecDeque::new(),
-            lanes: [VecDeque::new(), VecDeque::new()],
+            lanes: [VecDeque::new(), VecDeque::new(), VecDeque::new()],
             dispatch,
         }));
         let slots: Vec<Slot> = match mode {
@@ -160,8 +166,24 @@ impl SweepPool {
 
     /// Queues `requests` in `lane` (replacing what was queued there) and hands them to the free
     /// workers; an empty list empties the lane.
+    ///
+    /// An experiment's new run supersedes the old one's jobs the workers hold: a worker drops a
+    /// queued request when a newer one of its kind arrives (see `crate::ui::worker`), so those
+    /// jobs may never be answered; the pool stops counting them, and the worker still running
+    /// one answers it late (the page ignores the answer).
     pub fn submit(&self, lane: Lane, requests: Vec<Request>) {
-        self.inner.borrow_mut().lanes[lane as usize] = requests.into();
+        {
+            let mut i = self.inner.borrow_mut();
+            if lane == Lane::Experiment {
+                let current: Vec<u64> = requests.iter().map(Request::id).collect();
+                for held in i.held.iter_mut() {
+                    held.retain(|(source, r)| {
+                        *source != Source::Lane(lane) || current.contains(&r.id())
+                    });
+                }
+            }
+            i.lanes[lane as usize] = requests.into();
+        }
         pump(&self.inner);
     }
 
@@ -252,8 +274,9 @@ fn answered(weak: &Weak<RefCell<Inner>>, k: usize, generation: u64, response: Re
         return;
     };
     let key = match &response {
-        Response::SweepPoint { sweep, index, .. } => (true, *sweep, *index),
-        Response::Evaluated { job, index, .. } => (false, *job, *index),
+        Response::SweepPoint { sweep, index, .. } => (0, *sweep, *index),
+        Response::Evaluated { job, index, .. } => (1, *job, *index),
+        Response::Experiment { id, index, .. } => (2, *id, *index),
         // `Ready`: the worker loaded; it was not given this answer's work.
         _ => return,
     };
@@ -264,8 +287,9 @@ fn answered(weak: &Weak<RefCell<Inner>>, k: usize, generation: u64, response: Re
         }
         if let Some(held) = i.held.get_mut(k) {
             if let Some(at) = held.iter().position(|(_, r)| match r {
-                Request::SweepPoint { sweep, index, .. } => key == (true, *sweep, *index),
-                Request::Evaluate { job, index, .. } => key == (false, *job, *index),
+                Request::SweepPoint { sweep, index, .. } => key == (0, *sweep, *index),
+                Request::Evaluate { job, index, .. } => key == (1, *job, *index),
+                Request::Experiment { id, index, .. } => key == (2, *id, *index),
                 Request::Simulate { .. } | Request::Lab { .. } | Request::Pacing { .. } => false,
             }) {
                 held.remove(at);
@@ -298,6 +322,8 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
             Some((Source::Lane(Lane::Optimize), r))
         } else if let Some(r) = i.lanes[1].pop_front() {
             Some((Source::Lane(Lane::Policies), r))
+        } else if let Some(r) = i.lanes[2].pop_front() {
+            Some((Source::Lane(Lane::Experiment), r))
         } else {
             i.queue.pop_front().map(|r| (Source::Sweep, r))
         };

@@ -10,6 +10,7 @@ use super::banner::ProblemsBanner;
 use super::charts::ChartsPanel;
 use super::controls::ControlsPanel;
 use super::details::DetailsTable;
+use super::experiment::ExperimentPage;
 use super::first_step::{FirstStepPanel, NoAdsNotice};
 use super::header::Header;
 use super::kpis::KpiCards;
@@ -17,6 +18,7 @@ use super::lab::LabPage;
 use super::model_page::ModelPage;
 use super::toolbar::{BaselineBar, ShareField, Toolbar};
 use super::tradeoffs::TradeoffsPage;
+use crate::app::experiment::ExperimentAction;
 use crate::app::first_step::{self, FirstStep, FirstStepAction, STORAGE_KEY};
 use crate::app::lab::{LabAction, LabJob};
 use crate::app::no_ads::no_ads_reason;
@@ -123,6 +125,27 @@ fn use_lab_submit(lab: crate::config::lab::LabView, shown: bool, dispatch: Callb
     });
 }
 
+/// While the Experiments tab is shown, once its settings and the current design are quiet for
+/// [`DEBOUNCE_MS`], run the experiment if its spec changed.
+#[hook]
+fn use_experiment_submit(
+    view: crate::config::experiment::ExperimentView,
+    params: Rc<Params>,
+    shown: bool,
+    dispatch: Callback<Action>,
+) {
+    use_effect_with((view, params, shown), move |(_, _, shown)| {
+        let run = shown.then(|| {
+            Timeout::new(DEBOUNCE_MS, move || {
+                dispatch.emit(Action::Experiment(ExperimentAction::Submit {
+                    now_ms: browser::now_ms(),
+                }))
+            })
+        });
+        move || drop(run)
+    });
+}
+
 /// After each configuration change: once the controls are quiet for [`DEBOUNCE_MS`], request a
 /// run. The first run starts at once.
 #[hook]
@@ -180,6 +203,12 @@ pub fn app(props: &AppProps) -> Html {
     use_lab_submit(
         state.lab.view.clone(),
         state.tab == Tab::Lab && state.engine_ready,
+        dispatch.clone(),
+    );
+    use_experiment_submit(
+        state.experiment.view.clone(),
+        state.params.clone(),
+        state.tab == Tab::Experiment && state.engine_ready,
         dispatch.clone(),
     );
     use_debounced_submit(
@@ -263,6 +292,7 @@ pub fn app(props: &AppProps) -> Html {
                     Tab::Model => html! { <main class="layout-model"><ModelPage /></main> },
                     Tab::Tradeoffs => html! { <TradeoffsPage state={Rc::new((*state).clone())} dispatch={dispatch.clone()} /> },
                     Tab::Lab => html! { <LabPage lab={state.lab.clone()} dispatch={dispatch.clone()} /> },
+                    Tab::Experiment => html! { <ExperimentPage state={Rc::new((*state).clone())} dispatch={dispatch.clone()} /> },
                 }
             }
             <footer class="footer">

@@ -74,6 +74,7 @@ pub fn header(props: &HeaderProps) -> Html {
                 { tab_button(Tab::Sandbox, "Sandbox") }
                 { tab_button(Tab::Tradeoffs, "Tradeoffs") }
                 { tab_button(Tab::Lab, "Lab") }
+                { tab_button(Tab::Experiment, "Experiments") }
                 { tab_button(Tab::Model, "Model") }
             </nav>
             if let Some(open) = &props.on_first_step {

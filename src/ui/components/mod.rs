@@ -6,6 +6,7 @@ pub mod banner;
 pub mod charts;
 pub mod controls;
 pub mod details;
+pub mod experiment;
 pub mod first_step;
 pub mod header;
 pub mod kpis;
