@@ -361,6 +361,24 @@ impl Pot {
     }
 }
 
+/// An advertiser's bidding state, as [`Engine::advertiser_bidding`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AdvertiserBidding {
+    /// Still in the market (not churned).
+    pub active: bool,
+    /// Competes only for users with above-average interest in its category.
+    pub targeted: bool,
+    /// Its bidding strategy.
+    pub strategy: Strategy,
+    /// Value per click.
+    pub value: f64,
+    /// Today's daily budget.
+    pub budget: f64,
+    /// The strategy's bid multiplier on its base bid: `1/(1 + μ)` for `max_clicks`, `α` or `β`
+    /// for `target_roas` and `target_cpc`, `1 − s_k` for `learning_shading`, 1 for `manual`.
+    pub multiplier: f64,
+}
+
 /// An autobidder's controller state for one pot, kept from day to day.
 #[derive(Debug, Clone, Copy, Default)]
 struct Controller {
@@ -1105,6 +1123,36 @@ impl Engine {
     /// `Population::add_advertiser`), in index order.
     pub fn advertiser_identities(&self) -> Vec<(u64, u64)> {
         self.pop.advertisers.iter().map(|a| a.identity).collect()
+    }
+
+    /// Each user's expected sessions per day before fatigue (`v_u`), in user order.
+    pub fn visit_rates(&self) -> Vec<f64> {
+        self.pop.users.iter().map(|u| u.visit_rate).collect()
+    }
+
+    /// The click propensity `e_ui` of advertiser `advertiser`'s ad for user `user` at the user's
+    /// current fatigue (step 1 of a session, capped at 1), whatever the ad's eligibility.
+    pub fn click_propensity(&self, user: usize, advertiser: usize) -> f64 {
+        let u = &self.pop.users[user];
+        let a = &self.pop.advertisers[advertiser];
+        (u.click * u.blindness * u.interest[a.category] * a.click_factor).min(1.0)
+    }
+
+    /// Each advertiser ever in the population, in index order: its bidding state now (at the
+    /// end of the last day stepped), for arm 0's pot.
+    pub fn advertiser_bidding(&self) -> Vec<AdvertiserBidding> {
+        self.pop
+            .advertisers
+            .iter()
+            .map(|a| AdvertiserBidding {
+                active: a.active,
+                targeted: a.targeted,
+                strategy: a.strategy,
+                value: a.value,
+                budget: a.budget,
+                multiplier: a.strategy_multiplier(0),
+            })
+            .collect()
     }
 
     /// Simulates the next day and returns arm 0's metrics (in a one-arm run, the day's).

@@ -19,7 +19,10 @@ pub mod validate;
 pub mod window;
 
 pub use constants::*;
-pub use engine::{initial_bids, simulate, AdvertiserTotals, RunResult, UserTotals, MAX_ARMS};
+pub use engine::{
+    initial_bids, simulate, AdvertiserBidding, AdvertiserTotals, Engine, RunResult, UserTotals,
+    MAX_ARMS,
+};
 pub use experiment::{run_arms, ArmsResult, Assignment, Design, ExperimentError, Schedule};
 pub use hourly::{spend_curves, HourlySpend, SpendCurve};
 pub use metric_table::{
