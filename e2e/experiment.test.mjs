@@ -9,7 +9,10 @@
 // .exp-results carries data-run-id (the run whose report is shown) and data-computing; rows of
 // #exp-estimates carry data-metric, data-estimate, data-truth and data-long-term; cells of
 // #exp-designs-table carry data-design and data-estimate; .exp-progress carries data-done and
-// data-total (jobs); #exp-power-answer carries data-n and data-days.
+// data-total (jobs); #exp-power-answer carries data-n and data-days. The charts' canvases
+// (.exp-canvas) carry data-chart (estimate, daily, learning), data-points, data-message (empty
+// when data is drawn) and data-drawn (`RUN` for the estimate chart, `RUN/METRIC` for the others);
+// #exp-chart-metric picks the metric of the daily effect and the learning curve (`exp.chart`).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +60,45 @@ async function waitForReport(page, after = 0, jobs = 0, timeout = 120_000) {
   return handle.jsonValue();
 }
 
+/**
+ * Waits until the charts of run `id` are drawn (the daily effect and learning curve of `metric`,
+ * when given; the learning curve only when `learning`); returns each chart's attributes with its
+ * count of non-white backing pixels and a digest of them.
+ */
+async function waitForCharts(page, id, { metric = null, learning = false } = {}, timeout = 60_000) {
+  const handle = await page.waitForFunction(([id, metric, learning]) => {
+    const canvas = (name) => document.querySelector(`.exp-canvas[data-chart="${name}"]`);
+    const est = canvas('estimate');
+    const daily = canvas('daily');
+    const learn = canvas('learning');
+    const shown = document.querySelector('#exp-charts')?.dataset.metric;
+    if (!est || !daily || (learning && !learn) || (!learning && learn)) return false;
+    if (metric && shown !== metric) return false;
+    if (est.dataset.drawn !== String(id) || daily.dataset.drawn !== `${id}/${shown}`) return false;
+    if (learn && learn.dataset.drawn !== `${id}/${shown}`) return false;
+    const look = (c) => {
+      if (!c) return null;
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let h = 0;
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] < 250 || data[i + 1] < 250 || data[i + 2] < 250) ink += 1;
+        h = (h * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) >>> 0;
+      }
+      return {
+        points: Number(c.dataset.points), message: c.dataset.message, ink, h,
+        width: c.width, cssWidth: c.getBoundingClientRect().width,
+      };
+    };
+    return {
+      metric: shown,
+      select: document.querySelector('#exp-chart-metric').value,
+      estimate: look(est), daily: look(daily), learning: look(learn),
+    };
+  }, [id, metric, learning], { timeout, polling: 50 });
+  return handle.jsonValue();
+}
+
 test('experiment: define a treatment, compare two designs, see estimate vs truth and the readout; the link reproduces them', { timeout: 300_000 }, async () => {
   const page = await open(`${SMALL}&page=experiment`);
   // No treatment yet: the tab says what to do.
@@ -75,6 +117,30 @@ test('experiment: define a treatment, compare two designs, see estimate vs truth
   assert.ok(Number.isFinite(Number(revenue.estimate)) && Number.isFinite(Number(revenue.truth)));
   assert.ok(Number(revenue.truth) > 0, 'more ads: more revenue in truth');
 
+  // The charts: estimate vs truth for every metric, the first metric's daily effect, no
+  // learning curve without a post-period.
+  const charts = await waitForCharts(page, first.id);
+  const options = await page.locator('#exp-chart-metric option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual([...options].sort(), first.rows.map((r) => r.metric).sort(), 'every metric can be picked');
+  assert.equal(charts.metric, options[0], 'the daily effect shows the report\'s first metric');
+  assert.equal(charts.select, charts.metric);
+  assert.equal(charts.estimate.message, '');
+  assert.equal(charts.estimate.points, first.rows.length, 'one row per metric');
+  assert.ok(charts.estimate.ink > 2000, `the estimate chart is drawn (${charts.estimate.ink} px)`);
+  assert.equal(charts.daily.message, '');
+  assert.equal(charts.daily.points, 14, 'one point per test day (14 by default)');
+  assert.ok(charts.daily.ink > 2000, `the daily effect is drawn (${charts.daily.ink} px)`);
+  assert.equal(charts.learning, null);
+  // Another metric: the daily effect is redrawn, nothing reruns, the link carries it.
+  const other = options[1];
+  await page.selectOption('#exp-chart-metric', other);
+  const picked = await waitForCharts(page, first.id, { metric: other });
+  assert.notEqual(picked.daily.h, charts.daily.h, 'the daily effect is redrawn');
+  assert.equal(picked.estimate.h, charts.estimate.h, 'the estimate chart is unchanged');
+  assert.ok(picked.daily.ink > 2000);
+  assert.equal(await page.getAttribute('.exp-results', 'data-run-id'), String(first.id), 'no new run');
+  await waitForUrl(page, (q) => q.includes(`exp.chart=${other}`));
+
   // Two designs side by side, and two replications.
   await page.fill('#exp-reps', '2');
   await page.dispatchEvent('#exp-reps', 'change');
@@ -91,6 +157,10 @@ test('experiment: define a treatment, compare two designs, see estimate vs truth
   const link = await waitForUrl(page, (q) => q.includes('exp.designs=user,switchback') && q.includes('exp.reps=2'));
   assert.ok(link.includes('page=experiment'));
   assert.ok(link.includes('exp.t=every:3'));
+  assert.ok(link.includes(`exp.chart=${other}`));
+  const secondCharts = await waitForCharts(page, second.id, { metric: other });
+  // Three designs' rows (the report's and the two side by side), each over every metric.
+  assert.equal(secondCharts.estimate.points, 3 * second.rows.length);
 
   // The link in a fresh page reruns the experiment and shows the same numbers.
   const fresh = await open(link);
@@ -99,6 +169,9 @@ test('experiment: define a treatment, compare two designs, see estimate vs truth
   assert.deepEqual(again.designs, second.designs);
   assert.equal(again.table, second.table);
   assert.equal(again.report, second.report);
+  const freshCharts = await waitForCharts(fresh, again.id, { metric: other });
+  assert.equal(freshCharts.select, other, 'the link picks the charts\' metric');
+  assert.equal(freshCharts.daily.points, secondCharts.daily.points);
   assert.equal(queryOf(fresh), link);
   assert.deepEqual([...page.errors, ...fresh.errors], []);
 });
@@ -129,7 +202,16 @@ test('screenshots: experiment at 1440×1000 (DPR 2) and 390×844', { timeout: 24
   const query = `${SMALL}&page=experiment&exp.t=every:3&exp.reps=3&exp.pre=3&exp.post=3&exp.designs=user,switchback`;
   for (const [width, height, scale, name] of [[1440, 1000, 2, 'experiment-1440.png'], [390, 844, 1, 'experiment-390.png']]) {
     const page = await open(query, { viewport: { width, height }, deviceScaleFactor: scale });
-    await waitForReport(page);
+    const report = await waitForReport(page);
+    // With a post-period, the learning curve too; every canvas fits its box at the pixel ratio.
+    const charts = await waitForCharts(page, report.id, { learning: true });
+    assert.equal(charts.daily.points, 14 + 3, 'test and post days');
+    assert.equal(charts.learning.message, '');
+    assert.equal(charts.learning.points, 3, 'one point per post day');
+    for (const c of [charts.estimate, charts.daily, charts.learning]) {
+      assert.ok(c.ink > 2000, `drawn at ${width} px (${c.ink} px)`);
+      assert.equal(c.width, Math.round(c.cssWidth * scale), 'backing store at the pixel ratio');
+    }
     await page.screenshot({ path: path.join(dir, name), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `no sideways scrolling at ${width} px (overflow ${overflow} px)`);

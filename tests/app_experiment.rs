@@ -133,6 +133,20 @@ fn only_the_latest_runs_answers_count_and_a_same_spec_does_not_rerun() {
     assert!(first
         .reduce(ExperimentAction::Submit { now_ms: 5.0 }, &control)
         .is_none());
+    // Another chart metric is a view setting: it is kept, and nothing reruns.
+    let charted = first
+        .reduce(
+            ExperimentAction::Set(ExperimentView {
+                chart: Some(Metric::Ctr),
+                ..first.view.clone()
+            }),
+            &control,
+        )
+        .unwrap();
+    assert_eq!(charted.view.chart, Some(Metric::Ctr));
+    assert!(charted
+        .reduce(ExperimentAction::Submit { now_ms: 6.0 }, &control)
+        .is_none());
     let old_requests = first.run.as_ref().unwrap().requests();
     // New settings: a new run supersedes the first.
     let view = ExperimentView {

@@ -116,16 +116,38 @@ fn the_estimate_against_truth_has_a_row_per_design_and_metric_within_its_range()
         "budget_split",
         "switchback",
     ] {
-        let n = labels.iter().filter(|t| *t == label).count();
+        // Whole, or cut with "…" to fit its row.
+        let n = labels
+            .iter()
+            .filter(|t| {
+                *t == label
+                    || t.strip_suffix('…')
+                        .is_some_and(|cut| cut.len() >= 2 && label.starts_with(cut))
+            })
+            .count();
         assert_eq!(n, 3, "{label}: {labels:?}");
     }
+    // Rows wide enough for their labels show them whole; narrow ones cut the long ones.
+    let (wide, _) = render_estimate_vs_truth_svg(&chart, 9 * 160, HEIGHT);
+    let wide = texts(&wide);
+    assert_eq!(wide.iter().filter(|t| *t == "revenue_per_day").count(), 3);
+    assert!(!wide.iter().any(|t| t.ends_with('…')), "{wide:?}");
+    let (narrow, _) = render_estimate_vs_truth_svg(&chart, 9 * 50, HEIGHT);
+    let narrow = texts(&narrow);
+    assert!(!narrow.iter().any(|t| t == "revenue_per_day"), "{narrow:?}");
+    assert!(
+        narrow
+            .iter()
+            .any(|t| t.starts_with("reven") && t.ends_with('…')),
+        "{narrow:?}"
+    );
     assert!(labels.iter().any(|t| t == "long-term truth"));
     // A row without an estimate or a truth says so.
     let mut none = chart.clone();
     none.rows[0].estimate = f64::NAN;
     none.rows[0].truth = f64::NAN;
     none.rows[0].ci = None;
-    let (svg, _) = estimate_svg(&none);
+    let (svg, _) = render_estimate_vs_truth_svg(&none, 9 * 160, HEIGHT);
     let labels = texts(&svg);
     assert_eq!(labels.iter().filter(|t| *t == "user (none)").count(), 1);
     assert_eq!(labels.iter().filter(|t| *t == "user").count(), 2);

@@ -1168,6 +1168,7 @@ mod experiment_keys {
             replications: 20,
             metrics: vec![Metric::RevenuePerDay, Metric::Ctr],
             designs: vec![Design::User, Design::Switchback],
+            chart: Some(Metric::Ctr),
             power: PowerView {
                 effect: PowerEffect::Mean { sd: 2.5, mde: 0.1 },
                 alpha: 0.01,
@@ -1228,7 +1229,7 @@ mod experiment_keys {
             "v=1&users=400&page=experiment&exp.t=every:3,auction:first_price,reserve:0.25\
              &exp.design=budget_split&exp.share=0.3&exp.pre=7&exp.days=21&exp.post=5\
              &exp.horizon=120&exp.reps=20&exp.metrics=revenue_per_day,ctr\
-             &exp.designs=user,switchback&exp.pw.sd=2.5&exp.pw.mde=0.1&exp.pw.alpha=0.01\
+             &exp.designs=user,switchback&exp.chart=ctr&exp.pw.sd=2.5&exp.pw.mde=0.1&exp.pw.alpha=0.01\
              &exp.pw.power=0.9"
         );
         let decoded = decode(&text);
@@ -1268,6 +1269,7 @@ mod experiment_keys {
             ("exp.reps=100000", "exp.reps"),
             ("exp.metrics=revenue_per_day,nope", "exp.metrics"),
             ("exp.designs=user,other", "exp.designs"),
+            ("exp.chart=nope", "exp.chart"),
             ("exp.pw.alpha=0", "exp.pw.alpha"),
             ("exp.pw.power=2", "exp.pw.power"),
             ("exp.pw.baseline=1.5", "exp.pw.baseline"),

@@ -231,7 +231,7 @@ pub fn draw_daily_effect<DB: DrawingBackend>(
         .axis_style(AXIS)
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(&|v: &f64| format!("{v:.0}"))
+        .x_label_formatter(&day_tick)
         .y_label_formatter(&percent_tick)
         .label_style((FONT, TICK_PX).into_font().color(&TEXT))
         .axis_desc_style((FONT, AXIS_DESC_PX).into_font().color(&TEXT))
@@ -477,6 +477,9 @@ pub fn draw_estimate_vs_truth<DB: DrawingBackend>(
         .into_font()
         .color(&TEXT)
         .pos(Pos::new(HPos::Center, VPos::Bottom));
+    // Each row's labels fit its width (about 6 px a character at this size), cut with "…".
+    let row_px = f64::from(cc.plotting_area().dim_in_pixel().0) / n.max(1.0);
+    let fit = |text: String| fit_label(text, (row_px / 6.2).floor().max(3.0) as usize);
     for (i, r) in rows.iter().enumerate() {
         let c = i as f64;
         if r.truth.is_finite() {
@@ -529,7 +532,7 @@ pub fn draw_estimate_vs_truth<DB: DrawingBackend>(
         };
         for (line, text) in [(0.55, r.metric.clone()), (0.15, design)] {
             cc.draw_series(std::iter::once(Text::new(
-                text,
+                fit(text),
                 (c, y[0] + line * label_room),
                 label_style.clone(),
             )))
@@ -578,6 +581,25 @@ pub fn draw_estimate_vs_truth<DB: DrawingBackend>(
         .map_err(err)?;
     root.present().map_err(err)?;
     Ok(Some(Ranges { x, y }))
+}
+
+/// `text` cut to `max` characters, the last one "…", when longer.
+fn fit_label(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A day axis's tick: whole days only (a fractional tick is left blank).
+fn day_tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
 }
 
 /// The post-period's learning curve of one metric.
@@ -700,7 +722,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
         .axis_style(AXIS)
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(&|v: &f64| format!("{v:.0}"))
+        .x_label_formatter(&day_tick)
         .y_label_formatter(&percent_tick)
         .label_style((FONT, TICK_PX).into_font().color(&TEXT))
         .axis_desc_style((FONT, AXIS_DESC_PX).into_font().color(&TEXT))

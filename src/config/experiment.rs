@@ -12,6 +12,7 @@
 //! | `exp.reps` | replications, 1–[`MAX_APP_REPLICATIONS`] | 1 |
 //! | `exp.metrics` | summary metric keys, comma-separated | the spec's defaults for the design |
 //! | `exp.designs` | designs run side by side, comma-separated | none |
+//! | `exp.chart` | the summary metric key whose daily effect and learning curve the charts show (not part of the spec: changing it runs nothing) | the report's first metric |
 //! | `exp.pw.baseline`, `exp.pw.lift` | power calculator for a proportion: baseline rate in (0, 1) and relative lift | 0.02, 0.05 |
 //! | `exp.pw.sd`, `exp.pw.mde` | power calculator for a mean: per-unit SD and absolute effect (used instead of the proportion when `exp.pw.sd` is given) | none |
 //! | `exp.pw.alpha`, `exp.pw.power` | significance level and power | 0.05, 0.8 |
@@ -153,6 +154,9 @@ pub struct ExperimentView {
     pub metrics: Vec<Metric>,
     /// Designs run side by side on the same world.
     pub designs: Vec<Design>,
+    /// The metric whose daily effect and learning curve the charts show (`None`: the report's
+    /// first). A view setting only: it is not part of the spec.
+    pub chart: Option<Metric>,
     /// The power calculator.
     pub power: PowerView,
 }
@@ -170,6 +174,7 @@ impl Default for ExperimentView {
             replications: 1,
             metrics: Vec::new(),
             designs: Vec::new(),
+            chart: None,
             power: PowerView::default(),
         }
     }
@@ -355,6 +360,9 @@ impl ExperimentView {
         if !self.designs.is_empty() {
             let names: Vec<&str> = self.designs.iter().map(|d| d.as_str()).collect();
             push("designs", names.join(","));
+        }
+        if let Some(m) = self.chart {
+            push("chart", m.key().into());
         }
         let (p, dp) = (&self.power, &d.power);
         match p.effect {
@@ -605,6 +613,15 @@ fn read_pair(view: &mut ExperimentView, name: &str, text: &str) -> Result<(), (S
                     "not a comma-separated list of user, budget_split, advertiser, switchback"
                         .into(),
                     "no side-by-side designs".into(),
+                )
+            }
+        },
+        "chart" => match Metric::from_key(text).filter(|m| m.row().summary.is_some()) {
+            Some(m) => view.chart = Some(m),
+            None => {
+                return bad(
+                    "not a summary metric key (revenue_per_day, ctr…)".into(),
+                    "the report's first metric".into(),
                 )
             }
         },

@@ -3,8 +3,15 @@
 //! schedule, replications, metrics and the designs compared side by side; the run's jobs go to
 //! the worker pool ([`crate::ui::pool`]) and the report — exactly what `sandbox experiment`
 //! prints for the spec shown — becomes the estimate-vs-truth table, the side-by-side designs, the
-//! SRM check and the readout. The power calculator answers on the page. Everything computed
-//! comes from [`crate::app::experiment`]; this file only renders and dispatches.
+//! SRM check, the charts ([`crate::chart::experiment`]: estimate against truth, the chosen
+//! metric's daily effect and, with a post-period, its learning curve) and the readout. The power
+//! calculator answers on the page. Everything computed comes from [`crate::app::experiment`];
+//! this file only renders and dispatches.
+//!
+//! Each chart's canvas carries `data-chart` (`estimate`, `daily`, `learning`), `data-points`
+//! (rows or days drawn), `data-message` (what it shows instead of data, empty when it draws
+//! data) and, once drawn, `data-drawn` (`RUN` for the estimate chart, `RUN/METRIC` for the
+//! others).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,12 +19,17 @@ use std::rc::Rc;
 use gloo::timers::callback::Interval;
 use serde_json::Value as Json;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::experiment::{power_answer, ExperimentAction, ExperimentState};
+use crate::app::experiment::{power_answer, ExperimentAction, ExperimentAnswer, ExperimentState};
 use crate::app::format::{count, number, param_value};
 use crate::app::state::{Action, AppState, Tab};
+use crate::chart::experiment::{
+    daily_effect_from_report, draw_daily_effect, draw_estimate_vs_truth, draw_learning_curve,
+    estimate_vs_truth_from_report, learning_curve_from_report, DailyEffect, EstimateVsTruth,
+    LearningCurve,
+};
 use crate::config::experiment::{
     parse_value, treatable, value_text, Design, ExperimentView, PowerEffect, MAX_APP_REPLICATIONS,
     MAX_EXP_DAYS,
@@ -26,6 +38,7 @@ use crate::core::model::knobs::{table, Kind, Knob, ParamSpec, Role};
 use crate::core::model::metric_table::{Metric, METRICS};
 use crate::core::model::Params;
 use crate::ui::browser::now_ms;
+use crate::ui::components::canvas::drawing_area;
 use crate::ui::pool::{Lane, SweepPool};
 
 /// Props of [`ExperimentPage`].
@@ -161,7 +174,7 @@ pub fn experiment_page(props: &ExperimentProps) -> Html {
         <main class="layout-exp" aria-label="Experiments">
             <DefineCard exp={exp.clone()} params={state.params.clone()} set={SetProp(set.clone())}
                 to_sandbox={dispatch.reform(|_: MouseEvent| Action::SetTab(Tab::Sandbox))} />
-            <ExperimentResults exp={exp.clone()} />
+            <ExperimentResults exp={exp.clone()} set={SetProp(set.clone())} />
             <PowerCard exp={exp.clone()} set={SetProp(set)} sessions={sessions} />
         </main>
     }
@@ -436,6 +449,8 @@ pub fn define_card(props: &DefineProps) -> Html {
 pub struct ResultsProps {
     /// The tab's state.
     pub exp: Rc<ExperimentState>,
+    /// The setter (the charts' metric).
+    pub set: SetProp,
 }
 
 fn metric_label(key: &str) -> String {
@@ -471,7 +486,9 @@ pub fn experiment_results(props: &ResultsProps) -> Html {
                 <p class="lab-problem" role="alert" id="exp-problem">{ problem.clone() }</p>
             }
             if let Some(answer) = &exp.answer {
-                { report_view(&answer.report) }
+                { report_view(&answer.report, html! {
+                    <ExperimentCharts answer={answer.clone()} chart={exp.view.chart} set={props.set.clone()} />
+                }) }
                 <details class="exp-spec">
                     <summary>{ "Spec and report (the CLI gives the same report)" }</summary>
                     <p class="hint">{ format!("Save the spec as spec.json and run `sandbox experiment spec.json`: it prints the report below. Run in {} job(s), {:.2} s.", answer.jobs, answer.elapsed_ms / 1000.0) }</p>
@@ -485,8 +502,8 @@ pub fn experiment_results(props: &ResultsProps) -> Html {
     }
 }
 
-/// The report's tables.
-fn report_view(report: &Json) -> Html {
+/// The report's tables, with `charts` between the side-by-side designs and the readout.
+fn report_view(report: &Json, charts: Html) -> Html {
     let metrics = report["metrics"].as_object().cloned().unwrap_or_default();
     let reps = report["replications"].as_u64().unwrap_or(1);
     let srm = report["srm_p_value"].as_f64();
@@ -553,7 +570,7 @@ fn report_view(report: &Json) -> Html {
             </table>
             </div>
             { designs_view(report) }
-            <div class="exp-charts" id="exp-charts" aria-label="Experiment charts"></div>
+            { charts }
             <section class="exp-readout" aria-label="Readout">
                 <h3>{ "Readout" }</h3>
                 if readout.is_empty() {
@@ -563,6 +580,210 @@ fn report_view(report: &Json) -> Html {
                 }
             </section>
         </>
+    }
+}
+
+/// Height of the experiment charts (CSS pixels).
+const EXP_CHART_HEIGHT: u32 = 320;
+
+/// One experiment chart, as data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExpChart {
+    /// Estimate against truth, every metric and design.
+    Estimate(EstimateVsTruth),
+    /// The chosen metric's daily effect.
+    Daily(DailyEffect),
+    /// The chosen metric's learning curve after the test.
+    Learning(LearningCurve),
+}
+
+impl ExpChart {
+    /// The `data-chart` name.
+    fn name(&self) -> &'static str {
+        match self {
+            ExpChart::Estimate(_) => "estimate",
+            ExpChart::Daily(_) => "daily",
+            ExpChart::Learning(_) => "learning",
+        }
+    }
+
+    /// What the canvas shows, for screen readers.
+    fn label(&self) -> &'static str {
+        match self {
+            ExpChart::Estimate(_) => "Estimate against truth per design and metric: the estimate with its 95% interval, the truth over the test days as a bar and the long-term truth as a dashed tick",
+            ExpChart::Daily(_) => "The chosen metric's relative effect per day with its 95% interval; the post-period shaded",
+            ExpChart::Learning(_) => "After the test: the daily difference between the former arms and the fitted decay with its half-life",
+        }
+    }
+
+    /// Rows (estimate) or days (daily effect, learning curve) drawn; 0 when a message is shown.
+    fn points(&self) -> usize {
+        match self {
+            ExpChart::Estimate(c) if c.message.is_none() => c.rows.len(),
+            ExpChart::Daily(c) if c.message.is_none() => c.points.len(),
+            ExpChart::Learning(c) if c.message.is_none() => c.points.len(),
+            _ => 0,
+        }
+    }
+
+    /// What the chart shows instead of data, if anything.
+    fn message(&self) -> Option<&str> {
+        match self {
+            ExpChart::Estimate(c) => c.message.as_deref(),
+            ExpChart::Daily(c) => c.message.as_deref(),
+            ExpChart::Learning(c) => c.message.as_deref(),
+        }
+    }
+
+    fn draw(&self, el: &HtmlCanvasElement) -> Result<(), String> {
+        let area = drawing_area(el, EXP_CHART_HEIGHT).ok_or("no 2D context on the canvas")?;
+        match self {
+            ExpChart::Estimate(c) => draw_estimate_vs_truth(&area, c),
+            ExpChart::Daily(c) => draw_daily_effect(&area, c),
+            ExpChart::Learning(c) => draw_learning_curve(&area, c),
+        }
+        .map(|_| ())
+    }
+}
+
+/// Props of [`ExpChartCanvas`].
+#[derive(Properties, PartialEq)]
+pub struct ExpChartProps {
+    /// The chart.
+    pub chart: Rc<ExpChart>,
+    /// What it shows (`RUN` or `RUN/METRIC`), written to `data-drawn` once drawn.
+    pub drawn: String,
+}
+
+/// One experiment chart's canvas (see the module docs for its `data-*` attributes).
+#[function_component(ExpChartCanvas)]
+pub fn exp_chart_canvas(props: &ExpChartProps) -> Html {
+    let canvas = use_node_ref();
+    {
+        let (canvas, chart, drawn) = (canvas.clone(), props.chart.clone(), props.drawn.clone());
+        use_effect_with((chart, drawn), move |(chart, drawn)| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            match chart.draw(&el) {
+                Ok(()) => {
+                    let _ = el.set_attribute("data-drawn", drawn);
+                }
+                Err(e) => gloo::console::error!(e),
+            }
+        });
+    }
+    let c = &props.chart;
+    html! {
+        <div class="canvas-box">
+            <canvas ref={canvas} role="img" class="exp-canvas" aria-label={c.label()}
+                data-chart={c.name()} data-points={c.points().to_string()}
+                data-message={c.message().unwrap_or_default().to_string()}></canvas>
+        </div>
+    }
+}
+
+/// Props of [`ExperimentCharts`].
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    /// The report shown.
+    pub answer: Rc<ExperimentAnswer>,
+    /// The chosen metric (`None`, or one the report lacks: its first).
+    pub chart: Option<Metric>,
+    /// The setter.
+    pub set: SetProp,
+}
+
+/// The report's metric keys, in the report's order.
+fn report_metric_keys(report: &Json) -> Vec<String> {
+    match report["metric_keys"].as_array() {
+        Some(list) => list
+            .iter()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect(),
+        None => report["metrics"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The charts: estimate against truth; the chosen metric's daily effect and, when the report
+/// has a post-period, its learning curve.
+#[function_component(ExperimentCharts)]
+pub fn experiment_charts(props: &ChartsProps) -> Html {
+    let answer = &props.answer;
+    let report = &answer.report;
+    let keys = report_metric_keys(report);
+    let metric = props
+        .chart
+        .map(|m| m.key().to_string())
+        .filter(|k| keys.contains(k))
+        .or_else(|| keys.first().cloned())
+        .unwrap_or_default();
+    let post = report["schedule"]["post_days"].as_u64().unwrap_or(0) > 0;
+    let estimate = {
+        let report = report.clone();
+        use_memo(answer.id, move |_| {
+            let mut chart = estimate_vs_truth_from_report(&report);
+            // The metrics' short labels under the rows.
+            for row in &mut chart.rows {
+                if let Some(m) = Metric::from_key(&row.metric) {
+                    row.metric = m.row().short_label().to_string();
+                }
+            }
+            ExpChart::Estimate(chart)
+        })
+    };
+    let per_metric = {
+        let report = report.clone();
+        use_memo((answer.id, metric.clone()), move |(_, metric)| {
+            let label = metric_label(metric);
+            let mut daily = daily_effect_from_report(&report, metric);
+            daily.title = format!("Daily effect on {label}");
+            let learning = post.then(|| {
+                let mut c = learning_curve_from_report(&report, metric);
+                c.title = format!("After the test: {label}");
+                Rc::new(ExpChart::Learning(c))
+            });
+            (Rc::new(ExpChart::Daily(daily)), learning)
+        })
+    };
+    let (daily, learning) = (*per_metric).clone();
+    let pick = {
+        let set = props.set.0.clone();
+        Callback::from(move |e: Event| {
+            if let Some(m) = target_value(&e).and_then(|t| Metric::from_key(&t)) {
+                set(Box::new(move |v| v.chart = Some(m)));
+            }
+        })
+    };
+    let id = answer.id;
+    html! {
+        <section class="exp-charts" id="exp-charts" aria-label="Experiment charts" data-metric={metric.clone()}>
+            <figure class="card exp-chart wide">
+                <ExpChartCanvas chart={estimate} drawn={id.to_string()} />
+                <figcaption class="hint">{ "Per design and metric: the estimate (dot) with its 95% interval, the truth over the test days (bar) and the long-term truth (dashed)." }</figcaption>
+            </figure>
+            <div class="exp-chart-pick wide">
+                <label class="sweep-field" for="exp-chart-metric">
+                    <span>{ "Metric shown day by day" }</span>
+                    <select id="exp-chart-metric" onchange={pick}>
+                        { for keys.iter().map(|k| html! {
+                            <option value={k.clone()} selected={*k == metric}>{ metric_label(k) }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <figure class="card exp-chart">
+                <ExpChartCanvas chart={daily} drawn={format!("{id}/{metric}")} />
+            </figure>
+            if let Some(learning) = learning {
+                <figure class="card exp-chart">
+                    <ExpChartCanvas chart={learning} drawn={format!("{id}/{metric}")} />
+                </figure>
+            }
+        </section>
     }
 }
 

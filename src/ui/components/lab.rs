@@ -6,9 +6,6 @@
 
 use std::rc::Rc;
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -16,7 +13,6 @@ use yew::prelude::*;
 use crate::app::lab::{agrees, LabAction, LabState, Outcome, Role, AGREEMENT_SE, COMPARED};
 use crate::app::state::Action;
 use crate::chart::lab::{draw_reserve, ReserveChart};
-use crate::chart::scaled::Scaled;
 use crate::config::lab::{
     format_text, pacing_format_text, ExplicitRow, LabView, MAX_EXPLICIT_BIDDERS, MAX_LAB_BIDDERS,
     MAX_PACING_EDITOR_BIDDERS, MAX_PACING_EDITOR_GOODS,
@@ -25,7 +21,7 @@ use crate::config::spec::pacing::PacingFormat;
 use crate::core::auction::Format;
 use crate::core::lab::dist::ValueDist;
 use crate::core::lab::Bidding;
-use crate::ui::browser;
+use crate::ui::components::canvas::drawing_area;
 
 /// Height of the chart (CSS pixels).
 const CHART_HEIGHT: u32 = 360;
@@ -403,31 +399,6 @@ pub struct ReserveCanvasProps {
     pub chart: Rc<ReserveChart>,
     /// The batch it shows.
     pub id: u64,
-}
-
-fn drawing_area(
-    el: &HtmlCanvasElement,
-    height: u32,
-) -> Option<DrawingArea<Scaled<CanvasBackend>, Shift>> {
-    let width = el
-        .parent_element()
-        .map(|p| p.client_width().max(0) as u32)
-        .unwrap_or(0)
-        .max(300);
-    let ratio = browser::device_pixel_ratio();
-    let (bw, bh) = (
-        (f64::from(width) * ratio).round() as u32,
-        (f64::from(height) * ratio).round() as u32,
-    );
-    if el.width() != bw {
-        el.set_width(bw);
-    }
-    if el.height() != bh {
-        el.set_height(bh);
-    }
-    let _ = el.set_attribute("style", &format!("width: {width}px; height: {height}px"));
-    let backend = CanvasBackend::with_canvas_object(el.clone())?;
-    Some(Scaled::new(backend, ratio).into_drawing_area())
 }
 
 /// The revenue-against-reserve canvas; `data-drawn` is the batch id last drawn.

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod banner;
+pub mod canvas;
 pub mod charts;
 pub mod controls;
 pub mod details;
