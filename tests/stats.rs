@@ -679,6 +679,32 @@ fn decay_fit_recovers_an_exact_curve() {
 }
 
 #[test]
+fn decay_half_life_interval_is_positive_and_log_symmetric() {
+    // Three noisy points: the standard error is large next to the half-life, so `h ± 1.96·se`
+    // would reach below 0; the interval is symmetric on the log scale instead.
+    let times = [1.0, 2.0, 3.0];
+    let values = [-0.10, -0.04, -0.07];
+    let fit = fit_decay(&times, &values, Asymptote::Zero).unwrap();
+    let [lo, hi] = fit.half_life_ci;
+    assert!(
+        fit.half_life_se > fit.half_life / 1.96,
+        "a wide fit: {fit:?}"
+    );
+    assert!(
+        lo > 0.0 && lo < fit.half_life && fit.half_life < hi,
+        "{fit:?}"
+    );
+    close(
+        (lo * hi).sqrt(),
+        fit.half_life,
+        1e-9 * fit.half_life,
+        "geometric centre",
+    );
+    let w = (normal_quantile(0.975) * fit.half_life_se / fit.half_life).exp();
+    close(hi / fit.half_life, w, 1e-9 * w, "log half-width");
+}
+
+#[test]
 fn decay_half_life_interval_covers_the_truth() {
     // 60 days of a difference 2·2^(−t/14) with noise sd 0.1 (zero asymptote), and
     // 0.3 + 1.5·2^(−t/10) with noise sd 0.05 (free asymptote): the half-life's 95% interval

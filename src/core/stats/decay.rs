@@ -50,7 +50,9 @@ pub struct DecayFit {
     pub half_life: f64,
     /// Standard error of `h` (delta method).
     pub half_life_se: f64,
-    /// 95% confidence interval of `h`.
+    /// 95% confidence interval of `h`, symmetric on the log scale (delta method on `ln h`):
+    /// `h·exp(∓z·se/h)`. A half-life is positive, and with few or noisy points the interval
+    /// `h ± z·se` would reach below 0; this one stays positive and contains `h`.
     pub half_life_ci: [f64; 2],
     /// The fitted asymptote `c` (`None` for [`Asymptote::Zero`]).
     pub asymptote: Option<f64>,
@@ -302,7 +304,10 @@ pub fn fit_decay(times: &[f64], values: &[f64], model: Asymptote) -> Result<Deca
         rate_se: k_se,
         half_life,
         half_life_se,
-        half_life_ci: [half_life - z * half_life_se, half_life + z * half_life_se],
+        half_life_ci: {
+            let w = (z * half_life_se / half_life).exp();
+            [half_life / w, half_life * w]
+        },
         asymptote: (model == Asymptote::Free).then_some(p[2]),
         asymptote_se: (model == Asymptote::Free).then(|| se(2)),
         residual_sd: s2.sqrt(),
