@@ -39,7 +39,7 @@ test('loads without console errors and reports the run in the status', { timeout
     assert.equal(m[1], '2,000');
     assert.equal(m[2], '60');
     assert.equal(await page.locator('.engine-mode').innerText(), 'engine: Web Worker');
-    assert.equal(await page.locator('.charts canvas').count(), 9);
+    assert.equal(await page.locator('.charts canvas').count(), 10);
     assert.equal(await page.locator('[data-kpi]').count(), 6);
     // Every group heading is there.
     for (const heading of ['Ranking utility', 'Auction', 'Ad load', 'Users', 'Advertisers', 'New ad offering', 'Simulation']) {
@@ -181,13 +181,13 @@ test('a copied link reproduces the same numbers in a fresh page', { timeout: 90_
     assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?v=1&/);
     assert.ok(link.includes('auction=vcg') && link.includes('reserve=0.35') && link.includes('seed=11'), link);
     const texts = await kpiTexts(page);
-    const table = await page.locator('.details tbody').innerText();
+    const table = await page.locator('.details:not(.strategies) tbody').innerText();
 
     fresh = await newPage(app.browser);
     await fresh.goto(link);
     await waitForResults(fresh, 0);
     assert.deepEqual(await kpiTexts(fresh), texts);
-    assert.equal(await fresh.locator('.details tbody').innerText(), table);
+    assert.equal(await fresh.locator('.details:not(.strategies) tbody').innerText(), table);
     assert.equal(await fresh.locator('#param-auction').inputValue(), 'vcg');
     assert.equal(await fresh.locator('.banner').count(), 0);
     assert.deepEqual(fresh.errors, []);
@@ -215,7 +215,7 @@ test('a malformed link shows a banner naming each key and still renders', { time
     const m = (await statusText(page)).match(STATUS_RE);
     assert.ok(m);
     assert.equal(m[2], '365');
-    assert.equal(await page.locator('.charts canvas').count(), 9);
+    assert.equal(await page.locator('.charts canvas').count(), 10);
     // The URL is rewritten to the canonical form of what is shown.
     const q = await waitForUrl(page, (q) => !q.includes('bogus'));
     assert.ok(!q.includes('abc'), q);
@@ -244,7 +244,7 @@ test('pinning a baseline shows deltas, overlays the charts and goes into the URL
     assert.ok(delta > 0, `revenue delta ${delta}`);
     assert.match(await wholeRun.locator('.delta-rel').innerText(), /^\+\d+(\.\d)?%$/);
     // Design, baseline and change for each of the four windows.
-    assert.equal(await page.locator('.details thead th').filter({ hasText: /^Baseline$/ }).count(), 4);
+    assert.equal(await page.locator('.details:not(.strategies) thead th').filter({ hasText: /^Baseline$/ }).count(), 4);
     const imagesCompared = await canvasImages(page);
     assert.ok(imagesCompared.some((img, i) => img !== imagesPinned[i]));
     // Reopening the link keeps the baseline.

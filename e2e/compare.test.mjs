@@ -126,7 +126,7 @@ test('the test window changes its delta, its label and the link, and matches the
     assert.notEqual(after.test_window, before.test_window);
     for (const w of ['first_week', 'last_week', 'whole_run']) assert.equal(after[w], before[w], w);
     await waitForUrl(page, (q) => q.includes('window=28'));
-    assert.match(await page.locator('.details [data-window-group="test_window"] small').innerText(), /days 1–28/);
+    assert.match(await page.locator('.details:not(.strategies) [data-window-group="test_window"] small').innerText(), /days 1–28/);
 
     // The exported CSV has both runs' days: the card's deltas are the means over its windows.
     const [csvDownload] = await Promise.all([
@@ -221,7 +221,7 @@ test('screenshots: comparison at 1440×1000 and 390×844', { timeout: 120_000 },
       });
       await scrollTo(width > 800 ? '.toolbar' : '.baseline-bar');
       await page.screenshot({ path: path.join(dir, `compare-${width}.png`) });
-      await scrollTo('.details');
+      await scrollTo('.details:not(.strategies)');
       await page.screenshot({ path: path.join(dir, `compare-table-${width}.png`) });
       assert.deepEqual(page.errors, []);
     } finally {
