@@ -1,5 +1,5 @@
-//! Chart canvases drawn at the device pixel ratio: the drawing area shared by the Lab and
-//! Experiments tabs' canvases.
+//! Chart canvases drawn at the device pixel ratio: the drawing area shared by the Tradeoffs, Lab
+//! and Experiments tabs' canvases.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

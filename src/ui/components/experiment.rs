@@ -18,8 +18,7 @@ use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
 use serde_json::Value as Json;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::app::experiment::{power_answer, ExperimentAction, ExperimentAnswer, ExperimentState};
@@ -39,6 +38,7 @@ use crate::core::model::metric_table::{Metric, METRICS};
 use crate::core::model::Params;
 use crate::ui::browser::now_ms;
 use crate::ui::components::canvas::drawing_area;
+use crate::ui::components::fields::{checked, num, target_value};
 use crate::ui::pool::{Lane, SweepPool};
 
 /// Props of [`ExperimentPage`].
@@ -48,24 +48,6 @@ pub struct ExperimentProps {
     pub state: Rc<AppState>,
     /// Where actions go.
     pub dispatch: Callback<Action>,
-}
-
-fn target_value(e: &Event) -> Option<String> {
-    let t = e.target()?;
-    if let Some(s) = t.dyn_ref::<HtmlSelectElement>() {
-        return Some(s.value());
-    }
-    t.dyn_into::<HtmlInputElement>().ok().map(|i| i.value())
-}
-
-fn checked(e: &Event) -> bool {
-    e.target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .is_some_and(|i| i.checked())
-}
-
-fn num(text: &str) -> Option<f64> {
-    text.trim().parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 /// A relative change as a signed percentage (`+12.34%`), "—" when absent.

@@ -6,8 +6,7 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::app::lab::{agrees, LabAction, LabState, Outcome, Role, AGREEMENT_SE, COMPARED};
@@ -22,6 +21,7 @@ use crate::core::auction::Format;
 use crate::core::lab::dist::ValueDist;
 use crate::core::lab::Bidding;
 use crate::ui::components::canvas::drawing_area;
+use crate::ui::components::fields::{num, target_value};
 
 /// Height of the chart (CSS pixels).
 const CHART_HEIGHT: u32 = 360;
@@ -33,18 +33,6 @@ pub struct LabProps {
     pub lab: Rc<LabState>,
     /// Where actions go.
     pub dispatch: Callback<Action>,
-}
-
-fn target_value(e: &Event) -> Option<String> {
-    let t = e.target()?;
-    if let Some(s) = t.dyn_ref::<HtmlSelectElement>() {
-        return Some(s.value());
-    }
-    t.dyn_into::<HtmlInputElement>().ok().map(|i| i.value())
-}
-
-fn num(text: &str) -> Option<f64> {
-    text.trim().parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 fn fmt(x: f64) -> String {

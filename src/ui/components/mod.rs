@@ -8,6 +8,7 @@ pub mod charts;
 pub mod controls;
 pub mod details;
 pub mod experiment;
+pub mod fields;
 pub mod first_step;
 pub mod header;
 pub mod kpis;

@@ -13,12 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
-use plotters::coord::Shift;
-use plotters::drawing::DrawingArea;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 
-use crate::chart::scaled::Scaled;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -36,6 +31,7 @@ use crate::core::model::knobs::Knob;
 use crate::core::model::metric_table::summary_rows;
 use crate::core::model::{Summaries, Window, WindowedMetric};
 use crate::ui::browser::{self, now_ms};
+use crate::ui::components::canvas::drawing_area;
 use crate::ui::components::optimizer::{OptimizerPanel, PoliciesPanel};
 use crate::ui::pool::{Lane, SweepPool};
 
@@ -786,39 +782,6 @@ pub fn frontier_table(props: &FrontierTableProps) -> Html {
 /// only ever grow, so their count stands for them); its clock is left out.
 fn drawn_key(sweep: &Sweep) -> (u64, bool, usize) {
     (sweep.id, sweep.cancelled, sweep.done())
-}
-
-/// The drawing area of `el`, sized to its parent's width (at least 300) × `height` CSS pixels
-/// with a backing store at the device pixel ratio; the chart draws in CSS pixels through
-/// [`Scaled`].
-fn drawing_area(
-    el: &HtmlCanvasElement,
-    height: u32,
-) -> Option<DrawingArea<Scaled<CanvasBackend>, Shift>> {
-    let width = el
-        .parent_element()
-        .map(|p| p.client_width().max(0) as u32)
-        .unwrap_or(0)
-        .max(300);
-    let ratio = browser::device_pixel_ratio();
-    size_canvas(el, width, height, ratio);
-    let backend = CanvasBackend::with_canvas_object(el.clone())?;
-    Some(Scaled::new(backend, ratio).into_drawing_area())
-}
-
-/// Sizes `el` to `width × height` CSS pixels with a backing store of that size × `ratio`.
-fn size_canvas(el: &HtmlCanvasElement, width: u32, height: u32, ratio: f64) {
-    let (bw, bh) = (
-        (f64::from(width) * ratio).round() as u32,
-        (f64::from(height) * ratio).round() as u32,
-    );
-    if el.width() != bw {
-        el.set_width(bw);
-    }
-    if el.height() != bh {
-        el.set_height(bh);
-    }
-    let _ = el.set_attribute("style", &format!("width: {width}px; height: {height}px"));
 }
 
 /// Where a click on `el` falls in the pixels the chart was laid out in (CSS pixels at drawing
