@@ -305,7 +305,7 @@ pub fn fit_decay(times: &[f64], values: &[f64], model: Asymptote) -> Result<Deca
         half_life,
         half_life_se,
         half_life_ci: {
-            let w = (z * half_life_se / half_life).exp();
+            let w = math::exp(z * half_life_se / half_life);
             [half_life / w, half_life * w]
         },
         asymptote: (model == Asymptote::Free).then_some(p[2]),
