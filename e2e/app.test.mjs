@@ -46,7 +46,7 @@ test('loads without console errors and reports the run in the status', { timeout
       assert.equal(await page.locator('.control-group h3', { hasText: heading }).count(), 1, heading);
     }
     // The URL carries the (canonical) configuration.
-    await waitForUrl(page, (q) => q.startsWith('v=1'));
+    await waitForUrl(page, (q) => q.startsWith('v=2'));
     assert.deepEqual(page.errors, []);
   } finally {
     await closePage(page);
@@ -178,7 +178,7 @@ test('a copied link reproduces the same numbers in a fresh page', { timeout: 90_
     const field = page.locator('.share-link');
     await field.waitFor();
     const link = await field.inputValue();
-    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?v=1&/);
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?v=2&/);
     assert.ok(link.includes('auction=vcg') && link.includes('reserve=0.35') && link.includes('seed=11'), link);
     const texts = await kpiTexts(page);
     const table = await page.locator('.details:not(.strategies) tbody').innerText();

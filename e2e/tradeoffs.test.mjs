@@ -208,7 +208,7 @@ test('screenshots: tradeoffs at 1440×1000 and 390×844', { timeout: 180_000 }, 
   const done = await waitForSweep(page, 120_000);
   assert.equal(done.total, 21);
   assert.equal(await page.locator('#sweep-knob').inputValue(), 'every');
-  assert.equal(queryOf(page), 'v=1&page=tradeoffs', 'the default settings add nothing to the link');
+  assert.equal(queryOf(page), 'v=2&page=tradeoffs', 'the default settings add nothing to the link');
   await page.screenshot({ path: path.join(dir, 'tradeoffs-default-1440.png'), fullPage: true });
   assert.deepEqual(page.errors, []);
   await page.context().close();

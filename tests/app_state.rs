@@ -133,7 +133,7 @@ fn the_tab_and_the_test_window_are_in_the_link() {
     let s = fresh()
         .reduce(Action::SetTab(Tab::Model))
         .reduce(Action::SetTestWindow(28));
-    assert_eq!(s.query(), "v=1&page=model&window=28");
+    assert_eq!(s.query(), "v=2&page=model&window=28");
     let reopened = AppState::from_query(&s.query(), EngineMode::MainThread);
     assert_eq!(reopened.tab, Tab::Model);
     assert_eq!(reopened.test_window_days, 28);

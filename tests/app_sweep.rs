@@ -178,7 +178,7 @@ fn changing_the_base_design_supersedes_the_sweep_but_applying_a_point_does_not()
     assert_eq!(sweep(&applied).current_index(&applied.params), Some(4));
     assert_eq!(
         applied.query(),
-        "v=1&every=10&users=200&days=10&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=7",
+        "v=2&every=10&users=200&days=10&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=7",
         "the link follows"
     );
     // A change of anything else supersedes it: its answers are dropped, a new one is asked for.

@@ -33,7 +33,7 @@ fn defaults_round_trip_through_simulate() {
 fn a_link_reproduces_the_json_configuration() {
     let link = ok(&["link", "-"], Some(SMALL));
     let link = link.trim();
-    assert!(link.starts_with("?v=1&"), "{link}");
+    assert!(link.starts_with("?v=2&"), "{link}");
     let from_json = ok(&["simulate", "--summary", "-"], Some(SMALL));
     let url = format!("http://127.0.0.1:8080/{link}");
     let from_link = ok(&["simulate", "--summary", "--link", &url], None);

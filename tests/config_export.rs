@@ -113,7 +113,10 @@ fn export_docs_round_trip_through_the_cli_reader() {
         params.sim.seed = u64::MAX;
         let doc = ExportDoc::new(&params, &result(3));
         let json = doc.to_json();
-        assert!(json.contains("\"version\": 1") && json.contains("\"summary\""));
+        assert!(
+            json.contains(&format!("\"version\": {EXPORT_VERSION}"))
+                && json.contains("\"summary\"")
+        );
         let (read, warnings) = parse_config_json(&json).expect("export doc");
         assert_eq!(read, params, "{}", preset.id);
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -253,4 +256,52 @@ fn exact_json_numbers() {
     assert_eq!(a[4].as_f64(), Some(1e-7));
     assert_eq!(a[5].as_str(), Some("x\"1"));
     assert_eq!(a[6].as_f64(), Some(99.99999999999999));
+}
+
+/// Version 2 changed the `max_clicks` controller; a document written before it keeps the old
+/// rule, so it reproduces its numbers, and one without max-clicks advertisers reads unchanged.
+#[test]
+fn version_1_documents_with_max_clicks_keep_the_old_dual_rule() {
+    use sandbox::core::model::MaxClicksRule;
+    let mix = r#"{"advertisers": {"strategies": {"max_clicks": 1}}}"#;
+    let rule = |text: &str| {
+        parse_config_json(text)
+            .expect("config")
+            .0
+            .advertisers
+            .max_clicks_rule
+    };
+    // An export document of version 1 (and a bare configuration that says version 1).
+    assert_eq!(
+        rule(&format!(
+            r#"{{"version": 1, "config": {mix}, "summary": {{}}}}"#
+        )),
+        MaxClicksRule::SkipSpendOutHour
+    );
+    assert_eq!(
+        rule(r#"{"version": 1, "advertisers": {"strategies": {"max_clicks": 1}}}"#),
+        MaxClicksRule::SkipSpendOutHour
+    );
+    // The current version, and a bare configuration without a version: today's rule.
+    assert_eq!(
+        rule(&format!(r#"{{"version": 2, "config": {mix}}}"#)),
+        MaxClicksRule::OneHourSpendOut
+    );
+    assert_eq!(rule(mix), MaxClicksRule::OneHourSpendOut);
+    // An explicit rule is kept whatever the version.
+    assert_eq!(
+        rule(
+            r#"{"version": 1, "config": {"advertisers": {"strategies": {"max_clicks": 1},
+                "max_clicks_rule": "one_hour_spend_out"}}}"#
+        ),
+        MaxClicksRule::OneHourSpendOut
+    );
+    // Without max-clicks advertisers a version-1 document reads exactly as the current one.
+    let roas = r#"{"advertisers": {"strategies": {"manual": 1, "target_roas": 1}}}"#;
+    let old = parse_config_json(&format!(r#"{{"version": 1, "config": {roas}}}"#)).unwrap();
+    assert_eq!(old.0, parse_config_json(roas).unwrap().0);
+    assert!(old.1.is_empty(), "{:?}", old.1);
+    // A version from a newer release is read as this one's, with a warning.
+    let (_, warnings) = parse_config_json(r#"{"version": 9, "sim": {"days": 7}}"#).unwrap();
+    assert!(warnings[0].contains("newer release"), "{warnings:?}");
 }

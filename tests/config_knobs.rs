@@ -255,6 +255,10 @@ fn full_json(p: &Params) -> serde_json::Value {
             "autobid_share",
             serde_json::to_value(a.autobid_share).unwrap(),
         ),
+        (
+            "max_clicks_rule",
+            serde_json::to_value(a.max_clicks_rule).unwrap(),
+        ),
     ];
     for (key, value) in fill {
         if v["advertisers"].get(key).is_none() {
@@ -581,6 +585,12 @@ fn unmet_and_met(needs: Needs) -> Vec<(Params, bool)> {
             (
                 with(&|p| {
                     p.advertisers.strategies = [(strategy.as_str().to_string(), 1.0)].into();
+                    if strategy == Strategy::MaxClicks {
+                        // The max-clicks rule acts only when a whole budget goes in one hour:
+                        // small budgets and widely spread values.
+                        p.advertisers.budget_mean = 0.1;
+                        p.advertisers.value_sigma = 1.5;
+                    }
                 }),
                 true,
             ),

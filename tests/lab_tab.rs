@@ -242,7 +242,7 @@ fn the_reducer_keeps_only_the_latest_batch_and_the_link_carries_the_settings() {
     ));
     assert_eq!(state.tab, Tab::Lab);
     assert_eq!(state.lab.view.reserve, 0.3);
-    assert_eq!(state.query(), "v=1&page=lab&lab.reserve=0.3");
+    assert_eq!(state.query(), "v=2&page=lab&lab.reserve=0.3");
     let first = state.reduce(Action::Lab(LabAction::Submit));
     let old = first.lab.monte_carlo.clone().unwrap();
     // Submitting again with the same settings asks for nothing new.
@@ -255,7 +255,7 @@ fn the_reducer_keeps_only_the_latest_batch_and_the_link_carries_the_settings() {
     let second = first
         .reduce(Action::Lab(LabAction::Set(view)))
         .reduce(Action::Lab(LabAction::Submit));
-    assert_eq!(second.query(), "v=1&page=lab&lab.reserve=0.4");
+    assert_eq!(second.query(), "v=2&page=lab&lab.reserve=0.4");
     let new = second.lab.monte_carlo.clone().unwrap();
     assert!(new.id > old.id);
     // Only the Monte Carlo part changed: the explicit batch is not asked again.

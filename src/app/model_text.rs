@@ -17,6 +17,7 @@ pub fn strategy_equations() -> String {
         "manual:        bid = value · (1 − shading)\n\
          max_clicks:    bid = value · (1 − shading) / (1 + μ)\n\
          \x20              after hour h:  μ ← clamp(μ + ε·(S_h − ρ)/ρ, 0, μ̄),   ρ = budget / {HOURS},  ε = {MAX_CLICKS_STEP},  μ̄ = {MAX_CLICKS_MAX_DUAL}\n\
+         \x20              (the hour the budget runs out is skipped unless the whole day's budget went in it; max_clicks_rule = skip_spend_out_hour, as version-1 links, always skips it)\n\
          target_roas:   bid = α · value\n\
          \x20              after hour h:  ln α ← ln α + η·clip((V_h − T·S_h) / (T·S̄), ±1),   η = {TARGET_ROAS_STEP}\n\
          target_cpc:    bid = β · T_cpc\n\

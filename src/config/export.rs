@@ -11,11 +11,15 @@ use crate::config::slug::slug;
 use crate::config::url::encode;
 use crate::core::model::knobs::{self, Knob};
 use crate::core::model::{
-    daily_rows, DayMetrics, Params, PromotionDay, RunResult, Summaries, SPEND_GROUPS,
+    daily_rows, DayMetrics, MaxClicksRule, Params, PromotionDay, RunResult, Strategy, Summaries,
+    SPEND_GROUPS,
 };
 
-/// Version of the JSON export document this release writes.
-pub const EXPORT_VERSION: u32 = 1;
+/// Version of the JSON export document this release writes: the link version
+/// ([`crate::config::url::URL_VERSION`]), since both carry a configuration whose meaning a
+/// release may change. A document of an older version is migrated as links are (see
+/// [`parse_config_json`]).
+pub const EXPORT_VERSION: u32 = crate::config::url::URL_VERSION;
 
 /// The JSON export: `{"version":1,"config":{…},"summary":{…}}`. `config` is a complete
 /// [`Params`] and can be fed back to `sandbox simulate` as it is (see [`parse_config_json`]).
@@ -85,48 +89,91 @@ impl ExportDoc {
 /// field is an error that names it. Returns the params (not yet validated: build a
 /// [`crate::core::model::Scenario`] from them) and warnings (e.g. a newer export version or
 /// ignored top-level keys).
+///
+/// Versions: an export document carries the `version` it was written with, and one older than
+/// [`EXPORT_VERSION`] is migrated to this release's meaning ([`migrate_config`]), so it keeps
+/// its numbers. A bare configuration may carry a top-level `version` too; without one it is
+/// read with this release's meaning (it is what a person writes by hand today).
 pub fn parse_config_json(text: &str) -> Result<(Params, Vec<String>), String> {
     let value = parse_json_exact(text)?;
     let serde_json::Value::Object(mut object) = value else {
         return Err("expected a JSON object (a configuration or an export document)".into());
     };
     let mut warnings = Vec::new();
-    let config = match object.remove("config") {
+    let (config, version) = match object.remove("config") {
         Some(config) => {
-            match object.remove("version") {
-                None => warnings.push(format!(
-                    "the export document has no `version`; read as version {EXPORT_VERSION}"
-                )),
-                Some(v) => match v.as_u64() {
-                    Some(v) if v <= u64::from(EXPORT_VERSION) => {}
-                    Some(v) => warnings.push(format!(
-                        "the export document is version {v}, made by a newer release (this one \
-                         reads version {EXPORT_VERSION}); read as well as possible"
-                    )),
-                    None => warnings.push(format!(
-                        "the export document's `version` is {v}, not a version number; read as \
-                         version {EXPORT_VERSION}"
-                    )),
-                },
-            }
+            let version = match object.remove("version") {
+                None => {
+                    warnings.push(format!(
+                        "the export document has no `version`; read as version {EXPORT_VERSION}"
+                    ));
+                    EXPORT_VERSION
+                }
+                Some(v) => read_version(&v, "the export document", &mut warnings),
+            };
             object.remove("summary");
             object.remove("days");
             object.remove("baseline");
             for key in object.keys() {
                 warnings.push(format!("ignored the export document's key `{key}`"));
             }
-            config
+            (config, version)
         }
-        None => serde_json::Value::Object(object),
+        None => {
+            let version = match object.remove("version") {
+                None => EXPORT_VERSION,
+                Some(v) => read_version(&v, "the configuration", &mut warnings),
+            };
+            (serde_json::Value::Object(object), version)
+        }
     };
-    let params: Params = serde_path_to_error::deserialize(config).map_err(|e| {
+    let explicit_update = config
+        .get("advertisers")
+        .and_then(|a| a.get("max_clicks_rule"))
+        .is_some();
+    let mut params: Params = serde_path_to_error::deserialize(config).map_err(|e| {
         let field = e.path().to_string();
         let range = allowed_range(&field)
             .map(|r| format!(" (allowed range {r})"))
             .unwrap_or_default();
         format!("invalid configuration: {field}: {}{range}", e.inner())
     })?;
+    if !explicit_update {
+        migrate_config(&mut params, version);
+    }
     Ok((params, warnings))
+}
+
+/// A document's `version`: a known one as it is, a newer or unreadable one as
+/// [`EXPORT_VERSION`] with a warning naming `what`.
+fn read_version(v: &serde_json::Value, what: &str, warnings: &mut Vec<String>) -> u32 {
+    match v.as_u64() {
+        Some(n) if (1..=u64::from(EXPORT_VERSION)).contains(&n) => n as u32,
+        Some(n) if n > u64::from(EXPORT_VERSION) => {
+            warnings.push(format!(
+                "{what} is version {n}, made by a newer release (this one reads version \
+                 {EXPORT_VERSION}); read as well as possible"
+            ));
+            EXPORT_VERSION
+        }
+        _ => {
+            warnings.push(format!(
+                "{what}'s `version` is {v}, not a version number; read as version \
+                 {EXPORT_VERSION}"
+            ));
+            EXPORT_VERSION
+        }
+    }
+}
+
+/// Gives a configuration read from a document of `version` (with no explicit
+/// `advertisers.max_clicks_rule`) the meaning it had in that version, as the link migrations
+/// do: before version 2, `max_clicks` advertisers' dual skipped the hour their budget ran out
+/// ([`MaxClicksRule::SkipSpendOutHour`]). Other configurations are unchanged.
+pub fn migrate_config(params: &mut Params, version: u32) {
+    if version < 2 && params.advertisers.uses(Strategy::MaxClicks) {
+        params.advertisers.max_clicks_rule = MaxClicksRule::SkipSpendOutHour;
+    }
 }
 
 /// The allowed range of the numeric field at `path` (`auction.reserve`,

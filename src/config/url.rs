@@ -2,13 +2,13 @@
 //! query string. Links outlive releases: every link carries its version, and [`decode`] migrates
 //! older versions forward.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! ```text
-//! v=1&auction=first_price&reserve=0.25&days=90&base=1&b.days=90
+//! v=2&auction=first_price&reserve=0.25&days=90&base=1&b.days=90
 //! ```
 //!
-//! - `v=1` comes first. Then only the keys whose value differs from [`Params::default()`], in
+//! - `v=2` comes first. Then only the keys whose value differs from [`Params::default()`], in
 //!   [`table()`] order; then the two list keys that are not in the table (below).
 //! - Numbers are Rust's shortest round-trip `{}` formatting of the `f64` (so `0.1`, `1e-7` is
 //!   written `0.0000001`); integers have no decimal point. `seed` is written and read as an exact
@@ -79,8 +79,14 @@
 //! A link of version `n < URL_VERSION` is migrated by the chain of [`Migration`]s in
 //! `MIGRATIONS`, each rewriting the `(key, value)` pairs from version `n` to `n + 1`, before
 //! any value is read. The main and the baseline pairs are migrated separately, with the `b.`
-//! prefix removed, so a migration only ever sees plain keys. Version 1 is the first, so the
-//! list is empty; the mechanism is tested with a fake migration.
+//! prefix removed, so a migration only ever sees plain keys. The chain is also tested with a
+//! fake migration. The versions:
+//!
+//! - 1 → 2: `max_clicks` advertisers' budget dual now steps in an hour that spends the whole
+//!   day's budget (before, it never stepped in the hour a budget ran out, which left an
+//!   advertiser that spends out within one hour bidding its full value for ever). A version-1 link with `max_clicks`
+//!   advertisers gets `max_clicks_rule=skip_spend_out_hour`, the old rule, so it reproduces
+//!   its numbers; links without them read unchanged.
 //!
 //! # What is a version bump
 //!
@@ -99,11 +105,12 @@ use crate::config::lab::{LabView, LAB_PREFIX};
 use crate::core::model::knobs::{numeric_by_key, table, Kind, Knob, Limits, ParamSpec, Value};
 use crate::core::model::metric_table::Metric;
 use crate::core::model::{
-    FieldError, Params, Scenario, Segment, Window, WindowedMetric, CATEGORIES,
+    AdvertiserParams, FieldError, MaxClicksRule, Params, Scenario, Segment, Strategy, Window,
+    WindowedMetric, CATEGORIES,
 };
 
 /// Version of the link format this release writes.
-pub const URL_VERSION: u32 = 1;
+pub const URL_VERSION: u32 = 2;
 
 /// Key of the per-category reserves (not in the parameter table).
 pub const RESERVE_CAT_KEY: &str = "reserve_cat";
@@ -572,15 +579,57 @@ pub struct Decoded {
 /// Rewrites a link's `(key, value)` pairs from one version to the next.
 pub type Migration = fn(&mut Vec<(String, String)>);
 
-/// `(from_version, migration to from_version + 1)`, in order. Empty: version 1 is the first.
-const MIGRATIONS: &[(u32, Migration)] = &[];
+/// `(from_version, migration to from_version + 1)`, in order.
+const MIGRATIONS: &[(u32, Migration)] = &[(1, v1_max_clicks_rule)];
+
+/// Version 1 → 2. Version 2 changed what the engine computes for `max_clicks` advertisers: their
+/// budget dual steps in an hour that spends the whole day's budget
+/// ([`crate::core::model::MaxClicksRule`]). A version-1 link whose market has `max_clicks`
+/// advertisers (its `strategies`, or `autobid_share` over a mix with no autobidder) gets
+/// `max_clicks_rule=skip_spend_out_hour`, so it keeps its numbers; any other link is unchanged.
+fn v1_max_clicks_rule(pairs: &mut Vec<(String, String)>) {
+    let last = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let mut advertisers = AdvertiserParams::default();
+    if let Some(mix) = last(STRATEGIES_KEY).as_deref().and_then(parse_strategies) {
+        advertisers.strategies = mix;
+    }
+    let share_key = Knob::AutobidShare.spec().url;
+    if let Some(Ok(share)) = last(share_key).map(|v| v.trim().parse::<f64>()) {
+        advertisers.autobid_share = Some(share);
+    }
+    if advertisers.uses(Strategy::MaxClicks) {
+        pairs.push((
+            Knob::MaxClicksRule.spec().url.to_string(),
+            MaxClicksRule::SkipSpendOutHour.as_str().to_string(),
+        ));
+    }
+}
+
+/// A `strategies` value, `name:share` pairs separated by commas; `None` when one is malformed.
+/// Names and shares are not checked here (validation reports them).
+fn parse_strategies(value: &str) -> Option<std::collections::BTreeMap<String, f64>> {
+    value
+        .split(',')
+        .map(|item| {
+            let (name, share) = item.split_once(':')?;
+            let share: f64 = share.trim().parse().ok()?;
+            Some((name.trim().to_string(), share))
+        })
+        .collect()
+}
 
 // ------------------------------------------------------------------------------------------
 // Encoding
 // ------------------------------------------------------------------------------------------
 
 /// The canonical query string (without a leading `?`) for `params` and an optional pinned
-/// `baseline`: `v=1`, then the non-default values (see the module docs).
+/// `baseline`: `v=` [`URL_VERSION`], then the non-default values (see the module docs).
 pub fn encode(params: &Params, baseline: Option<&Params>) -> String {
     encode_link(params, baseline, View::default())
 }
@@ -1219,15 +1268,7 @@ fn read_params(
         let value = &pairs[i].1;
         // Names and shares are checked by validation below (unknown names and negative shares
         // are reported there, with this key).
-        let parsed: Option<std::collections::BTreeMap<String, f64>> = value
-            .split(',')
-            .map(|item| {
-                let (name, share) = item.split_once(':')?;
-                let share: f64 = share.trim().parse().ok()?;
-                Some((name.trim().to_string(), share))
-            })
-            .collect();
-        match parsed {
+        match parse_strategies(value) {
             Some(mix) if !mix.is_empty() => params.advertisers.strategies = mix,
             _ => problems.push(UrlProblem {
                 key: format!("{prefix}{STRATEGIES_KEY}"),

@@ -92,7 +92,15 @@
 //! - `max_clicks` — adaptive pacing (Balseiro & Gur 2019): bid `value·(1 − shading)/(1 + μ)`,
 //!   `μ ← clamp(μ + ε·(S_h − ρ)/ρ, 0, μ̄)` with `ρ = budget/24` ([`MAX_CLICKS_STEP`],
 //!   [`MAX_CLICKS_MAX_DUAL`]): the dual of the budget constraint, whose fixed point spends the
-//!   budget exactly when it binds (and `μ = 0`, bidding value, when it cannot).
+//!   budget exactly when it binds (and `μ = 0`, bidding value, when it cannot). The hour the
+//!   budget runs out is censored (its spend is cut short by the budget) and is skipped, except
+//!   when the whole day's budget went in that one hour: then the day has no other hour with
+//!   spend to learn from, and the dual steps with `S_h` = the budget (`g = 23`), so a bidder
+//!   that spends out at once lowers its bid. `advertisers.max_clicks_rule =
+//!   skip_spend_out_hour` keeps the rule of link version 1, which skipped that hour too and
+//!   left such a bidder at `μ = 0`, bidding its full value, for ever. (Stepping in every
+//!   spend-out hour instead biases `μ` up: in a stationary market the budgets are then only
+//!   96.6% spent, against 99.96% — measured.)
 //! - `target_roas` — uniform bid scaling (Aggarwal, Badanidiyuru & Mehta 2019): bid `α·value`,
 //!   `ln α ← ln α + η·clip((V_h − T·S_h)/(T·S̄), ±1)` with `T` = `target_roas` and `S̄` the running
 //!   hourly spend ([`TARGET_ROAS_STEP`], [`AUTOBID_MEMORY`]): fixed point `ΣV = T·ΣS`. A day
@@ -180,8 +188,8 @@ use super::hourly::{strategy_index, HourlySpend, N_STRATEGIES};
 use super::learning::ShadingLearner;
 use super::metrics::{promotion_summaries, summaries, DayMetrics, PromotionDay, Summaries};
 use super::params::{
-    AdLoadParams, AdLoadPolicy, AdvertiserParams, AuctionParams, PacingMethod, Params,
-    PromotedClass, Strategy, UtilityWeights, N_CATEGORIES,
+    AdLoadParams, AdLoadPolicy, AdvertiserParams, AuctionParams, MaxClicksRule, PacingMethod,
+    Params, PromotedClass, Strategy, UtilityWeights, N_CATEGORIES,
 };
 use super::strategy_metrics::{AdvertiserDay, StrategyFold};
 use super::validate::Scenario;
@@ -531,6 +539,8 @@ struct Mechanism {
     /// `learning_shading`: memory `λ` of the win-rate estimates and exploration probability `ε`.
     learning_memory: f64,
     learning_exploration: f64,
+    /// `max_clicks`: whether the dual steps in an hour that spent the whole day's budget.
+    max_clicks_rule: MaxClicksRule,
     reserves: [f64; N_CATEGORIES],
     rule: RankingRule,
     /// `a`: engagements per unit of click propensity (a world parameter, copied for the session).
@@ -803,6 +813,7 @@ impl Mechanism {
             first_price: p.auction.format == Format::FirstPrice,
             learning_memory: p.advertisers.learning_memory,
             learning_exploration: p.advertisers.learning_exploration,
+            max_clicks_rule: p.advertisers.max_clicks_rule,
             reserves,
             rule: RankingRule {
                 w_rev: p.utility.w_rev,
@@ -1652,7 +1663,9 @@ fn shading_draws(
 
 /// One hourly step of an autobidder's controller on pot `pot`, from the hour's spend `S_h`,
 /// value `V_h` and clicks `C_h`. Nothing moves once the pot is spent (the budget, not the
-/// controller, then stops the bidder).
+/// controller, then stops the bidder), except that `max_clicks` steps in an hour that spent the
+/// whole day's budget (nothing was spent before it that day) unless
+/// `advertisers.max_clicks_rule` is `skip_spend_out_hour` (the version-1 rule).
 ///
 /// - `max_clicks` (adaptive pacing, Balseiro & Gur 2019): the dual variable of the budget
 ///   constraint, `μ ← clamp(μ + ε·(S_h − ρ)/ρ, 0, μ̄)` with `ρ = budget/HOURS` the
@@ -1688,7 +1701,15 @@ fn step_controller(
     let c = &mut a.ctl[pot];
     c.avg_spend = AUTOBID_MEMORY * c.avg_spend + (1.0 - AUTOBID_MEMORY) * s_h;
     c.avg_clicks = AUTOBID_MEMORY * c.avg_clicks + (1.0 - AUTOBID_MEMORY) * c_h;
-    if exhausted || rho <= 0.0 {
+    // A spend-out hour's spend is cut short by the budget, so it is skipped; but when the whole
+    // day's budget went in this one hour the day has no other observation, and `max_clicks`
+    // steps with it (far above `ρ`), unless the version-1 rule is asked for.
+    let spent_out_now = exhausted
+        && s_h > 0.0
+        && spend0 <= 0.0
+        && a.strategy == Strategy::MaxClicks
+        && mech.max_clicks_rule == MaxClicksRule::OneHourSpendOut;
+    if (exhausted && !spent_out_now) || rho <= 0.0 {
         return;
     }
     let clip = |g: f64| g.clamp(-1.0, 1.0);
@@ -2453,7 +2474,7 @@ mod tests {
         assert!(bound >= 20, "budgets must bind: {bound}");
         let share = spend_sum / budget_sum;
         assert!((share - 1.0).abs() <= 0.02, "spent {share} of the budgets");
-        // Measured: all but one of 37 within 2% (that one ≈ 9% under, its dual near 0).
+        // Measured: 37 of 39 within 2%; 99.96% of the budgets spent.
         assert!(
             within as f64 >= 0.9 * bound as f64,
             "{within} of {bound} within 2%"

@@ -24,7 +24,9 @@ use std::borrow::Cow;
 
 use crate::core::auction::Format;
 
-use super::params::{AdLoadPolicy, PacingMethod, Params, PromotedClass, Segment, Strategy};
+use super::params::{
+    AdLoadPolicy, MaxClicksRule, PacingMethod, Params, PromotedClass, Segment, Strategy,
+};
 
 /// Control groups, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -348,6 +350,11 @@ impl Needs {
             {
                 Unmet::idle("No advertiser bids for a target CPC.")
             }
+            Needs::Strategy(Strategy::MaxClicks)
+                if !params.advertisers.uses(Strategy::MaxClicks) =>
+            {
+                Unmet::idle("No advertiser bids for maximum clicks.")
+            }
             Needs::ShadingLearners if !params.advertisers.uses(Strategy::LearningShading) => {
                 Unmet::idle("No advertiser learns its shading.")
             }
@@ -497,6 +504,7 @@ impl Needs {
             Needs::Pacing => "needs pacing on",
             Needs::Strategy(Strategy::TargetRoas) => "needs `target_roas` advertisers",
             Needs::Strategy(Strategy::TargetCpc) => "needs `target_cpc` advertisers",
+            Needs::Strategy(Strategy::MaxClicks) => "needs `max_clicks` advertisers",
             Needs::ShadingLearners => "needs `learning_shading` advertisers in first price",
             Needs::Strategy(_) => "needs advertisers of that strategy",
             Needs::FixedEvery => "fixed policy only; below the minimum gap it acts as the gap",
@@ -793,6 +801,21 @@ const PACING_METHOD_OPTIONS: &[(&str, &str)] = &[
 
 fn pacing_method_from(value: &str) -> Option<PacingMethod> {
     PacingMethod::ALL.into_iter().find(|m| m.as_str() == value)
+}
+
+const MAX_CLICKS_UPDATE_OPTIONS: &[(&str, &str)] = &[
+    (
+        "one_hour_spend_out",
+        "Step when a whole budget goes in one hour",
+    ),
+    (
+        "skip_spend_out_hour",
+        "Never step in the spend-out hour (link version 1)",
+    ),
+];
+
+fn max_clicks_rule_from(value: &str) -> Option<MaxClicksRule> {
+    MaxClicksRule::ALL.into_iter().find(|m| m.as_str() == value)
 }
 
 const PROMOTED_CLASS_OPTIONS: &[(&str, &str)] = &[
@@ -1102,6 +1125,26 @@ knobs! {
         Needs::ShadingLearners, Role::World, per_advertiser: true,
         "Probability that a learning-shading advertiser bids at a randomly drawn shading level for an hour instead of the level with the best estimated surplus (value − bid) × win rate. Higher ⇒ estimates stay fresh, more hours at poor levels.",
         advertisers.learning_exploration),
+    custom!(MaxClicksRule, "max_clicks_rule", "Max-clicks dual update",
+        key: "advertisers.max_clicks_rule",
+        unit: "",
+        group: Group::Advertisers,
+        kind: Kind::Choice { options: MAX_CLICKS_UPDATE_OPTIONS },
+        help: "Whether a max-clicks advertiser's budget dual μ (bid = value / (1 + μ)) steps in the hour its budget runs out. Default: only when the whole day's budget went in that one hour, with that hour's spend, so a bidder that spends out at once lowers its bid; other spend-out hours are skipped, their spend being cut short by the budget. Skip: never — the rule of version-1 links and exports, kept so they reproduce; under it an advertiser that spends its whole budget within one hour bids its full value for ever.",
+        needs: Needs::Strategy(Strategy::MaxClicks),
+        role: Role::World,
+        sweepable: false,
+        per_advertiser: true,
+        get: |p| Value::Choice(p.advertisers.max_clicks_rule.as_str().to_string()),
+        set: |p, v| {
+            if let Some(m) = match v {
+                Value::Choice(s) => max_clicks_rule_from(s),
+                _ => None,
+            } {
+                p.advertisers.max_clicks_rule = m;
+            }
+        },
+    ),
     custom!(AutobidShare, "autobid_share", "Autobidder share",
         key: "advertisers.autobid_share",
         unit: "share of advertisers",

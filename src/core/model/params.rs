@@ -234,7 +234,7 @@ pub struct UserParams {
 /// The advertiser population and its dynamics.
 ///
 /// In JSON the bidding fields (`strategies`, `target_roas`, `target_cpc`, `pacing_method`,
-/// `learning_memory`, `learning_exploration`, `autobid_share`) are written only when they differ
+/// `learning_memory`, `learning_exploration`, `autobid_share`, `max_clicks_rule`) are written only when they differ
 /// from their defaults, so configurations without autobidders
 /// print as they did before these fields existed; binary encodings always carry them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -294,6 +294,42 @@ pub struct AdvertiserParams {
     /// `manual` first, so raising `s` moves advertisers from `manual` to autobidding and no one
     /// the other way (common random numbers along a sweep).
     pub autobid_share: Option<f64>,
+    /// `max_clicks`: whether the dual `μ` of the budget constraint steps in the hour the budget
+    /// runs out. `one_hour_spend_out` (the default): only when the whole day's budget went in
+    /// that one hour (nothing was spent before it that day), with that hour's spend;
+    /// `skip_spend_out_hour`: never, the rule of link and export version 1 (kept so they
+    /// reproduce: under it an advertiser that spends its whole budget within one hour never
+    /// lowers its bid).
+    pub max_clicks_rule: MaxClicksRule,
+}
+
+/// Which hours step a `max_clicks` advertiser's dual (see
+/// [`AdvertiserParams::max_clicks_rule`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxClicksRule {
+    /// The spend-out hour steps when the whole day's budget went in it (nothing spent before it
+    /// that day); other spend-out hours are skipped, their spend being cut short by the budget.
+    #[default]
+    OneHourSpendOut,
+    /// Never step in the spend-out hour (link and export version 1).
+    SkipSpendOutHour,
+}
+
+impl MaxClicksRule {
+    /// Every rule.
+    pub const ALL: [MaxClicksRule; 2] = [
+        MaxClicksRule::OneHourSpendOut,
+        MaxClicksRule::SkipSpendOutHour,
+    ];
+
+    /// Name in configurations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaxClicksRule::OneHourSpendOut => "one_hour_spend_out",
+            MaxClicksRule::SkipSpendOutHour => "skip_spend_out_hour",
+        }
+    }
 }
 
 impl Serialize for AdvertiserParams {
@@ -309,6 +345,7 @@ impl Serialize for AdvertiserParams {
             !human || self.learning_memory != d.learning_memory,
             !human || self.learning_exploration != d.learning_exploration,
             !human || self.autobid_share != d.autobid_share,
+            !human || self.max_clicks_rule != d.max_clicks_rule,
         ];
         let n = 13 + show.iter().filter(|&&b| b).count();
         let mut st = serializer.serialize_struct("AdvertiserParams", n)?;
@@ -341,6 +378,7 @@ impl Serialize for AdvertiserParams {
         opt!(4, "learning_memory", &self.learning_memory);
         opt!(5, "learning_exploration", &self.learning_exploration);
         opt!(6, "autobid_share", &self.autobid_share);
+        opt!(7, "max_clicks_rule", &self.max_clicks_rule);
         st.end()
     }
 }
@@ -699,6 +737,7 @@ impl Default for AdvertiserParams {
             learning_memory: 0.9,
             learning_exploration: 0.1,
             autobid_share: None,
+            max_clicks_rule: MaxClicksRule::OneHourSpendOut,
         }
     }
 }
