@@ -1,7 +1,8 @@
 // Browser tests of the Tradeoffs tab: a sweep runs on the worker pool with visible progress, the
 // frontier canvas is drawn as points arrive, a sweep can be cancelled, clicking a point applies
 // its knob value (the control and the link follow), and the sweep's link reproduces the same
-// frontier in a fresh page. Screenshots for review at 1440×1000 and 390×844 go to artifacts/.
+// frontier in a fresh page; the policy comparison's link (`pol=1`) shows the same table in a
+// fresh page. Screenshots for review at 1440×1000 and 390×844 go to artifacts/.
 //
 // Run: build first (`trunk build --release`), then `node --test e2e/tradeoffs.test.mjs`.
 //
@@ -365,18 +366,35 @@ test('the optimizer runs on the pool, reports binding constraints, applies the o
   await page.context().close();
 });
 
-test('ad-load policies compared at equal engagement on the pool', { timeout: 300_000 }, async () => {
-  const page = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
-  await waitForSweep(page);
-  await page.locator('[data-action=run-policies]').click();
+/** Waits for the policy table's three rows; returns each row's policy, revenue and cell texts. */
+async function waitForPolicies(page) {
   await page.waitForFunction(() => document.querySelectorAll('.policies-table tbody tr').length === 3, null,
     { timeout: 180_000, polling: 50 });
-  const rows = await page.locator('.policies-table tbody tr').evaluateAll(
-    (trs) => trs.map((tr) => [tr.getAttribute('data-policy'), Number(tr.getAttribute('data-revenue'))]),
+  return page.locator('.policies-table tbody tr').evaluateAll(
+    (trs) => trs.map((tr) => [tr.getAttribute('data-policy'), Number(tr.getAttribute('data-revenue')), tr.innerText]),
   );
+}
+
+test('ad-load policies compared at equal engagement on the pool; the link (pol=1) reruns them', { timeout: 420_000 }, async () => {
+  const page = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
+  await waitForSweep(page);
+  assert.ok(!/(^|&)pol=/.test(queryOf(page)), 'not shown, not in the link');
+  await page.locator('[data-action=run-policies]').click();
+  const rows = await waitForPolicies(page);
   assert.deepEqual(rows.map((r) => r[0]), ['fixed', 'threshold', 'exact']);
   assert.ok(rows.every((r) => r[1] > 0), JSON.stringify(rows));
-  assert.match(await page.locator('.policies .hint').nth(1).innerText(), /last-week engagement\/day ≥ [\d,.]+/);
+  const hint = await page.locator('.policies .hint').nth(1).innerText();
+  assert.match(hint, /last-week engagement\/day ≥ [\d,.]+/);
+
+  // The link carries the table; a fresh page reruns the comparison by itself: the same numbers.
+  const link = await waitForUrl(page, (q) => /(^|&)pol=1(&|$)/.test(q));
+  const fresh = await open(link);
+  const again = await waitForPolicies(fresh);
+  assert.deepEqual(again, rows);
+  assert.equal(await fresh.locator('.policies .hint').nth(1).innerText(), hint);
+  assert.equal(queryOf(fresh), link, 'the fresh page keeps the same link');
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context().close();
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
