@@ -455,3 +455,39 @@ test('hovering a frontier point or a heat map cell reads out its knob values and
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('promotion metrics are in the metric menus only with promotion on; choosing one sweeps it', { timeout: 180_000 }, async () => {
+  const options = (page, id) => page.locator(`#${id} option`).evaluateAll((os) => os.map((o) => o.value));
+  const off = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
+  await waitForSweep(off);
+  for (const id of ['sweep-x', 'sweep-y', 'sweep-colour']) {
+    assert.ok(!(await options(off, id)).some((v) => v.startsWith('promotion.')), id);
+  }
+  assert.ok(!(await options(off, 'opt-objective')).some((v) => v.startsWith('promotion.')));
+  assert.deepEqual(off.errors, []);
+  await off.context().close();
+
+  const page = await open('v=1&users=300&days=14&promo=1&promo_share=0.3&promo_class=category&promo_cat=1'
+    + '&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=4');
+  await waitForSweep(page);
+  const xs = await options(page, 'sweep-x');
+  assert.equal(xs.filter((v) => v.startsWith('promotion.')).length, 24, 'eight promotion metrics × three windows');
+  assert.ok((await options(page, 'opt-objective')).includes('promotion.promoted_roi'));
+  const label = await page.locator('#sweep-x option[value="promotion.last_week.promoted_roi"]').innerText();
+  assert.equal(label, 'Promoted class: ROI, last week');
+  await page.locator('#sweep-x').selectOption('promotion.last_week.promoted_roi');
+  await waitForUrl(page, (q) => q.includes('sweep.x=promotion.last_week.promoted_roi'));
+  // Only the drawing changes: the frontier is read from the points' promotion summaries, a
+  // number for each point (an absent value would show as —).
+  await page.waitForFunction(
+    () => document.querySelector('.frontier-table thead th:nth-child(2)')?.innerText === 'Promoted class: ROI, last week',
+    null, { timeout: 10_000 },
+  );
+  const cells = await page.locator('.frontier-table tbody tr td:nth-child(2)').allInnerTexts();
+  assert.ok(cells.length >= 1, 'a frontier');
+  assert.ok(cells.every((t) => /^[\d,.]+$/.test(t)), JSON.stringify(cells));
+  const done = await waitForSweep(page);
+  assert.equal(done.positions.split(' ').filter(Boolean).length, 4, done.positions);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
