@@ -1,7 +1,8 @@
 // Browser tests of the Tradeoffs tab: a sweep runs on the worker pool with visible progress, the
 // frontier canvas is drawn as points arrive, a sweep can be cancelled, clicking a point applies
 // its knob value (the control and the link follow), and the sweep's link reproduces the same
-// frontier in a fresh page. Screenshots for review at 1440×1000 and 390×844 go to artifacts/.
+// frontier in a fresh page; the policy comparison's link (`pol=1`) shows the same table in a
+// fresh page. Screenshots for review at 1440×1000 and 390×844 go to artifacts/.
 //
 // Run: build first (`trunk build --release`), then `node --test e2e/tradeoffs.test.mjs`.
 //
@@ -365,18 +366,35 @@ test('the optimizer runs on the pool, reports binding constraints, applies the o
   await page.context().close();
 });
 
-test('ad-load policies compared at equal engagement on the pool', { timeout: 300_000 }, async () => {
-  const page = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
-  await waitForSweep(page);
-  await page.locator('[data-action=run-policies]').click();
+/** Waits for the policy table's three rows; returns each row's policy, revenue and cell texts. */
+async function waitForPolicies(page) {
   await page.waitForFunction(() => document.querySelectorAll('.policies-table tbody tr').length === 3, null,
     { timeout: 180_000, polling: 50 });
-  const rows = await page.locator('.policies-table tbody tr').evaluateAll(
-    (trs) => trs.map((tr) => [tr.getAttribute('data-policy'), Number(tr.getAttribute('data-revenue'))]),
+  return page.locator('.policies-table tbody tr').evaluateAll(
+    (trs) => trs.map((tr) => [tr.getAttribute('data-policy'), Number(tr.getAttribute('data-revenue')), tr.innerText]),
   );
+}
+
+test('ad-load policies compared at equal engagement on the pool; the link (pol=1) reruns them', { timeout: 420_000 }, async () => {
+  const page = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
+  await waitForSweep(page);
+  assert.ok(!/(^|&)pol=/.test(queryOf(page)), 'not shown, not in the link');
+  await page.locator('[data-action=run-policies]').click();
+  const rows = await waitForPolicies(page);
   assert.deepEqual(rows.map((r) => r[0]), ['fixed', 'threshold', 'exact']);
   assert.ok(rows.every((r) => r[1] > 0), JSON.stringify(rows));
-  assert.match(await page.locator('.policies .hint').nth(1).innerText(), /last-week engagement\/day ≥ [\d,.]+/);
+  const hint = await page.locator('.policies .hint').nth(1).innerText();
+  assert.match(hint, /last-week engagement\/day ≥ [\d,.]+/);
+
+  // The link carries the table; a fresh page reruns the comparison by itself: the same numbers.
+  const link = await waitForUrl(page, (q) => /(^|&)pol=1(&|$)/.test(q));
+  const fresh = await open(link);
+  const again = await waitForPolicies(fresh);
+  assert.deepEqual(again, rows);
+  assert.equal(await fresh.locator('.policies .hint').nth(1).innerText(), hint);
+  assert.equal(queryOf(fresh), link, 'the fresh page keeps the same link');
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context().close();
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -434,6 +452,42 @@ test('hovering a frontier point or a heat map cell reads out its knob values and
   assert.match(await ftip.innerText(), /Revenue \/ day, whole run/);
   await page.mouse.move(1, 1);
   await ftip.waitFor({ state: 'detached', timeout: 5_000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('promotion metrics are in the metric menus only with promotion on; choosing one sweeps it', { timeout: 180_000 }, async () => {
+  const options = (page, id) => page.locator(`#${id} option`).evaluateAll((os) => os.map((o) => o.value));
+  const off = await open('v=1&users=300&days=14&page=tradeoffs&sweep.points=3');
+  await waitForSweep(off);
+  for (const id of ['sweep-x', 'sweep-y', 'sweep-colour']) {
+    assert.ok(!(await options(off, id)).some((v) => v.startsWith('promotion.')), id);
+  }
+  assert.ok(!(await options(off, 'opt-objective')).some((v) => v.startsWith('promotion.')));
+  assert.deepEqual(off.errors, []);
+  await off.context().close();
+
+  const page = await open('v=1&users=300&days=14&promo=1&promo_share=0.3&promo_class=category&promo_cat=1'
+    + '&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=4');
+  await waitForSweep(page);
+  const xs = await options(page, 'sweep-x');
+  assert.equal(xs.filter((v) => v.startsWith('promotion.')).length, 24, 'eight promotion metrics × three windows');
+  assert.ok((await options(page, 'opt-objective')).includes('promotion.promoted_roi'));
+  const label = await page.locator('#sweep-x option[value="promotion.last_week.promoted_roi"]').innerText();
+  assert.equal(label, 'Promoted class: ROI, last week');
+  await page.locator('#sweep-x').selectOption('promotion.last_week.promoted_roi');
+  await waitForUrl(page, (q) => q.includes('sweep.x=promotion.last_week.promoted_roi'));
+  // Only the drawing changes: the frontier is read from the points' promotion summaries, a
+  // number for each point (an absent value would show as —).
+  await page.waitForFunction(
+    () => document.querySelector('.frontier-table thead th:nth-child(2)')?.innerText === 'Promoted class: ROI, last week',
+    null, { timeout: 10_000 },
+  );
+  const cells = await page.locator('.frontier-table tbody tr td:nth-child(2)').allInnerTexts();
+  assert.ok(cells.length >= 1, 'a frontier');
+  assert.ok(cells.every((t) => /^[\d,.]+$/.test(t)), JSON.stringify(cells));
+  const done = await waitForSweep(page);
+  assert.equal(done.positions.split(' ').filter(Boolean).length, 4, done.positions);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -365,3 +365,136 @@ fn a_hover_read_out_names_the_knob_values_and_the_metrics_of_the_nearest_point()
     assert_eq!(nearest_point(&positions, 58, 11, 14), Some(2));
     assert_eq!(nearest_point(&positions, 200, 200, 14), None);
 }
+
+/// The small design with promotional bandwidth on for one category (sports, 30% of sessions),
+/// sweeping `every` over 7 points; the frontier's axes are promotion metrics.
+const PROMO: &str = "v=1&users=200&days=10&promo=1&promo_share=0.3&promo_class=category\
+                     &promo_cat=1&page=tradeoffs&sweep.from=2&sweep.to=14&sweep.points=7\
+                     &sweep.x=promotion.last_week.promoted_roi\
+                     &sweep.y=promotion.last_week.others_roi";
+
+#[test]
+fn the_menus_offer_the_promotion_metrics_exactly_when_promotion_is_on() {
+    use sandbox::app::sweep::menu_metrics;
+    use sandbox::chart::frontier::metric_label;
+    use sandbox::core::model::metric_table::summary_rows;
+    use sandbox::core::model::{Window, PROMOTION_METRICS};
+    let off = Rc::new(AppState::from_query(LINK, EngineMode::MainThread));
+    assert!(!off.params.promotion.enabled);
+    let plain = menu_metrics(&off.params);
+    // Without promotion: every summary metric over every window, nothing else.
+    assert_eq!(plain.len(), 3 * summary_rows().count());
+    assert!(plain.iter().all(|m| !m.needs_promotion()));
+    // Turning promotion on (the control) adds the promotion metrics of every window.
+    let on = off.reduce(Action::SetParam {
+        id: Knob::Promotion,
+        value: Value::Flag(true),
+    });
+    let with = menu_metrics(&on.params);
+    let promoted: Vec<String> = with
+        .iter()
+        .filter(|m| m.needs_promotion())
+        .map(|m| m.to_string())
+        .collect();
+    let expected: Vec<String> = Window::ALL
+        .iter()
+        .flat_map(|w| {
+            PROMOTION_METRICS
+                .iter()
+                .map(move |p| format!("promotion.{}.{}", w.name(), p.key))
+        })
+        .collect();
+    assert_eq!(promoted, expected);
+    assert_eq!(promoted.len(), 3 * 8);
+    // The other entries are the menu without promotion, in the same order.
+    let rest: Vec<WindowedMetric> = with
+        .iter()
+        .filter(|m| !m.needs_promotion())
+        .copied()
+        .collect();
+    assert_eq!(rest, plain);
+    // Each entry's value reads back as the same metric (what the select and the link carry),
+    // and promotion entries say whose number they are.
+    for m in &with {
+        assert_eq!(WindowedMetric::parse(&m.to_string()).unwrap(), *m);
+    }
+    let roi = WindowedMetric::parse("promotion.last_week.promoted_roi").unwrap();
+    assert_eq!(metric_label(&roi), "Promoted class: ROI, last week");
+    let others = WindowedMetric::parse("promotion.whole_run.others_cpc").unwrap();
+    assert_eq!(
+        metric_label(&others),
+        "Other advertisers: Price per click, whole run"
+    );
+    // Off again: gone.
+    let again = on.reduce(Action::SetParam {
+        id: Knob::Promotion,
+        value: Value::Flag(false),
+    });
+    assert_eq!(menu_metrics(&again.params), plain);
+}
+
+#[test]
+fn a_sweep_over_promotion_metrics_gives_the_command_lines_values_and_frontier() {
+    use sandbox::config::export::parse_json_exact;
+    use sandbox::config::url::encode;
+    let mut s = started(Rc::new(AppState::from_query(PROMO, EngineMode::MainThread)));
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    let (x, y) = (s.sweep_view.x, s.sweep_view.y);
+    assert_eq!(x.to_string(), "promotion.last_week.promoted_roi");
+    assert_eq!(y.to_string(), "promotion.last_week.others_roi");
+    for i in (0..sweep(&s).len()).rev() {
+        let response = answer(&s, i);
+        s = s.reduce(Action::Engine(response));
+    }
+    let w = sweep(&s);
+    assert!(w.finished());
+    assert!(
+        w.results
+            .iter()
+            .all(|r| r.as_ref().unwrap().promotion.is_some()),
+        "every point's summaries carry the promotion metrics"
+    );
+    // The command line's sweep of the same design, knob, range and frontier.
+    let spec = format!(
+        r#"{{"base": "{}", "knob": "ad_load.every", "range": {{"from": 2, "to": 14, "points": 7}},
+            "frontier": {{"x": "{x}", "y": "{y}"}}}}"#,
+        encode(&s.params, None)
+    );
+    let cli = sandbox::config::spec::sweep::parse(&spec).expect("the spec parses");
+    let indices = cli.indices(None);
+    let summaries: Vec<_> = cli
+        .configs(&indices)
+        .into_iter()
+        .map(|p| simulate(&Scenario::repair(p).0).summaries)
+        .collect();
+    let report = cli.report(None, &indices, &summaries).expect("a report");
+    let doc = parse_json_exact(&report).expect("JSON");
+    let points = doc["points"].as_array().expect("points");
+    assert_eq!(points.len(), w.len());
+    let read = |i: usize, window: &str, key: &str| {
+        points[i]["summary"]["promotion"][window][key]
+            .as_f64()
+            .expect("a number")
+    };
+    let xs = w.metric(&x);
+    let ys = w.metric(&y);
+    for i in 0..w.len() {
+        assert_eq!(
+            xs[i],
+            read(i, "last_week", "promoted_roi"),
+            "x of point {i}"
+        );
+        assert_eq!(ys[i], read(i, "last_week", "others_roi"), "y of point {i}");
+    }
+    // Not a constant: the ad spacing moves the promoted class's ROI.
+    assert!(xs.iter().all(|v| v.is_finite() && *v > 0.0), "{xs:?}");
+    assert!(xs.iter().any(|v| *v != xs[0]), "{xs:?}");
+    let indices: Vec<usize> = doc["frontier"]["indices"]
+        .as_array()
+        .expect("frontier indices")
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
+    assert_eq!(w.frontier(&x, &y), indices);
+    assert!(!indices.is_empty());
+}

@@ -1405,3 +1405,146 @@ fn version_1_links_with_max_clicks_keep_the_old_dual_rule() {
         MaxClicksRule::SkipSpendOutHour
     );
 }
+
+// ------------------------------------------------------------------------------------------
+// The Tradeoffs tab's policy comparison (`pol`) and promotion objectives
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn the_policy_comparison_is_one_key_written_only_when_shown() {
+    use sandbox::config::url::{encode_link, OptKnob, OptView, Page, View};
+    use sandbox::core::model::knobs::Knob;
+    use sandbox::core::model::metric_table::Metric;
+    let p = Params::default();
+    let mut base = Params::default();
+    base.auction.reserve = 0.5;
+    let view = View {
+        page: Page::Tradeoffs,
+        opt: OptView {
+            objective: Some(Metric::RevenuePerDay),
+            ..OptView::default()
+        }
+        .with_knobs(&[OptKnob {
+            knob: Knob::Every,
+            min: 2.0,
+            max: 14.0,
+        }]),
+        policies: true,
+        ..View::default()
+    };
+    let link = encode_link(&p, Some(&base), view);
+    // The golden form: after the optimizer's keys, before the baseline.
+    assert_eq!(
+        link,
+        "v=2&page=tradeoffs&opt.objective=revenue_per_day&opt.knobs=every:2:14&pol=1\
+         &base=1&b.reserve=0.5"
+    );
+    let d = decode(&link);
+    assert_clean(&d, &link);
+    assert_eq!(d.view, view);
+    assert_eq!(
+        d.params, p,
+        "the comparison never changes the configuration"
+    );
+    assert_eq!(d.baseline, Some(base));
+    // Not shown: no key; `pol=0` reads as not shown, without a problem.
+    let hidden = View {
+        policies: false,
+        ..view
+    };
+    assert!(!encode_link(&p, None, hidden).contains("pol"));
+    let zero = decode("v=1&page=tradeoffs&pol=0");
+    assert_clean(&zero, "pol=0");
+    assert!(!zero.view.policies);
+    assert_eq!(
+        encode_link(&zero.params, None, zero.view),
+        "v=2&page=tradeoffs"
+    );
+    // A bad value is reported under its key; the comparison is not shown.
+    let bad = decode("v=1&pol=maybe&every=4");
+    assert_eq!(bad.problems.len(), 1, "{:?}", bad.problems);
+    assert_eq!(bad.problems[0].key, "pol");
+    assert_eq!(bad.problems[0].used, "0");
+    assert!(!bad.view.policies);
+    assert_eq!(bad.params.ad_load.every, 4);
+}
+
+#[test]
+fn old_links_show_no_policy_comparison_and_encode_as_before() {
+    use sandbox::config::url::encode_link;
+    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
+    let mut n = 0;
+    for line in links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let d = decode(line);
+        assert!(!d.view.policies, "{line}");
+        let again = encode_link(&d.params, d.baseline.as_ref(), d.view);
+        assert!(!again.contains("pol="), "{line} -> {again}");
+        // The canonical form is a fixed point, as before the key existed.
+        let twice = decode(&again);
+        assert_eq!(
+            encode_link(&twice.params, twice.baseline.as_ref(), twice.view),
+            again
+        );
+        n += 1;
+    }
+    assert!(n > 10);
+}
+
+#[test]
+fn a_promotion_metric_is_an_objective_in_the_link() {
+    use sandbox::config::url::{encode_link, OptConstraint, OptKnob, OptView, Page, Side, View};
+    use sandbox::core::model::knobs::Knob;
+    use sandbox::core::model::metric_table::Metric;
+    use sandbox::core::model::{Window, WindowedMetric};
+    let p = Params::default();
+    let opt = OptView {
+        window: Window::LastWeek,
+        ..OptView::default()
+    }
+    .with_objective_key("promotion.promoted_roi")
+    .with_knobs(&[OptKnob {
+        knob: Knob::Every,
+        min: 2.0,
+        max: 14.0,
+    }])
+    .with_constraints(&[OptConstraint {
+        metric: WindowedMetric::parse("promotion.whole_run.others_roi").unwrap(),
+        side: Side::Min,
+        value: 0.9,
+        relative: true,
+    }]);
+    assert_eq!(opt.objective, None);
+    assert_eq!(
+        opt.objective_metric().map(|m| m.to_string()).as_deref(),
+        Some("promotion.last_week.promoted_roi")
+    );
+    assert!(opt.runnable());
+    let view = View {
+        page: Page::Tradeoffs,
+        opt,
+        ..View::default()
+    };
+    let link = encode_link(&p, None, view);
+    assert_eq!(
+        link,
+        "v=2&page=tradeoffs&opt.objective=promotion.promoted_roi&opt.window=last_week\
+         &opt.knobs=every:2:14&opt.cons=promotion.whole_run.others_roi:min:x0.9"
+    );
+    let d = decode(&link);
+    assert_clean(&d, &link);
+    assert_eq!(d.view, view);
+    // Choosing a summary metric again drops the promotion objective, and back.
+    let plain = opt.with_objective_key("revenue_per_day");
+    assert_eq!(plain.objective, Some(Metric::RevenuePerDay));
+    assert_eq!(plain.promotion_objective, None);
+    assert_eq!(plain.with_objective_key("none").objective_metric(), None);
+    // Unknown promotion keys are reported like any bad objective.
+    let bad = decode("v=1&opt.objective=promotion.nope");
+    assert_eq!(bad.problems.len(), 1);
+    assert_eq!(bad.problems[0].key, "opt.objective");
+    assert_eq!(bad.view.opt, OptView::default());
+}

@@ -14,7 +14,10 @@
 //! simulations; `tests/app_optimize.rs` checks the equality).
 //!
 //! A batch has a job id, strictly increasing ([`crate::app::state::AppState::latest_job`]); only
-//! answers to the current batch of the current, uncancelled run count.
+//! answers to the current batch of the current, uncancelled run count. That bookkeeping (ids,
+//! stale answers, progress, the clock, cancelling) is one [`BatchRun`] for both searches; what
+//! differs is their [`Search`]: [`OptimizeRun`] is a `BatchRun<OptimizeSearch>`, [`PoliciesRun`]
+//! a `BatchRun<PoliciesSearch>`.
 //!
 //! The optimizer's settings come from the link ([`OptView`]). A constraint relative to the
 //! current design ("≥ 0.97 × the current last-week engagement") is resolved to an absolute bound
@@ -269,23 +272,60 @@ impl Optimum {
     }
 }
 
-/// One optimization in progress (or done).
-#[derive(Debug, Clone)]
-pub struct OptimizeRun {
+/// What differs between the runs of the Tradeoffs tab's searches: the search itself and its own
+/// state. The bookkeeping they share (ids, stale answers, progress, the clock, cancelling) is
+/// [`BatchRun`]'s.
+pub trait Search: Clone + PartialEq + std::fmt::Debug {
+    /// The search's result.
+    type Output: std::fmt::Debug;
+
+    /// Replays the search on `base` from the answers in `batches`: the next batch to ask, or the
+    /// result (an error for settings that cannot run).
+    fn next(&mut self, base: &Rc<Params>, batches: &Batches) -> Next<Self::Output>;
+}
+
+/// What a [`Search`] needs next.
+#[derive(Debug)]
+pub enum Next<T> {
+    /// Ask the pool for these configurations.
+    Ask(Vec<Params>),
+    /// The search finished: its result, or why it cannot run.
+    Done(Result<T, String>),
+}
+
+impl<T> Next<T> {
+    /// The result mapped by `f`.
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Next<U> {
+        match self {
+            Next::Ask(batch) => Next::Ask(batch),
+            Next::Done(result) => Next::Done(result.map(f)),
+        }
+    }
+}
+
+impl<T> From<Step<T>> for Next<T> {
+    fn from(step: Step<T>) -> Next<T> {
+        match step {
+            Step::Need(batch) => Next::Ask(batch),
+            Step::Done(result) => Next::Done(result.map_err(|e| e.to_string())),
+        }
+    }
+}
+
+/// One search in progress (or done) on the worker pool: [`OptimizeRun`] or [`PoliciesRun`]. It
+/// dereferences to its search's own state (the optimizer's settings and resolved constraints).
+#[derive(Debug)]
+pub struct BatchRun<S: Search> {
     /// The run's id.
     pub id: u64,
-    /// The settings it runs.
-    pub view: OptView,
-    /// The current design when it started (the knobs' own values in it do not matter).
+    /// The design the search starts from (the current design when it started).
     pub base: Rc<Params>,
-    /// The constraints resolved against the current design, once its run is known.
-    pub constraints: Option<Vec<ResolvedConstraint>>,
-    /// The spec it solves, once the constraints are resolved.
-    pub spec: Option<String>,
+    /// The search and its own state.
+    pub search: S,
     /// The evaluations.
     pub batches: Batches,
-    /// The result: the optimum, or why the settings cannot be run.
-    pub outcome: Option<Result<Rc<Optimum>, String>>,
+    /// The result, or why the search cannot run.
+    pub outcome: Option<Result<Rc<S::Output>, String>>,
     /// When it started (host clock, ms).
     pub started_ms: f64,
     /// Time from the start to the last clock tick while running (ms).
@@ -294,12 +334,27 @@ pub struct OptimizeRun {
     pub cancelled: bool,
 }
 
-impl PartialEq for OptimizeRun {
+impl<S: Search> Clone for BatchRun<S> {
+    fn clone(&self) -> Self {
+        BatchRun {
+            id: self.id,
+            base: self.base.clone(),
+            search: self.search.clone(),
+            batches: self.batches.clone(),
+            outcome: self.outcome.clone(),
+            started_ms: self.started_ms,
+            elapsed_ms: self.elapsed_ms,
+            cancelled: self.cancelled,
+        }
+    }
+}
+
+impl<S: Search> PartialEq for BatchRun<S> {
     fn eq(&self, other: &Self) -> bool {
-        // The outcome follows from the answers received.
+        // The outcome follows from the search and the answers received.
         self.id == other.id
-            && self.view == other.view
             && self.base == other.base
+            && self.search == other.search
             && self.batches == other.batches
             && self.outcome.is_some() == other.outcome.is_some()
             && self.elapsed_ms == other.elapsed_ms
@@ -307,29 +362,29 @@ impl PartialEq for OptimizeRun {
     }
 }
 
-impl OptimizeRun {
-    /// A new run of `view` from `base` whose first batch (the current design alone) is job
-    /// `job`. Settings that cannot run give a finished run with the reason.
-    pub fn new(id: u64, job: u64, base: Rc<Params>, view: OptView, now_ms: f64) -> OptimizeRun {
-        let mut run = OptimizeRun {
+impl<S: Search> std::ops::Deref for BatchRun<S> {
+    type Target = S;
+
+    fn deref(&self) -> &S {
+        &self.search
+    }
+}
+
+impl<S: Search> BatchRun<S> {
+    /// A new run of `search` from `base` whose first batch is job `job` (a search that cannot
+    /// run finishes at once with the reason).
+    pub fn start(id: u64, job: u64, base: Rc<Params>, search: S, now_ms: f64) -> BatchRun<S> {
+        let mut run = BatchRun {
             id,
-            view,
-            base: base.clone(),
-            constraints: None,
-            spec: None,
+            base,
+            search,
             batches: Batches::default(),
             outcome: None,
             started_ms: now_ms,
             elapsed_ms: 0.0,
             cancelled: false,
         };
-        if view.objective_metric().is_none() {
-            run.outcome = Some(Err("choose an objective".into()));
-        } else if view.knob_list().is_empty() {
-            run.outcome = Some(Err("add a knob to vary".into()));
-        } else {
-            run.batches.ask(job, vec![(*base).clone()]);
-        }
+        run.advance(&mut || job);
         run
     }
 
@@ -340,7 +395,7 @@ impl OptimizeRun {
 
     /// Takes the answer to configuration `index` of job `job`; when that completes the batch,
     /// goes on to the next batch (job `next_job()`) or to the result. `false` when the answer is
-    /// not one this run awaits.
+    /// not one this run awaits (another job, a repeated answer, a cancelled or finished run).
     pub fn receive(
         &mut self,
         job: u64,
@@ -358,40 +413,88 @@ impl OptimizeRun {
     }
 
     fn advance(&mut self, next_job: &mut dyn FnMut() -> u64) {
+        match self.search.next(&self.base, &self.batches) {
+            Next::Ask(batch) => self.batches.ask(next_job(), batch),
+            Next::Done(result) => self.outcome = Some(result.map(Rc::new)),
+        }
+    }
+
+    /// The run cancelled, if it is running (`None`: nothing to cancel).
+    pub fn cancel(&self) -> Option<BatchRun<S>> {
+        self.running().then(|| BatchRun {
+            cancelled: true,
+            ..self.clone()
+        })
+    }
+
+    /// The run with its elapsed time at the host's clock `now_ms`, if it is running (`None`: the
+    /// clock no longer moves it).
+    pub fn ticked(&self, now_ms: f64) -> Option<BatchRun<S>> {
+        self.running().then(|| BatchRun {
+            elapsed_ms: (now_ms - self.started_ms).max(self.elapsed_ms),
+            ..self.clone()
+        })
+    }
+}
+
+/// The optimizer's own state: its settings, and once the current design's run is known, the
+/// constraints resolved against it and the spec solved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimizeSearch {
+    /// The settings it runs.
+    pub view: OptView,
+    /// The constraints resolved against the current design, once its run is known.
+    pub constraints: Option<Vec<ResolvedConstraint>>,
+    /// The spec it solves, once the constraints are resolved.
+    pub spec: Option<String>,
+}
+
+impl Search for OptimizeSearch {
+    type Output = Optimum;
+
+    fn next(&mut self, base: &Rc<Params>, batches: &Batches) -> Next<Optimum> {
+        if self.view.objective_metric().is_none() {
+            return Next::Done(Err("choose an objective".into()));
+        }
+        if self.view.knob_list().is_empty() {
+            return Next::Done(Err("add a knob to vary".into()));
+        }
         if self.spec.is_none() {
-            let Some(own) = self.batches.get(&self.base).cloned() else {
-                return;
+            // The current design alone first, to resolve relative bounds.
+            let Some(own) = batches.get(base).cloned() else {
+                return Next::Ask(vec![(**base).clone()]);
             };
             let resolved = resolve_constraints(&self.view, &own);
-            self.spec = Some(spec_json(&self.base, &self.view, &resolved));
+            self.spec = Some(spec_json(base, &self.view, &resolved));
             self.constraints = Some(resolved);
         }
         let spec = match parse_spec(self.spec.as_deref().unwrap_or_default()) {
             Ok(spec) => spec,
-            Err(e) => {
-                self.outcome = Some(Err(e.to_string()));
-                return;
-            }
+            Err(e) => return Next::Done(Err(e.to_string())),
         };
-        let step = self
-            .batches
-            .replay(|evaluate| optimize(&spec.problem, &Options::default(), evaluate));
-        match step {
-            Step::Need(batch) => self.batches.ask(next_job(), batch),
-            Step::Done(result) => {
-                self.outcome = Some(
-                    result
-                        .map(|outcome| {
-                            Rc::new(Optimum {
-                                problem: spec.problem.clone(),
-                                outcome,
-                                warnings: spec.warnings.clone(),
-                            })
-                        })
-                        .map_err(|e| e.to_string()),
-                );
-            }
-        }
+        let step =
+            batches.replay(|evaluate| optimize(&spec.problem, &Options::default(), evaluate));
+        Next::from(step).map(|outcome| Optimum {
+            problem: spec.problem.clone(),
+            outcome,
+            warnings: spec.warnings.clone(),
+        })
+    }
+}
+
+/// One optimization in progress (or done).
+pub type OptimizeRun = BatchRun<OptimizeSearch>;
+
+impl OptimizeRun {
+    /// A new run of `view` from `base` whose first batch (the current design alone) is job
+    /// `job`. Settings that cannot run give a finished run with the reason.
+    pub fn new(id: u64, job: u64, base: Rc<Params>, view: OptView, now_ms: f64) -> OptimizeRun {
+        let search = OptimizeSearch {
+            view,
+            constraints: None,
+            spec: None,
+        };
+        BatchRun::start(id, job, base, search, now_ms)
     }
 
     /// The optimum, once found.
@@ -411,84 +514,26 @@ impl OptimizeRun {
     }
 }
 
-/// One comparison of the ad-load policies in progress (or done).
-#[derive(Debug, Clone)]
-pub struct PoliciesRun {
-    /// The run's id.
-    pub id: u64,
-    /// The market compared (the current design when it started).
-    pub base: Rc<Params>,
-    /// The evaluations.
-    pub batches: Batches,
-    /// The result.
-    pub outcome: Option<Result<Rc<PolicyComparison>, String>>,
-    /// When it started (host clock, ms).
-    pub started_ms: f64,
-    /// Time from the start to the last clock tick while running (ms).
-    pub elapsed_ms: f64,
-    /// Whether it was cancelled.
-    pub cancelled: bool,
-}
+/// The comparison of ad-load policies: the search has no state of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PoliciesSearch;
 
-impl PartialEq for PoliciesRun {
-    fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
-            && self.base == other.base
-            && self.batches == other.batches
-            && self.outcome == other.outcome
-            && self.elapsed_ms == other.elapsed_ms
-            && self.cancelled == other.cancelled
+impl Search for PoliciesSearch {
+    type Output = PolicyComparison;
+
+    fn next(&mut self, base: &Rc<Params>, batches: &Batches) -> Next<PolicyComparison> {
+        batches
+            .replay(|evaluate| compare_policies(base, &Options::default(), evaluate))
+            .into()
     }
 }
+
+/// One comparison of the ad-load policies in progress (or done).
+pub type PoliciesRun = BatchRun<PoliciesSearch>;
 
 impl PoliciesRun {
     /// A new comparison on `base`'s market whose first batch is job `job`.
     pub fn new(id: u64, job: u64, base: Rc<Params>, now_ms: f64) -> PoliciesRun {
-        let mut run = PoliciesRun {
-            id,
-            base,
-            batches: Batches::default(),
-            outcome: None,
-            started_ms: now_ms,
-            elapsed_ms: 0.0,
-            cancelled: false,
-        };
-        run.advance(&mut || job);
-        run
-    }
-
-    /// Whether answers are still awaited.
-    pub fn running(&self) -> bool {
-        !self.cancelled && self.outcome.is_none()
-    }
-
-    /// As [`OptimizeRun::receive`].
-    pub fn receive(
-        &mut self,
-        job: u64,
-        index: usize,
-        summaries: Rc<Summaries>,
-        next_job: &mut dyn FnMut() -> u64,
-    ) -> bool {
-        if !self.running() || !self.batches.receive(job, index, summaries) {
-            return false;
-        }
-        if self.batches.complete() {
-            self.advance(next_job);
-        }
-        true
-    }
-
-    fn advance(&mut self, next_job: &mut dyn FnMut() -> u64) {
-        let base = self.base.clone();
-        let step = self
-            .batches
-            .replay(|evaluate| compare_policies(&base, &Options::default(), evaluate));
-        match step {
-            Step::Need(batch) => self.batches.ask(next_job(), batch),
-            Step::Done(result) => {
-                self.outcome = Some(result.map(Rc::new).map_err(|e| e.to_string()));
-            }
-        }
+        BatchRun::start(id, job, base, PoliciesSearch, now_ms)
     }
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use super::experiment::{ExperimentAction, ExperimentState};
 use super::lab::{LabAction, LabState};
-use super::optimize::{OptimizeRun, PoliciesRun};
+use super::optimize::{BatchRun, OptimizeRun, PoliciesRun, Search};
 use super::protocol::Response;
 use super::sweep::Sweep;
 use crate::config::presets::presets;
@@ -145,6 +145,9 @@ pub struct AppState {
     /// Whether the optimizer should run when the Tradeoffs tab shows (set by a link that carries
     /// runnable optimizer settings; cleared once a run starts).
     pub opt_autorun: bool,
+    /// Whether the comparison of policies should run when the Tradeoffs tab shows (set by a link
+    /// with `pol=1`; cleared once a comparison starts).
+    pub pol_autorun: bool,
     /// Id of the latest optimizer batch (shared by optimizations and policy comparisons).
     pub latest_job: u64,
     /// Id of the latest optimization or policy comparison.
@@ -263,6 +266,7 @@ impl AppState {
             sweep: None,
             opt_autorun: decoded.view.opt.runnable(),
             opt_view: decoded.view.opt,
+            pol_autorun: decoded.view.policies,
             latest_job: 0,
             latest_run: 0,
             optimize: None,
@@ -290,7 +294,20 @@ impl AppState {
             test_window_days: self.test_window_days,
             sweep: self.sweep_view,
             opt: self.opt_view,
+            policies: self.policies_shown(),
         }
+    }
+
+    /// Whether the comparison of ad-load policies is shown (running or done, not cancelled), or
+    /// asked for by the link and not started yet: what `pol=1` in the link says.
+    pub fn policies_shown(&self) -> bool {
+        self.pol_autorun || self.policies.as_ref().is_some_and(|p| !p.cancelled)
+    }
+
+    /// Whether the Tradeoffs tab should start a comparison of policies: it is shown and a link
+    /// asked for one that has not started yet.
+    pub fn needs_policies(&self) -> bool {
+        self.tab == Tab::Tradeoffs && self.pol_autorun && self.policies.is_none()
     }
 
     /// Whether the Tradeoffs tab should start an optimization: it is shown and a link asked for
@@ -476,16 +493,16 @@ impl AppState {
                     w.elapsed_ms = (now_ms - w.started_ms).max(w.elapsed_ms);
                     Rc::new(w)
                 });
-                let opt = self.optimize.as_ref().filter(|o| o.running()).map(|o| {
-                    let mut o = (**o).clone();
-                    o.elapsed_ms = (now_ms - o.started_ms).max(o.elapsed_ms);
-                    Rc::new(o)
-                });
-                let pol = self.policies.as_ref().filter(|p| p.running()).map(|p| {
-                    let mut p = (**p).clone();
-                    p.elapsed_ms = (now_ms - p.started_ms).max(p.elapsed_ms);
-                    Rc::new(p)
-                });
+                let opt = self
+                    .optimize
+                    .as_ref()
+                    .and_then(|o| o.ticked(now_ms))
+                    .map(Rc::new);
+                let pol = self
+                    .policies
+                    .as_ref()
+                    .and_then(|p| p.ticked(now_ms))
+                    .map(Rc::new);
                 let exp = self.experiment.tick(now_ms).map(Rc::new);
                 if sweep.is_none() && opt.is_none() && pol.is_none() && exp.is_none() {
                     return self;
@@ -531,13 +548,9 @@ impl AppState {
                     now_ms,
                 )));
             }),
-            Action::CancelOptimize => match &self.optimize {
-                Some(run) if run.running() => {
-                    let mut run = (**run).clone();
-                    run.cancelled = true;
-                    self.with(|s| s.optimize = Some(Rc::new(run)))
-                }
-                _ => self,
+            Action::CancelOptimize => match self.optimize.as_ref().and_then(|r| r.cancel()) {
+                Some(run) => self.with(|s| s.optimize = Some(Rc::new(run))),
+                None => self,
             },
             Action::ApplyOptimum => match self.optimize.as_ref().and_then(|o| o.optimum()) {
                 Some(optimum) => {
@@ -550,6 +563,7 @@ impl AppState {
             Action::StartPolicies { now_ms } => self.with(|s| {
                 s.latest_run += 1;
                 s.latest_job += 1;
+                s.pol_autorun = false;
                 s.policies = Some(Rc::new(PoliciesRun::new(
                     s.latest_run,
                     s.latest_job,
@@ -557,13 +571,9 @@ impl AppState {
                     now_ms,
                 )));
             }),
-            Action::CancelPolicies => match &self.policies {
-                Some(run) if run.running() => {
-                    let mut run = (**run).clone();
-                    run.cancelled = true;
-                    self.with(|s| s.policies = Some(Rc::new(run)))
-                }
-                _ => self,
+            Action::CancelPolicies => match self.policies.as_ref().and_then(|r| r.cancel()) {
+                Some(run) => self.with(|s| s.policies = Some(Rc::new(run))),
+                None => self,
             },
             Action::Lab(action) => match self.lab.reduce(action) {
                 Some(lab) => self.with(|s| s.lab = Rc::new(lab)),
@@ -630,28 +640,18 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
         } => {
             // Only answers to the current batch of a running optimization or comparison count.
             let summaries: Rc<Summaries> = Rc::from(summaries);
-            let latest_job = std::cell::Cell::new(state.latest_job);
-            let mut next = || {
-                latest_job.set(latest_job.get() + 1);
-                latest_job.get()
-            };
-            if let Some(run) = state.optimize.as_ref().filter(|o| o.batches.job == job) {
-                let mut run = (**run).clone();
-                if run.receive(job, index, summaries.clone(), &mut next) {
-                    return state.with(|s| {
-                        s.optimize = Some(Rc::new(run));
-                        s.latest_job = latest_job.get();
-                    });
-                }
+            let mut latest_job = state.latest_job;
+            if let Some(run) = receive(&state.optimize, job, index, &summaries, &mut latest_job) {
+                return state.with(|s| {
+                    s.optimize = Some(run);
+                    s.latest_job = latest_job;
+                });
             }
-            if let Some(run) = state.policies.as_ref().filter(|p| p.batches.job == job) {
-                let mut run = (**run).clone();
-                if run.receive(job, index, summaries, &mut next) {
-                    return state.with(|s| {
-                        s.policies = Some(Rc::new(run));
-                        s.latest_job = latest_job.get();
-                    });
-                }
+            if let Some(run) = receive(&state.policies, job, index, &summaries, &mut latest_job) {
+                return state.with(|s| {
+                    s.policies = Some(run);
+                    s.latest_job = latest_job;
+                });
             }
             state
         }
@@ -670,6 +670,24 @@ fn reduce_response(state: Rc<AppState>, response: Response) -> Rc<AppState> {
             state.with(|s| s.failure = Some(message))
         }
     }
+}
+
+/// `run` after the answer to configuration `index` of job `job`, if it is one the run awaits;
+/// the next batches take their job ids after `latest_job`, which follows.
+fn receive<S: Search>(
+    run: &Option<Rc<BatchRun<S>>>,
+    job: u64,
+    index: usize,
+    summaries: &Rc<Summaries>,
+    latest_job: &mut u64,
+) -> Option<Rc<BatchRun<S>>> {
+    let mut run = (**run.as_ref().filter(|r| r.batches.job == job)?).clone();
+    let mut next = || {
+        *latest_job += 1;
+        *latest_job
+    };
+    run.receive(job, index, summaries.clone(), &mut next)
+        .then(|| Rc::new(run))
 }
 
 fn reduce_sweep_view(state: Rc<AppState>, view: SweepView) -> Rc<AppState> {

@@ -11,7 +11,10 @@ use std::rc::Rc;
 use super::protocol::Request;
 use crate::config::url::{sweepable, SweepView, MAX_SWEEP_TOTAL};
 use crate::core::model::knobs::Knob;
-use crate::core::model::{AdLoadPolicy, Params, Summaries, Window, WindowedMetric};
+use crate::core::model::metric_table::summary_rows;
+use crate::core::model::{
+    AdLoadPolicy, Params, Summaries, Window, WindowedMetric, PROMOTION_METRICS,
+};
 use crate::core::tradeoff::{linspace, pareto_frontier, set_knob, snap, Goal};
 
 /// One sweep and the answers received so far.
@@ -59,6 +62,26 @@ pub fn sweepable_knobs() -> Vec<Knob> {
         .iter()
         .copied()
         .filter(|k| sweepable(*k))
+        .collect()
+}
+
+/// The metrics the Tradeoffs tab's menus offer on `params` (the frontier's axes and colour, the
+/// heat map, the optimizer's objective and constraints): for each window, every summary metric,
+/// then, when `params` has promotional bandwidth on, every promotion metric
+/// (`promotion.window.key`, as `sandbox sweep` and `sandbox optimize` read them; they are absent
+/// from runs without it).
+pub fn menu_metrics(params: &Params) -> Vec<WindowedMetric> {
+    let promotion = params.promotion.enabled;
+    Window::ALL
+        .into_iter()
+        .flat_map(|w| {
+            let summaries = summary_rows().filter_map(move |r| WindowedMetric::new(w, r.metric));
+            let promoted = PROMOTION_METRICS
+                .iter()
+                .filter(move |_| promotion)
+                .map(move |m| WindowedMetric::promotion(w, m));
+            summaries.chain(promoted)
+        })
         .collect()
 }
 

@@ -48,12 +48,15 @@
 //!   key; absent or `none`: no second knob), `sweep2.from`, `sweep2.to` and `sweep2.points`
 //!   (absent: 7; a grid runs at most 441 points, the second knob's points are cut to fit).
 //!   `sweep.heat` (a summary metric) colours the heat map (absent: the colour metric).
-//!   The optimizer's settings ([`OptView`]): `opt.objective` (a summary metric's key, maximised;
-//!   absent: no optimization), `opt.window` (`first_week`, `last_week`; absent: `whole_run`),
+//!   The optimizer's settings ([`OptView`]): `opt.objective` (a summary metric's key, maximised,
+//!   or `promotion.` and a promotion metric's key, such as `promotion.promoted_roi`, for runs
+//!   with promotional bandwidth on; absent: no optimization), `opt.window` (`first_week`, `last_week`; absent: `whole_run`),
 //!   `opt.knobs` (`knob:min:max` per knob, up to 3, comma-separated: `every:2:14,reserve:0:1.5`)
 //!   and `opt.cons` (`window.metric:min:value` or `…:max:value`, up to 6; a value `xR` is R times
 //!   the current design's own value: `last_week.engagement_per_day:min:x0.97`). A bad entry is
-//!   reported and left out. These keys never change a run either.
+//!   reported and left out. `pol=1` shows the comparison of ad-load policies at equal engagement
+//!   (the table of `sandbox policies --table`; absent or `0`: not shown), which a page opened
+//!   with it reruns on the Tradeoffs tab. These keys never change a run either.
 //!
 //! So `decode(encode(p, b))` gives back `p` and `b` exactly, and `encode(decode(s))` is the
 //! canonical form of `s`.
@@ -105,8 +108,8 @@ use crate::config::lab::{LabView, LAB_PREFIX};
 use crate::core::model::knobs::{numeric_by_key, table, Kind, Knob, Limits, ParamSpec, Value};
 use crate::core::model::metric_table::Metric;
 use crate::core::model::{
-    AdvertiserParams, FieldError, MaxClicksRule, Params, Scenario, Segment, Strategy, Window,
-    WindowedMetric, CATEGORIES,
+    AdvertiserParams, FieldError, MaxClicksRule, Params, PromotionMetric, Scenario, Segment,
+    Strategy, Window, WindowedMetric, CATEGORIES,
 };
 
 /// Version of the link format this release writes.
@@ -186,6 +189,8 @@ pub const OPT_KEYS: [&str; 4] = [
     OPT_KNOBS_KEY,
     OPT_CONS_KEY,
 ];
+/// Key of the comparison of ad-load policies at equal engagement (`1`: shown).
+pub const POLICIES_KEY: &str = "pol";
 /// Most knobs the optimizer varies at once (as [`crate::core::tradeoff::optimize::MAX_KNOBS`]).
 pub const MAX_OPT_KNOBS: usize = 3;
 /// Most constraints of an optimization from the Tradeoffs tab.
@@ -409,8 +414,12 @@ pub struct OptConstraint {
 /// objective is maximised; `objective: None` means no optimization.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OptView {
-    /// The objective metric (one with a summary value); `None`: no optimization.
+    /// The objective metric (one with a summary value); `None`: no optimization, or the
+    /// promotion objective.
     pub objective: Option<Metric>,
+    /// A promotion metric as the objective (read from runs with promotional bandwidth on); when
+    /// set, `objective` is `None`.
+    pub promotion_objective: Option<&'static PromotionMetric>,
     /// The window the objective is read over.
     pub window: Window,
     /// Up to [`MAX_OPT_KNOBS`] knobs with their ranges, first ones first.
@@ -423,6 +432,7 @@ impl Default for OptView {
     fn default() -> Self {
         OptView {
             objective: None,
+            promotion_objective: None,
             window: Window::WholeRun,
             knobs: [None; MAX_OPT_KNOBS],
             constraints: [None; MAX_OPT_CONSTRAINTS],
@@ -433,8 +443,25 @@ impl Default for OptView {
 impl OptView {
     /// The objective over its window, if an objective is set.
     pub fn objective_metric(&self) -> Option<WindowedMetric> {
-        self.objective
-            .and_then(|m| WindowedMetric::new(self.window, m))
+        match self.promotion_objective {
+            Some(m) => Some(WindowedMetric::promotion(self.window, m)),
+            None => self
+                .objective
+                .and_then(|m| WindowedMetric::new(self.window, m)),
+        }
+    }
+
+    /// `self` with the objective keyed `key` (without its window, as
+    /// [`WindowedMetric::key`] gives it: `revenue_per_day`, `promotion.promoted_roi`), or with no
+    /// objective when `key` names no metric with a summary.
+    pub fn with_objective_key(mut self, key: &str) -> OptView {
+        self.objective = None;
+        self.promotion_objective = None;
+        match key.strip_prefix("promotion.") {
+            Some(rest) => self.promotion_objective = PromotionMetric::from_key(rest),
+            None => self.objective = Metric::from_key(key).filter(|m| m.has_summary()),
+        }
+        self
     }
 
     /// The knobs set, in order.
@@ -474,7 +501,12 @@ impl OptView {
     /// order.
     fn pairs(&self) -> Vec<(String, String)> {
         let mut pairs = Vec::new();
-        if let Some(m) = self.objective {
+        if let Some(m) = self.promotion_objective {
+            pairs.push((
+                OPT_OBJECTIVE_KEY.to_string(),
+                format!("promotion.{}", m.key),
+            ));
+        } else if let Some(m) = self.objective {
             pairs.push((OPT_OBJECTIVE_KEY.to_string(), m.key().to_string()));
         }
         if self.window != Window::WholeRun {
@@ -523,6 +555,8 @@ pub struct View {
     pub sweep: SweepView,
     /// The Tradeoffs tab's optimizer settings.
     pub opt: OptView,
+    /// Whether the Tradeoffs tab shows the comparison of ad-load policies at equal engagement.
+    pub policies: bool,
 }
 
 impl Default for View {
@@ -532,6 +566,7 @@ impl Default for View {
             test_window_days: DEFAULT_TEST_WINDOW_DAYS,
             sweep: SweepView::default(),
             opt: OptView::default(),
+            policies: false,
         }
     }
 }
@@ -673,6 +708,9 @@ pub fn encode_link(params: &Params, baseline: Option<&Params>, view: View) -> St
     }
     pairs.extend(view.sweep.pairs());
     pairs.extend(view.opt.pairs());
+    if view.policies {
+        pairs.push((POLICIES_KEY.to_string(), "1".to_string()));
+    }
     if let Some(base) = baseline {
         pairs.push((BASE_KEY.to_string(), "1".to_string()));
         encode_into(base, BASE_PREFIX, &mut pairs);
@@ -785,6 +823,7 @@ pub fn decode(query: &str) -> Decoded {
             || key == WINDOW_KEY
             || SWEEP_KEYS.contains(&key.as_str())
             || OPT_KEYS.contains(&key.as_str())
+            || key == POLICIES_KEY
         {
             view_pairs.push((key, value));
         } else if key.starts_with(LAB_PREFIX) {
@@ -871,6 +910,16 @@ fn read_view(pairs: Vec<(String, String)>, problems: &mut Vec<UrlProblem>) -> Vi
             }
         } else if OPT_KEYS.contains(&key.as_str()) {
             read_opt_pair(&mut view.opt, key, value, problems);
+        } else if key == POLICIES_KEY {
+            match parse_flag(trimmed) {
+                Some(on) => view.policies = on,
+                None => problems.push(UrlProblem {
+                    key,
+                    value,
+                    message: "expected 1 (the comparison of policies is shown) or 0".into(),
+                    used: "0".into(),
+                }),
+            }
         } else if key != WINDOW_KEY {
             read_sweep_pair(&mut view.sweep, key, value, problems);
         } else {
@@ -1006,13 +1055,19 @@ fn read_opt_pair(opt: &mut OptView, key: String, value: String, problems: &mut V
         })
     };
     match key.as_str() {
-        OPT_OBJECTIVE_KEY => match Metric::from_key(trimmed).filter(|m| m.has_summary()) {
-            Some(m) => opt.objective = Some(m),
-            None => problem(
-                "not the key of a summary metric (such as revenue_per_day)".into(),
-                "no optimization".into(),
-            ),
-        },
+        OPT_OBJECTIVE_KEY => {
+            let read = opt.with_objective_key(trimmed);
+            if read.objective_metric().is_some() {
+                *opt = read;
+            } else {
+                problem(
+                    "not the key of a summary metric (such as revenue_per_day) or promotion. \
+                     and a promotion metric's key (such as promotion.promoted_roi)"
+                        .into(),
+                    "no optimization".into(),
+                );
+            }
+        }
         OPT_WINDOW_KEY => match Window::from_name(trimmed) {
             Some(w) => opt.window = w,
             None => problem(

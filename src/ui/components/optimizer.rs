@@ -16,13 +16,13 @@ use yew::prelude::*;
 use crate::app::format;
 use crate::app::optimize::{OptimizeRun, PoliciesRun};
 use crate::app::state::{Action, AppState};
-use crate::app::sweep::{default_knob, sweepable_knobs};
+use crate::app::sweep::{default_knob, menu_metrics, sweepable_knobs};
 use crate::chart::frontier::metric_label;
 use crate::config::url::{
     OptConstraint, OptKnob, OptView, Side, MAX_OPT_CONSTRAINTS, MAX_OPT_KNOBS,
 };
 use crate::core::model::knobs::{Knob, Value};
-use crate::core::model::metric_table::{summary_rows, Metric};
+use crate::core::model::metric_table::Metric;
 use crate::core::model::{Window, WindowedMetric};
 use crate::ui::browser::now_ms;
 
@@ -43,13 +43,6 @@ fn input_checked(e: &Event) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
         .is_some_and(|i| i.checked())
-}
-
-fn every_metric() -> Vec<WindowedMetric> {
-    Window::ALL
-        .into_iter()
-        .flat_map(|w| summary_rows().filter_map(move |r| WindowedMetric::new(w, r.metric)))
-        .collect()
 }
 
 fn window_label(w: Window) -> &'static str {
@@ -97,15 +90,15 @@ pub fn optimizer_panel(props: &OptimizerProps) -> Html {
     };
     let knobs = view.knob_list();
     let cons = view.constraint_list();
+    // Every summary metric, and the promotion metrics when promotion is on.
+    let metrics = menu_metrics(&state.params);
+    let objective_key = view.objective_metric().map(|m| m.key());
 
     let on_objective = {
         let set = set.clone();
         Callback::from(move |e: Event| {
             let Some(key) = select_value(&e) else { return };
-            // The whole settings are copied (a struct update here would capture them in parts).
-            let mut next = view;
-            next.objective = Metric::from_key(&key).filter(|m| m.has_summary());
-            set(next);
+            set(view.with_objective_key(&key));
         })
     };
     let on_window = {
@@ -272,8 +265,8 @@ pub fn optimizer_panel(props: &OptimizerProps) -> Html {
                 <label class="sweep-field" for={format!("opt-con-{i}")}>
                     <span>{ format!("Constraint {}", i + 1) }</span>
                     <select id={format!("opt-con-{i}")} name={format!("opt.con{i}")} onchange={on_metric}>
-                        { for every_metric().into_iter().map(|m| html! {
-                            <option value={m.to_string()} selected={m == c.metric}>{ metric_label(&m) }</option>
+                        { for metrics.iter().map(|m| html! {
+                            <option value={m.to_string()} selected={*m == c.metric}>{ metric_label(m) }</option>
                         }) }
                     </select>
                 </label>
@@ -320,9 +313,11 @@ pub fn optimizer_panel(props: &OptimizerProps) -> Html {
                 <label class="sweep-field" for="opt-objective">
                     <span>{ "Maximise" }</span>
                     <select id="opt-objective" name="opt.objective" onchange={on_objective}>
-                        <option value="none" selected={view.objective.is_none()}>{ "— choose a metric —" }</option>
-                        { for summary_rows().map(|r| html! {
-                            <option value={r.key} selected={view.objective == Some(r.metric)}>{ r.label }</option>
+                        <option value="none" selected={objective_key.is_none()}>{ "— choose a metric —" }</option>
+                        { for metrics.iter().filter(|m| m.window == view.window).map(|m| {
+                            let key = m.key();
+                            let selected = objective_key.as_ref() == Some(&key);
+                            html! { <option value={key} {selected}>{ m.label() }</option> }
                         }) }
                     </select>
                 </label>
@@ -511,7 +506,7 @@ pub fn optimize_report(props: &ReportProps) -> Html {
                             <th scope="col">{ "Best" }</th>
                         </tr></thead>
                         <tbody>
-                            { for every_metric().into_iter().filter(|m| m.window == objective.window).map(|m| html! {
+                            { for menu_metrics(&run.base).into_iter().filter(|m| m.window == objective.window).map(|m| html! {
                                 <tr>
                                     <th scope="row">{ metric_label(&m) }</th>
                                     <td>{ own.as_deref().map_or("—".into(), |s| format::number(m.value(s))) }</td>

@@ -21,15 +21,14 @@ use yew::prelude::*;
 use crate::app::format;
 use crate::app::state::{Action, AppState};
 use crate::app::sweep::{
-    marginal_rates, nearest_point, resolve, resolve2, sweepable_knobs, table_metrics, Readout,
-    Sweep,
+    marginal_rates, menu_metrics, nearest_point, resolve, resolve2, sweepable_knobs, table_metrics,
+    Readout, Sweep,
 };
 use crate::chart::frontier::{draw_frontier, frontier_chart, metric_label};
 use crate::chart::heatmap::{draw_heatmap, heatmap_chart, CellRect};
 use crate::config::url::SweepView;
 use crate::core::model::knobs::Knob;
-use crate::core::model::metric_table::summary_rows;
-use crate::core::model::{Summaries, Window, WindowedMetric};
+use crate::core::model::{Summaries, WindowedMetric};
 use crate::ui::browser::{self, now_ms};
 use crate::ui::components::canvas::drawing_area;
 use crate::ui::components::optimizer::{OptimizerPanel, PoliciesPanel};
@@ -49,13 +48,6 @@ pub struct TradeoffsProps {
     pub state: Rc<AppState>,
     /// Where actions go.
     pub dispatch: Callback<Action>,
-}
-
-fn every_metric() -> Vec<WindowedMetric> {
-    Window::ALL
-        .into_iter()
-        .flat_map(|w| summary_rows().filter_map(move |r| WindowedMetric::new(w, r.metric)))
-        .collect()
 }
 
 fn select_value(e: &Event) -> Option<String> {
@@ -120,6 +112,15 @@ pub fn tradeoffs_page(props: &TradeoffsProps) -> Html {
         use_effect_with(state.needs_optimize(), move |needs| {
             if *needs {
                 dispatch.emit(Action::StartOptimize { now_ms: now_ms() });
+            }
+        });
+    }
+    // A link with `pol=1`: compare the policies once.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.needs_policies(), move |needs| {
+            if *needs {
+                dispatch.emit(Action::StartPolicies { now_ms: now_ms() });
             }
         });
     }
@@ -216,6 +217,7 @@ pub struct SweepControlsProps {
 pub fn sweep_controls(props: &SweepControlsProps) -> Html {
     let view = props.state.sweep_view;
     let (knob, from, to, _) = resolve(&props.state.params, &view);
+    let metrics = menu_metrics(&props.state.params);
     let spec = knob.spec();
     let set = {
         let dispatch = props.dispatch.clone();
@@ -259,9 +261,9 @@ pub fn sweep_controls(props: &SweepControlsProps) -> Html {
             <label class="sweep-field" for={id}>
                 <span>{ label }</span>
                 <select id={id} name={id} {onchange}>
-                    { for every_metric().into_iter().map(|m| {
+                    { for metrics.iter().map(|m| {
                         let text = m.to_string();
-                        html! { <option value={text.clone()} selected={m == current}>{ metric_label(&m) }</option> }
+                        html! { <option value={text.clone()} selected={*m == current}>{ metric_label(m) }</option> }
                     }) }
                 </select>
             </label>
