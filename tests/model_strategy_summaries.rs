@@ -4,7 +4,8 @@
 
 use sandbox::core::auction::Format;
 use sandbox::core::model::{
-    goal_met, simulate, Params, RunResult, Scenario, Strategy, Window, WindowTotals,
+    goal_met, simulate, Goals, MaxClicksRule, Params, RunResult, Scenario, Strategy, Window,
+    WindowTotals,
 };
 
 /// A stationary market (no fatigue, no churn, no arrivals) with the given strategy mix.
@@ -223,22 +224,45 @@ fn goals_follow_their_definitions() {
         clicks,
         budget,
         days: 7.0,
+        multiplier: 7.0 * 0.5,
     };
-    let roas = |x: &WindowTotals| goal_met(Strategy::TargetRoas, x, 2.0, 0.5);
+    let goals = Goals {
+        target_roas: 2.0,
+        target_cpc: 0.5,
+        max_clicks_rule: MaxClicksRule::OneHourSpendOut,
+    };
+    let roas = |x: &WindowTotals| goal_met(Strategy::TargetRoas, x, &goals);
     assert_eq!(roas(&t(10.0, 21.0, 5.0, 100.0)), Some(true)); // ROI 2.1, within 10%
     assert_eq!(roas(&t(10.0, 17.0, 5.0, 100.0)), Some(false)); // ROI 1.7, below
     assert_eq!(roas(&t(10.0, 30.0, 5.0, 100.0)), Some(false)); // ROI 3, budget not spent
     assert_eq!(roas(&t(99.0, 300.0, 5.0, 100.0)), Some(true)); // ROI 3, budget spent
     assert_eq!(roas(&t(0.0, 0.0, 0.0, 100.0)), Some(false)); // bought nothing
-    let clicks = |x: &WindowTotals| goal_met(Strategy::MaxClicks, x, 2.0, 0.5);
+    let clicks = |x: &WindowTotals| goal_met(Strategy::MaxClicks, x, &goals);
     assert_eq!(clicks(&t(98.0, 0.0, 1.0, 100.0)), Some(true));
     assert_eq!(clicks(&t(97.0, 0.0, 1.0, 100.0)), Some(false));
-    let cpc = |x: &WindowTotals| goal_met(Strategy::TargetCpc, x, 2.0, 0.5);
+    // Bidding (within 2% of) its value: the budget does not bind, μ = 0 is the optimum.
+    let full = |m: f64| WindowTotals {
+        multiplier: 7.0 * m,
+        ..t(50.0, 0.0, 1.0, 100.0)
+    };
+    assert_eq!(clicks(&full(0.98)), Some(true));
+    assert_eq!(clicks(&full(0.97)), Some(false));
+    // The version-1 rule keeps the version-1 goal: the budget alone.
+    let v1 = Goals {
+        max_clicks_rule: MaxClicksRule::SkipSpendOutHour,
+        ..goals
+    };
+    assert_eq!(goal_met(Strategy::MaxClicks, &full(1.0), &v1), Some(false));
+    assert_eq!(
+        goal_met(Strategy::MaxClicks, &t(98.0, 0.0, 1.0, 100.0), &v1),
+        Some(true)
+    );
+    let cpc = |x: &WindowTotals| goal_met(Strategy::TargetCpc, x, &goals);
     assert_eq!(cpc(&t(5.5, 0.0, 10.0, 100.0)), Some(true)); // CPC 0.55 = 1.1 × target
     assert_eq!(cpc(&t(5.6, 0.0, 10.0, 100.0)), Some(false));
     assert_eq!(cpc(&t(0.0, 0.0, 0.0, 100.0)), Some(false));
     assert_eq!(
-        goal_met(Strategy::Manual, &t(1.0, 1.0, 1.0, 1.0), 2.0, 0.5),
+        goal_met(Strategy::Manual, &t(1.0, 1.0, 1.0, 1.0), &goals),
         None
     );
 }

@@ -1488,6 +1488,7 @@ impl Engine {
                     value: t.value,
                     clicks: t.clicks,
                     budget,
+                    multiplier: a.strategy_multiplier(self.routing.pot_of_arm[k]),
                 });
                 let m = &mut acc.m;
                 m.liquid_welfare += t.value.min(budget);

@@ -36,7 +36,8 @@ pub use metrics::{
 pub use params::*;
 pub use promotion_metrics::{PromotionMetric, PromotionSide, PROMOTION_METRICS};
 pub use strategy_metrics::{
-    goal_met, StrategySummary, WindowTotals, GOAL_BUDGET_SPENT, GOAL_TOLERANCE,
+    goal_met, Goals, StrategySummary, WindowTotals, GOAL_BUDGET_SPENT, GOAL_FULL_BID,
+    GOAL_TOLERANCE,
 };
 pub use validate::{FieldError, Scenario, MAX_SEGMENTS};
 pub use window::{Window, WindowedMetric, WindowedMetricError};

@@ -9,7 +9,11 @@
 //! - `target_roas` (target `T`): `S > 0` and either `|V/S − T| ≤ 10%·T` (at the target), or
 //!   `V/S > T` with `S ≥ 98%·B` (above target because the budget binds first: the return
 //!   constraint is slack, which is the autobidder's optimum, not a miss);
-//! - `max_clicks`: `S ≥ 98%·B` (the budget spent);
+//! - `max_clicks`: `S ≥ 98%·B` (the budget spent), or a mean end-of-day bid multiplier
+//!   `1/(1 + μ)` of at least 0.98 over its days (it bids within 2% of its value: the budget does
+//!   not bind, so `μ = 0` is its optimum — complementary slackness within the same 2%). Under
+//!   the version-1 rule (`advertisers.max_clicks_rule = skip_spend_out_hour`, set by the
+//!   migration of version-1 links and documents) only the budget counts, as it did then;
 //! - `target_cpc` (target `T_cpc`): `C > 0` and `S/C ≤ 1.1·T_cpc` (an advertiser that bought
 //!   no click missed a goal of buying clicks);
 //! - `manual` and `learning_shading`: no goal (`null`): one bids a fixed rule, the other maximises
@@ -24,7 +28,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::params::{AdvertiserParams, Strategy};
+use super::params::{AdvertiserParams, MaxClicksRule, Strategy};
 
 /// Relative tolerance of the goals: a `target_roas` advertiser within ±10% of its target, a
 /// `target_cpc` advertiser at most 10% above its target CPC, meets its goal.
@@ -32,6 +36,10 @@ pub const GOAL_TOLERANCE: f64 = 0.1;
 /// Share of its budget an advertiser must spend for the budget to count as spent (`max_clicks`'
 /// goal; a `target_roas` advertiser above target with its budget spent also meets its goal).
 pub const GOAL_BUDGET_SPENT: f64 = 0.98;
+
+/// Mean bid multiplier from which a `max_clicks` advertiser counts as bidding its value (its
+/// budget does not bind), which meets its goal.
+pub const GOAL_FULL_BID: f64 = 0.98;
 
 /// One bidding strategy's numbers over a window.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -69,6 +77,8 @@ pub(crate) struct AdvertiserDay {
     pub clicks: f64,
     /// Today's budget.
     pub budget: f64,
+    /// Its controller's bid multiplier at the end of the day (1 for `manual`).
+    pub multiplier: f64,
 }
 
 /// An advertiser's (or a strategy's) totals over a window.
@@ -84,31 +94,61 @@ pub struct WindowTotals {
     pub budget: f64,
     /// Days active.
     pub days: f64,
+    /// Sum of the end-of-day bid multipliers over the days active.
+    pub multiplier: f64,
 }
 
 impl WindowTotals {
-    fn add(&mut self, spend: f64, value: f64, clicks: f64, budget: f64, days: f64) {
-        self.spend += spend;
-        self.value += value;
-        self.clicks += clicks;
-        self.budget += budget;
-        self.days += days;
+    fn add(&mut self, t: &WindowTotals) {
+        self.spend += t.spend;
+        self.value += t.value;
+        self.clicks += t.clicks;
+        self.budget += t.budget;
+        self.days += t.days;
+        self.multiplier += t.multiplier;
+    }
+}
+
+/// What the autobidders aim for: the configuration's targets and the max-clicks rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Goals {
+    /// `advertisers.target_roas`.
+    pub target_roas: f64,
+    /// `advertisers.target_cpc`.
+    pub target_cpc: f64,
+    /// `advertisers.max_clicks_rule` (the version-1 rule keeps the version-1 goal).
+    pub max_clicks_rule: MaxClicksRule,
+}
+
+impl Goals {
+    /// The goals of the advertisers `a`.
+    pub fn of(a: &AdvertiserParams) -> Goals {
+        Goals {
+            target_roas: a.target_roas,
+            target_cpc: a.target_cpc,
+            max_clicks_rule: a.max_clicks_rule,
+        }
     }
 }
 
 /// Whether an advertiser following `strategy` with window totals `t` met its goal (see the
 /// module docs); `None` for `manual` and `learning_shading`, which have none.
-pub fn goal_met(
-    strategy: Strategy,
-    t: &WindowTotals,
-    target_roas: f64,
-    target_cpc: f64,
-) -> Option<bool> {
+pub fn goal_met(strategy: Strategy, t: &WindowTotals, goals: &Goals) -> Option<bool> {
+    let Goals {
+        target_roas,
+        target_cpc,
+        max_clicks_rule,
+    } = *goals;
     let budget_spent = t.spend >= GOAL_BUDGET_SPENT * t.budget;
     match strategy {
         // Neither states a goal: manual bids a fixed rule, a learner maximises its surplus.
         Strategy::Manual | Strategy::LearningShading => None,
-        Strategy::MaxClicks => Some(budget_spent),
+        Strategy::MaxClicks => Some(
+            budget_spent
+                || (max_clicks_rule == MaxClicksRule::OneHourSpendOut
+                    && t.days > 0.0
+                    && t.multiplier >= GOAL_FULL_BID * t.days),
+        ),
         Strategy::TargetRoas => Some(
             t.spend > 0.0 && {
                 let roi = t.value / t.spend;
@@ -129,8 +169,7 @@ pub(crate) struct StrategyFold {
     ranges: [(usize, usize); 3],
     /// The strategies of the mix, in name order.
     present: Vec<Strategy>,
-    target_roas: f64,
-    target_cpc: f64,
+    goals: Goals,
     /// Per window, per advertiser index: its strategy and totals.
     windows: [Vec<Option<(Strategy, WindowTotals)>>; 3],
 }
@@ -144,8 +183,7 @@ impl StrategyFold {
         StrategyFold {
             ranges: [(0, week), (days - week, days), (0, days)],
             present,
-            target_roas: a.target_roas,
-            target_cpc: a.target_cpc,
+            goals: Goals::of(a),
             windows: Default::default(),
         }
     }
@@ -163,7 +201,14 @@ impl StrategyFold {
                     list.resize(i + 1, None);
                 }
                 let entry = list[i].get_or_insert((r.strategy, WindowTotals::default()));
-                entry.1.add(r.spend, r.value, r.clicks, r.budget, 1.0);
+                entry.1.add(&WindowTotals {
+                    spend: r.spend,
+                    value: r.value,
+                    clicks: r.clicks,
+                    budget: r.budget,
+                    days: 1.0,
+                    multiplier: r.multiplier,
+                });
             }
         }
     }
@@ -179,9 +224,9 @@ impl StrategyFold {
                     let mut total = WindowTotals::default();
                     let (mut followers, mut met) = (0usize, 0usize);
                     for (_, t) in self.windows[w].iter().flatten().filter(|(k, _)| *k == s) {
-                        total.add(t.spend, t.value, t.clicks, t.budget, t.days);
+                        total.add(t);
                         followers += 1;
-                        if goal_met(s, t, self.target_roas, self.target_cpc) == Some(true) {
+                        if goal_met(s, t, &self.goals) == Some(true) {
                             met += 1;
                         }
                     }
