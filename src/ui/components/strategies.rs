@@ -76,7 +76,7 @@ pub fn strategies_card(props: &StrategiesCardProps) -> Html {
                 </table>
                 </div>
                 <p class="muted">
-                    { "Goal met: target ROAS within ±10% of its target, or above it with the budget spent (≥ 98%); max clicks with its budget spent (≥ 98%); target CPC at most 10% above its target. Each advertiser is judged on its own totals over the window." }
+                    { "Goal met: target ROAS within ±10% of its target, or above it with the budget spent (≥ 98%); max clicks with its budget spent (≥ 98%) or bidding within 2% of its value (its budget does not bind); target CPC at most 10% above its target. Each advertiser is judged on its own totals over the window." }
                 </p>
             }
         </section>
