@@ -493,7 +493,8 @@ fn second_price_search_on_larger_markets() {
 }
 
 /// Conitzer, Kroer, Panigrahi et al. (Management Science 2022): the FPPE's revenue is at least
-/// that of any SPPE of the same market. Checked on every random market where an SPPE was found.
+/// that of any SPPE of the same market. Checked on every random market where an SPPE was found
+/// (all 60 when this test was written).
 #[test]
 fn first_price_revenue_is_at_least_second_price_revenue() {
     let mut checked = 0;
@@ -514,7 +515,7 @@ fn first_price_revenue_is_at_least_second_price_revenue() {
             run.outcome.revenue
         );
     }
-    assert!(checked >= 30, "only {checked} markets had an SPPE found");
+    assert!(checked >= 55, "only {checked} markets had an SPPE found");
 }
 
 /// The checker catches a point that is not an SPPE: the FPPE of a market where a bidder wins
