@@ -976,6 +976,12 @@ pub struct SecondPriceRun {
 /// second-highest bid; goods where two or more tie at the top (price = that bid) are split by a
 /// max-flow that first fills the paced bidders' remaining budgets, then the others'.
 /// Deterministic: no clock, a seeded generator, a fixed order of operations.
+///
+/// Measured on the seeded random markets of `tests/lab_pacing.rs` (values uniform with 20%
+/// zeros, budgets from 0.05 to 2 times the fair share), with the default `max_sweeps`: found for
+/// 100% of 2 × 2, 98% of 3 × 5, 97% of 8 × 12 and 23% of 20 × 60 markets, where the dynamics from
+/// `α = 1` alone found 93%, 69%, 45% and 3%. Release build: median 0.7 ms per 8 × 12 market, 73 ms
+/// per 20 × 60; at 200 × 2 000 a search that spends its whole budget takes about 30 s.
 pub fn second_price_pacing(market: &Market, max_sweeps: usize) -> SecondPriceRun {
     let n = market.bidders();
     let mut left = max_sweeps;
