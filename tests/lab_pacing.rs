@@ -470,8 +470,8 @@ fn second_price_search_is_deterministic() {
 }
 
 /// A larger market (20 × 60) where the dynamics from `α = 1` rarely settle: the search finds
-/// SPPEs on some of them (23 of 100 seeded markets when this test was written, against 3 for
-/// the dynamics alone), each one checked from the definition.
+/// SPPEs on some of them (23 of 100 seeded markets, 15 of another 100, when this test was
+/// written, against 3 for the dynamics alone), each one checked from the definition.
 #[test]
 fn second_price_search_on_larger_markets() {
     let mut found = 0;

@@ -980,8 +980,9 @@ pub struct SecondPriceRun {
 /// Measured on the seeded random markets of `tests/lab_pacing.rs` (values uniform with 20%
 /// zeros, budgets from 0.05 to 2 times the fair share), with the default `max_sweeps`: found for
 /// 100% of 2 × 2, 98% of 3 × 5, 97% of 8 × 12 and 23% of 20 × 60 markets, where the dynamics from
-/// `α = 1` alone found 93%, 69%, 45% and 3%. Release build: median 0.7 ms per 8 × 12 market, 73 ms
-/// per 20 × 60; at 200 × 2 000 a search that spends its whole budget takes about 30 s.
+/// `α = 1` alone found 93%, 69%, 45% and 3% (another 100 seeds: 98% of 8 × 12, 15% of
+/// 20 × 60). Release build: median 0.7 ms per 8 × 12 market, 73 ms per 20 × 60; at
+/// 200 × 2 000 a search that spends its whole budget takes about 30 s.
 pub fn second_price_pacing(market: &Market, max_sweeps: usize) -> SecondPriceRun {
     let n = market.bidders();
     let mut left = max_sweeps;
