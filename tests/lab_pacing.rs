@@ -5,7 +5,7 @@
 
 use sandbox::core::lab::pacing::{
     check_fppe, check_sppe, eg_dual_objective, first_price_pacing, first_price_pacing_reference,
-    second_price_pacing, Market, PacingOutcome, SPPE_MAX_SWEEPS,
+    second_price_pacing, Market, PacingOutcome, SppeStart, SPPE_MAX_SWEEPS,
 };
 use sandbox::core::rng::{self, Purpose, Random};
 
@@ -266,8 +266,7 @@ fn release_only_the_largest_market_meets_the_conditions() {
 
 // ---- Second-price pacing equilibria (Conitzer, Kroer, Sodomka & Stier-Moses, OR 2022) ----
 
-/// The SPPE found by the best-response dynamics, which must have converged and meet every
-/// condition.
+/// The SPPE found by the search, which must have converged and meet every condition.
 fn solve_sppe(m: &Market) -> PacingOutcome {
     let run = second_price_pacing(m, SPPE_MAX_SWEEPS);
     let problems = check_sppe(m, &run.outcome, TOL);
@@ -403,33 +402,99 @@ fn assert_sppe_from_the_definition(mk: &Market, out: &PacingOutcome, what: &str)
     }
 }
 
+/// Found rates of the search on seeded random markets (values uniform with 20% zeros, budgets
+/// at 0.05, 0.5 or 2 times the fair share, seeds 500–599; ties: values on four levels), and
+/// every point found is an SPPE by the definition and the best-response property. Measured
+/// when this test was written: 100% of 2 × 2, 100% of 2 × 3 with ties, 98% of 3 × 5 and 97% of
+/// 8 × 12 (the best-response dynamics from `α = 1` alone: 93%, 69% and 45% on the untied
+/// sizes); the thresholds leave a margin of a few markets.
 #[test]
-fn converged_second_price_points_are_equilibria_by_the_definition() {
-    // Tiny and small markets; the dynamics need not converge (finding an SPPE is PPAD-hard),
-    // but on these sizes they mostly do: at least 70% of 2 × 2 and 3 × 5 markets (95% and
-    // 80% when this test was written), and every converged point is an SPPE.
-    for (n, m, ties, min_converged) in [(2, 2, false, 70), (2, 3, true, 60), (3, 5, false, 60)] {
-        let mut converged = 0;
+fn second_price_search_finds_equilibria_by_the_definition() {
+    for (n, m, ties, min_found) in [
+        (2, 2, false, 97),
+        (2, 3, true, 95),
+        (3, 5, false, 95),
+        (8, 12, false, 90),
+    ] {
+        let mut found = 0;
+        let mut beyond_first = 0;
         for seed in 0..100u64 {
             let scale = [0.05, 0.5, 2.0][(seed % 3) as usize];
             let mk = random_market(500 + seed, n, m, ties, scale);
             let run = second_price_pacing(&mk, SPPE_MAX_SWEEPS);
             let problems = check_sppe(&mk, &run.outcome, TOL);
+            // `converged` is exactly "the check passes".
+            assert_eq!(run.converged, problems.is_empty(), "{n}x{m} seed {seed}");
+            assert!(run.sweeps <= SPPE_MAX_SWEEPS, "{n}x{m} seed {seed}");
             if run.converged {
-                converged += 1;
-                assert!(problems.is_empty(), "{n}x{m} seed {seed}: {problems:#?}");
+                found += 1;
+                beyond_first += usize::from(run.start != SppeStart::Ones || run.exact);
                 assert_sppe_from_the_definition(&mk, &run.outcome, &format!("{n}x{m} {seed}"));
             }
         }
-        assert!(
-            converged >= min_converged,
-            "{n}x{m}: only {converged} of 100 converged"
-        );
+        assert!(found >= min_found, "{n}x{m}: only {found} of 100 found");
+        if (n, m) == (8, 12) {
+            // The later starts and the exact solves do part of the work (58 of the 97 when
+            // this test was written).
+            assert!(
+                beyond_first >= 20,
+                "8x12: {beyond_first} found beyond the first start"
+            );
+        }
     }
 }
 
+/// The search is deterministic: the same market gives the same run, to the bit, also when the
+/// point comes from a seeded random start.
+#[test]
+fn second_price_search_is_deterministic() {
+    let mut random_starts = 0;
+    for seed in 0..30u64 {
+        let mk = random_market(
+            700 + seed,
+            8,
+            12,
+            false,
+            [0.05, 0.5, 2.0][(seed % 3) as usize],
+        );
+        let once = second_price_pacing(&mk, SPPE_MAX_SWEEPS);
+        let again = second_price_pacing(&mk, SPPE_MAX_SWEEPS);
+        random_starts += usize::from(once.start == SppeStart::Random);
+        assert_eq!(
+            serde_json::to_string(&once).expect("json"),
+            serde_json::to_string(&again).expect("json"),
+            "seed {seed}"
+        );
+    }
+    assert!(random_starts >= 1, "no point came from a random start");
+}
+
+/// A larger market (20 × 60) where the dynamics from `α = 1` rarely settle: the search finds
+/// SPPEs on some of them (23 of 100 seeded markets, 15 of another 100, when this test was
+/// written, against 3 for the dynamics alone), each one checked from the definition.
+#[test]
+fn second_price_search_on_larger_markets() {
+    let mut found = 0;
+    for seed in 0..30u64 {
+        let mk = random_market(
+            500 + seed,
+            20,
+            60,
+            false,
+            [0.05, 0.5, 2.0][(seed % 3) as usize],
+        );
+        let run = second_price_pacing(&mk, SPPE_MAX_SWEEPS);
+        if run.converged {
+            found += 1;
+            assert_sppe_from_the_definition(&mk, &run.outcome, &format!("20x60 {seed}"));
+        }
+    }
+    assert!(found >= 3, "20x60: only {found} of 30 found");
+}
+
 /// Conitzer, Kroer, Panigrahi et al. (Management Science 2022): the FPPE's revenue is at least
-/// that of any SPPE of the same market. Checked on every random market where an SPPE was found.
+/// that of any SPPE of the same market. Checked on every random market where an SPPE was found
+/// (all 60 when this test was written).
 #[test]
 fn first_price_revenue_is_at_least_second_price_revenue() {
     let mut checked = 0;
@@ -438,7 +503,7 @@ fn first_price_revenue_is_at_least_second_price_revenue() {
         let scale = [0.05, 0.5, 2.0][(seed / 4 % 3) as usize];
         let mk = random_market(900 + seed, n, m, seed % 2 == 0, scale);
         let run = second_price_pacing(&mk, SPPE_MAX_SWEEPS);
-        if !(run.converged && check_sppe(&mk, &run.outcome, TOL).is_empty()) {
+        if !run.converged {
             continue;
         }
         checked += 1;
@@ -450,7 +515,7 @@ fn first_price_revenue_is_at_least_second_price_revenue() {
             run.outcome.revenue
         );
     }
-    assert!(checked >= 30, "only {checked} markets had an SPPE found");
+    assert!(checked >= 55, "only {checked} markets had an SPPE found");
 }
 
 /// The checker catches a point that is not an SPPE: the FPPE of a market where a bidder wins
@@ -574,8 +639,35 @@ mod cli {
         }
         assert_eq!(v["method"]["name"], "best_response");
         assert_eq!(v["method"]["converged"], true);
+        // Found by the dynamics from α = 1 alone.
+        assert_eq!(v["method"]["starts"], 1);
+        assert_eq!(v["method"]["start"], "ones");
+        assert_eq!(v["method"]["exact"], false);
         assert!((v["multipliers"][0].as_f64().expect("number") - 0.75).abs() < 1e-9);
         assert!((v["prices"][0].as_f64().expect("number") - 1.5).abs() < 1e-9);
+    }
+
+    /// The second-price search on 8 × 12 markets (some found from seeded random starts) prints
+    /// the same bytes twice.
+    #[test]
+    fn second_price_output_is_byte_identical_on_repeat() {
+        for seed in 0..6u64 {
+            let mk = super::random_market(
+                700 + seed,
+                8,
+                12,
+                false,
+                [0.05, 0.5, 2.0][(seed % 3) as usize],
+            );
+            let spec = serde_json::json!({
+                "values": mk.values(),
+                "budgets": mk.budgets(),
+                "format": "second_price",
+            })
+            .to_string();
+            let out = ok(&["pacing", "-"], Some(&spec));
+            assert_eq!(out, ok(&["pacing", "-"], Some(&spec)), "seed {seed}");
+        }
     }
 
     /// Dynamics stopped before they settle (a cap of one sweep on a market where the first

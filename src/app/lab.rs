@@ -155,9 +155,9 @@ pub struct PacingViolationView {
 /// How a second-price point was found, as the tab reads it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct PacingMethodView {
-    /// Whether the dynamics settled at an equilibrium.
+    /// Whether the search reached an equilibrium.
     pub converged: bool,
-    /// Best-response sweeps run.
+    /// Best-response sweeps run (over all starts).
     pub sweeps: usize,
 }
 

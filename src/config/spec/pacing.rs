@@ -7,8 +7,8 @@
 //!
 //! Keys: `values` (a list per bidder of its value per good, all of one length, each ≥ 0),
 //! `budgets` (one per bidder, ≥ 0), optional `format` (`"first_price"`, the default, or
-//! `"second_price"`), optional `max_sweeps` (second price only: the cap on best-response sweeps,
-//! 1 to [`SPPE_SWEEPS_LIMIT`], default [`SPPE_MAX_SWEEPS`]). At most
+//! `"second_price"`), optional `max_sweeps` (second price only: the cap on best-response sweeps
+//! over all starts, 1 to [`SPPE_SWEEPS_LIMIT`], default [`SPPE_MAX_SWEEPS`]). At most
 //! [`MAX_PACING_BIDDERS`](crate::core::lab::pacing::MAX_PACING_BIDDERS) bidders and
 //! [`MAX_PACING_GOODS`](crate::core::lab::pacing::MAX_PACING_GOODS) goods.
 //! Unknown keys are errors.
@@ -24,11 +24,14 @@
 //! - **First price**: the unique first-price pacing equilibrium by
 //!   [`first_price_pacing`], checked by [`check_fppe`].
 //! - **Second price**: one second-price pacing equilibrium sought by best-response dynamics
-//!   from `α = 1` ([`second_price_pacing`]; an SPPE exists but need not be unique, and finding
-//!   one is PPAD-hard in general), checked by [`check_sppe`] (prices = second-highest paced
-//!   bid). The report adds `method` (`name`, `converged`, `sweeps`, `rebalances`,
-//!   `max_sweeps`). When the dynamics do not settle, the last point is reported with
-//!   `"verified": false` and its worst violation; the exit status is still 0.
+//!   from several starts (`α = 1`, the first-price multipliers, seeded random points), each
+//!   finished by exact solves of its active set ([`second_price_pacing`]; an SPPE exists but
+//!   need not be unique, and finding one is PPAD-hard in general), checked by [`check_sppe`]
+//!   (prices = second-highest paced bid). The report adds `method` (`name`, `converged`,
+//!   `sweeps`, `rebalances`, `max_sweeps`, `starts`, `start`, `exact`). When the search finds
+//!   no equilibrium, the point closest to one is reported with `"verified": false` and its
+//!   worst violation; the exit status is still 0. The random starts are seeded by a hash of the
+//!   market: the same spec prints the same bytes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -37,7 +40,8 @@ use super::{as_type, missing, parse_object, unknown_key, SpecError};
 
 use crate::core::lab::pacing::{
     check_fppe, check_sppe, first_price_pacing, second_price_pacing, worst_violation,
-    ConditionsChecked, Market, PacingOutcome, Violation, SPPE_MAX_SWEEPS, SPPE_SWEEPS_LIMIT,
+    ConditionsChecked, Market, PacingOutcome, SppeStart, Violation, SPPE_MAX_SWEEPS,
+    SPPE_SWEEPS_LIMIT,
 };
 
 /// Relative tolerance of the conditions reported in `conditions_hold`.
@@ -75,16 +79,24 @@ pub struct PacingSpec {
 /// How a second-price equilibrium was sought.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PacingMethod {
-    /// `"best_response"`: budget-feasible best-response dynamics from `α = 1`.
+    /// `"best_response"`: budget-feasible best-response dynamics from several starts, each
+    /// finished by an exact solve of its active set.
     pub name: &'static str,
-    /// Whether the dynamics settled at a point meeting every condition.
+    /// Whether the search reached a point meeting every condition.
     pub converged: bool,
-    /// Sweeps run.
+    /// Sweeps run over all starts (an exact solve counts as one).
     pub sweeps: usize,
     /// Tie groups rescaled.
     pub rebalances: usize,
-    /// The cap on sweeps.
+    /// The cap on sweeps (over all starts).
     pub max_sweeps: usize,
+    /// Starts tried (1: the dynamics from `α = 1` sufficed).
+    pub starts: usize,
+    /// The start of the reported point: `ones` (`α = 1`), `first_price` (the first-price
+    /// equilibrium's multipliers) or `random` (seeded by the market).
+    pub start: SppeStart,
+    /// Whether the reported point came from the exact solve of an active set.
+    pub exact: bool,
 }
 
 /// Whether the reported equilibrium meets its conditions: `true`, or what is broken.
@@ -189,6 +201,9 @@ pub fn solve(
                 sweeps: run.sweeps,
                 rebalances: run.rebalances,
                 max_sweeps: cap,
+                starts: run.starts,
+                start: run.start,
+                exact: run.exact,
             };
             (run.outcome, broken, Some(method))
         }

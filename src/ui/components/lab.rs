@@ -715,7 +715,7 @@ pub fn pacing_editor(props: &EditorProps) -> Html {
                     if m.converged {
                         String::new()
                     } else {
-                        format!(" The best-response dynamics did not settle in {} sweeps (finding a second-price pacing equilibrium is PPAD-hard in general).", m.sweeps)
+                        format!(" The search (best-response dynamics from several starts with exact solves) found none in {} sweeps (finding a second-price pacing equilibrium is PPAD-hard in general); the point shown is the closest it reached.", m.sweeps)
                     }
                 });
                 format!(
