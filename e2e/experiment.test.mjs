@@ -240,6 +240,8 @@ test('experiment: a switchback\'s schedule in the tab and the link; CUPED\'s cov
   await waitForReport(page, balanced.id);
   assert.match(await page.innerText('.exp-srm'), /7 control, 7 treatment/);
   const link = await waitForUrl(page, (q) => q.includes('exp.switchback=paired'));
+  const dir = ensureArtifacts();
+  await page.locator('.exp-settings').screenshot({ path: path.join(dir, 'experiment-switchback-settings.png') });
   // A pre-period and replications: CUPED's bias, RMSE and coverage columns.
   const fresh = await open(`${link.replace('exp.design=switchback', 'exp.design=user')}&exp.pre=3&exp.reps=3`);
   await waitForReport(fresh);
@@ -247,6 +249,7 @@ test('experiment: a switchback\'s schedule in the tab and the link; CUPED\'s cov
   const coverage = await fresh.locator('#exp-estimates td[data-cuped-coverage]').evaluateAll((cs) => cs.map((c) => Number(c.dataset.cupedCoverage)));
   assert.equal(coverage.length, 2);
   assert.ok(coverage.every((c) => c >= 0 && c <= 1), String(coverage));
+  await fresh.locator('#exp-estimates').screenshot({ path: path.join(dir, 'experiment-cuped-coverage.png') });
   assert.deepEqual([...page.errors, ...fresh.errors], []);
 });
 
