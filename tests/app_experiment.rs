@@ -319,4 +319,11 @@ fn the_switchback_schedule_goes_into_the_spec_only_when_chosen() {
     };
     let problem = paired.problem(&control).expect("paired needs share 0.5");
     assert!(problem.contains("`switchback_schedule`"), "{problem}");
+    // Without a switchback the schedule stays out of the spec, which runs.
+    let user = ExperimentView {
+        design: Design::User,
+        ..paired
+    };
+    assert!(!user.spec_text(&control).contains("switchback_schedule"));
+    assert_eq!(user.problem(&control), None);
 }

@@ -1285,10 +1285,16 @@ mod experiment_keys {
             assert_eq!(exp, d, "{query}: the default is used");
         }
         // Paired switchback days need share 0.5: reported, and the default schedule used.
-        let (exp, keys) = problem_keys("v=1&page=experiment&exp.switchback=paired&exp.share=0.3");
+        let (exp, keys) = problem_keys(
+            "v=1&page=experiment&exp.design=switchback&exp.switchback=paired&exp.share=0.3",
+        );
         assert_eq!(keys, vec!["exp.switchback".to_string()]);
         assert_eq!(exp.switchback, SwitchbackSchedule::Independent);
         assert_eq!(exp.share, 0.3);
+        // Without a switchback the schedule does not matter: kept, and not reported.
+        let (exp, keys) = problem_keys("v=1&page=experiment&exp.switchback=paired&exp.share=0.3");
+        assert!(keys.is_empty(), "{keys:?}");
+        assert_eq!(exp.switchback, SwitchbackSchedule::Paired);
         // Each schedule round-trips; the default writes no key.
         for plan in SwitchbackSchedule::ALL {
             let view = ExperimentView {

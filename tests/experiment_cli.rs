@@ -1179,9 +1179,15 @@ fn bad_switchback_schedules_exit_2_naming_the_field() {
     }
     let stderr = err(
         &["experiment", "-"],
-        Some(r#"{"switchback_schedule": "paired", "treatment_share": 0.3}"#),
+        Some(
+            r#"{"designs": ["switchback"], "switchback_schedule": "paired", "treatment_share": 0.3}"#,
+        ),
     );
     assert!(stderr.contains("0.5"), "{stderr}");
+    // Without a switchback, paired days at 0.3 do nothing: a warning, not an error.
+    let spec = experiment::parse(r#"{"switchback_schedule": "paired", "treatment_share": 0.3}"#)
+        .expect("valid");
+    assert!(spec.warnings.iter().any(|w| w.contains("no switchback")));
     // Without a switchback the schedule does nothing, and the parser says so.
     let spec = experiment::parse(r#"{"switchback_schedule": "balanced"}"#).expect("valid");
     assert!(

@@ -7,7 +7,7 @@
 //! | `exp.t` | the treatment: `KNOB:VALUE` per design knob (link keys of the knob table), comma-separated: `every:3,reserve:0.2` | none |
 //! | `exp.design` | `user`, `budget_split`, `advertiser`, `switchback` | `user` |
 //! | `exp.share` | treatment share, strictly between 0 and 1 | 0.5 |
-//! | `exp.switchback` | how a switchback draws its days: `independent`, `balanced`, `paired` (paired needs share 0.5) | `independent` |
+//! | `exp.switchback` | how a switchback draws its days: `independent`, `balanced`, `paired` (paired needs share 0.5 when a switchback runs; the spec carries it only then) | `independent` |
 //! | `exp.pre`, `exp.days`, `exp.post` | pre-period, test and post-period days (test ≥ 1; at most 365 together) | 0, 14, 0 |
 //! | `exp.horizon` | days of the long-term truth runs, 1–365 | 90 |
 //! | `exp.reps` | replications, 1–[`MAX_APP_REPLICATIONS`] | 1 |
@@ -268,6 +268,12 @@ impl ExperimentView {
         p
     }
 
+    /// Whether a switchback runs: the design's or a side-by-side one (the switchback schedule
+    /// matters then only, and goes into the spec then only).
+    pub fn runs_switchback(&self) -> bool {
+        self.design == Design::Switchback || self.designs.contains(&Design::Switchback)
+    }
+
     /// The `sandbox experiment` spec of these settings with `control` as the base: the base as
     /// its share link, the treatment as the dotted configuration keys of the treated knobs with
     /// the treatment configuration's values. Running it with `sandbox experiment` gives the
@@ -302,7 +308,7 @@ impl ExperimentView {
         if !self.designs.is_empty() {
             spec["designs"] = json!(self.designs.iter().map(|d| d.as_str()).collect::<Vec<_>>());
         }
-        if !self.switchback.is_independent() {
+        if !self.switchback.is_independent() && self.runs_switchback() {
             spec["switchback_schedule"] = json!(self.switchback.name());
         }
         spec
@@ -463,7 +469,10 @@ impl ExperimentView {
             let d = ExperimentView::default();
             (view.pre_days, view.days, view.post_days) = (d.pre_days, d.days, d.post_days);
         }
-        if view.switchback == SwitchbackSchedule::Paired && view.share != 0.5 {
+        if view.switchback == SwitchbackSchedule::Paired
+            && view.share != 0.5
+            && view.runs_switchback()
+        {
             problems.push(UrlProblem {
                 key: format!("{EXP_PREFIX}switchback"),
                 value: "paired".into(),

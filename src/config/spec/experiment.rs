@@ -25,7 +25,7 @@
 //! `treatment_share`, so the count of treatment days is binomial —, `balanced` — exactly
 //! `round(treatment_share × days)` treatment days in a seeded random order —, or `paired` —
 //! consecutive pairs of days with one day of each arm in a random order, an odd last day a coin
-//! flip; needs `treatment_share` 0.5; see
+//! flip; needs `treatment_share` 0.5 when a switchback runs; see
 //! [`crate::core::model::experiment::switchback_days`]; the report carries it when it is not
 //! the default), `pre_days` (0), `days` (14, at least 1), `post_days` (0), `horizon_days`
 //! (90), `replications` (1) and `metrics` (summary metric keys; default revenue, engagement and
@@ -290,11 +290,6 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
             ))
         })?,
     };
-    if plan == SwitchbackSchedule::Paired && share != 0.5 {
-        return Err(invalid(format!(
-            "`switchback_schedule`: `paired` puts one day of each arm in every pair of days, so it needs `treatment_share` 0.5, got {share}"
-        )));
-    }
     let design = map.get("design").and_then(Value::as_str).unwrap_or("user");
     let assignment =
         design_named(design, share, plan).map_err(|e| invalid(format!("`design`: {e}")))?;
@@ -386,6 +381,11 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
     let switchbacks = std::iter::once(&assignment)
         .chain(&designs)
         .any(|d| matches!(d, Assignment::Switchback { .. }));
+    if switchbacks && plan == SwitchbackSchedule::Paired && share != 0.5 {
+        return Err(invalid(format!(
+            "`switchback_schedule`: `paired` puts one day of each arm in every pair of days, so it needs `treatment_share` 0.5, got {share}"
+        )));
+    }
     if !plan.is_independent() && !switchbacks {
         warnings.push(format!(
             "`switchback_schedule` `{}` has no effect: no switchback design is run",

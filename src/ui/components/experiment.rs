@@ -382,7 +382,7 @@ pub fn define_card(props: &DefineProps) -> Html {
                             <input id="exp-share" type="number" min="0.01" max="0.99" step="0.05" value={v.share.to_string()}
                                 onchange={on(|v, t| if let Some(x) = num(t).filter(|x| *x > 0.0 && *x < 1.0) { v.share = x })} />
                         </label>
-                        if v.design == Design::Switchback || v.designs.contains(&Design::Switchback) {
+                        if v.runs_switchback() {
                             <label class="sweep-field" for="exp-switchback">
                                 <span>{ "Switchback days" }</span>
                                 <select id="exp-switchback" onchange={on(|v, t| if let Some(s) = SwitchbackSchedule::from_name(t) { v.switchback = s })}>
