@@ -159,8 +159,9 @@ test('experiment: define a treatment, compare two designs, see estimate vs truth
   assert.ok(link.includes('exp.t=every:3'));
   assert.ok(link.includes(`exp.chart=${other}`));
   const secondCharts = await waitForCharts(page, second.id, { metric: other });
-  // Three designs' rows (the report's and the two side by side), each over every metric.
-  assert.equal(secondCharts.estimate.points, 3 * second.rows.length);
+  // Two designs' rows (the report's, user, is also among the two side by side: drawn once),
+  // each over every metric.
+  assert.equal(secondCharts.estimate.points, 2 * second.rows.length);
 
   // The link in a fresh page reruns the experiment and shows the same numbers.
   const fresh = await open(link);
@@ -215,6 +216,60 @@ test('screenshots: experiment at 1440×1000 (DPR 2) and 390×844', { timeout: 24
     await page.screenshot({ path: path.join(dir, name), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `no sideways scrolling at ${width} px (overflow ${overflow} px)`);
+    assert.deepEqual(page.errors, []);
+  }
+});
+
+test('experiment: a switchback\'s schedule in the tab and the link; CUPED\'s coverage over replications', { timeout: 240_000 }, async () => {
+  const page = await open(`${SMALL}&page=experiment&exp.t=every:3&exp.metrics=revenue_per_day,ctr`);
+  const first = await waitForReport(page);
+  // Only switchbacks draw days: no schedule to pick for a user design.
+  assert.equal(await page.locator('#exp-switchback').count(), 0);
+  await page.selectOption('#exp-design', 'switchback');
+  await page.waitForSelector('#exp-switchback');
+  assert.equal(await page.inputValue('#exp-switchback'), 'independent');
+  const independent = await waitForReport(page, first.id);
+  // Seed 1, 14 days, independent coin flips: 13 treatment days and 1 control day.
+  assert.match(await page.innerText('.exp-srm'), /1 control, 13 treatment/);
+  await page.selectOption('#exp-switchback', 'balanced');
+  const balanced = await waitForReport(page, independent.id);
+  assert.match(await page.innerText('.exp-srm'), /7 control, 7 treatment/);
+  assert.ok(balanced.rows.every((r) => Number.isFinite(Number(r.estimate))), 'every metric is estimated');
+  await waitForUrl(page, (q) => q.includes('exp.switchback=balanced'));
+  await page.selectOption('#exp-switchback', 'paired');
+  await waitForReport(page, balanced.id);
+  assert.match(await page.innerText('.exp-srm'), /7 control, 7 treatment/);
+  const link = await waitForUrl(page, (q) => q.includes('exp.switchback=paired'));
+  const dir = ensureArtifacts();
+  await page.locator('.exp-settings').screenshot({ path: path.join(dir, 'experiment-switchback-settings.png') });
+  // A pre-period and replications: CUPED's bias, RMSE and coverage columns.
+  const fresh = await open(`${link.replace('exp.design=switchback', 'exp.design=user')}&exp.pre=3&exp.reps=3`);
+  await waitForReport(fresh);
+  assert.match(await fresh.innerText('#exp-estimates thead'), /CUPED coverage/);
+  const coverage = await fresh.locator('#exp-estimates td[data-cuped-coverage]').evaluateAll((cs) => cs.map((c) => Number(c.dataset.cupedCoverage)));
+  assert.equal(coverage.length, 2);
+  assert.ok(coverage.every((c) => c >= 0 && c <= 1), String(coverage));
+  await fresh.locator('#exp-estimates').screenshot({ path: path.join(dir, 'experiment-cuped-coverage.png') });
+  assert.deepEqual([...page.errors, ...fresh.errors], []);
+});
+
+test('screenshots: 15 estimate rows and a short post-period on a phone (390 px) and at 1280 px', { timeout: 240_000 }, async () => {
+  const dir = ensureArtifacts();
+  const query = `${SMALL}&page=experiment&exp.t=every:3&exp.post=1&exp.designs=user,budget_split,switchback`;
+  for (const [width, height] of [[390, 844], [1280, 900]]) {
+    const page = await open(query, { viewport: { width, height } });
+    const report = await waitForReport(page);
+    const charts = await waitForCharts(page, report.id, { learning: true });
+    // The report's design, user, is among the compared ones: three designs, not four.
+    assert.equal(charts.estimate.points, 3 * report.rows.length);
+    assert.equal(report.rows.length, 5);
+    const box = await page.locator('.exp-canvas[data-chart="estimate"]').boundingBox();
+    if (width === 390) {
+      assert.ok(box.height > 320, `the estimate chart grows for its labels (${box.height} px)`);
+    }
+    assert.ok(box.x >= 0 && box.x + box.width <= width, 'within the viewport');
+    await page.locator('.exp-canvas[data-chart="estimate"]').screenshot({ path: path.join(dir, `experiment-estimate-${width}.png`) });
+    await page.locator('.exp-canvas[data-chart="daily"]').screenshot({ path: path.join(dir, `experiment-daily-${width}.png`) });
     assert.deepEqual(page.errors, []);
   }
 });

@@ -12,6 +12,7 @@ use sandbox::app::protocol::{handle, EngineCache, JobKind, Request, Response};
 use sandbox::app::state::{Action, AppState, EngineMode, Tab};
 use sandbox::config::experiment::{Design, ExperimentView, PowerEffect, PowerView};
 use sandbox::config::spec::experiment::run_json;
+use sandbox::core::model::experiment::SwitchbackSchedule;
 use sandbox::core::model::knobs::{Knob, Value};
 use sandbox::core::model::metric_table::Metric;
 use sandbox::core::model::Params;
@@ -276,4 +277,53 @@ fn the_power_calculator_matches_the_closed_form() {
     let answer = power_answer(&bad, 0.5, 14, None);
     assert!(answer.sample.unwrap_err().contains("alpha"));
     assert_eq!(answer.days, None);
+}
+
+#[test]
+fn the_switchback_schedule_goes_into_the_spec_only_when_chosen() {
+    let control = small_control();
+    let default = ExperimentView {
+        design: Design::Switchback,
+        ..treatment_every_3()
+    };
+    assert!(!default.spec_text(&control).contains("switchback_schedule"));
+    let balanced = ExperimentView {
+        switchback: SwitchbackSchedule::Balanced,
+        replications: 2,
+        pre_days: 5,
+        ..default.clone()
+    };
+    let spec = balanced.spec_text(&control);
+    assert!(
+        spec.contains(r#""switchback_schedule": "balanced""#),
+        "{spec}"
+    );
+    assert_eq!(balanced.problem(&control), None);
+    // The jobs assemble into the CLI's report, which carries the schedule and CUPED's
+    // replications summary.
+    let n = job_count(&spec).unwrap();
+    let outputs: Vec<String> = (0..n).map(|i| run_job(&spec, i).unwrap()).collect();
+    let (cli, _) = run_json(&spec, 2).unwrap();
+    assert_eq!(assemble(&spec, &outputs).unwrap(), cli);
+    let report: serde_json::Value = serde_json::from_str(&cli).unwrap();
+    assert_eq!(report["switchback_schedule"], "balanced");
+    // 5 days at 0.5: round(2.5) = 3 treatment days.
+    assert_eq!(report["units"]["control"], 2);
+    assert_eq!(report["units"]["treatment"], 3);
+    assert!(report["metrics"]["revenue_per_day"]["replications"]["cuped"].is_object());
+    // Paired days at a share other than 0.5: the spec parser's message names the field.
+    let paired = ExperimentView {
+        switchback: SwitchbackSchedule::Paired,
+        share: 0.3,
+        ..default
+    };
+    let problem = paired.problem(&control).expect("paired needs share 0.5");
+    assert!(problem.contains("`switchback_schedule`"), "{problem}");
+    // Without a switchback the schedule stays out of the spec, which runs.
+    let user = ExperimentView {
+        design: Design::User,
+        ..paired
+    };
+    assert!(!user.spec_text(&control).contains("switchback_schedule"));
+    assert_eq!(user.problem(&control), None);
 }

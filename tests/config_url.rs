@@ -1154,6 +1154,7 @@ mod experiment_keys {
     use sandbox::config::experiment::{Design, ExperimentView, PowerEffect, PowerView};
     use sandbox::config::lab::LabView;
     use sandbox::config::url::{decode, encode_link_full, Page, View};
+    use sandbox::core::model::experiment::SwitchbackSchedule;
     use sandbox::core::model::knobs::{Knob, Value};
     use sandbox::core::model::metric_table::Metric;
     use sandbox::core::model::Params;
@@ -1175,6 +1176,7 @@ mod experiment_keys {
             ],
             design: Design::BudgetSplit,
             share: 0.3,
+            switchback: SwitchbackSchedule::Balanced,
             pre_days: 7,
             days: 21,
             post_days: 5,
@@ -1241,7 +1243,7 @@ mod experiment_keys {
         assert_eq!(
             text,
             "v=2&users=400&page=experiment&exp.t=every:3,auction:first_price,reserve:0.25\
-             &exp.design=budget_split&exp.share=0.3&exp.pre=7&exp.days=21&exp.post=5\
+             &exp.design=budget_split&exp.share=0.3&exp.switchback=balanced&exp.pre=7&exp.days=21&exp.post=5\
              &exp.horizon=120&exp.reps=20&exp.metrics=revenue_per_day,ctr\
              &exp.designs=user,switchback&exp.chart=ctr&exp.pw.sd=2.5&exp.pw.mde=0.1&exp.pw.alpha=0.01\
              &exp.pw.power=0.9"
@@ -1276,6 +1278,7 @@ mod experiment_keys {
             ("exp.design=cluster", "exp.design"),
             ("exp.share=1", "exp.share"),
             ("exp.share=abc", "exp.share"),
+            ("exp.switchback=alternate", "exp.switchback"),
             ("exp.days=0", "exp.days"),
             ("exp.pre=-1", "exp.pre"),
             ("exp.horizon=400", "exp.horizon"),
@@ -1294,6 +1297,34 @@ mod experiment_keys {
             let (exp, keys) = problem_keys(&format!("v=1&page=experiment&{query}"));
             assert_eq!(keys, vec![key.to_string()], "{query}");
             assert_eq!(exp, d, "{query}: the default is used");
+        }
+        // Paired switchback days need share 0.5: reported, and the default schedule used.
+        let (exp, keys) = problem_keys(
+            "v=1&page=experiment&exp.design=switchback&exp.switchback=paired&exp.share=0.3",
+        );
+        assert_eq!(keys, vec!["exp.switchback".to_string()]);
+        assert_eq!(exp.switchback, SwitchbackSchedule::Independent);
+        assert_eq!(exp.share, 0.3);
+        // Without a switchback the schedule does not matter: kept, and not reported.
+        let (exp, keys) = problem_keys("v=1&page=experiment&exp.switchback=paired&exp.share=0.3");
+        assert!(keys.is_empty(), "{keys:?}");
+        assert_eq!(exp.switchback, SwitchbackSchedule::Paired);
+        // Each schedule round-trips; the default writes no key.
+        for plan in SwitchbackSchedule::ALL {
+            let view = ExperimentView {
+                design: Design::Switchback,
+                switchback: plan,
+                ..ExperimentView::default()
+            };
+            let text = link(&Params::default(), &view);
+            assert_eq!(
+                text.contains("exp.switchback="),
+                plan != SwitchbackSchedule::Independent,
+                "{text}"
+            );
+            let decoded = decode(&text);
+            assert!(decoded.problems.is_empty(), "{:?}", decoded.problems);
+            assert_eq!(decoded.experiment, view);
         }
         // Too many days together: the default schedule, reported under exp.days.
         let (exp, keys) = problem_keys("exp.pre=200&exp.days=200");

@@ -315,6 +315,7 @@ fn user_designs_estimate_advertiser_value_and_surplus_per_user() {
 
 #[test]
 fn a_switchbacks_cuped_pairs_each_day_with_a_pre_period_day() {
+    use sandbox::core::model::experiment::SwitchbackSchedule;
     use sandbox::core::model::{
         run_arms, summarise, Assignment, Metric, Params, Scenario, Schedule,
     };
@@ -343,6 +344,7 @@ fn a_switchbacks_cuped_pairs_each_day_with_a_pre_period_day() {
     };
     let design = Assignment::Switchback {
         treatment_share: 0.5,
+        schedule: SwitchbackSchedule::Independent,
     };
     let arms = run_arms(&world, &world, &treatment, design, schedule).unwrap();
     for m in metrics {
@@ -562,6 +564,40 @@ mod release_only {
             assert!(
                 num(&reps["bias"]).abs() < 4.0 * num(&reps["bias_se"]) + 1e-12,
                 "{m}"
+            );
+        }
+    }
+
+    /// 200 A/A replications with a pre-period: the replications' CUPED summary covers 0 at
+    /// 95% ± 4 binomial SE, without bias; so do a balanced switchback's 200 replications.
+    #[test]
+    fn replication_summaries_of_cuped_and_balanced_switchbacks_cover_zero() {
+        let se = (0.95 * 0.05 / 200.0_f64).sqrt();
+        let r = run(
+            r#"{"base": {"users": {"count": 600}}, "treatment": {}, "pre_days": 3, "days": 3,
+                "horizon_days": 1, "replications": 200,
+                "metrics": ["revenue_per_day", "ctr", "avg_cpc"]}"#,
+        );
+        for m in ["revenue_per_day", "ctr", "avg_cpc"] {
+            let cuped = &r["metrics"][m]["replications"]["cuped"];
+            assert_eq!(cuped["count"], 200);
+            let c = num(&cuped["coverage"]);
+            assert!((c - 0.95).abs() <= 4.0 * se, "{m}: CUPED coverage {c}");
+            assert!(
+                num(&cuped["bias"]).abs() < 4.0 * num(&cuped["bias_se"]) + 1e-12,
+                "{m}"
+            );
+        }
+        let r = run(
+            r#"{"base": {"users": {"count": 200}}, "treatment": {}, "design": "switchback",
+                "switchback_schedule": "balanced", "days": 40, "horizon_days": 1,
+                "replications": 200, "metrics": ["revenue_per_day", "ctr"]}"#,
+        );
+        for m in ["revenue_per_day", "ctr"] {
+            let c = num(&r["metrics"][m]["replications"]["coverage"]);
+            assert!(
+                (c - 0.95).abs() <= 4.0 * se,
+                "{m}: balanced switchback coverage {c}"
             );
         }
     }
@@ -993,4 +1029,257 @@ fn the_printed_readout_explains_real_runs() {
         "{split}"
     );
     assert!(!said(&split, "took budget"));
+}
+
+/// A switchback spec whose report was saved before switchback schedules existed
+/// (`tests/data/experiment_switchback_independent.json`): a pre-period (CUPED), a post-period,
+/// replications and side-by-side designs.
+const SWITCHBACK_SPEC: &str = r#"{"base": {"users": {"count": 200}},
+    "treatment": {"ad_load.every": 3}, "design": "switchback",
+    "pre_days": 14, "days": 14, "post_days": 3, "horizon_days": 7, "replications": 3,
+    "designs": ["user", "switchback"]}"#;
+
+/// The report without the replications' `cuped` summaries (new fields, added with a
+/// pre-period), printed as the CLI prints reports.
+fn without_cuped_replications(text: &str) -> String {
+    let mut r = report(text);
+    let mut removed = 0;
+    for m in r["metrics"].as_object_mut().expect("metrics").values_mut() {
+        if let Some(reps) = m["replications"].as_object_mut() {
+            removed += usize::from(reps.remove("cuped").is_some());
+        }
+    }
+    assert_eq!(removed, 5, "every metric's replications summarise CUPED");
+    serde_json::to_string_pretty(&r).expect("JSON") + "\n"
+}
+
+#[test]
+fn the_default_switchback_schedule_gives_the_same_bytes_as_before() {
+    let saved = include_str!("data/experiment_switchback_independent.json");
+    // The saved report reads back and prints to its own bytes.
+    assert_eq!(
+        serde_json::to_string_pretty(&report(saved)).unwrap() + "\n",
+        saved
+    );
+    let now = ok(
+        &["experiment", "--threads", "2", "-"],
+        Some(SWITCHBACK_SPEC),
+    );
+    assert_eq!(without_cuped_replications(&now), saved);
+    // Naming the default changes nothing either.
+    let named = SWITCHBACK_SPEC.replace(
+        r#""design": "switchback","#,
+        r#""design": "switchback", "switchback_schedule": "independent","#,
+    );
+    assert_eq!(
+        ok(&["experiment", "--threads", "2", "-"], Some(&named)),
+        now
+    );
+    assert!(report(&now).get("switchback_schedule").is_none());
+}
+
+fn switchback_on_seed_1(schedule: &str, days: u32) -> Value {
+    run(&format!(
+        r#"{{"base": {{"users": {{"count": 200}}}}, "treatment": {{"ad_load.every": 3}},
+            "design": "switchback", "switchback_schedule": "{schedule}", "days": {days},
+            "horizon_days": 2}}"#
+    ))
+}
+
+#[test]
+fn a_balanced_switchback_on_seed_1_estimates_every_metric() {
+    // Independent days on seed 1: 13 treatment days and 1 control day, a sample ratio mismatch
+    // and no interval.
+    let independent = switchback_on_seed_1("independent", 14);
+    assert_eq!(independent["units"]["control"], 1);
+    assert_eq!(independent["units"]["treatment"], 13);
+    assert!(num(&independent["srm_p_value"]) < 0.002, "p = 0.0013");
+    assert!(independent["metrics"]["revenue_per_day"]["estimate"]["relative_ci"].is_null());
+    for (schedule, days, control, treatment) in [
+        ("balanced", 14, 7, 7),
+        ("balanced", 15, 7, 8),
+        ("paired", 14, 7, 7),
+    ] {
+        let r = switchback_on_seed_1(schedule, days);
+        assert_eq!(r["switchback_schedule"], schedule);
+        assert_eq!(r["units"]["control"], control, "{schedule} {days}");
+        assert_eq!(r["units"]["treatment"], treatment, "{schedule} {days}");
+        assert!(num(&r["srm_p_value"]) > 0.5, "{schedule}");
+        let metrics = r["metrics"].as_object().expect("metrics");
+        assert_eq!(metrics.len(), 5);
+        for (name, m) in metrics {
+            let e = &m["estimate"];
+            assert!(e.get("reason").is_none(), "{schedule} {name}: {e}");
+            let [lo, hi] = ci(&e["relative_ci"]);
+            let x = num(&e["relative"]);
+            assert!(lo <= x && x <= hi, "{schedule} {name}");
+        }
+        // The readout reads the estimate, with no sample ratio warning.
+        let readout = r["readout"].to_string();
+        assert!(readout.contains("switchback test estimates"), "{readout}");
+        assert!(!readout.contains("Sample ratio mismatch"), "{readout}");
+    }
+}
+
+#[test]
+fn a_paired_switchback_puts_one_day_of_each_arm_in_every_pair() {
+    // Pairs of consecutive days, per replication seed: the day records show one arm each.
+    use sandbox::core::model::experiment::{run_arms, Assignment, Schedule, SwitchbackSchedule};
+    use sandbox::core::model::{Params, Scenario};
+    for seed in 1..=8 {
+        let mut p = Params::default();
+        p.users.count = 100;
+        p.sim.seed = seed;
+        p.sim.days = 11;
+        let world = Scenario::new(p).unwrap();
+        let design = Assignment::Switchback {
+            treatment_share: 0.5,
+            schedule: SwitchbackSchedule::Paired,
+        };
+        let schedule = Schedule {
+            pre_days: 1,
+            days: 10,
+            post_days: 0,
+        };
+        let r = run_arms(&world, &world, &world, design, schedule).unwrap();
+        for pair in r.day_arm[1..].chunks_exact(2) {
+            assert_ne!(pair[0], pair[1], "seed {seed}: {:?}", r.day_arm);
+        }
+    }
+}
+
+/// A/A: 40 replications of a 14-day balanced switchback; the days' 95% intervals cover the
+/// truth (0) in 95% ± 4 binomial SE (3.4%) of them.
+#[test]
+fn balanced_switchback_a_a_intervals_cover_zero() {
+    let r = run(
+        r#"{"base": {"users": {"count": 100}}, "treatment": {}, "design": "switchback",
+            "switchback_schedule": "balanced", "days": 14, "horizon_days": 1,
+            "replications": 40, "metrics": ["revenue_per_day", "ctr"]}"#,
+    );
+    let se = (0.95 * 0.05 / 40.0_f64).sqrt();
+    for m in ["revenue_per_day", "ctr"] {
+        let reps = &r["metrics"][m]["replications"];
+        assert_eq!(reps["count"], 40, "{m}: every replication has an interval");
+        let c = num(&reps["coverage"]);
+        assert!((c - 0.95).abs() <= 4.0 * se, "{m}: coverage {c}");
+    }
+    assert_eq!(r["units"]["control"], 7);
+}
+
+#[test]
+fn bad_switchback_schedules_exit_2_naming_the_field() {
+    for spec in [
+        r#"{"design": "switchback", "switchback_schedule": "alternate"}"#,
+        r#"{"design": "switchback", "switchback_schedule": 2}"#,
+        r#"{"design": "switchback", "switchback_schedule": "paired", "treatment_share": 0.3}"#,
+    ] {
+        let stderr = err(&["experiment", "-"], Some(spec));
+        assert!(stderr.contains("`switchback_schedule`"), "{spec}: {stderr}");
+    }
+    let stderr = err(
+        &["experiment", "-"],
+        Some(
+            r#"{"designs": ["switchback"], "switchback_schedule": "paired", "treatment_share": 0.3}"#,
+        ),
+    );
+    assert!(stderr.contains("0.5"), "{stderr}");
+    // Without a switchback, paired days at 0.3 do nothing: a warning, not an error.
+    let spec = experiment::parse(r#"{"switchback_schedule": "paired", "treatment_share": 0.3}"#)
+        .expect("valid");
+    assert!(spec.warnings.iter().any(|w| w.contains("no switchback")));
+    // Without a switchback the schedule does nothing, and the parser says so.
+    let spec = experiment::parse(r#"{"switchback_schedule": "balanced"}"#).expect("valid");
+    assert!(
+        spec.warnings
+            .iter()
+            .any(|w| w.contains("switchback_schedule")),
+        "{:?}",
+        spec.warnings
+    );
+    // The canonical spec carries a schedule that is not the default.
+    let spec = experiment::parse(
+        r#"{"design": "switchback", "switchback_schedule": "paired", "days": 4}"#,
+    )
+    .expect("valid");
+    let back = experiment::parse(&experiment::canonical_json(&spec).to_string()).expect("reads");
+    assert_eq!(back, spec);
+}
+
+/// With a pre-period, the replications summarise CUPED's estimate too: recomputed here from one
+/// run per replication seed, exactly.
+#[test]
+fn the_replications_summarise_cupeds_estimate_against_each_truth() {
+    let spec = r#"{"base": {"users": {"count": 300}, "sim": {"seed": SEED}},
+        "treatment": {"ad_load.every": 3}, "pre_days": 3, "days": 3, "horizon_days": 1,
+        "replications": REPS, "metrics": ["revenue_per_day", "ctr"]}"#;
+    let r = run(&spec.replace("SEED", "1").replace("REPS", "4"));
+    for m in ["revenue_per_day", "ctr"] {
+        let reps = &r["metrics"][m]["replications"];
+        let mut rows = Vec::new();
+        let mut plain = Vec::new();
+        for seed in r["seeds"].as_array().expect("seeds") {
+            let one = run(&spec.replace("SEED", &seed.to_string()).replace("REPS", "1"));
+            let x = &one["metrics"][m];
+            let truth = num(&x["truth"]["relative"]);
+            let c = &x["cuped"];
+            rows.push((
+                num(&c["relative"]) - truth,
+                ci(&c["relative_ci"]).map(|v| v - truth),
+            ));
+            let e = &x["estimate"];
+            plain.push((
+                num(&e["relative"]) - truth,
+                ci(&e["relative_ci"]).map(|v| v - truth),
+            ));
+        }
+        for (summary, rows) in [(&reps["cuped"], &rows), (reps, &plain)] {
+            let n = rows.len() as f64;
+            assert_eq!(summary["count"], 4, "{m}");
+            let bias = rows.iter().map(|r| r.0).sum::<f64>() / n;
+            let rmse = (rows.iter().map(|r| r.0 * r.0).sum::<f64>() / n).sqrt();
+            let covered = rows
+                .iter()
+                .filter(|r| r.1[0] <= 0.0 && 0.0 <= r.1[1])
+                .count();
+            assert!((num(&summary["bias"]) - bias).abs() < 1e-12, "{m}");
+            assert!((num(&summary["rmse"]) - rmse).abs() < 1e-12, "{m}");
+            assert_eq!(num(&summary["coverage"]), covered as f64 / n, "{m}");
+        }
+        // CUPED's errors are not the unadjusted ones (it adjusted something).
+        assert_ne!(reps["cuped"]["bias"], reps["bias"], "{m}");
+    }
+    // Without a pre-period there is no CUPED summary; a switchback whose pre-period is too
+    // short has one with the reason.
+    let none = run(&spec
+        .replace("SEED", "1")
+        .replace("REPS", "2")
+        .replace(r#""pre_days": 3, "#, ""));
+    assert!(none["metrics"]["ctr"]["replications"]
+        .get("cuped")
+        .is_none());
+    let short = run(
+        r#"{"base": {"users": {"count": 100}}, "treatment": {}, "design": "switchback",
+            "switchback_schedule": "balanced", "pre_days": 2, "days": 4, "horizon_days": 1,
+            "replications": 2, "metrics": ["ctr"]}"#,
+    );
+    assert!(short["metrics"]["ctr"]["replications"]["cuped"]["reason"].is_string());
+}
+
+/// A/A with a pre-period: over 40 replications CUPED's 95% intervals cover the truth (0) in
+/// 95% ± 4 binomial SE (3.4%) of them (200 in the release-only check).
+#[test]
+fn cuped_a_a_replications_cover_zero() {
+    let r = run(
+        r#"{"base": {"users": {"count": 300}}, "treatment": {}, "pre_days": 3, "days": 3,
+            "horizon_days": 1, "replications": 40, "metrics": ["revenue_per_day", "ctr"]}"#,
+    );
+    let se = (0.95 * 0.05 / 40.0_f64).sqrt();
+    for m in ["revenue_per_day", "ctr"] {
+        let cuped = &r["metrics"][m]["replications"]["cuped"];
+        assert_eq!(cuped["count"], 40, "{m}");
+        let c = num(&cuped["coverage"]);
+        assert!((c - 0.95).abs() <= 4.0 * se, "{m}: coverage {c}");
+        assert!(num(&cuped["rmse"]) >= num(&cuped["bias"]).abs(), "{m}");
+    }
 }

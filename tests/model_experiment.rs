@@ -4,7 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use sandbox::core::model::experiment::{
-    advertiser_in_treatment, arm_scenarios, per_advertiser_only, user_in_treatment, Period,
+    advertiser_in_treatment, arm_scenarios, day_in_treatment, per_advertiser_only, switchback_days,
+    user_in_treatment, Period, SwitchbackSchedule,
 };
 use sandbox::core::model::knobs::{self, Role};
 use sandbox::core::model::{
@@ -45,6 +46,7 @@ fn designs() -> [Assignment; 3] {
         },
         Assignment::Switchback {
             treatment_share: 0.0,
+            schedule: SwitchbackSchedule::Independent,
         },
     ]
 }
@@ -54,7 +56,10 @@ fn with_share(a: Assignment, s: f64) -> Assignment {
         Assignment::User { .. } => Assignment::User { treatment_share: s },
         Assignment::BudgetSplit { .. } => Assignment::BudgetSplit { treatment_share: s },
         Assignment::Advertiser { .. } => Assignment::Advertiser { treatment_share: s },
-        Assignment::Switchback { .. } => Assignment::Switchback { treatment_share: s },
+        Assignment::Switchback { .. } => Assignment::Switchback {
+            treatment_share: s,
+            schedule: SwitchbackSchedule::Independent,
+        },
     }
 }
 
@@ -154,6 +159,15 @@ fn assignment_alone_changes_nothing() {
         },
         Assignment::Switchback {
             treatment_share: 0.5,
+            schedule: SwitchbackSchedule::Independent,
+        },
+        Assignment::Switchback {
+            treatment_share: 0.5,
+            schedule: SwitchbackSchedule::Balanced,
+        },
+        Assignment::Switchback {
+            treatment_share: 0.5,
+            schedule: SwitchbackSchedule::Paired,
         },
     ] {
         let r = run_arms(&w, &w, &w, design, sched).expect("runs");
@@ -690,4 +704,130 @@ fn advertisers_post_period_records_add_up_to_the_days() {
         r.control[4..7].iter().map(|d| d.revenue).sum(),
         "post spend",
     );
+}
+
+fn switchback(share: f64, schedule: SwitchbackSchedule) -> Assignment {
+    Assignment::Switchback {
+        treatment_share: share,
+        schedule,
+    }
+}
+
+#[test]
+fn the_independent_switchback_schedule_is_one_draw_per_day() {
+    for seed in 1..=20 {
+        for share in [0.2, 0.5, 0.9] {
+            let days = switchback_days(seed, 14, share, SwitchbackSchedule::Independent);
+            let each: Vec<bool> = (1..=14).map(|d| day_in_treatment(seed, d, share)).collect();
+            assert_eq!(days, each, "seed {seed}, share {share}");
+        }
+    }
+    // On seed 1, 14 days at 0.5: 13 treatment days and 1 control day (what `balanced` fixes).
+    let days = switchback_days(1, 14, 0.5, SwitchbackSchedule::Independent);
+    assert_eq!(days.iter().filter(|&&t| t).count(), 13);
+}
+
+#[test]
+fn a_balanced_switchback_has_exactly_round_share_times_days_treatment_days() {
+    for seed in 1..=60 {
+        for days in [1, 2, 7, 14, 15, 40] {
+            for share in [0.1, 0.3, 0.5, 0.75] {
+                let plan = switchback_days(seed, days, share, SwitchbackSchedule::Balanced);
+                assert_eq!(plan.len(), days as usize);
+                let want = (share * f64::from(days)).round() as usize;
+                assert_eq!(
+                    plan.iter().filter(|&&t| t).count(),
+                    want,
+                    "seed {seed}, {days} days at {share}"
+                );
+            }
+        }
+    }
+    // A uniformly random order: over 400 seeds each day is a treatment day in 7/14 = 50% of
+    // them, within 4 binomial SE (2.5%), and the orders differ between seeds.
+    let seeds = 400;
+    let mut treated = [0usize; 14];
+    let mut orders = std::collections::HashSet::new();
+    for seed in 1..=seeds {
+        let plan = switchback_days(seed, 14, 0.5, SwitchbackSchedule::Balanced);
+        for (d, &t) in plan.iter().enumerate() {
+            treated[d] += usize::from(t);
+        }
+        orders.insert(plan);
+    }
+    let se = (0.25 / seeds as f64).sqrt();
+    for (d, &n) in treated.iter().enumerate() {
+        let f = n as f64 / seeds as f64;
+        assert!((f - 0.5).abs() <= 4.0 * se, "day {}: {f}", d + 1);
+    }
+    // Distinct orders: of C(14, 7) = 3432 equally likely ones, 400 draws give
+    // 3432 · (1 − (1 − 1/3432)^400) ≈ 377.6 distinct on average (about 22 repeats, SD ≈ 4.6).
+    let n = 3432.0_f64;
+    let expected = n * (1.0 - (1.0 - 1.0 / n).powi(seeds as i32));
+    let distinct = orders.len() as f64;
+    assert!(
+        (distinct - expected).abs() < 4.0 * 4.7,
+        "{distinct} distinct orders, {expected:.1} expected"
+    );
+}
+
+#[test]
+fn a_paired_switchback_has_one_day_of_each_arm_per_pair() {
+    let seeds = 400;
+    let (mut first_treated, mut odd_treated) = (0usize, 0usize);
+    for seed in 1..=seeds {
+        for days in [1, 2, 13, 14] {
+            let plan = switchback_days(seed, days, 0.5, SwitchbackSchedule::Paired);
+            assert_eq!(plan.len(), days as usize);
+            for pair in plan.chunks_exact(2) {
+                assert_ne!(pair[0], pair[1], "seed {seed}, {days} days: {plan:?}");
+            }
+            if days == 14 {
+                first_treated += usize::from(plan[0]);
+            }
+            if days == 13 {
+                odd_treated += usize::from(plan[12]);
+            }
+        }
+    }
+    // The order within a pair and the odd last day are coin flips (within 4 binomial SE).
+    let se = (0.25 / seeds as f64).sqrt();
+    for n in [first_treated, odd_treated] {
+        let f = n as f64 / seeds as f64;
+        assert!((f - 0.5).abs() <= 4.0 * se, "{f}");
+    }
+}
+
+#[test]
+fn a_switchback_serves_each_day_with_its_scheduled_arm() {
+    let w = world(200, 10);
+    let sched = Schedule {
+        pre_days: 2,
+        days: 7,
+        post_days: 1,
+    };
+    let seed = w.params().sim.seed;
+    for (share, plan) in [
+        (0.5, SwitchbackSchedule::Independent),
+        (0.3, SwitchbackSchedule::Balanced),
+        (0.5, SwitchbackSchedule::Paired),
+    ] {
+        let r = run_arms(&w, &w, &w, switchback(share, plan), sched).expect("runs");
+        let want = switchback_days(seed, 7, share, plan);
+        let served: Vec<bool> = r.day_arm[2..9].iter().map(|k| *k == Some(1)).collect();
+        assert_eq!(served, want, "{plan:?}");
+        assert_eq!(r.day_arm[0], Some(0));
+        assert_eq!(r.day_arm[9], Some(0));
+    }
+    // Paired days need share 0.5: the error names the field.
+    let e = run_arms(
+        &w,
+        &w,
+        &w,
+        switchback(0.3, SwitchbackSchedule::Paired),
+        sched,
+    )
+    .expect_err("paired needs share 0.5");
+    assert_eq!(e.field, "switchback_schedule");
+    assert!(e.message.contains("0.5"), "{e}");
 }

@@ -19,6 +19,7 @@ use plotters::coord::Shift;
 use plotters::element::{Circle, DashedPathElement, PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontTransform;
 use serde_json::Value;
 
 use super::PALETTE;
@@ -247,16 +248,24 @@ pub fn draw_daily_effect<DB: DrawingBackend>(
             POST_SHADE.mix(0.12).filled(),
         )))
         .map_err(err)?;
+        // The label starts at the shade's left edge when it fits before the plot's right
+        // edge; else it ends at the right edge (over the last test days: a short post-period
+        // on a narrow chart), so it is never cut.
+        let text = "after the test";
+        let text_px = (text.chars().count() as f64 * LEGEND_CHAR_PX).ceil() as i32;
+        let (left, top) = cc.backend_coord(&(from, y[1]));
+        let (right, _) = cc.backend_coord(&(x1, y[1]));
+        let (at, h_pos) = if left + 3 + text_px <= right - 2 {
+            (left + 3, HPos::Left)
+        } else {
+            (right - 3, HPos::Right)
+        };
         let label = (FONT, NOTE_PX)
             .into_font()
             .color(&AXIS)
-            .pos(Pos::new(HPos::Left, VPos::Top));
-        cc.draw_series(std::iter::once(Text::new(
-            "after the test",
-            (from + 0.1, y[1]),
-            label,
-        )))
-        .map_err(err)?;
+            .pos(Pos::new(h_pos, VPos::Top));
+        root.draw(&Text::new(text, (at, top + 2), label))
+            .map_err(err)?;
     }
     // Zero: no difference.
     cc.draw_series(std::iter::once(DashedPathElement::new(
@@ -365,8 +374,9 @@ pub struct EstimateVsTruth {
 }
 
 /// The estimate-against-truth chart of `report`: its design's estimate of every metric, then
-/// each side-by-side design's (`designs`), with the truth and the long-term truth (the same for
-/// every design: they share the world and the treatment).
+/// each side-by-side design's (`designs`) but the report's own (the same run, drawn once), with
+/// the truth and the long-term truth (the same for every design: they share the world and the
+/// treatment).
 pub fn estimate_vs_truth_from_report(report: &Value) -> EstimateVsTruth {
     let title = "Estimate vs truth".to_string();
     let metrics = &report["metrics"];
@@ -395,7 +405,8 @@ pub fn estimate_vs_truth_from_report(report: &Value) -> EstimateVsTruth {
         });
     }
     if let Some(designs) = report["designs"].as_object() {
-        for (name, d) in designs {
+        // The report's own design among them is the same run: its rows are drawn once.
+        for (name, d) in designs.iter().filter(|(name, _)| **name != design) {
             for key in &keys {
                 let e = &d["metrics"][key.as_str()];
                 rows.push(EstimateRow {
@@ -419,9 +430,126 @@ pub fn estimate_vs_truth_from_report(report: &Value) -> EstimateVsTruth {
     }
 }
 
+/// Width of a character of the rows' labels (11 px sans-serif), for fitting them.
+const LABEL_CHAR_PX: f64 = 6.2;
+/// Width of a character of the legend (12 px sans-serif).
+const LEGEND_CHAR_PX: f64 = 6.8;
+/// Longest metric label drawn upright under a row too narrow for it (cut with "…" beyond).
+const MAX_UPRIGHT_CHARS: usize = 18;
+/// The y-axis labels' area and the chart's margin (pixels), as the chart builder is given them.
+const Y_LABEL_AREA: u32 = 58;
+const MARGIN: u32 = 10;
+/// The legend's line height (pixels).
+const LEGEND_LINE: u32 = 18;
+/// The legend's items: their labels.
+const LEGEND: [&str; 3] = ["truth (test days)", "estimate, 95% CI", "long-term truth"];
+
+/// How the estimate-against-truth chart lays out at a width: the rows' labels (across when
+/// they fit their rows, else turned upright), the legend's lines and the height it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateLayout {
+    /// Whether the metrics' labels are turned upright (reading upwards).
+    pub upright: bool,
+    /// Lines of a metric's label across its row (1, or 2 when wrapped at spaces to fit).
+    pub metric_lines: usize,
+    /// The most characters of a metric's label shown (longer ones end in "…").
+    pub metric_chars: usize,
+    /// Pixels under the plot for the labels: the metrics', then the designs' line.
+    pub label_area: u32,
+    /// Per legend item: its left edge and its line (from 0).
+    pub legend: Vec<(u32, u32)>,
+    /// Pixels of the legend.
+    pub legend_height: u32,
+    /// The height the chart needs at this width (at least the plot's minimum).
+    pub height: u32,
+}
+
+/// The layout of `chart` at `width` pixels (see [`EstimateLayout`]).
+pub fn estimate_layout(chart: &EstimateVsTruth, width: u32) -> EstimateLayout {
+    let n = chart.rows.len().max(1) as f64;
+    let plot_w = f64::from(width.saturating_sub(2 * MARGIN + Y_LABEL_AREA).max(1));
+    let row_px = plot_w / n;
+    let longest = chart
+        .rows
+        .iter()
+        .map(|r| r.metric.chars().count())
+        .max()
+        .unwrap_or(0);
+    let row_chars = ((row_px - 4.0) / LABEL_CHAR_PX).floor().max(0.0) as usize;
+    // Across on one line when every label fits its row, on two when every label wrapped at its
+    // spaces does; else upright.
+    let lines = chart
+        .rows
+        .iter()
+        .map(|r| wrap_words(&r.metric, row_chars).len())
+        .max()
+        .unwrap_or(1);
+    let (upright, metric_lines, metric_chars, metric_room) = if longest <= row_chars {
+        (false, 1, longest, 16)
+    } else if lines <= 2 {
+        (false, 2, row_chars, 34)
+    } else {
+        let chars = longest.min(MAX_UPRIGHT_CHARS);
+        (
+            true,
+            1,
+            chars,
+            (chars as f64 * LABEL_CHAR_PX).ceil() as u32 + 8,
+        )
+    };
+    let label_area = metric_room + 18;
+    // The legend: its items in a row from the plot's left edge when they fit, else wrapped
+    // into lines from the chart's left edge.
+    let widths: Vec<u32> = LEGEND
+        .iter()
+        .map(|t| 22 + (t.chars().count() as f64 * LEGEND_CHAR_PX).ceil() as u32)
+        .collect();
+    let gap = 24;
+    let total: u32 = widths.iter().sum::<u32>() + gap * (widths.len() as u32 - 1);
+    let left = if MARGIN + Y_LABEL_AREA + total + MARGIN <= width {
+        MARGIN + Y_LABEL_AREA
+    } else {
+        MARGIN
+    };
+    let mut legend = Vec::new();
+    let (mut x, mut line) = (left, 0);
+    for w in widths {
+        if x > left && x + w > width.saturating_sub(MARGIN) {
+            line += 1;
+            x = left;
+        }
+        legend.push((x, line));
+        x += w + gap;
+    }
+    let legend_height = (line + 1) * LEGEND_LINE + 10;
+    // Title, margins and a plot of at least 180 pixels above the labels and the legend.
+    let height = 36 + 2 * MARGIN + 180 + label_area + legend_height;
+    EstimateLayout {
+        upright,
+        metric_lines,
+        metric_chars,
+        label_area,
+        legend,
+        legend_height,
+        height,
+    }
+}
+
+/// The height (pixels) to draw `chart` at `width`: `base`, or more when its labels and legend
+/// need it (many rows on a narrow screen).
+pub fn estimate_vs_truth_height(chart: &EstimateVsTruth, width: u32, base: u32) -> u32 {
+    if chart.message.is_some() {
+        return base;
+    }
+    estimate_layout(chart, width).height.max(base)
+}
+
 /// Draws the estimate-against-truth chart: per row a grey truth bar from 0, the estimate as a
 /// dot with its interval's whisker beside it, the long-term truth as a dashed tick across the
-/// bar; each row labelled under the data with its metric and, below, its design.
+/// bar (a row with none of them says "n/a"); under the data each row's metric (across, or
+/// upright when the rows are too narrow: [`estimate_layout`]) and, once per run of rows of one
+/// design, the design, runs separated by a line; the legend under it all, wrapped into lines on
+/// narrow charts.
 pub fn draw_estimate_vs_truth<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &EstimateVsTruth,
@@ -434,22 +562,23 @@ pub fn draw_estimate_vs_truth<DB: DrawingBackend>(
         root.present().map_err(err)?;
         return Ok(None);
     }
+    let (width, height) = root.dim_in_pixel();
+    let layout = estimate_layout(chart, width);
     let rows = &chart.rows;
     let n = rows.len() as f64;
-    let [lo, hi] = y_span(rows.iter().flat_map(|r| {
+    let y = y_span(rows.iter().flat_map(|r| {
         let [a, b] = r.ci.unwrap_or([r.estimate; 2]);
         [r.estimate, a, b, r.truth, r.long_term].map(|v| 100.0 * v)
     }));
-    // Room under the data for the rows' labels.
-    let label_room = 0.2 * (hi - lo);
-    let y = [lo - label_room, hi];
     let x = [-0.5, n - 0.5];
-    let (plot, legend) = root.split_vertically(root.dim_in_pixel().1 - 28);
+    let legend_h = layout.legend_height.min(height / 3);
+    let (plot, legend) = root.split_vertically(height - legend_h);
+    let label_area = layout.label_area.min((height - legend_h) / 3);
     let mut cc = ChartBuilder::on(&plot)
         .caption(&chart.title, (FONT, TITLE_PX).into_font().color(&TEXT))
-        .margin(10)
-        .x_label_area_size(10)
-        .y_label_area_size(58)
+        .margin(MARGIN)
+        .x_label_area_size(label_area)
+        .y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(x[0]..x[1], y[0]..y[1])
         .map_err(err)?;
     cc.configure_mesh()
@@ -473,13 +602,26 @@ pub fn draw_estimate_vs_truth<DB: DrawingBackend>(
     let truth_fill = RGBColor(190, 190, 190);
     let estimate = palette(0);
     let long_term = palette(1);
-    let label_style = (FONT, TICK_PX - 1)
+    // Runs of rows of one design: `(first, last)` row.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        match groups.last_mut() {
+            Some((first, last)) if rows[*first].design == r.design => *last = i,
+            _ => groups.push((i, i)),
+        }
+    }
+    for &(first, _) in groups.iter().skip(1) {
+        let at = first as f64 - 0.5;
+        cc.draw_series(std::iter::once(PathElement::new(
+            vec![(at, y[0]), (at, y[1])],
+            ShapeStyle::from(RGBColor(200, 200, 200)).stroke_width(1),
+        )))
+        .map_err(err)?;
+    }
+    let note = (FONT, TICK_PX - 1)
         .into_font()
-        .color(&TEXT)
+        .color(&AXIS)
         .pos(Pos::new(HPos::Center, VPos::Bottom));
-    // Each row's labels fit its width (about 6 px a character at this size), cut with "…".
-    let row_px = f64::from(cc.plotting_area().dim_in_pixel().0) / n.max(1.0);
-    let fit = |text: String| fit_label(text, (row_px / 6.2).floor().max(3.0) as usize);
     for (i, r) in rows.iter().enumerate() {
         let c = i as f64;
         if r.truth.is_finite() {
@@ -523,64 +665,122 @@ pub fn draw_estimate_vs_truth<DB: DrawingBackend>(
             )))
             .map_err(err)?;
         }
-        // Two lines under the row: the metric, then the design (and "none" when the row has
-        // neither an estimate nor a truth).
-        let design = if r.estimate.is_finite() || r.truth.is_finite() {
-            r.design.clone()
-        } else {
-            format!("{} (none)", r.design)
-        };
-        for (line, text) in [(0.55, r.metric.clone()), (0.15, design)] {
-            cc.draw_series(std::iter::once(Text::new(
-                fit(text),
-                (c, y[0] + line * label_room),
-                label_style.clone(),
-            )))
-            .map_err(err)?;
+        if !r.estimate.is_finite() && !r.truth.is_finite() {
+            cc.draw_series(std::iter::once(Text::new("n/a", (c, 0.0), note.clone())))
+                .map_err(err)?;
         }
     }
+    // The labels, in pixels under the plot.
+    let (_, axis_y) = cc.backend_coord(&(x[0], y[0]));
+    let px = |c: f64| cc.backend_coord(&(c, y[0])).0;
+    let row_px = f64::from(cc.plotting_area().dim_in_pixel().0) / n.max(1.0);
+    let label_font = (FONT, TICK_PX - 1).into_font().color(&TEXT);
+    for (i, r) in rows.iter().enumerate() {
+        if layout.upright {
+            let style = label_font
+                .clone()
+                .transform(FontTransform::Rotate270)
+                .pos(Pos::new(HPos::Right, VPos::Center));
+            let text = fit_label(r.metric.clone(), layout.metric_chars);
+            plot.draw(&Text::new(text, (px(i as f64), axis_y + 4), style))
+                .map_err(err)?;
+            continue;
+        }
+        let style = label_font.clone().pos(Pos::new(HPos::Center, VPos::Top));
+        let lines = if layout.metric_lines > 1 {
+            wrap_words(&r.metric, layout.metric_chars)
+        } else {
+            vec![r.metric.clone()]
+        };
+        for (k, line) in lines.into_iter().enumerate() {
+            let at = (px(i as f64), axis_y + 3 + 14 * k as i32);
+            plot.draw(&Text::new(line, at, style.clone()))
+                .map_err(err)?;
+        }
+    }
+    let design_y = axis_y + label_area as i32 - 16;
+    for &(first, last) in &groups {
+        let centre = (px(first as f64) + px(last as f64)) / 2;
+        let room = row_px * (last - first + 1) as f64;
+        let text = fit_label(
+            rows[first].design.clone(),
+            (room / LABEL_CHAR_PX).floor().max(3.0) as usize,
+        );
+        plot.draw(&Text::new(
+            text,
+            (centre, design_y),
+            label_font
+                .clone()
+                .color(&AXIS)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(err)?;
+    }
     // Legend.
-    let font = (FONT, NOTE_PX).into_font().color(&TEXT);
-    let y0 = 12;
-    let mut at = 70;
-    legend
-        .draw(&Rectangle::new(
-            [(at, y0 - 5), (at + 16, y0 + 5)],
-            truth_fill.filled(),
-        ))
-        .map_err(err)?;
-    legend
-        .draw(&Text::new(
-            "truth (test days)",
-            (at + 22, y0 - 7),
-            font.clone(),
-        ))
-        .map_err(err)?;
-    at += 150;
-    legend
-        .draw(&Circle::new((at + 8, y0), 4, estimate.filled()))
-        .map_err(err)?;
-    legend
-        .draw(&Text::new(
-            "estimate, 95% CI",
-            (at + 22, y0 - 7),
-            font.clone(),
-        ))
-        .map_err(err)?;
-    at += 150;
-    legend
-        .draw(&DashedPathElement::new(
-            vec![(at, y0), (at + 16, y0)],
-            4,
-            2,
-            ShapeStyle::from(long_term).stroke_width(3),
-        ))
-        .map_err(err)?;
-    legend
-        .draw(&Text::new("long-term truth", (at + 22, y0 - 7), font))
-        .map_err(err)?;
+    let font = (FONT, NOTE_PX)
+        .into_font()
+        .color(&TEXT)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (k, (&(left, line), label)) in layout.legend.iter().zip(LEGEND).enumerate() {
+        let (at, y0) = (left as i32, (line * LEGEND_LINE) as i32 + 12);
+        match k {
+            0 => legend
+                .draw(&Rectangle::new(
+                    [(at, y0 - 5), (at + 16, y0 + 5)],
+                    truth_fill.filled(),
+                ))
+                .map_err(err)?,
+            1 => legend
+                .draw(&Circle::new((at + 8, y0), 4, estimate.filled()))
+                .map_err(err)?,
+            _ => legend
+                .draw(&DashedPathElement::new(
+                    vec![(at, y0), (at + 16, y0)],
+                    4,
+                    2,
+                    ShapeStyle::from(long_term).stroke_width(3),
+                ))
+                .map_err(err)?,
+        }
+        legend
+            .draw(&Text::new(label, (at + 22, y0), font.clone()))
+            .map_err(err)?;
+    }
     root.present().map_err(err)?;
     Ok(Some(Ranges { x, y }))
+}
+
+/// `text` in lines of at most `max` characters, broken at spaces (not after a lone "/"); a word longer than `max`
+/// makes it more than two lines (it cannot be wrapped to fit).
+fn wrap_words(text: &str, max: usize) -> Vec<String> {
+    // A lone "/" goes with the word after it ("Revenue" / "/ day").
+    let mut words: Vec<String> = Vec::new();
+    let mut slash = false;
+    for word in text.split_whitespace() {
+        if slash {
+            if let Some(last) = words.last_mut() {
+                last.push(' ');
+                last.push_str(word);
+            }
+        } else {
+            words.push(word.to_string());
+        }
+        slash = word == "/";
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for word in &words {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.clone()),
+        }
+    }
+    if lines.iter().any(|l| l.chars().count() > max) {
+        lines.resize(lines.len().max(3), String::new());
+    }
+    lines
 }
 
 /// `text` cut to `max` characters, the last one "…", when longer.

@@ -7,6 +7,7 @@
 //! | `exp.t` | the treatment: `KNOB:VALUE` per design knob (link keys of the knob table), comma-separated: `every:3,reserve:0.2` | none |
 //! | `exp.design` | `user`, `budget_split`, `advertiser`, `switchback` | `user` |
 //! | `exp.share` | treatment share, strictly between 0 and 1 | 0.5 |
+//! | `exp.switchback` | how a switchback draws its days: `independent`, `balanced`, `paired` (paired needs share 0.5 when a switchback runs; the spec carries it only then) | `independent` |
 //! | `exp.pre`, `exp.days`, `exp.post` | pre-period, test and post-period days (test ≥ 1; at most 365 together) | 0, 14, 0 |
 //! | `exp.horizon` | days of the long-term truth runs, 1–365 | 90 |
 //! | `exp.reps` | replications, 1–[`MAX_APP_REPLICATIONS`] | 1 |
@@ -27,6 +28,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use crate::config::url::{encode, UrlProblem};
+use crate::core::model::experiment::SwitchbackSchedule;
 use crate::core::model::knobs::{table, Kind, Knob, ParamSpec, Role, Value};
 use crate::core::model::metric_table::Metric;
 use crate::core::model::Params;
@@ -140,6 +142,8 @@ pub struct ExperimentView {
     pub design: Design,
     /// Treatment share, strictly between 0 and 1.
     pub share: f64,
+    /// How switchback designs draw their days (the spec's `switchback_schedule`).
+    pub switchback: SwitchbackSchedule,
     /// Pre-period days.
     pub pre_days: u32,
     /// Test days (at least 1).
@@ -167,6 +171,7 @@ impl Default for ExperimentView {
             treatment: Vec::new(),
             design: Design::User,
             share: 0.5,
+            switchback: SwitchbackSchedule::Independent,
             pre_days: 0,
             days: 14,
             post_days: 0,
@@ -263,6 +268,12 @@ impl ExperimentView {
         p
     }
 
+    /// Whether a switchback runs: the design's or a side-by-side one (the switchback schedule
+    /// matters then only, and goes into the spec then only).
+    pub fn runs_switchback(&self) -> bool {
+        self.design == Design::Switchback || self.designs.contains(&Design::Switchback)
+    }
+
     /// The `sandbox experiment` spec of these settings with `control` as the base: the base as
     /// its share link, the treatment as the dotted configuration keys of the treated knobs with
     /// the treatment configuration's values. Running it with `sandbox experiment` gives the
@@ -296,6 +307,9 @@ impl ExperimentView {
         }
         if !self.designs.is_empty() {
             spec["designs"] = json!(self.designs.iter().map(|d| d.as_str()).collect::<Vec<_>>());
+        }
+        if !self.switchback.is_independent() && self.runs_switchback() {
+            spec["switchback_schedule"] = json!(self.switchback.name());
         }
         spec
     }
@@ -337,6 +351,9 @@ impl ExperimentView {
         }
         if self.share != d.share {
             push("share", self.share.to_string());
+        }
+        if self.switchback != d.switchback {
+            push("switchback", self.switchback.name().into());
         }
         if self.pre_days != d.pre_days {
             push("pre", self.pre_days.to_string());
@@ -452,6 +469,21 @@ impl ExperimentView {
             let d = ExperimentView::default();
             (view.pre_days, view.days, view.post_days) = (d.pre_days, d.days, d.post_days);
         }
+        if view.switchback == SwitchbackSchedule::Paired
+            && view.share != 0.5
+            && view.runs_switchback()
+        {
+            problems.push(UrlProblem {
+                key: format!("{EXP_PREFIX}switchback"),
+                value: "paired".into(),
+                message: format!(
+                    "`paired` puts one day of each arm in every pair of days, so it needs share 0.5, not {}",
+                    view.share
+                ),
+                used: "independent".into(),
+            });
+            view.switchback = SwitchbackSchedule::Independent;
+        }
         if let Some((key, value)) = treatment_text {
             view.treatment = read_treatment(&view, &key, &value, problems);
         }
@@ -555,6 +587,15 @@ fn read_pair(view: &mut ExperimentView, name: &str, text: &str) -> Result<(), (S
                 return bad(
                     "not one of user, budget_split, advertiser, switchback".into(),
                     "user".into(),
+                )
+            }
+        },
+        "switchback" => match SwitchbackSchedule::from_name(text) {
+            Some(plan) => view.switchback = plan,
+            None => {
+                return bad(
+                    "not one of independent, balanced, paired".into(),
+                    "independent".into(),
                 )
             }
         },

@@ -20,7 +20,14 @@
 //! the control design; omitted = defaults), `treatment` (an object of dotted configuration keys
 //! of design knobs to values: the treatment is the base with these changed), `design` (`user`,
 //! `budget_split`, `advertiser`, `switchback`; default `user`), `treatment_share` (0.5, strictly
-//! between 0 and 1), `pre_days` (0), `days` (14, at least 1), `post_days` (0), `horizon_days`
+//! between 0 and 1), `switchback_schedule` (how a switchback, the spec's or a side-by-side one,
+//! draws its days: `independent`, the default — each day in treatment with probability
+//! `treatment_share`, so the count of treatment days is binomial —, `balanced` — exactly
+//! `round(treatment_share × days)` treatment days in a seeded random order —, or `paired` —
+//! consecutive pairs of days with one day of each arm in a random order, an odd last day a coin
+//! flip; needs `treatment_share` 0.5 when a switchback runs; see
+//! [`crate::core::model::experiment::switchback_days`]; the report carries it when it is not
+//! the default), `pre_days` (0), `days` (14, at least 1), `post_days` (0), `horizon_days`
 //! (90), `replications` (1) and `metrics` (summary metric keys; default revenue, engagement and
 //! sessions per day, CTR and mean fatigue — for the advertiser design revenue, advertiser value
 //! and surplus per day, average CPC and ROI).
@@ -81,7 +88,9 @@
 //!   carry-over is 0.
 //! - `replications` (with `replications` ≥ 2): over the replications, the mean relative
 //!   estimate, and its bias, RMSE and the coverage of its 95% interval, each measured against
-//!   that replication's own truth.
+//!   that replication's own truth; with a pre-period, `cuped` is the same summary (`count`,
+//!   `mean_relative`, `bias`, `bias_se`, `rmse`, `coverage`) of the CUPED-adjusted estimate
+//!   (with a `reason` instead when no replication has one).
 //!
 //! With `designs` (a list of design names), each of those designs also runs on the same world
 //! (replication 0) and `designs` maps each name to its `estimate` of every metric (with the
@@ -124,7 +133,7 @@ use serde_json::{json, Map, Value};
 use super::{as_type, parse_base, parse_object, unknown_key, SpecError};
 use crate::core::model::engine::{AdvertiserTotals, UserTotals};
 use crate::core::model::experiment::{
-    run_arms, truth, ArmAdvertiserDay, ArmDay, ArmsResult, Assignment, Schedule,
+    run_arms, truth, ArmAdvertiserDay, ArmDay, ArmsResult, Assignment, Schedule, SwitchbackSchedule,
 };
 use crate::core::model::knobs::{self, Role};
 use crate::core::model::{summarise, DayMetrics, Metric, Params, Scenario};
@@ -143,6 +152,7 @@ const KEYS: &[&str] = &[
     "replications",
     "metrics",
     "designs",
+    "switchback_schedule",
 ];
 
 /// Longest run a spec may ask for (days), as the configuration's own limit.
@@ -160,6 +170,7 @@ fn check_key(key: &str, value: &Value) -> Result<(), String> {
             as_type::<u64>(key, value)
         }
         "metrics" | "designs" => as_type::<Vec<String>>(key, value),
+        "switchback_schedule" => as_type::<String>(key, value),
         other => Err(unknown_key(other, KEYS)),
     }
 }
@@ -178,6 +189,8 @@ pub struct ExperimentSpec {
     pub treatment: Params,
     /// The design and share.
     pub assignment: Assignment,
+    /// How switchback designs (the spec's own or a side-by-side one) draw their days.
+    pub switchback_schedule: SwitchbackSchedule,
     /// Pre-period, experiment, post-period.
     pub schedule: Schedule,
     /// Length of the long-term one-arm runs.
@@ -259,7 +272,7 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
     let map = value
         .as_object()
         .expect("parse_object checks for an object");
-    let (base, warnings) = parse_base(map.get("base")).map_err(invalid)?;
+    let (base, mut warnings) = parse_base(map.get("base")).map_err(invalid)?;
     let share = map
         .get("treatment_share")
         .and_then(Value::as_f64)
@@ -269,8 +282,17 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
             "`treatment_share`: must be strictly between 0 and 1, got {share}"
         )));
     }
+    let plan = match map.get("switchback_schedule").and_then(Value::as_str) {
+        None => SwitchbackSchedule::default(),
+        Some(name) => SwitchbackSchedule::from_name(name).ok_or_else(|| {
+            invalid(format!(
+                "`switchback_schedule`: unknown schedule `{name}`; expected `independent`, `balanced` or `paired`"
+            ))
+        })?,
+    };
     let design = map.get("design").and_then(Value::as_str).unwrap_or("user");
-    let assignment = design_named(design, share).map_err(|e| invalid(format!("`design`: {e}")))?;
+    let assignment =
+        design_named(design, share, plan).map_err(|e| invalid(format!("`design`: {e}")))?;
     let designs = map
         .get("designs")
         .and_then(Value::as_array)
@@ -278,7 +300,7 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
             list.iter()
                 .enumerate()
                 .map(|(i, d)| {
-                    design_named(d.as_str().unwrap_or_default(), share)
+                    design_named(d.as_str().unwrap_or_default(), share, plan)
                         .map_err(|e| invalid(format!("`designs[{i}]`: {e}")))
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -356,10 +378,25 @@ pub fn parse(input: &str) -> Result<ExperimentSpec, SpecError> {
             })
             .collect::<Result<_, _>>()?,
     };
+    let switchbacks = std::iter::once(&assignment)
+        .chain(&designs)
+        .any(|d| matches!(d, Assignment::Switchback { .. }));
+    if switchbacks && plan == SwitchbackSchedule::Paired && share != 0.5 {
+        return Err(invalid(format!(
+            "`switchback_schedule`: `paired` puts one day of each arm in every pair of days, so it needs `treatment_share` 0.5, got {share}"
+        )));
+    }
+    if !plan.is_independent() && !switchbacks {
+        warnings.push(format!(
+            "`switchback_schedule` `{}` has no effect: no switchback design is run",
+            plan.name()
+        ));
+    }
     Ok(ExperimentSpec {
         base,
         treatment,
         assignment,
+        switchback_schedule: plan,
         schedule,
         horizon_days,
         replications: replications as u32,
@@ -388,7 +425,7 @@ pub fn canonical_json(spec: &ExperimentSpec) -> Value {
         }
     }
     let s = spec.schedule;
-    json!({
+    let mut out = json!({
         "base": base,
         "treatment": treatment,
         "design": spec.assignment.name(),
@@ -400,7 +437,11 @@ pub fn canonical_json(spec: &ExperimentSpec) -> Value {
         "replications": spec.replications,
         "metrics": spec.metrics.iter().map(|m| m.key()).collect::<Vec<_>>(),
         "designs": spec.designs.iter().map(|d| d.name()).collect::<Vec<_>>(),
-    })
+    });
+    if !spec.switchback_schedule.is_independent() {
+        out["switchback_schedule"] = json!(spec.switchback_schedule.name());
+    }
+    out
 }
 
 impl Serialize for ExperimentSpec {
@@ -416,13 +457,16 @@ impl<'de> Deserialize<'de> for ExperimentSpec {
     }
 }
 
-/// The design called `name` at treatment share `share`.
-fn design_named(name: &str, share: f64) -> Result<Assignment, String> {
+/// The design called `name` at treatment share `share` (a switchback with `plan`).
+fn design_named(name: &str, share: f64, plan: SwitchbackSchedule) -> Result<Assignment, String> {
     let treatment_share = share;
     Ok(match name {
         "user" => Assignment::User { treatment_share },
         "budget_split" => Assignment::BudgetSplit { treatment_share },
-        "switchback" => Assignment::Switchback { treatment_share },
+        "switchback" => Assignment::Switchback {
+            treatment_share,
+            schedule: plan,
+        },
         "advertiser" => Assignment::Advertiser { treatment_share },
         other => {
             return Err(format!(
@@ -624,8 +668,15 @@ struct MetricOutcome {
     /// The truth's relative difference.
     truth_relative: Option<Exact>,
     /// The estimate's relative difference and its interval.
-    estimate: Option<(Exact, [Exact; 2])>,
+    estimate: Option<Estimate>,
+    /// The CUPED-adjusted relative difference and its interval (with a pre-period, when CUPED
+    /// has one).
+    #[serde(default)]
+    cuped: Option<Estimate>,
 }
+
+/// A relative difference and its 95% interval.
+type Estimate = (Exact, [Exact; 2]);
 
 /// One replication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1164,6 +1215,7 @@ fn replicate(spec: &ExperimentSpec, k: u32) -> Result<Replication, SpecError> {
             let mut report = Map::new();
             report.insert("truth".into(), truth_json(c, t));
             let mut estimate = None;
+            let mut cuped = None;
             match experiment_units(metric, &arms, s) {
                 Ok((y, x)) => {
                     let e = match y.compare() {
@@ -1182,7 +1234,13 @@ fn replicate(spec: &ExperimentSpec, k: u32) -> Result<Replication, SpecError> {
                     };
                     report.insert("estimate".into(), e);
                     if s.pre_days > 0 {
-                        report.insert("cuped".into(), cuped_json(&y, x.as_ref(), spec.assignment));
+                        let c = cuped_json(&y, x.as_ref(), spec.assignment);
+                        if let (Some(r), Some([lo, hi])) =
+                            (c["relative"].as_f64(), pair(&c["relative_ci"]))
+                        {
+                            cuped = Some((Exact(r), [Exact(lo), Exact(hi)]));
+                        }
+                        report.insert("cuped".into(), c);
                     }
                 }
                 Err(reason) => {
@@ -1197,6 +1255,7 @@ fn replicate(spec: &ExperimentSpec, k: u32) -> Result<Replication, SpecError> {
                 report,
                 truth_relative: relative(c, t).map(Exact),
                 estimate: estimate.map(|(r, ci): (f64, [f64; 2])| (Exact(r), ci.map(Exact))),
+                cuped,
             }
         })
         .collect();
@@ -1356,7 +1415,11 @@ pub fn assemble(spec: &ExperimentSpec, jobs: Vec<ExperimentJob>) -> Result<Value
         let [c, t] = horizon[i];
         report.insert("long_term_truth".into(), truth_json(c.0, t.0));
         if reps >= 2 {
-            report.insert("replications".into(), replication_json(&replications, i));
+            let mut summary = replication_json(&replications, i, |m| m.estimate);
+            if spec.schedule.pre_days > 0 {
+                summary["cuped"] = replication_json(&replications, i, |m| m.cuped);
+            }
+            report.insert("replications".into(), summary);
         }
         metrics.insert(metric.key().into(), Value::Object(report));
     }
@@ -1392,6 +1455,9 @@ pub fn assemble(spec: &ExperimentSpec, jobs: Vec<ExperimentJob>) -> Result<Value
     });
     if !spec.designs.is_empty() {
         out["designs"] = Value::Object(side_by_side);
+    }
+    if !spec.switchback_schedule.is_independent() {
+        out["switchback_schedule"] = json!(spec.switchback_schedule.name());
     }
     out["readout"] = json!(readout(&out));
     Ok(out)
@@ -1619,27 +1685,29 @@ pub fn readout(report: &Value) -> Vec<String> {
             reps["coverage"].as_f64(),
             reps["bias"].as_f64(),
         ) {
+            let points = |b: f64| pct(b).trim_end_matches('%').to_string();
             out.push(format!(
                 "Over {n} replications the 95% CI covered the truth {} of the time; the estimate's bias is {} points.",
                 share_pct(c),
-                {
-                    let p = pct(b);
-                    p.trim_end_matches('%').to_string()
-                }
+                points(b)
             ));
         }
     }
     out
 }
 
-/// The replications summary of metric `i`: each replication's relative estimate against its
-/// own truth.
-fn replication_json(replications: &[Replication], i: usize) -> Value {
+/// The replications summary of metric `i`: each replication's relative estimate (`estimate`
+/// picks it: the unadjusted one, or CUPED's) against its own truth.
+fn replication_json(
+    replications: &[Replication],
+    i: usize,
+    estimate: fn(&MetricOutcome) -> Option<Estimate>,
+) -> Value {
     let mut errors = Vec::new();
     let mut estimates = Vec::new();
     for r in replications {
         let m = &r.metrics[i];
-        if let (Some(Exact(truth)), Some((Exact(e), ci))) = (m.truth_relative, m.estimate) {
+        if let (Some(Exact(truth)), Some((Exact(e), ci))) = (m.truth_relative, estimate(m)) {
             let ci = ci.map(|x| x.0);
             estimates.push(e);
             errors.push(stats::Replicate {

@@ -12,8 +12,10 @@
 //! - [`Assignment::BudgetSplit`]: users as above, and every advertiser's daily budget is split in
 //!   proportion to the traffic into two pots, each paced on its own: the arms no longer compete
 //!   for budget.
-//! - [`Assignment::Switchback`]: whole days alternate between arms, each day in treatment with
-//!   probability `treatment_share` (a stream keyed by the day).
+//! - [`Assignment::Switchback`]: whole days alternate between arms, by its
+//!   [`SwitchbackSchedule`]: each day in treatment with probability `treatment_share` (a stream
+//!   keyed by the day; the default), exactly `round(share × days)` treatment days in a seeded
+//!   random order, or consecutive pairs of days with one day of each arm ([`switchback_days`]).
 //! - [`Assignment::Advertiser`]: advertisers randomised (a stream keyed by the advertiser's
 //!   identity); only knobs the knob table marks `per_advertiser` may differ between the arms
 //!   ([`per_advertiser_only`]): bid shading, reserve, pacing. Every session runs one auction in
@@ -110,9 +112,61 @@ pub enum Assignment {
     },
     /// Whole days randomised.
     Switchback {
-        /// Probability that a day is a treatment day.
+        /// Probability that a day is a treatment day (with [`SwitchbackSchedule::Balanced`], the
+        /// share of treatment days).
         treatment_share: f64,
+        /// How the days are drawn.
+        #[serde(default, skip_serializing_if = "SwitchbackSchedule::is_independent")]
+        schedule: SwitchbackSchedule,
     },
+}
+
+/// How a switchback assigns its days to arms ([`switchback_days`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SwitchbackSchedule {
+    /// Each day in treatment with probability `treatment_share`, independently: the number of
+    /// treatment days is binomial (14 days at 0.5 give 13 or more treatment days, or 1 or
+    /// fewer, with probability 0.2%).
+    #[default]
+    Independent,
+    /// Exactly `round(treatment_share × days)` treatment days, in a seeded random order (a
+    /// uniformly random permutation).
+    Balanced,
+    /// Consecutive pairs of days (1–2, 3–4, …), one day of each arm per pair in a random order;
+    /// an odd last day is a coin flip. Needs `treatment_share` 0.5. Pairs balance slow drift
+    /// (fatigue building, advertisers churning) between the arms.
+    Paired,
+}
+
+impl SwitchbackSchedule {
+    /// Every schedule.
+    pub const ALL: [SwitchbackSchedule; 3] = [
+        SwitchbackSchedule::Independent,
+        SwitchbackSchedule::Balanced,
+        SwitchbackSchedule::Paired,
+    ];
+
+    /// The name in specs and links.
+    pub fn name(self) -> &'static str {
+        match self {
+            SwitchbackSchedule::Independent => "independent",
+            SwitchbackSchedule::Balanced => "balanced",
+            SwitchbackSchedule::Paired => "paired",
+        }
+    }
+
+    /// The schedule called `name`.
+    pub fn from_name(name: &str) -> Option<SwitchbackSchedule> {
+        SwitchbackSchedule::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Whether this is the default, [`SwitchbackSchedule::Independent`].
+    pub fn is_independent(&self) -> bool {
+        *self == SwitchbackSchedule::Independent
+    }
 }
 
 impl Assignment {
@@ -132,7 +186,9 @@ impl Assignment {
             Assignment::User { treatment_share }
             | Assignment::BudgetSplit { treatment_share }
             | Assignment::Advertiser { treatment_share }
-            | Assignment::Switchback { treatment_share } => treatment_share,
+            | Assignment::Switchback {
+                treatment_share, ..
+            } => treatment_share,
         }
     }
 }
@@ -345,6 +401,51 @@ pub fn day_in_treatment(seed: u64, day: u32, share: f64) -> bool {
     stream(seed, Purpose::Assignment, day as u64, 2).uniform() < share
 }
 
+/// Per experiment day (from 1 to `days`): whether a switchback with `schedule` serves it with
+/// treatment. Every schedule draws from the seed's assignment streams alone (purpose
+/// [`Purpose::Assignment`], keys no user or advertiser draw uses), so nothing else moves:
+/// - `Independent`: [`day_in_treatment`] per day (a stream keyed by the day);
+/// - `Balanced`: `round(share × days)` treatment days placed by a Fisher–Yates shuffle drawn
+///   from one stream (keyed `(days, 3)`);
+/// - `Paired`: per pair of days one coin flip (from one stream keyed `(days, 4)`) says which of
+///   the two is the treatment day; an odd last day is a further coin flip.
+pub fn switchback_days(
+    seed: u64,
+    days: u32,
+    share: f64,
+    schedule: SwitchbackSchedule,
+) -> Vec<bool> {
+    let n = days as usize;
+    match schedule {
+        SwitchbackSchedule::Independent => (1..=days)
+            .map(|d| day_in_treatment(seed, d, share))
+            .collect(),
+        SwitchbackSchedule::Balanced => {
+            let treated = ((share * f64::from(days)).round().max(0.0) as usize).min(n);
+            let mut out: Vec<bool> = (0..n).map(|i| i < treated).collect();
+            let mut rng = stream(seed, Purpose::Assignment, u64::from(days), 3);
+            for i in (1..n).rev() {
+                let j = rng.index(i + 1);
+                out.swap(i, j);
+            }
+            out
+        }
+        SwitchbackSchedule::Paired => {
+            let mut rng = stream(seed, Purpose::Assignment, u64::from(days), 4);
+            let mut out = Vec::with_capacity(n);
+            while out.len() + 2 <= n {
+                let first = rng.uniform() < 0.5;
+                out.push(first);
+                out.push(!first);
+            }
+            if out.len() < n {
+                out.push(rng.uniform() < 0.5);
+            }
+            out
+        }
+    }
+}
+
 /// The knobs (URL keys) on which `control` and `treatment` differ but which cannot differ per
 /// advertiser: empty when an advertiser-randomised experiment may compare them.
 pub fn per_advertiser_only(control: &Scenario, treatment: &Scenario) -> Vec<&'static str> {
@@ -405,6 +506,18 @@ pub fn run_arms(
     if schedule.total() == 0 {
         return Err(error("days", "the run needs at least one day"));
     }
+    if let Assignment::Switchback {
+        schedule: SwitchbackSchedule::Paired,
+        ..
+    } = assignment
+    {
+        if share != 0.5 {
+            return Err(error(
+                "switchback_schedule",
+                format!("`paired` puts one day of each arm in every pair of days, so it needs treatment_share 0.5, got {share}"),
+            ));
+        }
+    }
     let [c, t] = arm_scenarios(world, control, treatment, schedule)?;
     let (cp, tp) = (c.params(), t.params());
     if cp.launch != tp.launch {
@@ -445,6 +558,12 @@ pub fn run_arms(
     let mut engine = Engine::with_arms(&c, &[&c, &t]);
     let seed = cp.sim.seed;
     let n_users = engine.user_count();
+    let switchback: Vec<bool> = match assignment {
+        Assignment::Switchback { schedule: plan, .. } => {
+            switchback_days(seed, schedule.days, share, plan)
+        }
+        _ => Vec::new(),
+    };
     let user_arm: Vec<u8> = match assignment {
         Assignment::User { .. } | Assignment::BudgetSplit { .. } => (0..n_users as u64)
             .map(|u| u8::from(user_in_treatment(seed, u, share)))
@@ -499,7 +618,7 @@ pub fn run_arms(
                     r.budget_weight = [1.0 - share, share];
                 }
                 Assignment::Switchback { .. } => {
-                    let k = u8::from(day_in_treatment(seed, day - schedule.pre_days, share));
+                    let k = u8::from(switchback[(day - schedule.pre_days - 1) as usize]);
                     r.day_arm = Some(k);
                     r.budget_weight = [0.0; MAX_ARMS];
                     r.budget_weight[k as usize] = 1.0;

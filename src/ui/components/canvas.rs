@@ -9,6 +9,14 @@ use web_sys::HtmlCanvasElement;
 use crate::chart::scaled::Scaled;
 use crate::ui::browser;
 
+/// The width (CSS pixels) [`drawing_area`] gives `el`: its parent's, at least 300 px.
+pub fn css_width(el: &HtmlCanvasElement) -> u32 {
+    el.parent_element()
+        .map(|p| p.client_width().max(0) as u32)
+        .unwrap_or(0)
+        .max(300)
+}
+
 /// The drawing area of `el` in CSS pixels: as wide as its parent (at least 300 px) and `height`
 /// tall, its backing store sized at the device pixel ratio (`None` when the canvas has no 2D
 /// context).
@@ -16,11 +24,7 @@ pub fn drawing_area(
     el: &HtmlCanvasElement,
     height: u32,
 ) -> Option<DrawingArea<Scaled<CanvasBackend>, Shift>> {
-    let width = el
-        .parent_element()
-        .map(|p| p.client_width().max(0) as u32)
-        .unwrap_or(0)
-        .max(300);
+    let width = css_width(el);
     let ratio = browser::device_pixel_ratio();
     let (bw, bh) = (
         (f64::from(width) * ratio).round() as u32,

@@ -26,18 +26,19 @@ use crate::app::format::{count, number, param_value};
 use crate::app::state::{Action, AppState, Tab};
 use crate::chart::experiment::{
     daily_effect_from_report, draw_daily_effect, draw_estimate_vs_truth, draw_learning_curve,
-    estimate_vs_truth_from_report, learning_curve_from_report, DailyEffect, EstimateVsTruth,
-    LearningCurve,
+    estimate_vs_truth_from_report, estimate_vs_truth_height, learning_curve_from_report,
+    DailyEffect, EstimateVsTruth, LearningCurve,
 };
 use crate::config::experiment::{
     parse_value, treatable, value_text, Design, ExperimentView, PowerEffect, MAX_APP_REPLICATIONS,
     MAX_EXP_DAYS,
 };
+use crate::core::model::experiment::SwitchbackSchedule;
 use crate::core::model::knobs::{table, Kind, Knob, ParamSpec, Role};
 use crate::core::model::metric_table::{Metric, METRICS};
 use crate::core::model::Params;
 use crate::ui::browser::now_ms;
-use crate::ui::components::canvas::drawing_area;
+use crate::ui::components::canvas::{css_width, drawing_area};
 use crate::ui::components::fields::{checked, num, target_value};
 use crate::ui::pool::{Lane, SweepPool};
 
@@ -195,6 +196,15 @@ fn value_input(spec: &ParamSpec, value: &str, id: &str, onchange: Callback<Event
                 <option value="0" selected={value == "0"}>{ "Off" }</option>
             </select>
         },
+    }
+}
+
+/// A switchback schedule's label for people.
+fn switchback_label(s: SwitchbackSchedule) -> &'static str {
+    match s {
+        SwitchbackSchedule::Independent => "Independent (a coin per day)",
+        SwitchbackSchedule::Balanced => "Balanced (exactly share × days)",
+        SwitchbackSchedule::Paired => "Paired (one of each per two days)",
     }
 }
 
@@ -372,6 +382,16 @@ pub fn define_card(props: &DefineProps) -> Html {
                             <input id="exp-share" type="number" min="0.01" max="0.99" step="0.05" value={v.share.to_string()}
                                 onchange={on(|v, t| if let Some(x) = num(t).filter(|x| *x > 0.0 && *x < 1.0) { v.share = x })} />
                         </label>
+                        if v.runs_switchback() {
+                            <label class="sweep-field" for="exp-switchback">
+                                <span>{ "Switchback days" }</span>
+                                <select id="exp-switchback" onchange={on(|v, t| if let Some(s) = SwitchbackSchedule::from_name(t) { v.switchback = s })}>
+                                    { for SwitchbackSchedule::ALL.into_iter().map(|s| html! {
+                                        <option value={s.name()} selected={s == v.switchback}>{ switchback_label(s) }</option>
+                                    }) }
+                                </select>
+                            </label>
+                        }
                         { days_field("exp-pre", "Pre-period days", v.pre_days, 0, |v, n| v.pre_days = n) }
                         { days_field("exp-days", "Test days", v.days, 1, |v, n| v.days = n) }
                         { days_field("exp-post", "Post-period days", v.post_days, 0, |v, n| v.post_days = n) }
@@ -491,6 +511,17 @@ fn report_view(report: &Json, charts: Html) -> Html {
     let srm = report["srm_p_value"].as_f64();
     let units = &report["units"];
     let srm_flag = srm.is_some_and(|p| p < 0.001);
+    // CUPED's replications summary, when the report has one for some metric.
+    let cuped_reps = reps >= 2
+        && metrics
+            .values()
+            .any(|m| m["replications"]["cuped"]["coverage"].is_number());
+    let coverage = |r: &Json| {
+        r["coverage"]
+            .as_f64()
+            .map(|c| format!("{:.0}%", 100.0 * c))
+            .unwrap_or_else(|| "—".into())
+    };
     let readout: Vec<String> = report["readout"]
         .as_array()
         .map(|a| {
@@ -514,6 +545,7 @@ fn report_view(report: &Json, charts: Html) -> Html {
                     <th>{ "Metric" }</th><th>{ "Estimate [95% CI]" }</th><th>{ "Truth" }</th>
                     <th>{ "Long-term truth" }</th><th>{ "CUPED" }</th><th>{ "Post-period" }</th>
                     if reps >= 2 { <th>{ format!("Bias ({reps} reps)") }</th><th>{ "RMSE" }</th><th>{ "Coverage" }</th> }
+                    if cuped_reps { <th>{ "CUPED bias" }</th><th>{ "CUPED RMSE" }</th><th>{ "CUPED coverage" }</th> }
                 </tr></thead>
                 <tbody>
                     { for metrics.iter().map(|(key, m)| {
@@ -543,7 +575,12 @@ fn report_view(report: &Json, charts: Html) -> Html {
                                 if reps >= 2 {
                                     <td>{ r.map(|r| rel(&r["bias"])).unwrap_or_default() }</td>
                                     <td>{ r.map(|r| rel(&r["rmse"])).unwrap_or_default() }</td>
-                                    <td>{ r.and_then(|r| r["coverage"].as_f64()).map(|c| format!("{:.0}%", 100.0 * c)).unwrap_or_else(|| "—".into()) }</td>
+                                    <td data-coverage={r.map(|r| raw(&r["coverage"])).unwrap_or_default()}>{ r.map(coverage).unwrap_or_else(|| "—".into()) }</td>
+                                }
+                                if cuped_reps {
+                                    <td title={r.and_then(|r| reason(&r["cuped"]))}>{ r.map(|r| rel(&r["cuped"]["bias"])).unwrap_or_default() }</td>
+                                    <td>{ r.map(|r| rel(&r["cuped"]["rmse"])).unwrap_or_default() }</td>
+                                    <td data-cuped-coverage={r.map(|r| raw(&r["cuped"]["coverage"])).unwrap_or_default()}>{ r.map(|r| coverage(&r["cuped"])).unwrap_or_else(|| "—".into()) }</td>
                                 }
                             </tr>
                         }
@@ -618,7 +655,12 @@ impl ExpChart {
     }
 
     fn draw(&self, el: &HtmlCanvasElement) -> Result<(), String> {
-        let area = drawing_area(el, EXP_CHART_HEIGHT).ok_or("no 2D context on the canvas")?;
+        // The estimate chart grows taller when its rows' labels or its legend need it.
+        let height = match self {
+            ExpChart::Estimate(c) => estimate_vs_truth_height(c, css_width(el), EXP_CHART_HEIGHT),
+            _ => EXP_CHART_HEIGHT,
+        };
+        let area = drawing_area(el, height).ok_or("no 2D context on the canvas")?;
         match self {
             ExpChart::Estimate(c) => draw_estimate_vs_truth(&area, c),
             ExpChart::Daily(c) => draw_daily_effect(&area, c),
