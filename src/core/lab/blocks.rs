@@ -33,7 +33,14 @@
 //! [`crate::core::auction::price`] (so prices, revenue and welfare equal the general path's bit
 //! for bit), and writes the per-auction figures into the block's buffers. No allocation per
 //! auction, and the lanes' arithmetic is the same for every lane, which the compiler turns into
-//! vector instructions where the target has them.
+//! vector instructions: with AVX2 (detected at run time) all four lanes run together, one lane
+//! per 64-bit element of a 256-bit register; in wasm (where the kernel is compiled with the
+//! `simd128` feature, which every current browser has) and on other CPUs, two lanes at a time,
+//! one 128-bit register per row, in two passes over the block. Each pass keeps its lanes'
+//! generators and top values in registers, and the ranking's compare-and-swaps are vector
+//! selects, not branches — wasm has no `f64` conditional move, so scalar code branches on every
+//! comparison of random values and mispredicts about half of them. A lane's auctions and
+//! partial sums are computed in the same order in every grouping: the same bits.
 
 use crate::core::auction::Format;
 use crate::core::math;
@@ -47,6 +54,9 @@ pub const BLOCK: u64 = 1024;
 pub const LANES: usize = 4;
 /// Most ranked bidders (slots + 1) the fast kernel keeps per auction.
 pub const FAST_MAX_RANKED: usize = 8;
+/// Lanes the portable kernel runs together: two where vectors hold two `f64` (wasm's SIMD,
+/// SSE2), so that a pass keeps its lanes' generators and top values in registers.
+const GROUP: usize = 2;
 
 type Lane = [f64; LANES];
 
@@ -344,7 +354,12 @@ impl FastPlan {
             unsafe { self.run_block_avx2(block, count, acc) };
             return;
         }
-        self.run_block_portable(block, count, acc);
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.run_block_simd128(block, count, acc);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.run_block_portable::<GROUP>(block, count, acc);
     }
 
     /// The kernel compiled for AVX2 (four lanes in one vector register). The same operations
@@ -352,51 +367,67 @@ impl FastPlan {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn run_block_avx2(&self, block: u64, count: usize, acc: &mut BlockAcc) {
-        self.run_block_portable(block, count, acc);
+        self.run_block_portable::<LANES>(block, count, acc);
     }
 
+    /// The kernel compiled for wasm's 128-bit SIMD (two lanes in one vector register).
+    #[cfg(target_arch = "wasm32")]
+    #[target_feature(enable = "simd128")]
+    fn run_block_simd128(&self, block: u64, count: usize, acc: &mut BlockAcc) {
+        self.run_block_portable::<GROUP>(block, count, acc);
+    }
+
+    /// The block's lanes `W` at a time (`W` divides [`LANES`]).
     #[inline(always)]
-    fn run_block_portable(&self, block: u64, count: usize, acc: &mut BlockAcc) {
-        let mut lanes = Lanes::new(self.seed, block);
-        match self.slot_ctrs.len() + 1 {
-            2 => self.run_m::<2>(&mut lanes, count, acc),
-            3 => self.run_m::<3>(&mut lanes, count, acc),
-            4 => self.run_m::<4>(&mut lanes, count, acc),
-            5 => self.run_m::<5>(&mut lanes, count, acc),
-            6 => self.run_m::<6>(&mut lanes, count, acc),
-            7 => self.run_m::<7>(&mut lanes, count, acc),
-            _ => self.run_m::<8>(&mut lanes, count, acc),
+    fn run_block_portable<const W: usize>(&self, block: u64, count: usize, acc: &mut BlockAcc) {
+        for first in (0..LANES).step_by(W) {
+            let mut lanes = Lanes::<W>::new(self.seed, block, first);
+            match self.slot_ctrs.len() + 1 {
+                2 => self.run_m::<2, W>(&mut lanes, count, acc),
+                3 => self.run_m::<3, W>(&mut lanes, count, acc),
+                4 => self.run_m::<4, W>(&mut lanes, count, acc),
+                5 => self.run_m::<5, W>(&mut lanes, count, acc),
+                6 => self.run_m::<6, W>(&mut lanes, count, acc),
+                7 => self.run_m::<7, W>(&mut lanes, count, acc),
+                _ => self.run_m::<8, W>(&mut lanes, count, acc),
+            }
         }
     }
 
     #[inline(always)]
-    fn run_m<const M: usize>(&self, lanes: &mut Lanes, count: usize, acc: &mut BlockAcc) {
+    fn run_m<const M: usize, const W: usize>(
+        &self,
+        lanes: &mut Lanes<W>,
+        count: usize,
+        acc: &mut BlockAcc,
+    ) {
         match self.dist {
             FastDist::Uniform { low, width } => {
-                self.kernel::<M>(lanes, count, acc, |w| low + width * unit(w))
+                self.kernel::<M, W>(lanes, count, acc, |w| low + width * unit(w))
             }
             FastDist::Exponential { rate } => {
-                self.kernel::<M>(lanes, count, acc, |w| -math::ln(1.0 - unit(w)) / rate)
+                self.kernel::<M, W>(lanes, count, acc, |w| -math::ln(1.0 - unit(w)) / rate)
             }
         }
     }
 
     #[inline(always)]
-    fn kernel<const M: usize>(
+    fn kernel<const M: usize, const W: usize>(
         &self,
-        lanes: &mut Lanes,
+        lanes: &mut Lanes<W>,
         count: usize,
         acc: &mut BlockAcc,
         value: impl Fn(u64) -> f64,
     ) {
         debug_assert_eq!(M, self.slot_ctrs.len() + 1);
         let r = self.reserve;
+        let first = lanes.first;
         for step in 0..count.div_ceil(LANES) {
-            let mut top = [[0.0; LANES]; M];
+            let mut top = [[0.0; W]; M];
             for _ in 0..self.bidders {
                 let words = lanes.next();
-                let mut x = [0.0; LANES];
-                for l in 0..LANES {
+                let mut x = [0.0; W];
+                for l in 0..W {
                     let v = value(words[l]);
                     // Not eligible (below the reserve, or a zero bid): never ranked.
                     x[l] = if v >= r && v > 0.0 { v } else { 0.0 };
@@ -404,45 +435,47 @@ impl FastPlan {
                 insert(&mut top, x);
             }
             let base = step * LANES;
-            let valid: [bool; LANES] = std::array::from_fn(|l| base + l < count);
-            self.price_step(&top, base, valid, acc);
+            let valid: [bool; W] = std::array::from_fn(|l| base + first + l < count);
+            self.price_step(&top, base, first, valid, acc);
         }
     }
 
-    /// Prices one step's auctions (one per lane) from their top `K + 1` eligible values, sorted
-    /// in decreasing order with 0 for "nobody".
+    /// Prices one step's auctions in lanes `first..first + W` (auction `base + first + l` in
+    /// lane `first + l`) from their top `K + 1` eligible values, sorted in decreasing order with
+    /// 0 for "nobody".
     #[inline(always)]
-    fn price_step<const M: usize>(
+    fn price_step<const M: usize, const W: usize>(
         &self,
-        top: &[Lane; M],
+        top: &[[f64; W]; M],
         base: usize,
-        valid: [bool; LANES],
+        first: usize,
+        valid: [bool; W],
         acc: &mut BlockAcc,
     ) {
         let k_slots = M - 1;
         let r = self.reserve;
         // `price_into`'s VCG floor `(w_rev·e^q·r + bonus).max(0)` with unit weights, no bonus.
         let floor = (1.0 * r + 0.0).max(0.0);
-        let mut welfare = [0.0; LANES];
+        let mut welfare = [0.0; W];
         for (alpha, row) in self.slot_ctrs.iter().zip(top) {
-            for l in 0..LANES {
+            for l in 0..W {
                 welfare[l] += alpha * row[l];
             }
         }
         for (f, &format) in self.formats.iter().enumerate() {
-            let mut revenue = [0.0; LANES];
+            let mut revenue = [0.0; W];
             for k in 0..k_slots {
                 let alpha = self.slot_ctrs[k];
                 // `price_into`'s competitor level with unit weights and no bonus (values are
                 // non-negative numbers, so these selects are `f64::max`/`min`).
-                let raw: Lane = match format {
+                let raw: [f64; W] = match format {
                     Format::FirstPrice => top[k],
                     Format::Gsp => top[k + 1],
                     Format::Vcg => {
-                        let mut externality = [0.0; LANES];
+                        let mut externality = [0.0; W];
                         for j in k..k_slots {
                             let drop = self.drops[j];
-                            for l in 0..LANES {
+                            for l in 0..W {
                                 let below = top[j + 1][l];
                                 let below = if below > floor { below } else { floor };
                                 externality[l] += drop * below;
@@ -451,8 +484,8 @@ impl FastPlan {
                         std::array::from_fn(|l| externality[l] / alpha)
                     }
                 };
-                let mut price = [0.0; LANES];
-                for l in 0..LANES {
+                let mut price = [0.0; W];
+                for l in 0..W {
                     let bid = top[k][l];
                     let p = if raw[l] > r { raw[l] } else { r };
                     let p = if p < bid { p } else { bid };
@@ -461,18 +494,18 @@ impl FastPlan {
                 }
                 let sums = &mut acc.price_lanes[f][k];
                 let mut sold = 0;
-                for l in 0..LANES {
+                for l in 0..W {
                     let ok = valid[l] && top[k][l] > 0.0;
-                    sums[l] += if ok { price[l] } else { 0.0 };
+                    sums[first + l] += if ok { price[l] } else { 0.0 };
                     sold += u64::from(ok);
                 }
                 acc.slot_sold[f][k] += sold;
             }
             let mut sales = 0;
-            for l in 0..LANES {
+            for l in 0..W {
                 if valid[l] {
-                    acc.revenue[f][base + l] = revenue[l];
-                    acc.welfare[f][base + l] = welfare[l];
+                    acc.revenue[f][base + first + l] = revenue[l];
+                    acc.welfare[f][base + first + l] = welfare[l];
                     sales += u64::from(top[0][l] > 0.0);
                 }
             }
@@ -484,9 +517,9 @@ impl FastPlan {
 /// Inserts one value per lane into the lanes' sorted top arrays (largest first), dropping the
 /// smallest: compare and swap down the array, without branches.
 #[inline(always)]
-fn insert<const M: usize>(top: &mut [Lane; M], mut x: Lane) {
+fn insert<const M: usize, const W: usize>(top: &mut [[f64; W]; M], mut x: [f64; W]) {
     for row in top.iter_mut() {
-        for l in 0..LANES {
+        for l in 0..W {
             let (t, v) = (row[l], x[l]);
             row[l] = if v > t { v } else { t };
             x[l] = if t < v { t } else { v };
@@ -545,34 +578,36 @@ impl FastPlan {
         }
         let mut valid = [false; LANES];
         valid[0] = true;
-        self.price_step(&top, 0, valid, acc);
+        self.price_step(&top, 0, 0, valid, acc);
     }
 }
 
-/// [`LANES`] xoshiro256++ generators stepped together (state word `w` of lane `l` in
-/// `s[w][l]`); lane `l` gives exactly the outputs of its [`FastRng`].
+/// `W` of a block's [`LANES`] xoshiro256++ generators, lanes `first..first + W`, stepped
+/// together (state word `w` of lane `first + l` in `s[w][l]`); lane `first + l` gives exactly
+/// the outputs of its [`FastRng`].
 #[derive(Debug, Clone)]
-struct Lanes {
-    s: [[u64; LANES]; 4],
+struct Lanes<const W: usize> {
+    s: [[u64; W]; 4],
+    first: usize,
 }
 
-impl Lanes {
-    fn new(seed: u64, block: u64) -> Self {
-        let mut s = [[0u64; LANES]; 4];
-        for l in 0..LANES {
-            let state = lane_stream(seed, block, l).state();
+impl<const W: usize> Lanes<W> {
+    fn new(seed: u64, block: u64, first: usize) -> Self {
+        let mut s = [[0u64; W]; 4];
+        for l in 0..W {
+            let state = lane_stream(seed, block, first + l).state();
             for (row, word) in s.iter_mut().zip(state) {
                 row[l] = word;
             }
         }
-        Lanes { s }
+        Lanes { s, first }
     }
 
     #[inline(always)]
-    fn next(&mut self) -> [u64; LANES] {
+    fn next(&mut self) -> [u64; W] {
         let [s0, s1, s2, s3] = &mut self.s;
-        let mut out = [0u64; LANES];
-        for l in 0..LANES {
+        let mut out = [0u64; W];
+        for l in 0..W {
             out[l] = s0[l]
                 .wrapping_add(s3[l])
                 .rotate_left(23)
@@ -595,19 +630,24 @@ mod tests {
 
     #[test]
     fn lanes_step_like_their_streams() {
-        let mut lanes = Lanes::new(5, 3);
+        let mut all = Lanes::<LANES>::new(5, 3, 0);
+        let mut pair = Lanes::<2>::new(5, 3, 2);
         let mut one: Vec<FastRng> = (0..LANES).map(|l| lane_stream(5, 3, l)).collect();
         for _ in 0..50 {
-            let words = lanes.next();
+            let words = all.next();
+            let pair_words = pair.next();
             for l in 0..LANES {
                 assert_eq!(words[l], one[l].next_u64());
             }
+            assert_eq!(pair_words, [words[2], words[3]]);
         }
     }
 
     #[test]
-    fn the_portable_kernel_gives_the_same_bits_as_the_dispatched_one() {
-        // Natively on a CPU with AVX2 `run_block` runs the AVX2 build; wasm runs the portable one.
+    fn every_lane_grouping_gives_the_same_bits_as_the_dispatched_kernel() {
+        // Natively on a CPU with AVX2 `run_block` runs all four lanes together (AVX2 build);
+        // wasm (simd128) and CPUs without AVX2 run them two by two. Whatever the grouping, each
+        // lane's auctions and partial sums are computed in the same order: the same bits.
         for (dist, ctrs, reserve) in [
             (
                 ValueDist::Uniform {
@@ -625,15 +665,27 @@ mod tests {
         ] {
             let formats = [Format::Gsp, Format::Vcg, Format::FirstPrice];
             let plan = FastPlan::new(&formats, true, &dist, 10, &ctrs, reserve, 3).unwrap();
-            let mut a = BlockAcc::new(3, ctrs.len());
-            let mut b = BlockAcc::new(3, ctrs.len());
-            for (block, count) in [(0, 1024), (5, 1001)] {
-                plan.run_block(block, count, &mut a);
-                plan.run_block_portable(block, count, &mut b);
-                let (x, y) = (a.finish(count), b.finish(count));
-                assert_eq!(x, y);
-                for (p, q) in x.iter().zip(&y) {
-                    assert_eq!(p.revenue.m2.to_bits(), q.revenue.m2.to_bits());
+            let mut dispatched = BlockAcc::new(3, ctrs.len());
+            let mut by_one = BlockAcc::new(3, ctrs.len());
+            let mut by_two = BlockAcc::new(3, ctrs.len());
+            let mut by_four = BlockAcc::new(3, ctrs.len());
+            // A whole block, and partial blocks ending in each lane.
+            for (block, count) in [(0, 1024), (5, 1001), (6, 1002), (7, 1003), (8, 3)] {
+                plan.run_block(block, count, &mut dispatched);
+                plan.run_block_portable::<1>(block, count, &mut by_one);
+                plan.run_block_portable::<2>(block, count, &mut by_two);
+                plan.run_block_portable::<4>(block, count, &mut by_four);
+                let x = dispatched.finish(count);
+                for other in [&mut by_one, &mut by_two, &mut by_four] {
+                    let y = other.finish(count);
+                    assert_eq!(x, y, "block {block}, {count} auctions");
+                    for (p, q) in x.iter().zip(&y) {
+                        assert_eq!(p.revenue.m2.to_bits(), q.revenue.m2.to_bits());
+                        assert_eq!(p.welfare.mean.to_bits(), q.welfare.mean.to_bits());
+                        for (a, b) in p.price_sum.iter().zip(&q.price_sum) {
+                            assert_eq!(a.to_bits(), b.to_bits());
+                        }
+                    }
                 }
             }
         }
