@@ -34,13 +34,15 @@
 //! for bit), and writes the per-auction figures into the block's buffers. No allocation per
 //! auction, and the lanes' arithmetic is the same for every lane, which the compiler turns into
 //! vector instructions: with AVX2 (detected at run time) all four lanes run together, one lane
-//! per 64-bit element of a 256-bit register; in wasm (where the kernel is compiled with the
-//! `simd128` feature, which every current browser has) and on other CPUs, two lanes at a time,
-//! one 128-bit register per row, in two passes over the block. Each pass keeps its lanes'
-//! generators and top values in registers, and the ranking's compare-and-swaps are vector
-//! selects, not branches — wasm has no `f64` conditional move, so scalar code branches on every
-//! comparison of random values and mispredicts about half of them. A lane's auctions and
-//! partial sums are computed in the same order in every grouping: the same bits.
+//! per 64-bit element of a 256-bit register; on other CPUs two lanes at a time, in two passes
+//! over the block, so that a pass keeps its lanes' generators and top values in registers. In
+//! wasm the draws and the ranking are written with wasm's 128-bit SIMD instructions (`simd128`,
+//! which every current browser has), two lanes per register, the compare-and-swaps as vector
+//! min/max: left to the vectoriser, scalar `f64` selects remained, and the browser compiles each
+//! into a compare and a branch (x86 has no `f64` conditional move) that mispredicts about half
+//! the time on random values — the wasm kernel ran 4–5 times slower. A lane's auctions and
+//! partial sums are computed in the same order in every grouping and in the SIMD kernel: the
+//! same bits.
 
 use crate::core::auction::Format;
 use crate::core::math;
@@ -54,8 +56,9 @@ pub const BLOCK: u64 = 1024;
 pub const LANES: usize = 4;
 /// Most ranked bidders (slots + 1) the fast kernel keeps per auction.
 pub const FAST_MAX_RANKED: usize = 8;
-/// Lanes the portable kernel runs together: two where vectors hold two `f64` (wasm's SIMD,
-/// SSE2), so that a pass keeps its lanes' generators and top values in registers.
+/// Lanes the portable kernel runs together where there is no AVX2: two, as many as a 128-bit
+/// vector holds, so that a pass keeps its lanes' generators and top values in registers.
+#[cfg(not(target_arch = "wasm32"))]
 const GROUP: usize = 2;
 
 type Lane = [f64; LANES];
@@ -370,14 +373,62 @@ impl FastPlan {
         self.run_block_portable::<LANES>(block, count, acc);
     }
 
-    /// The kernel compiled for wasm's 128-bit SIMD (two lanes in one vector register).
+    /// The kernel in wasm's 128-bit SIMD: two lanes in one vector register, two passes over
+    /// the block (see [`simd128`]).
     #[cfg(target_arch = "wasm32")]
     #[target_feature(enable = "simd128")]
     fn run_block_simd128(&self, block: u64, count: usize, acc: &mut BlockAcc) {
-        self.run_block_portable::<GROUP>(block, count, acc);
+        for first in (0..LANES).step_by(2) {
+            let lanes = Lanes::<2>::new(self.seed, block, first);
+            match self.slot_ctrs.len() + 1 {
+                2 => self.kernel_simd128::<2>(lanes, count, acc),
+                3 => self.kernel_simd128::<3>(lanes, count, acc),
+                4 => self.kernel_simd128::<4>(lanes, count, acc),
+                5 => self.kernel_simd128::<5>(lanes, count, acc),
+                6 => self.kernel_simd128::<6>(lanes, count, acc),
+                7 => self.kernel_simd128::<7>(lanes, count, acc),
+                _ => self.kernel_simd128::<8>(lanes, count, acc),
+            }
+        }
+    }
+
+    /// [`FastPlan::kernel`] for two lanes written with wasm's SIMD instructions: the same
+    /// operations on each lane in the same order, so the same bits.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn kernel_simd128<const M: usize>(&self, lanes: Lanes<2>, count: usize, acc: &mut BlockAcc) {
+        use simd128::*;
+        debug_assert_eq!(M, self.slot_ctrs.len() + 1);
+        let first = lanes.first;
+        let mut rng = Xoshiro2::new(&lanes);
+        let reserve = f64x2_splat(self.reserve);
+        let zero = f64x2_splat(0.0);
+        for step in 0..count.div_ceil(LANES) {
+            let mut top = [zero; M];
+            for _ in 0..self.bidders {
+                let words = rng.next();
+                let v = match self.dist {
+                    FastDist::Uniform { low, width } => uniform(words, low, width),
+                    // The logarithm is scalar (the core's portable `ln`), lane by lane.
+                    FastDist::Exponential { rate } => {
+                        let [w0, w1] = lanes_u64(words);
+                        let value = |w| -math::ln(1.0 - unit(w)) / rate;
+                        f64x2(value(w0), value(w1))
+                    }
+                };
+                // Not eligible (below the reserve, or a zero bid): never ranked.
+                let x = v128_and(v, v128_and(f64x2_ge(v, reserve), f64x2_gt(v, zero)));
+                insert2(&mut top, x);
+            }
+            let top: [[f64; 2]; M] = std::array::from_fn(|k| lanes_f64(top[k]));
+            let base = step * LANES;
+            let valid: [bool; 2] = std::array::from_fn(|l| base + first + l < count);
+            self.price_step(&top, base, first, valid, acc);
+        }
     }
 
     /// The block's lanes `W` at a time (`W` divides [`LANES`]).
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn run_block_portable<const W: usize>(&self, block: u64, count: usize, acc: &mut BlockAcc) {
         for first in (0..LANES).step_by(W) {
@@ -394,6 +445,7 @@ impl FastPlan {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn run_m<const M: usize, const W: usize>(
         &self,
@@ -411,6 +463,7 @@ impl FastPlan {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn kernel<const M: usize, const W: usize>(
         &self,
@@ -603,6 +656,7 @@ impl<const W: usize> Lanes<W> {
         Lanes { s, first }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn next(&mut self) -> [u64; W] {
         let [s0, s1, s2, s3] = &mut self.s;
@@ -624,10 +678,92 @@ impl<const W: usize> Lanes<W> {
     }
 }
 
+/// The fast kernel's draws and ranking in wasm's 128-bit SIMD, two lanes per register.
+///
+/// Written with the instructions themselves rather than left to the compiler's vectoriser, which
+/// vectorised the portable kernel only in part (and differently from one build to another): in
+/// wasm every scalar `f64` select that remains becomes a compare and a branch in the browser's
+/// code (x86 has no `f64` conditional move), mispredicted about half the time on random values.
+/// Each operation is the portable kernel's, lane by lane: `f64x2.pmax(t, x)` is
+/// `if x > t { x } else { t }` and `f64x2.pmin(x, t)` is `if t < x { t } else { x }`, exactly,
+/// and masking a value with an all-ones or all-zeros comparison gives it or `+0.0`.
+#[cfg(target_arch = "wasm32")]
+mod simd128 {
+    use core::arch::wasm32::*;
+
+    pub use core::arch::wasm32::{f64x2, f64x2_ge, f64x2_gt, f64x2_splat, v128, v128_and};
+
+    use super::Lanes;
+
+    /// Two lanes' xoshiro256++ generators, state word `w` of both lanes in `s[w]`.
+    pub struct Xoshiro2 {
+        s: [v128; 4],
+    }
+
+    impl Xoshiro2 {
+        #[inline(always)]
+        pub fn new(lanes: &Lanes<2>) -> Self {
+            Xoshiro2 {
+                s: lanes.s.map(|[a, b]| u64x2(a, b)),
+            }
+        }
+
+        /// Both lanes' next words ([`Lanes::next`]).
+        #[inline(always)]
+        pub fn next(&mut self) -> v128 {
+            let [s0, s1, s2, s3] = &mut self.s;
+            let out = i64x2_add(rotl(i64x2_add(*s0, *s3), 23), *s0);
+            let t = i64x2_shl(*s1, 17);
+            *s2 = v128_xor(*s2, *s0);
+            *s3 = v128_xor(*s3, *s1);
+            *s1 = v128_xor(*s1, *s2);
+            *s0 = v128_xor(*s0, *s3);
+            *s2 = v128_xor(*s2, t);
+            *s3 = rotl(*s3, 45);
+            out
+        }
+    }
+
+    #[inline(always)]
+    fn rotl(x: v128, k: u32) -> v128 {
+        v128_or(i64x2_shl(x, k), u64x2_shr(x, 64 - k))
+    }
+
+    /// `low + width · unit(w)` in both lanes ([`super::unit`]).
+    #[inline(always)]
+    pub fn uniform(words: v128, low: f64, width: f64) -> v128 {
+        let one = u64x2_splat(0x3FF0_0000_0000_0000);
+        let u = f64x2_sub(v128_or(u64x2_shr(words, 12), one), f64x2_splat(1.0));
+        f64x2_add(f64x2_splat(low), f64x2_mul(f64x2_splat(width), u))
+    }
+
+    /// [`super::insert`] for two lanes.
+    #[inline(always)]
+    pub fn insert2<const M: usize>(top: &mut [v128; M], mut x: v128) {
+        for row in top.iter_mut() {
+            let t = *row;
+            *row = f64x2_pmax(t, x);
+            x = f64x2_pmin(x, t);
+        }
+    }
+
+    #[inline(always)]
+    pub fn lanes_u64(x: v128) -> [u64; 2] {
+        [u64x2_extract_lane::<0>(x), u64x2_extract_lane::<1>(x)]
+    }
+
+    #[inline(always)]
+    pub fn lanes_f64(x: v128) -> [f64; 2] {
+        [f64x2_extract_lane::<0>(x), f64x2_extract_lane::<1>(x)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    // The portable kernel is native only (wasm runs `kernel_simd128`: tests/wasm_lab.rs).
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn lanes_step_like_their_streams() {
         let mut all = Lanes::<LANES>::new(5, 3, 0);
@@ -643,6 +779,8 @@ mod tests {
         }
     }
 
+    // The portable kernel is native only (wasm runs `kernel_simd128`: tests/wasm_lab.rs).
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn every_lane_grouping_gives_the_same_bits_as_the_dispatched_kernel() {
         // Natively on a CPU with AVX2 `run_block` runs all four lanes together (AVX2 build);
