@@ -33,7 +33,16 @@
 //! [`crate::core::auction::price`] (so prices, revenue and welfare equal the general path's bit
 //! for bit), and writes the per-auction figures into the block's buffers. No allocation per
 //! auction, and the lanes' arithmetic is the same for every lane, which the compiler turns into
-//! vector instructions where the target has them.
+//! vector instructions: with AVX2 (detected at run time) all four lanes run together, one lane
+//! per 64-bit element of a 256-bit register; on other CPUs two lanes at a time, in two passes
+//! over the block, so that a pass keeps its lanes' generators and top values in registers. In
+//! wasm the draws and the ranking are written with wasm's 128-bit SIMD instructions (`simd128`,
+//! which every current browser has), two lanes per register, the compare-and-swaps as vector
+//! min/max: left to the vectoriser, scalar `f64` selects remained, and the browser compiles each
+//! into a compare and a branch (x86 has no `f64` conditional move) that mispredicts about half
+//! the time on random values — the wasm kernel ran 4–5 times slower. A lane's auctions and
+//! partial sums are computed in the same order in every grouping and in the SIMD kernel: the
+//! same bits.
 
 use crate::core::auction::Format;
 use crate::core::math;
@@ -47,6 +56,10 @@ pub const BLOCK: u64 = 1024;
 pub const LANES: usize = 4;
 /// Most ranked bidders (slots + 1) the fast kernel keeps per auction.
 pub const FAST_MAX_RANKED: usize = 8;
+/// Lanes the portable kernel runs together where there is no AVX2: two, as many as a 128-bit
+/// vector holds, so that a pass keeps its lanes' generators and top values in registers.
+#[cfg(not(target_arch = "wasm32"))]
+const GROUP: usize = 2;
 
 type Lane = [f64; LANES];
 
@@ -344,7 +357,12 @@ impl FastPlan {
             unsafe { self.run_block_avx2(block, count, acc) };
             return;
         }
-        self.run_block_portable(block, count, acc);
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.run_block_simd128(block, count, acc);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.run_block_portable::<GROUP>(block, count, acc);
     }
 
     /// The kernel compiled for AVX2 (four lanes in one vector register). The same operations
@@ -352,51 +370,117 @@ impl FastPlan {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn run_block_avx2(&self, block: u64, count: usize, acc: &mut BlockAcc) {
-        self.run_block_portable(block, count, acc);
+        self.run_block_portable::<LANES>(block, count, acc);
     }
 
-    #[inline(always)]
-    fn run_block_portable(&self, block: u64, count: usize, acc: &mut BlockAcc) {
-        let mut lanes = Lanes::new(self.seed, block);
-        match self.slot_ctrs.len() + 1 {
-            2 => self.run_m::<2>(&mut lanes, count, acc),
-            3 => self.run_m::<3>(&mut lanes, count, acc),
-            4 => self.run_m::<4>(&mut lanes, count, acc),
-            5 => self.run_m::<5>(&mut lanes, count, acc),
-            6 => self.run_m::<6>(&mut lanes, count, acc),
-            7 => self.run_m::<7>(&mut lanes, count, acc),
-            _ => self.run_m::<8>(&mut lanes, count, acc),
+    /// The kernel in wasm's 128-bit SIMD: two lanes in one vector register, two passes over
+    /// the block (see [`simd128`]).
+    #[cfg(target_arch = "wasm32")]
+    #[target_feature(enable = "simd128")]
+    fn run_block_simd128(&self, block: u64, count: usize, acc: &mut BlockAcc) {
+        for first in (0..LANES).step_by(2) {
+            let lanes = Lanes::<2>::new(self.seed, block, first);
+            match self.slot_ctrs.len() + 1 {
+                2 => self.kernel_simd128::<2>(lanes, count, acc),
+                3 => self.kernel_simd128::<3>(lanes, count, acc),
+                4 => self.kernel_simd128::<4>(lanes, count, acc),
+                5 => self.kernel_simd128::<5>(lanes, count, acc),
+                6 => self.kernel_simd128::<6>(lanes, count, acc),
+                7 => self.kernel_simd128::<7>(lanes, count, acc),
+                _ => self.kernel_simd128::<8>(lanes, count, acc),
+            }
         }
     }
 
+    /// [`FastPlan::kernel`] for two lanes written with wasm's SIMD instructions: the same
+    /// operations on each lane in the same order, so the same bits.
+    #[cfg(target_arch = "wasm32")]
     #[inline(always)]
-    fn run_m<const M: usize>(&self, lanes: &mut Lanes, count: usize, acc: &mut BlockAcc) {
+    fn kernel_simd128<const M: usize>(&self, lanes: Lanes<2>, count: usize, acc: &mut BlockAcc) {
+        use simd128::*;
+        debug_assert_eq!(M, self.slot_ctrs.len() + 1);
+        let first = lanes.first;
+        let mut rng = Xoshiro2::new(&lanes);
+        let reserve = f64x2_splat(self.reserve);
+        let zero = f64x2_splat(0.0);
+        for step in 0..count.div_ceil(LANES) {
+            let mut top = [zero; M];
+            for _ in 0..self.bidders {
+                let words = rng.next();
+                let v = match self.dist {
+                    FastDist::Uniform { low, width } => uniform(words, low, width),
+                    // The logarithm is scalar (the core's portable `ln`), lane by lane.
+                    FastDist::Exponential { rate } => {
+                        let [w0, w1] = lanes_u64(words);
+                        let value = |w| -math::ln(1.0 - unit(w)) / rate;
+                        f64x2(value(w0), value(w1))
+                    }
+                };
+                // Not eligible (below the reserve, or a zero bid): never ranked.
+                let x = v128_and(v, v128_and(f64x2_ge(v, reserve), f64x2_gt(v, zero)));
+                insert2(&mut top, x);
+            }
+            let top: [[f64; 2]; M] = std::array::from_fn(|k| lanes_f64(top[k]));
+            let base = step * LANES;
+            let valid: [bool; 2] = std::array::from_fn(|l| base + first + l < count);
+            self.price_step(&top, base, first, valid, acc);
+        }
+    }
+
+    /// The block's lanes `W` at a time (`W` divides [`LANES`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn run_block_portable<const W: usize>(&self, block: u64, count: usize, acc: &mut BlockAcc) {
+        for first in (0..LANES).step_by(W) {
+            let mut lanes = Lanes::<W>::new(self.seed, block, first);
+            match self.slot_ctrs.len() + 1 {
+                2 => self.run_m::<2, W>(&mut lanes, count, acc),
+                3 => self.run_m::<3, W>(&mut lanes, count, acc),
+                4 => self.run_m::<4, W>(&mut lanes, count, acc),
+                5 => self.run_m::<5, W>(&mut lanes, count, acc),
+                6 => self.run_m::<6, W>(&mut lanes, count, acc),
+                7 => self.run_m::<7, W>(&mut lanes, count, acc),
+                _ => self.run_m::<8, W>(&mut lanes, count, acc),
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn run_m<const M: usize, const W: usize>(
+        &self,
+        lanes: &mut Lanes<W>,
+        count: usize,
+        acc: &mut BlockAcc,
+    ) {
         match self.dist {
             FastDist::Uniform { low, width } => {
-                self.kernel::<M>(lanes, count, acc, |w| low + width * unit(w))
+                self.kernel::<M, W>(lanes, count, acc, |w| low + width * unit(w))
             }
             FastDist::Exponential { rate } => {
-                self.kernel::<M>(lanes, count, acc, |w| -math::ln(1.0 - unit(w)) / rate)
+                self.kernel::<M, W>(lanes, count, acc, |w| -math::ln(1.0 - unit(w)) / rate)
             }
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
-    fn kernel<const M: usize>(
+    fn kernel<const M: usize, const W: usize>(
         &self,
-        lanes: &mut Lanes,
+        lanes: &mut Lanes<W>,
         count: usize,
         acc: &mut BlockAcc,
         value: impl Fn(u64) -> f64,
     ) {
         debug_assert_eq!(M, self.slot_ctrs.len() + 1);
         let r = self.reserve;
+        let first = lanes.first;
         for step in 0..count.div_ceil(LANES) {
-            let mut top = [[0.0; LANES]; M];
+            let mut top = [[0.0; W]; M];
             for _ in 0..self.bidders {
                 let words = lanes.next();
-                let mut x = [0.0; LANES];
-                for l in 0..LANES {
+                let mut x = [0.0; W];
+                for l in 0..W {
                     let v = value(words[l]);
                     // Not eligible (below the reserve, or a zero bid): never ranked.
                     x[l] = if v >= r && v > 0.0 { v } else { 0.0 };
@@ -404,45 +488,47 @@ impl FastPlan {
                 insert(&mut top, x);
             }
             let base = step * LANES;
-            let valid: [bool; LANES] = std::array::from_fn(|l| base + l < count);
-            self.price_step(&top, base, valid, acc);
+            let valid: [bool; W] = std::array::from_fn(|l| base + first + l < count);
+            self.price_step(&top, base, first, valid, acc);
         }
     }
 
-    /// Prices one step's auctions (one per lane) from their top `K + 1` eligible values, sorted
-    /// in decreasing order with 0 for "nobody".
+    /// Prices one step's auctions in lanes `first..first + W` (auction `base + first + l` in
+    /// lane `first + l`) from their top `K + 1` eligible values, sorted in decreasing order with
+    /// 0 for "nobody".
     #[inline(always)]
-    fn price_step<const M: usize>(
+    fn price_step<const M: usize, const W: usize>(
         &self,
-        top: &[Lane; M],
+        top: &[[f64; W]; M],
         base: usize,
-        valid: [bool; LANES],
+        first: usize,
+        valid: [bool; W],
         acc: &mut BlockAcc,
     ) {
         let k_slots = M - 1;
         let r = self.reserve;
         // `price_into`'s VCG floor `(w_rev·e^q·r + bonus).max(0)` with unit weights, no bonus.
         let floor = (1.0 * r + 0.0).max(0.0);
-        let mut welfare = [0.0; LANES];
+        let mut welfare = [0.0; W];
         for (alpha, row) in self.slot_ctrs.iter().zip(top) {
-            for l in 0..LANES {
+            for l in 0..W {
                 welfare[l] += alpha * row[l];
             }
         }
         for (f, &format) in self.formats.iter().enumerate() {
-            let mut revenue = [0.0; LANES];
+            let mut revenue = [0.0; W];
             for k in 0..k_slots {
                 let alpha = self.slot_ctrs[k];
                 // `price_into`'s competitor level with unit weights and no bonus (values are
                 // non-negative numbers, so these selects are `f64::max`/`min`).
-                let raw: Lane = match format {
+                let raw: [f64; W] = match format {
                     Format::FirstPrice => top[k],
                     Format::Gsp => top[k + 1],
                     Format::Vcg => {
-                        let mut externality = [0.0; LANES];
+                        let mut externality = [0.0; W];
                         for j in k..k_slots {
                             let drop = self.drops[j];
-                            for l in 0..LANES {
+                            for l in 0..W {
                                 let below = top[j + 1][l];
                                 let below = if below > floor { below } else { floor };
                                 externality[l] += drop * below;
@@ -451,8 +537,8 @@ impl FastPlan {
                         std::array::from_fn(|l| externality[l] / alpha)
                     }
                 };
-                let mut price = [0.0; LANES];
-                for l in 0..LANES {
+                let mut price = [0.0; W];
+                for l in 0..W {
                     let bid = top[k][l];
                     let p = if raw[l] > r { raw[l] } else { r };
                     let p = if p < bid { p } else { bid };
@@ -461,18 +547,18 @@ impl FastPlan {
                 }
                 let sums = &mut acc.price_lanes[f][k];
                 let mut sold = 0;
-                for l in 0..LANES {
+                for l in 0..W {
                     let ok = valid[l] && top[k][l] > 0.0;
-                    sums[l] += if ok { price[l] } else { 0.0 };
+                    sums[first + l] += if ok { price[l] } else { 0.0 };
                     sold += u64::from(ok);
                 }
                 acc.slot_sold[f][k] += sold;
             }
             let mut sales = 0;
-            for l in 0..LANES {
+            for l in 0..W {
                 if valid[l] {
-                    acc.revenue[f][base + l] = revenue[l];
-                    acc.welfare[f][base + l] = welfare[l];
+                    acc.revenue[f][base + first + l] = revenue[l];
+                    acc.welfare[f][base + first + l] = welfare[l];
                     sales += u64::from(top[0][l] > 0.0);
                 }
             }
@@ -484,9 +570,9 @@ impl FastPlan {
 /// Inserts one value per lane into the lanes' sorted top arrays (largest first), dropping the
 /// smallest: compare and swap down the array, without branches.
 #[inline(always)]
-fn insert<const M: usize>(top: &mut [Lane; M], mut x: Lane) {
+fn insert<const M: usize, const W: usize>(top: &mut [[f64; W]; M], mut x: [f64; W]) {
     for row in top.iter_mut() {
-        for l in 0..LANES {
+        for l in 0..W {
             let (t, v) = (row[l], x[l]);
             row[l] = if v > t { v } else { t };
             x[l] = if t < v { t } else { v };
@@ -545,34 +631,37 @@ impl FastPlan {
         }
         let mut valid = [false; LANES];
         valid[0] = true;
-        self.price_step(&top, 0, valid, acc);
+        self.price_step(&top, 0, 0, valid, acc);
     }
 }
 
-/// [`LANES`] xoshiro256++ generators stepped together (state word `w` of lane `l` in
-/// `s[w][l]`); lane `l` gives exactly the outputs of its [`FastRng`].
+/// `W` of a block's [`LANES`] xoshiro256++ generators, lanes `first..first + W`, stepped
+/// together (state word `w` of lane `first + l` in `s[w][l]`); lane `first + l` gives exactly
+/// the outputs of its [`FastRng`].
 #[derive(Debug, Clone)]
-struct Lanes {
-    s: [[u64; LANES]; 4],
+struct Lanes<const W: usize> {
+    s: [[u64; W]; 4],
+    first: usize,
 }
 
-impl Lanes {
-    fn new(seed: u64, block: u64) -> Self {
-        let mut s = [[0u64; LANES]; 4];
-        for l in 0..LANES {
-            let state = lane_stream(seed, block, l).state();
+impl<const W: usize> Lanes<W> {
+    fn new(seed: u64, block: u64, first: usize) -> Self {
+        let mut s = [[0u64; W]; 4];
+        for l in 0..W {
+            let state = lane_stream(seed, block, first + l).state();
             for (row, word) in s.iter_mut().zip(state) {
                 row[l] = word;
             }
         }
-        Lanes { s }
+        Lanes { s, first }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
-    fn next(&mut self) -> [u64; LANES] {
+    fn next(&mut self) -> [u64; W] {
         let [s0, s1, s2, s3] = &mut self.s;
-        let mut out = [0u64; LANES];
-        for l in 0..LANES {
+        let mut out = [0u64; W];
+        for l in 0..W {
             out[l] = s0[l]
                 .wrapping_add(s3[l])
                 .rotate_left(23)
@@ -589,25 +678,114 @@ impl Lanes {
     }
 }
 
+/// The fast kernel's draws and ranking in wasm's 128-bit SIMD, two lanes per register.
+///
+/// Written with the instructions themselves rather than left to the compiler's vectoriser, which
+/// vectorised the portable kernel only in part (and differently from one build to another): in
+/// wasm every scalar `f64` select that remains becomes a compare and a branch in the browser's
+/// code (x86 has no `f64` conditional move), mispredicted about half the time on random values.
+/// Each operation is the portable kernel's, lane by lane: `f64x2.pmax(t, x)` is
+/// `if x > t { x } else { t }` and `f64x2.pmin(x, t)` is `if t < x { t } else { x }`, exactly,
+/// and masking a value with an all-ones or all-zeros comparison gives it or `+0.0`.
+#[cfg(target_arch = "wasm32")]
+mod simd128 {
+    use core::arch::wasm32::*;
+
+    pub use core::arch::wasm32::{f64x2, f64x2_ge, f64x2_gt, f64x2_splat, v128, v128_and};
+
+    use super::Lanes;
+
+    /// Two lanes' xoshiro256++ generators, state word `w` of both lanes in `s[w]`.
+    pub struct Xoshiro2 {
+        s: [v128; 4],
+    }
+
+    impl Xoshiro2 {
+        #[inline(always)]
+        pub fn new(lanes: &Lanes<2>) -> Self {
+            Xoshiro2 {
+                s: lanes.s.map(|[a, b]| u64x2(a, b)),
+            }
+        }
+
+        /// Both lanes' next words ([`Lanes::next`]).
+        #[inline(always)]
+        pub fn next(&mut self) -> v128 {
+            let [s0, s1, s2, s3] = &mut self.s;
+            let out = i64x2_add(rotl(i64x2_add(*s0, *s3), 23), *s0);
+            let t = i64x2_shl(*s1, 17);
+            *s2 = v128_xor(*s2, *s0);
+            *s3 = v128_xor(*s3, *s1);
+            *s1 = v128_xor(*s1, *s2);
+            *s0 = v128_xor(*s0, *s3);
+            *s2 = v128_xor(*s2, t);
+            *s3 = rotl(*s3, 45);
+            out
+        }
+    }
+
+    #[inline(always)]
+    fn rotl(x: v128, k: u32) -> v128 {
+        v128_or(i64x2_shl(x, k), u64x2_shr(x, 64 - k))
+    }
+
+    /// `low + width · unit(w)` in both lanes ([`super::unit`]).
+    #[inline(always)]
+    pub fn uniform(words: v128, low: f64, width: f64) -> v128 {
+        let one = u64x2_splat(0x3FF0_0000_0000_0000);
+        let u = f64x2_sub(v128_or(u64x2_shr(words, 12), one), f64x2_splat(1.0));
+        f64x2_add(f64x2_splat(low), f64x2_mul(f64x2_splat(width), u))
+    }
+
+    /// [`super::insert`] for two lanes.
+    #[inline(always)]
+    pub fn insert2<const M: usize>(top: &mut [v128; M], mut x: v128) {
+        for row in top.iter_mut() {
+            let t = *row;
+            *row = f64x2_pmax(t, x);
+            x = f64x2_pmin(x, t);
+        }
+    }
+
+    #[inline(always)]
+    pub fn lanes_u64(x: v128) -> [u64; 2] {
+        [u64x2_extract_lane::<0>(x), u64x2_extract_lane::<1>(x)]
+    }
+
+    #[inline(always)]
+    pub fn lanes_f64(x: v128) -> [f64; 2] {
+        [f64x2_extract_lane::<0>(x), f64x2_extract_lane::<1>(x)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    // The portable kernel is native only (wasm runs `kernel_simd128`: tests/wasm_lab.rs).
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn lanes_step_like_their_streams() {
-        let mut lanes = Lanes::new(5, 3);
+        let mut all = Lanes::<LANES>::new(5, 3, 0);
+        let mut pair = Lanes::<2>::new(5, 3, 2);
         let mut one: Vec<FastRng> = (0..LANES).map(|l| lane_stream(5, 3, l)).collect();
         for _ in 0..50 {
-            let words = lanes.next();
+            let words = all.next();
+            let pair_words = pair.next();
             for l in 0..LANES {
                 assert_eq!(words[l], one[l].next_u64());
             }
+            assert_eq!(pair_words, [words[2], words[3]]);
         }
     }
 
+    // The portable kernel is native only (wasm runs `kernel_simd128`: tests/wasm_lab.rs).
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
-    fn the_portable_kernel_gives_the_same_bits_as_the_dispatched_one() {
-        // Natively on a CPU with AVX2 `run_block` runs the AVX2 build; wasm runs the portable one.
+    fn every_lane_grouping_gives_the_same_bits_as_the_dispatched_kernel() {
+        // Natively on a CPU with AVX2 `run_block` runs all four lanes together (AVX2 build);
+        // wasm (simd128) and CPUs without AVX2 run them two by two. Whatever the grouping, each
+        // lane's auctions and partial sums are computed in the same order: the same bits.
         for (dist, ctrs, reserve) in [
             (
                 ValueDist::Uniform {
@@ -625,15 +803,27 @@ mod tests {
         ] {
             let formats = [Format::Gsp, Format::Vcg, Format::FirstPrice];
             let plan = FastPlan::new(&formats, true, &dist, 10, &ctrs, reserve, 3).unwrap();
-            let mut a = BlockAcc::new(3, ctrs.len());
-            let mut b = BlockAcc::new(3, ctrs.len());
-            for (block, count) in [(0, 1024), (5, 1001)] {
-                plan.run_block(block, count, &mut a);
-                plan.run_block_portable(block, count, &mut b);
-                let (x, y) = (a.finish(count), b.finish(count));
-                assert_eq!(x, y);
-                for (p, q) in x.iter().zip(&y) {
-                    assert_eq!(p.revenue.m2.to_bits(), q.revenue.m2.to_bits());
+            let mut dispatched = BlockAcc::new(3, ctrs.len());
+            let mut by_one = BlockAcc::new(3, ctrs.len());
+            let mut by_two = BlockAcc::new(3, ctrs.len());
+            let mut by_four = BlockAcc::new(3, ctrs.len());
+            // A whole block, and partial blocks ending in each lane.
+            for (block, count) in [(0, 1024), (5, 1001), (6, 1002), (7, 1003), (8, 3)] {
+                plan.run_block(block, count, &mut dispatched);
+                plan.run_block_portable::<1>(block, count, &mut by_one);
+                plan.run_block_portable::<2>(block, count, &mut by_two);
+                plan.run_block_portable::<4>(block, count, &mut by_four);
+                let x = dispatched.finish(count);
+                for other in [&mut by_one, &mut by_two, &mut by_four] {
+                    let y = other.finish(count);
+                    assert_eq!(x, y, "block {block}, {count} auctions");
+                    for (p, q) in x.iter().zip(&y) {
+                        assert_eq!(p.revenue.m2.to_bits(), q.revenue.m2.to_bits());
+                        assert_eq!(p.welfare.mean.to_bits(), q.welfare.mean.to_bits());
+                        for (a, b) in p.price_sum.iter().zip(&q.price_sum) {
+                            assert_eq!(a.to_bits(), b.to_bits());
+                        }
+                    }
                 }
             }
         }

@@ -716,11 +716,27 @@ fn run_formats(
     } else {
         (options.threads.max(1) as u64).min(blocks)
     };
-    let per_block: Vec<Vec<FormatStats>> = if threads <= 1 {
-        run_range(0..blocks)
+    // Blocks' statistics are merged in block order, as they come on one thread (a run of many
+    // auctions holds one block's statistics at a time), and after the threads end otherwise.
+    let mut totals: Vec<FormatStats> = Vec::new();
+    let mut add = |block: Vec<FormatStats>| {
+        if totals.is_empty() {
+            totals = block;
+        } else {
+            for (t, b) in totals.iter_mut().zip(&block) {
+                t.merge(b);
+            }
+        }
+    };
+    if threads <= 1 {
+        let mut engine = engine.clone();
+        let mut acc = BlockAcc::new(formats.len(), slots);
+        for b in 0..blocks {
+            add(engine.run_block(cfg, b, &mut acc));
+        }
     } else {
         let chunk = blocks.div_ceil(threads);
-        std::thread::scope(|scope| {
+        let per_block: Vec<Vec<FormatStats>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|j| {
                     let range = (j * chunk).min(blocks)..((j + 1) * chunk).min(blocks);
@@ -731,13 +747,8 @@ fn run_formats(
                 .into_iter()
                 .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
-        })
-    };
-    let mut totals: Vec<FormatStats> = per_block.first().cloned().unwrap_or_default();
-    for block in per_block.iter().skip(1) {
-        for (t, b) in totals.iter_mut().zip(block) {
-            t.merge(b);
-        }
+        });
+        per_block.into_iter().for_each(add);
     }
     cfgs.iter()
         .zip(&totals)
