@@ -29,6 +29,12 @@
 //!   bid). The report adds `method` (`name`, `converged`, `sweeps`, `rebalances`,
 //!   `max_sweeps`). When the dynamics do not settle, the last point is reported with
 //!   `"verified": false` and its worst violation; the exit status is still 0.
+//!
+//! A spec with the key `config` instead (a configuration or a share link) compares the
+//! configuration's `max_clicks` controllers with the first-price pacing equilibrium of its
+//! market: see [`compare`].
+
+pub mod compare;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
