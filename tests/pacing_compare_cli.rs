@@ -94,6 +94,23 @@ fn the_report_has_its_keys_and_the_library_numbers() {
     assert_eq!(from_link, out);
 }
 
+/// The README's example spec runs and prints what the spec above prints.
+#[test]
+fn the_readme_example_runs() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("cat > fppe.json <<'EOF'\n")
+        .expect("the README's example")
+        + "cat > fppe.json <<'EOF'\n".len();
+    let len = readme[start..].find("\nEOF\n").expect("its end");
+    let example = &readme[start..start + len];
+    assert_eq!(
+        ok(&["pacing", "-"], Some(example)),
+        ok(&["pacing", "-"], Some(&spec(CONFIG)))
+    );
+}
+
 #[test]
 fn bad_specs_exit_2_naming_the_field() {
     // Both forms.
