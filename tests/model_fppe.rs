@@ -244,3 +244,30 @@ fn each_broken_condition_names_its_field() {
         assert!(fields.contains(&field), "{field} missing from {fields:?}");
     }
 }
+
+/// A run shorter than a week averages every day's end-of-day multiplier, and the reported budget
+/// and spend are the market's: the controller's column against the engine stepped by hand.
+#[test]
+fn a_short_run_averages_all_its_days() {
+    use sandbox::core::model::Engine;
+    let mut p = market(5.0, 0.5, 0.6);
+    p.sim.days = 3;
+    let scenario = Scenario::new(p).expect("valid");
+    let c = compare_with_fppe(&scenario).expect("maps");
+    let mut engine = Engine::new(&scenario);
+    let mut mean = vec![0.0; c.advertisers.len()];
+    for _ in 0..3 {
+        engine.step_day();
+        for (m, a) in mean.iter_mut().zip(engine.advertiser_bidding()) {
+            *m += a.multiplier / 3.0;
+        }
+    }
+    let bidding = engine.advertiser_bidding();
+    for ((a, m), b) in c.advertisers.iter().zip(&mean).zip(&bidding) {
+        assert_eq!(a.controller_multiplier, *m);
+        assert_eq!(a.budget, b.budget);
+        assert!(a.fppe_spend <= a.budget * (1.0 + 1e-9));
+    }
+    // Within three days some controllers have already stepped below 1.
+    assert!(mean.iter().any(|m| *m < 1.0), "{mean:?}");
+}
