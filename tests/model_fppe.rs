@@ -9,11 +9,12 @@
 //! expected clicks of the impression) and pays that bid: the FPPE with bidder `i`'s value
 //! `value_i · e_ui` for a session of `u`. Users are the goods, each with supply `v_u` (expected
 //! sessions per day), so the value for good `u` is `v_u · value_i · e_ui`; budgets are the daily
-//! budgets; a `max_clicks` multiplier is `1/(1 + μ)`.
+//! budgets; a `max_clicks` multiplier is `1/(1 + μ)`. The comparison is the library's
+//! [`compare_with_fppe`] (`sandbox::core::model::fppe_compare`, which lists the mapping's
+//! conditions); these tests hold it to the theory.
 
 use sandbox::core::auction::Format;
-use sandbox::core::lab::pacing::{check_fppe, first_price_pacing, Market};
-use sandbox::core::model::{Engine, MaxClicksRule, Params, Scenario, Segment, Strategy};
+use sandbox::core::model::{compare_with_fppe, MaxClicksRule, Params, Scenario, Segment};
 
 const DAYS: u32 = 40;
 
@@ -66,60 +67,20 @@ struct Comparison {
 }
 
 /// Runs the market, builds its FPPE and compares each advertiser's FPPE multiplier with its
-/// controller's mean end-of-day multiplier over the last week.
+/// controller's mean end-of-day multiplier over the last week ([`compare_with_fppe`]).
 fn compare(p: Params) -> Comparison {
     let scenario = Scenario::new(p).expect("valid");
-    let mut engine = Engine::new(&scenario);
-    let n = engine.advertiser_bidding().len();
-    let mut last_week = vec![0.0; n];
-    for day in 0..DAYS {
-        engine.step_day();
-        if day >= DAYS - 7 {
-            for (m, a) in last_week.iter_mut().zip(engine.advertiser_bidding()) {
-                *m += a.multiplier / 7.0;
-            }
-        }
-    }
-    let bidding = engine.advertiser_bidding();
-    for a in &bidding {
-        assert!(a.active && !a.targeted && a.strategy == Strategy::MaxClicks);
-    }
-    let rates = engine.visit_rates();
-    let values: Vec<Vec<f64>> = (0..n)
-        .map(|i| {
-            rates
-                .iter()
-                .enumerate()
-                .map(|(u, v)| v * bidding[i].value * engine.click_propensity(u, i))
-                .collect()
-        })
-        .collect();
-    let budgets = bidding.iter().map(|a| a.budget).collect();
-    let mk = Market::new(values, budgets).expect("valid market");
-    let fppe = first_price_pacing(&mk).expect("converges");
-    assert!(check_fppe(&mk, &fppe, 1e-9).is_empty());
-
-    let stuck = |a: f64, c: f64| c > 1.0 - 1e-9 && a < 1.0 - 1e-9;
-    let pairs: Vec<(f64, f64)> = fppe
-        .multipliers
-        .iter()
-        .zip(&last_week)
-        .filter(|(a, c)| !stuck(**a, **c))
-        .map(|(a, c)| (*a, *c))
-        .collect();
-    let k = pairs.len() as f64;
-    let mean = |f: &dyn Fn(&(f64, f64)) -> f64| pairs.iter().map(f).sum::<f64>() / k;
-    let (ma, mc) = (mean(&|p| p.0), mean(&|p| p.1));
-    let cov = mean(&|p| (p.0 - ma) * (p.1 - mc));
-    let var_a = mean(&|p| (p.0 - ma).powi(2));
-    let var_c = mean(&|p| (p.1 - mc).powi(2));
+    let c = compare_with_fppe(&scenario).expect("the market maps onto an FPPE");
+    assert!(c.fppe_check.is_empty(), "{:?}", c.fppe_check);
+    let compared: Vec<_> = c.advertisers.iter().filter(|a| !a.stuck()).collect();
+    assert_eq!(c.stuck, c.advertisers.len() - compared.len());
     Comparison {
-        compared: pairs.len(),
-        stuck: n - pairs.len(),
-        binding: pairs.iter().filter(|(a, _)| *a < 0.99).count(),
-        correlation: cov / (var_a * var_c).sqrt(),
-        mean_abs_diff: mean(&|p| (p.0 - p.1).abs()),
-        mean_diff: mc - ma,
+        compared: compared.len(),
+        stuck: c.stuck,
+        binding: compared.iter().filter(|a| a.fppe_multiplier < 0.99).count(),
+        correlation: c.correlation.expect("multipliers vary"),
+        mean_abs_diff: c.mean_abs_difference.expect("advertisers compared"),
+        mean_diff: c.mean_difference.expect("advertisers compared"),
     }
 }
 
@@ -204,4 +165,109 @@ fn with_larger_budgets_the_multipliers_stay_close() {
         "mean |difference| {}",
         c.mean_abs_diff
     );
+}
+
+/// The test market meets every condition of the mapping, and breaking any one of them is
+/// reported by the field it needs, alone.
+#[test]
+fn each_broken_condition_names_its_field() {
+    use sandbox::core::model::{mapping_conditions, AdLoadPolicy, FppeCompareError};
+    let ok = Scenario::new(market(5.0, 0.5, 0.6)).expect("valid");
+    assert!(mapping_conditions(&ok).is_empty());
+    type Edit = fn(&mut Params);
+    let cases: [(&str, Edit); 20] = [
+        ("auction.format", |p| p.auction.format = Format::Gsp),
+        ("auction.reserve", |p| p.auction.reserve = 0.1),
+        ("auction.reserve_by_category", |p| {
+            p.auction.reserve_by_category = vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.2]
+        }),
+        ("auction.squashing", |p| p.auction.squashing = 0.5),
+        ("auction.bid_shading", |p| p.auction.bid_shading = None),
+        ("utility.w_rev", |p| {
+            p.utility.w_rev = 0.0;
+            p.utility.w_eng = 0.0;
+        }),
+        ("utility.w_qual", |p| p.utility.w_qual = 0.1),
+        ("ad_load.policy", |p| {
+            p.ad_load.policy = AdLoadPolicy::Threshold
+        }),
+        ("ad_load.first_position", |p| p.ad_load.first_position = 2),
+        ("ad_load.top_slot", |p| p.ad_load.top_slot = 2),
+        ("ad_load.max_ads", |p| p.ad_load.max_ads = 2),
+        ("ad_load.frequency_cap", |p| p.ad_load.frequency_cap = 3),
+        ("users.fatigue", |p| p.users.fatigue = true),
+        ("advertisers.strategies", |p| {
+            p.advertisers.strategies =
+                [("max_clicks".to_string(), 0.5), ("manual".to_string(), 0.5)]
+                    .into_iter()
+                    .collect()
+        }),
+        ("advertisers.autobid_share", |p| {
+            p.advertisers.autobid_share = Some(0.5)
+        }),
+        ("advertisers.targeted_share", |p| {
+            p.advertisers.targeted_share = 0.3
+        }),
+        ("advertisers.churn_probability", |p| {
+            p.advertisers.churn_probability = 0.1
+        }),
+        ("advertisers.arrival_rate", |p| {
+            p.advertisers.arrival_rate = 1.0
+        }),
+        ("launch.enabled", |p| p.launch.enabled = true),
+        ("promotion.enabled", |p| p.promotion.enabled = true),
+    ];
+    for (field, edit) in cases {
+        let mut p = market(5.0, 0.5, 0.6);
+        edit(&mut p);
+        let scenario = Scenario::new(p).expect("valid");
+        let unmet = mapping_conditions(&scenario);
+        let fields: Vec<&str> = unmet.iter().map(|u| u.field).collect();
+        assert_eq!(fields, [field], "{unmet:?}");
+        match compare_with_fppe(&scenario) {
+            Err(FppeCompareError::Conditions(found)) => assert_eq!(found, unmet),
+            other => panic!("{field}: expected the unmet condition, got {other:?}"),
+        }
+    }
+    // The app's default scenario breaks several at once.
+    let fields: Vec<&str> = mapping_conditions(&Scenario::new(Params::default()).expect("valid"))
+        .iter()
+        .map(|u| u.field)
+        .collect();
+    for field in [
+        "auction.format",
+        "auction.reserve",
+        "ad_load.max_ads",
+        "users.fatigue",
+        "advertisers.strategies",
+    ] {
+        assert!(fields.contains(&field), "{field} missing from {fields:?}");
+    }
+}
+
+/// A run shorter than a week averages every day's end-of-day multiplier, and the reported budget
+/// and spend are the market's: the controller's column against the engine stepped by hand.
+#[test]
+fn a_short_run_averages_all_its_days() {
+    use sandbox::core::model::Engine;
+    let mut p = market(5.0, 0.5, 0.6);
+    p.sim.days = 3;
+    let scenario = Scenario::new(p).expect("valid");
+    let c = compare_with_fppe(&scenario).expect("maps");
+    let mut engine = Engine::new(&scenario);
+    let mut mean = vec![0.0; c.advertisers.len()];
+    for _ in 0..3 {
+        engine.step_day();
+        for (m, a) in mean.iter_mut().zip(engine.advertiser_bidding()) {
+            *m += a.multiplier / 3.0;
+        }
+    }
+    let bidding = engine.advertiser_bidding();
+    for ((a, m), b) in c.advertisers.iter().zip(&mean).zip(&bidding) {
+        assert_eq!(a.controller_multiplier, *m);
+        assert_eq!(a.budget, b.budget);
+        assert!(a.fppe_spend <= a.budget * (1.0 + 1e-9));
+    }
+    // Within three days some controllers have already stepped below 1.
+    assert!(mean.iter().any(|m| *m < 1.0), "{mean:?}");
 }

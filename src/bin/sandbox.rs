@@ -34,7 +34,10 @@ USAGE:
                                      CIs), CUPED, the sample-ratio check, sample size and MDE, an
                                      exponential decay's half-life
   sandbox pacing SPEC|-              a first- or second-price pacing equilibrium of an explicit market
-                                     (values per bidder and good, budgets)
+                                     (values per bidder and good, budgets); or, with the key
+                                     config (a configuration or a share link), its max_clicks
+                                     controllers against the first-price pacing equilibrium of
+                                     its market
   sandbox sweep SPEC|-               run a configuration over a grid of one or two knobs; prints
                                      every point's summary and the Pareto frontier of two metrics
   sandbox sweep --shard K/N SPEC|-   only the points with index % N == K-1 (for spreading a sweep
@@ -119,8 +122,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "stats" => {
             spec::stats::run_json(&read_input(one_arg(rest, "stats")?)?).map_err(|e| e.to_string())
         }
-        "pacing" => spec::pacing::run_json(&read_input(one_arg(rest, "pacing")?)?)
-            .map_err(|e| e.to_string()),
+        "pacing" => pacing_command(rest),
         "sweep" => sweep_command(rest),
         "optimize" => optimize_command(rest),
         "policies" => policies_command(rest),
@@ -153,6 +155,20 @@ fn auction_command(rest: &[String]) -> Result<String, String> {
         .spec
         .ok_or("`sandbox auction` needs a SPEC file path or - for stdin")?;
     spec::auction::run_json_threads(&read_input(&spec)?, args.threads).map_err(|e| e.to_string())
+}
+
+/// `sandbox pacing SPEC`: an explicit market's pacing equilibrium, or with `config` the
+/// configuration's `max_clicks` controllers against its first-price pacing equilibrium.
+fn pacing_command(rest: &[String]) -> Result<String, String> {
+    let input = read_input(one_arg(rest, "pacing")?)?;
+    if !spec::pacing::compare::is_compare_spec(&input) {
+        return spec::pacing::run_json(&input).map_err(|e| e.to_string());
+    }
+    let (report, warnings) = spec::pacing::compare::run_json(&input).map_err(|e| e.to_string())?;
+    for w in warnings {
+        eprintln!("sandbox: {w}");
+    }
+    Ok(report)
 }
 
 fn one_arg<'a>(rest: &'a [String], command: &str) -> Result<&'a str, String> {

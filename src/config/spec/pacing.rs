@@ -32,6 +32,12 @@
 //!   no equilibrium, the point closest to one is reported with `"verified": false` and its
 //!   worst violation; the exit status is still 0. The random starts are seeded by a hash of the
 //!   market: the same spec prints the same bytes.
+//!
+//! A spec with the key `config` instead (a configuration or a share link) compares the
+//! configuration's `max_clicks` controllers with the first-price pacing equilibrium of its
+//! market: see [`compare`].
+
+pub mod compare;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

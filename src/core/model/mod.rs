@@ -7,6 +7,7 @@
 pub mod constants;
 pub mod engine;
 pub mod experiment;
+pub mod fppe_compare;
 pub mod hourly;
 pub mod knobs;
 pub mod learning;
@@ -24,6 +25,10 @@ pub use engine::{
     MAX_ARMS,
 };
 pub use experiment::{run_arms, ArmsResult, Assignment, Design, ExperimentError, Schedule};
+pub use fppe_compare::{
+    compare_with_fppe, mapping_conditions, AdvertiserComparison, FppeCompareError, FppeComparison,
+    UnmetCondition,
+};
 pub use hourly::{spend_curves, HourlySpend, SpendCurve};
 pub use metric_table::{
     daily_rows, summary_rows, Daily, Direction, Format, Metric, MetricRow, METRICS,
