@@ -949,7 +949,7 @@ pub struct SecondPriceRun {
 ///   good), or 1 if everything it can win fits. A sweep that moves no multiplier (relative
 ///   1e-14) is a point stable under best responses; there tie groups that cannot split their
 ///   tied goods (or leave a paced budget unspent) are rescaled by one common factor
-///   ([`rebalance_ties`]) and the sweeps resume, until the tied goods split.
+///   (`rebalance_ties`) and the sweeps resume, until the tied goods split.
 /// - **Exact solve.** Every 5 sweeps while the dynamics have not settled, and once when a start
 ///   ends without an equilibrium (cycling, or a tie group that rescaling does not fix), the
 ///   active set is read off the point at a tie tolerance (1e-9, 1e-6, 1e-3): which bidders tie
@@ -1515,7 +1515,7 @@ pub fn second_price_outcome(market: &Market, alpha: Vec<f64>) -> PacingOutcome {
     SecondPriceState::at(market, alpha).outcome
 }
 
-/// [`second_price_outcome`] with the tied goods' flow, for [`rebalance_ties`].
+/// [`second_price_outcome`] with the tied goods' flow, for `rebalance_ties`.
 struct SecondPriceState {
     outcome: PacingOutcome,
     /// Budget left after the goods won outright (≥ 0).
@@ -1594,7 +1594,7 @@ impl SecondPriceState {
     }
 }
 
-/// What [`rebalance_ties`] did.
+/// What `rebalance_ties` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rebalance {
     /// The tied goods are split and every paced bidder spends its budget: done.
@@ -1605,7 +1605,7 @@ enum Rebalance {
     Stuck,
 }
 
-/// Relative slack in a tie group's budgets or shares that [`rebalance_ties`] leaves alone.
+/// Relative slack in a tie group's budgets or shares that `rebalance_ties` leaves alone.
 const REBALANCE_SLACK: f64 = 1e-11;
 
 /// At a point stable under best responses, ties at the top of goods may still be wrong:
