@@ -113,6 +113,15 @@ pub(crate) fn parse_object(
 /// document's notes; a link's problems, replaced as the app replaces them, like
 /// `sandbox simulate --link`). Errors name `base`.
 pub(crate) fn parse_base(value: Option<&Value>) -> Result<(Params, Vec<String>), String> {
+    parse_config_value(value, "base")
+}
+
+/// Reads the configuration under the spec key `key` as [`parse_base`] reads `base`; errors and
+/// warnings name `key`.
+pub(crate) fn parse_config_value(
+    value: Option<&Value>,
+    key: &str,
+) -> Result<(Params, Vec<String>), String> {
     let (params, warnings) = match value {
         None | Some(Value::Null) => (Params::default(), Vec::new()),
         Some(Value::String(link)) => {
@@ -122,31 +131,31 @@ pub(crate) fn parse_base(value: Option<&Value>) -> Result<(Params, Vec<String>),
             let warnings = decoded
                 .problems
                 .iter()
-                .map(|p| format!("`base` link: {p}"))
+                .map(|p| format!("`{key}` link: {p}"))
                 .collect();
             (decoded.params, warnings)
         }
         Some(object @ Value::Object(_)) => {
             // serde_json is built with `float_roundtrip`: writing the object back out and reading
             // it with the configuration reader keeps every number's bits.
-            let text = serde_json::to_string(object).map_err(|e| format!("`base`: {e}"))?;
+            let text = serde_json::to_string(object).map_err(|e| format!("`{key}`: {e}"))?;
             let (params, warnings) = crate::config::export::parse_config_json(&text)
-                .map_err(|e| format!("`base`: {e}"))?;
+                .map_err(|e| format!("`{key}`: {e}"))?;
             let warnings = warnings
                 .into_iter()
-                .map(|w| format!("`base`: {w}"))
+                .map(|w| format!("`{key}`: {w}"))
                 .collect();
             (params, warnings)
         }
         Some(other) => {
             return Err(format!(
-                "`base`: expected a configuration object or a share link string, got {other}"
+                "`{key}`: expected a configuration object or a share link string, got {other}"
             ))
         }
     };
     let scenario = Scenario::new(params).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        format!("`base`: invalid configuration:\n{}", lines.join("\n"))
+        format!("`{key}`: invalid configuration:\n{}", lines.join("\n"))
     })?;
     Ok((scenario.params().clone(), warnings))
 }

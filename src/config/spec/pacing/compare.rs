@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::Conditions;
 use crate::config::spec::SpecError;
-use crate::core::model::{compare_with_fppe, FppeComparison, Params, Scenario};
+use crate::core::model::{compare_with_fppe, FppeComparison, Scenario};
 
 /// The key of the comparison form.
 pub const CONFIG_KEY: &str = "config";
@@ -95,37 +95,14 @@ pub fn is_compare_spec(input: &str) -> bool {
 /// validated scenario and the warnings.
 fn read_config(value: &Value) -> Result<(Scenario, Vec<String>), SpecError> {
     let invalid = |m: String| SpecError::Invalid(format!("invalid pacing spec: {m}"));
-    let (params, warnings): (Params, Vec<String>) = match value {
-        Value::String(link) => {
-            let query = link.split_once('?').map_or(link.as_str(), |(_, q)| q);
-            let query = query.split('#').next().unwrap_or("");
-            let decoded = crate::config::url::decode(query);
-            let warnings = decoded
-                .problems
-                .iter()
-                .map(|p| format!("`config` link: {p}"))
-                .collect();
-            (decoded.params, warnings)
-        }
-        Value::Object(_) => {
-            // serde_json is built with `float_roundtrip`: writing the object back out and reading
-            // it with the configuration reader keeps every number's bits.
-            let text =
-                serde_json::to_string(value).map_err(|e| invalid(format!("`config`: {e}")))?;
-            let (params, warnings) = crate::config::export::parse_config_json(&text)
-                .map_err(|e| invalid(format!("`config`: {e}")))?;
-            let warnings = warnings
-                .into_iter()
-                .map(|w| format!("`config`: {w}"))
-                .collect();
-            (params, warnings)
-        }
-        other => {
-            return Err(invalid(format!(
-                "`config`: expected a configuration object or a share link string, got {other}"
-            )))
-        }
-    };
+    // `null` is not a configuration here (it would read as the defaults).
+    if value.is_null() {
+        return Err(invalid(
+            "`config`: expected a configuration object or a share link string, got null".into(),
+        ));
+    }
+    let (params, warnings) =
+        super::super::parse_config_value(Some(value), "config").map_err(invalid)?;
     let scenario = Scenario::new(params).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
         invalid(format!(
