@@ -310,7 +310,7 @@ test('CSV, JSON and PNG exports download and parse', { timeout: 60_000 }, async 
     ]);
     assert.match(jsonDownload.suggestedFilename(), /\.json$/);
     const doc = JSON.parse(fs.readFileSync(await jsonDownload.path(), 'utf8'));
-    assert.equal(doc.version, 1);
+    assert.equal(doc.version, 2, "the export carries the link version");
     assert.equal(doc.config.sim.days, 45);
     assert.ok(doc.summary.whole_run.revenue_per_day > 0);
     assert.equal(doc.summary.whole_run.revenue_per_day, await kpi(page, 'revenue'));
