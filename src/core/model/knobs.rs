@@ -803,15 +803,9 @@ fn pacing_method_from(value: &str) -> Option<PacingMethod> {
     PacingMethod::ALL.into_iter().find(|m| m.as_str() == value)
 }
 
-const MAX_CLICKS_UPDATE_OPTIONS: &[(&str, &str)] = &[
-    (
-        "one_hour_spend_out",
-        "Step when a whole budget goes in one hour",
-    ),
-    (
-        "skip_spend_out_hour",
-        "Never step in the spend-out hour (link version 1)",
-    ),
+const MAX_CLICKS_RULE_OPTIONS: &[(&str, &str)] = &[
+    ("one_hour_spend_out", "Also when a budget goes in one hour"),
+    ("skip_spend_out_hour", "Never (version-1 links)"),
 ];
 
 fn max_clicks_rule_from(value: &str) -> Option<MaxClicksRule> {
@@ -1125,11 +1119,11 @@ knobs! {
         Needs::ShadingLearners, Role::World, per_advertiser: true,
         "Probability that a learning-shading advertiser bids at a randomly drawn shading level for an hour instead of the level with the best estimated surplus (value − bid) × win rate. Higher ⇒ estimates stay fresh, more hours at poor levels.",
         advertisers.learning_exploration),
-    custom!(MaxClicksRule, "max_clicks_rule", "Max-clicks dual update",
+    custom!(MaxClicksRule, "max_clicks_rule", "Max-clicks spend-out step",
         key: "advertisers.max_clicks_rule",
         unit: "",
         group: Group::Advertisers,
-        kind: Kind::Choice { options: MAX_CLICKS_UPDATE_OPTIONS },
+        kind: Kind::Choice { options: MAX_CLICKS_RULE_OPTIONS },
         help: "Whether a max-clicks advertiser's budget dual μ (bid = value / (1 + μ)) steps in the hour its budget runs out. Default: only when the whole day's budget went in that one hour, with that hour's spend, so a bidder that spends out at once lowers its bid; other spend-out hours are skipped, their spend being cut short by the budget. Skip: never — the rule of version-1 links and exports, kept so they reproduce; under it an advertiser that spends its whole budget within one hour bids its full value for ever.",
         needs: Needs::Strategy(Strategy::MaxClicks),
         role: Role::World,
