@@ -224,6 +224,17 @@ fn problems(link: &str) -> Vec<String> {
         .collect()
 }
 
+/// The golden links of `tests/config_links_v1.txt`, without comments and blank lines.
+fn golden_links() -> Vec<String> {
+    std::fs::read_to_string("tests/config_links_v1.txt")
+        .expect("golden links")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
 fn defaults_encode_to_just_the_version() {
     assert_eq!(encode(&Params::default(), None), "v=2");
@@ -630,13 +641,8 @@ fn old_links_decode_unchanged_with_the_default_sweep_settings() {
     use sandbox::config::url::{SweepView, View};
     // Every golden link decodes to the same configuration and a view whose sweep settings are
     // the defaults, and re-encodes to itself: the new keys leave old links alone.
-    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
     let mut n = 0;
-    for line in links
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+    for line in &golden_links() {
         let d = decode(line);
         assert_eq!(d.view.sweep, SweepView::default(), "{line}");
         let again = sandbox::config::url::encode_link(&d.params, d.baseline.as_ref(), d.view);
@@ -759,12 +765,7 @@ fn the_second_knob_round_trips_and_old_links_carry_none() {
     assert_eq!(decode("v=1&sweep2=none").view.sweep.knob2, None);
     assert!(decode("v=1&sweep2=none").problems.is_empty());
     // The golden links have no second knob.
-    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
-    for line in links
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+    for line in &golden_links() {
         let d = decode(line);
         assert_eq!(d.view.sweep.knob2, None, "{line}");
         assert_eq!(d.view.sweep.points2, 7, "{line}");
@@ -870,13 +871,8 @@ fn the_optimizer_settings_round_trip_in_a_golden_form() {
 #[test]
 fn old_links_carry_no_optimization_and_no_heat_metric() {
     use sandbox::config::url::OptView;
-    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
     let mut n = 0;
-    for line in links
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+    for line in &golden_links() {
         let d = decode(line);
         assert_eq!(d.view.opt, OptView::default(), "{line}");
         assert_eq!(d.view.sweep.heat, None, "{line}");
@@ -1503,13 +1499,8 @@ fn the_policy_comparison_is_one_key_written_only_when_shown() {
 #[test]
 fn old_links_show_no_policy_comparison_and_encode_as_before() {
     use sandbox::config::url::encode_link;
-    let links = std::fs::read_to_string("tests/config_links_v1.txt").expect("golden links");
     let mut n = 0;
-    for line in links
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+    for line in &golden_links() {
         let d = decode(line);
         assert!(!d.view.policies, "{line}");
         let again = encode_link(&d.params, d.baseline.as_ref(), d.view);
